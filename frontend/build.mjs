@@ -1,0 +1,27 @@
+// Build GOV.UK Frontend and the brand layer into ../static. Output is committed, so `make run` needs no Node.
+import { cpSync, mkdirSync, writeFileSync, rmSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import * as sass from "sass";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const govuk = join(here, "node_modules", "govuk-frontend", "dist", "govuk");
+const out = join(here, "..", "static");
+
+rmSync(join(out, "govuk"), { recursive: true, force: true });
+mkdirSync(join(out, "css"), { recursive: true });
+mkdirSync(join(out, "js"), { recursive: true });
+
+const result = sass.compile(join(here, "scss", "app.scss"), {
+  style: "compressed",
+  importers: [new sass.NodePackageImporter()],
+  quietDeps: true,
+  silenceDeprecations: ["import"],
+});
+writeFileSync(join(out, "css", "app.css"), result.css + "\n");
+
+cpSync(join(govuk, "govuk-frontend.min.js"), join(out, "js", "govuk-frontend.min.js"));
+cpSync(join(here, "js", "app.mjs"), join(out, "js", "app.mjs"));
+cpSync(join(govuk, "assets", "images"), join(out, "govuk", "assets", "images"), { recursive: true });
+cpSync(join(govuk, "assets", "manifest.json"), join(out, "govuk", "assets", "manifest.json"));
+console.log("built static/css/app.css and static/js");

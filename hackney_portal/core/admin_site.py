@@ -1,0 +1,40 @@
+from django.contrib import admin, messages
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
+
+
+def user_has_mfa(user) -> bool:
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+class PortalAdminSite(admin.AdminSite):
+    """The back office. Staff sign in through the one sign-in page and must use two-factor authentication."""
+
+    site_header = "Back office"
+    site_title = "Back office"
+    index_title = "Council services"
+
+    def each_context(self, request):
+        from django.conf import settings
+
+        ctx = super().each_context(request)
+        ctx["site_header"] = f"{settings.COUNCIL['name']} back office"
+        ctx["site_title"] = ctx["site_header"]
+        return ctx
+
+    def has_permission(self, request) -> bool:
+        user = request.user
+        return bool(user.is_active and user.is_staff and user_has_mfa(user))
+
+    def login(self, request, extra_context=None):
+        user = request.user
+        if user.is_authenticated and user.is_active and user.is_staff and not user_has_mfa(user):
+            messages.warning(request, "Set up two-factor authentication before you use the back office.")
+            return redirect("mfa_activate_totp")
+        if user.is_authenticated and not user.is_staff:
+            return redirect("core:staff_only")
+        next_url = request.GET.get("next") or reverse("admin:index")
+        return redirect(f"{reverse('account_login')}?{urlencode({'next': next_url})}")

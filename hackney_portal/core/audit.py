@@ -1,0 +1,27 @@
+"""Explicit audit events, written by services (never by signals), in the caller's transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .middleware import current_request
+from .models import AuditEvent
+
+
+def audit_log(*, actor, action: str, obj: Any = None, data: dict | None = None) -> AuditEvent:
+    request = current_request()
+    object_type = object_id = ""
+    if obj is not None:
+        object_type = f"{obj._meta.app_label}.{obj._meta.model_name}"
+        object_id = str(obj.pk)
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    return AuditEvent.objects.create(
+        actor=user,
+        actor_label=(user.email if user else (str(actor) if actor else "system")),
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        data=data or {},
+        request_id=getattr(request, "request_id", "") if request else "",
+        ip_address=(request.META.get("REMOTE_ADDR") if request else None),
+    )

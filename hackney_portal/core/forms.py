@@ -1,0 +1,69 @@
+"""Form pieces shared by every service: GOV.UK date input and the application error hierarchy."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+
+class DateInputWidget(forms.MultiWidget):
+    """Day, month and year boxes, as the GOV.UK date input pattern asks."""
+
+    def __init__(self, attrs=None):
+        super().__init__([forms.TextInput, forms.TextInput, forms.TextInput], attrs)
+
+    def decompress(self, value):
+        if isinstance(value, dt.date):
+            return [value.day, value.month, value.year]
+        return [None, None, None]
+
+
+class GovukDateField(forms.MultiValueField):
+    widget = DateInputWidget
+
+    def __init__(self, *, past_only: bool = False, future_only: bool = False, **kwargs):
+        self.past_only = past_only
+        self.future_only = future_only
+        fields = (forms.CharField(), forms.CharField(), forms.CharField())
+        kwargs.setdefault("require_all_fields", False)
+        super().__init__(fields=fields, **kwargs)
+
+    def compress(self, data_list):
+        if not data_list or not any(data_list):
+            return None
+        day, month, year = (str(v or "").strip() for v in data_list)
+        label = str(self.label or "Date").lower()
+        missing = [name for name, v in (("day", day), ("month", month), ("year", year)) if not v]
+        if missing:
+            raise ValidationError(f"{self.label or 'Date'} must include a {' and '.join(missing)}")
+        try:
+            value = dt.date(int(year), int(month), int(day))
+        except ValueError:
+            raise ValidationError(f"{self.label or 'Date'} must be a real date") from None
+        if len(year) != 4:
+            raise ValidationError(f"Year must include 4 numbers in the {label}")
+        today = dt.date.today()  # noqa: DTZ011 - business dates are local dates
+        if self.past_only and value > today:
+            raise ValidationError(f"{self.label or 'Date'} must be today or in the past")
+        if self.future_only and value < today:
+            raise ValidationError(f"{self.label or 'Date'} must be today or in the future")
+        return value
+
+
+class ApplicationError(Exception):
+    """A rule of the service was broken; the message is written for the person who broke it.
+
+    Services raise it (or a subclass); views turn it into a form error or a message.
+    """
+
+    def __init__(self, message: str, *, field: str | None = None, code: str = "invalid"):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.code = code
+
+
+def add_application_error(form: forms.Form, error: ApplicationError) -> None:
+    form.add_error(error.field if error.field in form.fields else None, error.message)

@@ -1,0 +1,38 @@
+import importlib
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from hackney_portal.devservices.demo_logins import DEMO_LOGINS, DEMO_PASSWORD
+from hackney_portal.users.services import user_ensure
+
+# Each service app may provide `<app>.demo.demo_load(*, users)`; each must be idempotent.
+DEMO_MODULES = ["payments.demo", "employment.demo", "homelessness.demo"]
+
+
+class Command(BaseCommand):
+    help = "Create demo users and demo data for every service. Running it again creates no duplicates."
+
+    def handle(self, *args, **options):
+        users = {}
+        with transaction.atomic():
+            for login in DEMO_LOGINS:
+                users[login["role"]] = user_ensure(
+                    email=login["email"],
+                    password=DEMO_PASSWORD,
+                    name=login["name"],
+                    is_staff=login["staff"],
+                    is_superuser=login.get("superuser", False),
+                    groups=login["groups"],
+                    totp_secret=login.get("totp_secret"),
+                )
+        for module_name in DEMO_MODULES:
+            try:
+                module = importlib.import_module(module_name)
+            except ModuleNotFoundError as exc:
+                if exc.name == module_name:
+                    continue
+                raise
+            with transaction.atomic():
+                module.demo_load(users=users)
+        self.stdout.write(f"demo data ready ({len(users)} demo users)")

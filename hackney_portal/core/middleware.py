@@ -1,0 +1,69 @@
+import contextvars
+import logging
+import re
+import time
+import uuid
+
+from django.conf import settings
+from django.contrib.auth import logout
+
+_request: contextvars.ContextVar = contextvars.ContextVar("request", default=None)
+_request_id: contextvars.ContextVar = contextvars.ContextVar("request_id", default=None)
+_SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+access_log = logging.getLogger("hackney_portal.access")
+
+
+def current_request():
+    return _request.get()
+
+
+def current_request_id() -> str | None:
+    return _request_id.get()
+
+
+class RequestIdMiddleware:
+    """Give every request an id (or keep a well-formed one from the proxy) for logs and audit rows."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.headers.get("X-Request-ID", "")
+        request.request_id = incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex
+        token_r = _request.set(request)
+        token_id = _request_id.set(request.request_id)
+        started = time.monotonic()
+        try:
+            response = self.get_response(request)
+            response["X-Request-ID"] = request.request_id
+            access_log.info(
+                "request",
+                extra={
+                    "method": request.method,
+                    "path": request.path,
+                    "status_code": response.status_code,
+                    "duration_ms": round((time.monotonic() - started) * 1000, 1),
+                },
+            )
+            return response
+        finally:
+            _request.reset(token_r)
+            _request_id.reset(token_id)
+
+
+class SessionIdleTimeoutMiddleware:
+    """Sign out a session left idle too long; the absolute limit is SESSION_COOKIE_AGE."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = int(time.time())
+            last = request.session.get("_last_seen")
+            if last is not None and now - last > settings.SESSION_IDLE_TIMEOUT:
+                logout(request)
+            elif last is None or now - last > 60:
+                # Writing on every request would save the session every time; once a minute is enough.
+                request.session["_last_seen"] = now
+        return self.get_response(request)

@@ -1,0 +1,93 @@
+"""Send templated messages through the outbox.
+
+Services call `notification_send(...)` inside their transaction. The message is rendered and recorded at
+once with a uniqueness key; delivery happens in a Celery task after commit. A second call with the same key
+returns the existing row and sends nothing. SMS has a channel value and a delivery branch ready for a
+provider; only email is wired today.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from .models import Notification
+from .outbox import enqueue
+
+log = logging.getLogger(__name__)
+
+
+def notification_send(*, template: str, to: str, context: dict, key: str, actor=None) -> Notification:
+    """Render `templates/<template>_subject.txt`, `_body.txt` (and `_body.html` if present), record, send."""
+    ctx = {"council": settings.COUNCIL, "site_url": settings.SITE_URL, **context}
+    subject = " ".join(render_to_string(f"{template}_subject.txt", ctx).split())
+    body = render_to_string(f"{template}_body.txt", ctx)
+    try:
+        html = render_to_string(f"{template}_body.html", ctx)
+    except Exception:
+        html = ""
+    return notification_send_rendered(
+        to=to, subject=subject, body=body, html_body=html, template=template, key=key, actor=actor
+    )
+
+
+def notification_send_rendered(
+    *, to: str, subject: str, body: str, template: str, key: str | None, actor=None, html_body: str = ""
+) -> Notification:
+    if key is None:
+        # Messages with no natural key (a password reset asked for twice) are each distinct.
+        key = f"{template}:{to}:{timezone.now().isoformat()}:{hashlib.sha256(body.encode()).hexdigest()[:16]}"
+    try:
+        with transaction.atomic():
+            note = Notification.objects.create(
+                key=key, template=template, to=to, subject=subject, body=body, html_body=html_body
+            )
+    except IntegrityError:
+        return Notification.objects.get(key=key)
+    enqueue("hackney_portal.core.tasks.notification_deliver", note.pk)
+    return note
+
+
+def notification_deliver(*, notification_id: int) -> Notification:
+    """Send one recorded message unless already sent. Holds a row lock so two workers cannot both send."""
+    with transaction.atomic():
+        note = Notification.objects.select_for_update().get(pk=notification_id)
+        if note.status == Notification.Status.SENT:
+            return note
+        note.attempts += 1
+        if note.channel == Notification.Channel.SMS:
+            raise NotImplementedError("no SMS provider is configured")
+        message = EmailMultiAlternatives(
+            subject=note.subject,
+            body=note.body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[note.to],
+            headers={"X-Portal-Notification": note.key[:100]},
+        )
+        if note.html_body:
+            message.attach_alternative(note.html_body, "text/html")
+        message.send()
+        note.status = Notification.Status.SENT
+        note.sent_at = timezone.now()
+        note.last_error = ""
+        note.save(update_fields=["status", "sent_at", "attempts", "last_error"])
+        return note
+
+
+def notification_dispatch_pending(*, older_than_seconds: int = 120) -> int:
+    """Re-queue messages still pending (their task was lost); delivery itself is idempotent."""
+    cutoff = timezone.now() - timezone.timedelta(seconds=older_than_seconds)
+    pks = list(
+        Notification.objects.filter(status=Notification.Status.PENDING, created_at__lt=cutoff).values_list(
+            "pk", flat=True
+        )[:500]
+    )
+    for pk in pks:
+        enqueue("hackney_portal.core.tasks.notification_deliver", pk)
+    return len(pks)

@@ -1,0 +1,135 @@
+import time
+
+from django.conf import settings
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+SERVICES = [
+    {
+        "title": "Pay your rent",
+        "url_name": "payments:start",
+        "description": "Check your rent balance and statement, and pay by debit or credit card.",
+    },
+    {
+        "title": "Find work and training",
+        "url_name": "employment:search",
+        "description": "Search local jobs, apprenticeships, training courses and volunteering.",
+    },
+    {
+        "title": "Get help if you are homeless or at risk",
+        "url_name": "homelessness:start",
+        "description": "Ask for help if you have nowhere to stay or might lose your home, or refer someone.",
+    },
+]
+
+
+def home(request):
+    return render(request, "core/home.html", {"services": SERVICES})
+
+
+def accessibility(request):
+    return render(request, "core/accessibility.html")
+
+
+def privacy(request):
+    return render(request, "core/privacy.html")
+
+
+def cookies(request):
+    return render(request, "core/cookies.html")
+
+
+def staff_only(request):
+    return render(request, "core/staff_only.html", status=403)
+
+
+_worker_cache: dict[str, float | bool] = {"at": 0.0, "ok": False}
+
+
+def _check_worker() -> bool:
+    # Asking workers to reply costs up to the timeout; a positive answer is good for a few seconds.
+    if _worker_cache["ok"] and time.monotonic() - float(_worker_cache["at"]) < 5:
+        return True
+    from hackney_portal.celery import app
+
+    ok = bool(app.control.ping(timeout=1.0))
+    _worker_cache.update(at=time.monotonic(), ok=ok)
+    return ok
+
+
+@never_cache
+def healthz(request):
+    checks: dict[str, str] = {}
+    try:
+        with connection.cursor() as cur:
+            cur.execute("SELECT 1")
+        checks["database"] = "ok"
+    except Exception as exc:
+        checks["database"] = f"error: {type(exc).__name__}"
+    try:
+        import redis
+
+        redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1).ping()
+        checks["redis"] = "ok"
+    except Exception as exc:
+        checks["redis"] = f"error: {type(exc).__name__}"
+    if checks["redis"] == "ok":
+        try:
+            checks["celery"] = "ok" if _check_worker() else "error: no worker replied"
+        except Exception as exc:
+            checks["celery"] = f"error: {type(exc).__name__}"
+    else:
+        checks["celery"] = "error: broker unreachable"
+    healthy = all(v == "ok" for v in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503
+    )
+
+
+def error_404(request, exception=None):
+    return render(request, "core/404.html", status=404)
+
+
+def error_403(request, exception=None):
+    return render(request, "core/403.html", status=403)
+
+
+def error_500(request):
+    return render(request, "core/500.html", status=500)
+
+
+def error_400(request, exception=None):
+    return render(request, "core/400.html", status=400)
+
+
+def brand_css(request):
+    """The council's colours as GOV.UK Frontend custom properties: rebranding needs settings, not a build."""
+    from django.http import HttpResponse
+
+    from .branding import brand_stylesheet
+
+    response = HttpResponse(brand_stylesheet(settings.COUNCIL), content_type="text/css")
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+def favicon(request):
+    """A square in the council's colour with its initial, so no council's logo is baked into the code."""
+    from django.http import HttpResponse
+    from django.utils.html import escape
+
+    from .branding import _checked
+
+    colour = _checked(settings.COUNCIL.get("brand_colour"), "#1d70b8")
+    initial = escape((settings.COUNCIL.get("short_name") or "C")[:1].upper())
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">'
+        f'<rect width="32" height="32" fill="{colour}"/>'
+        f'<text x="16" y="23" font-family="Arial" font-size="20" font-weight="bold" fill="#fff" '
+        f'text-anchor="middle">{initial}</text></svg>'
+    )
+    response = HttpResponse(svg, content_type="image/svg+xml")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class HomelessnessConfig(AppConfig):
+    name = "homelessness"
+    verbose_name = "Homelessness casework"

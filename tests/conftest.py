@@ -1,0 +1,214 @@
+"""Fixtures shared by every test: users, a real Celery worker, the mail folder, Redis hygiene.
+
+Tests run against the real embedded PostgreSQL, Redis and localstripe started by
+`python -m hackney_portal.devservices exec` (what `make test` does).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from hackney_portal.users.models import User
+
+BASE_DIR = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def _celery_eager(request, settings):
+    """Unit tests run tasks in-process when their transaction commits; integration tests use a real worker."""
+    from hackney_portal.celery import app
+
+    eager = request.node.get_closest_marker("integration") is None
+    app.conf.task_always_eager = eager
+    app.conf.task_eager_propagates = eager
+    yield
+    app.conf.task_always_eager = False
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache_keys():
+    """Rate-limit counters and cached sessions must not leak between tests (the broker's keys stay)."""
+    import redis
+
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    prefix = settings.CACHES["default"]["KEY_PREFIX"]
+    for key in client.scan_iter(f"{prefix}:*", count=1000):
+        client.delete(key)
+
+
+@pytest.fixture
+def mailbox(settings, tmp_path):
+    """Django's locmem outbox, for tests that read what was sent."""
+    from django.core import mail
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    mail.outbox = []
+    return mail.outbox
+
+
+def make_user(
+    email: str = "resident@example.org",
+    *,
+    password: str = "correct-horse-battery",
+    staff=False,
+    groups=(),
+    totp_secret: str | None = None,
+    name: str = "Test Person",
+) -> User:
+    from hackney_portal.users.services import user_ensure
+
+    return user_ensure(
+        email=email,
+        password=password,
+        name=name,
+        is_staff=staff,
+        groups=list(groups),
+        totp_secret=totp_secret,
+    )
+
+
+@pytest.fixture
+def resident(db) -> User:
+    return make_user("resident@example.org", name="Rita Resident")
+
+
+@pytest.fixture
+def other_resident(db) -> User:
+    return make_user("other@example.org", name="Oscar Other")
+
+
+TOTP_SECRET = "JBSWY3DPEHPK3PXPTESTTEST"
+
+
+def totp_now(secret: str = TOTP_SECRET) -> str:
+    import pyotp
+
+    return pyotp.TOTP(secret).now()
+
+
+def staff_login(client, user: User) -> None:
+    """Sign a staff user in with two-factor done, as the allauth flow leaves the session."""
+    client.force_login(user)
+    session = client.session
+    session["account_authentication_methods"] = [
+        {"method": "password", "at": time.time(), "email": user.email},
+        {"method": "mfa", "at": time.time(), "type": "totp"},
+    ]
+    session.save()
+
+
+@pytest.fixture
+def make_staff(db):
+    def _make(email: str, *groups: str, superuser: bool = False) -> User:
+        user = make_user(email, staff=True, groups=groups, totp_secret=TOTP_SECRET, name=email.split("@")[0])
+        if superuser:
+            user.is_superuser = True
+            user.save(update_fields=["is_superuser"])
+        return user
+
+    return _make
+
+
+def _test_database_url() -> str:
+    db = settings.DATABASES["default"]
+    return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+
+
+@pytest.fixture(scope="session")
+def celery_worker_env(django_db_setup, django_db_blocker):
+    env = {
+        **os.environ,
+        "DATABASE_URL": _test_database_url(),
+        "PORTAL_IGNORE_SERVICES_FILE": "1",
+        "CELERY_VISIBILITY_TIMEOUT": os.environ.get("CELERY_VISIBILITY_TIMEOUT", "10"),
+        "LOG_FORMAT": "plain",
+        "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+    }
+    return env
+
+
+class WorkerProcess:
+    def __init__(self, env: dict, log_path: Path, concurrency: int = 2, queues: str | None = None):
+        self.env = env
+        self.log_path = log_path
+        self.concurrency = concurrency
+        self.queues = queues
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> WorkerProcess:
+        cmd = [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "hackney_portal",
+            "worker",
+            "--loglevel",
+            "INFO",
+            "--concurrency",
+            str(self.concurrency),
+            "--without-gossip",
+            "--without-mingle",
+            "--hostname",
+            f"test-{os.getpid()}-{time.monotonic_ns()}@%h",
+        ]
+        if self.queues:
+            cmd += ["-Q", self.queues]
+        self.log = open(self.log_path, "ab")  # noqa: SIM115
+        self.proc = subprocess.Popen(
+            cmd, cwd=BASE_DIR, env=self.env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        self._wait_ready()
+        return self
+
+    def _wait_ready(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"worker exited: {self.log_path.read_text()[-3000:]}")
+            if b"ready." in self.log_path.read_bytes():
+                return
+            time.sleep(0.2)
+        raise TimeoutError(f"worker not ready: {self.log_path.read_text()[-3000:]}")
+
+    def child_pids(self) -> list[int]:
+        import psutil
+
+        return [c.pid for c in psutil.Process(self.proc.pid).children(recursive=True)]
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+        if getattr(self, "log", None):
+            self.log.close()
+
+
+@pytest.fixture
+def celery_worker(celery_worker_env, tmp_path, transactional_db):
+    """A real Celery worker process consuming from the real Redis, writing to the test database."""
+    worker = WorkerProcess(celery_worker_env, tmp_path / "worker.log").start()
+    yield worker
+    worker.stop()
+
+
+def wait_until(predicate, timeout: float = 30.0, interval: float = 0.1, message: str = "condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout}s waiting for {message}")
