@@ -14,6 +14,7 @@ import logging
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
+from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -30,7 +31,7 @@ def notification_send(*, template: str, to: str, context: dict, key: str, actor=
     body = render_to_string(f"{template}_body.txt", ctx)
     try:
         html = render_to_string(f"{template}_body.html", ctx)
-    except Exception:
+    except TemplateDoesNotExist:  # the HTML part is optional
         html = ""
     return notification_send_rendered(
         to=to, subject=subject, body=body, html_body=html, template=template, key=key, actor=actor

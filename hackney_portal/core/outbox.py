@@ -35,7 +35,7 @@ def _dispatch(pk: int) -> bool:
         return True
     try:
         current_app.send_task(row.task_name, args=row.args, kwargs=row.kwargs, retry=False)
-    except Exception as exc:  # the broker is down: leave the row for the dispatcher
+    except Exception as exc:  # noqa: BLE001 - the broker is down: leave the row for the dispatcher
         OutboxTask.objects.filter(pk=pk).update(attempts=row.attempts + 1)
         log.warning(
             "outbox: could not queue %s (%s: %s); will retry",

@@ -185,7 +185,7 @@ def health(args: argparse.Namespace) -> int:
         with urllib.request.urlopen(url, timeout=5) as resp:  # noqa: S310 - loopback
             print(resp.read().decode())
             return 0
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - any failure means unhealthy
         print(f"unhealthy: {exc}")
         return 1
 

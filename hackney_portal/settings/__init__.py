@@ -71,7 +71,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # URLS
 # ------------------------------------------------------------------------------
-ROOT_URLCONF = "hackney_portal.urls"
+# Benchmarks serve the same URLs plus a minimal ceiling view (bench/urls.py).
+ROOT_URLCONF = env("DJANGO_ROOT_URLCONF", default="hackney_portal.urls")
 WSGI_APPLICATION = "hackney_portal.wsgi.application"
 
 # APPS
