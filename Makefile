@@ -1,7 +1,7 @@
 # Hackney Portal: `make run` starts everything with demo data; `make test` runs the whole suite.
 # Needs only Python 3.11; embedded PostgreSQL, Redis (Valkey) and localstripe come from PyPI wheels.
 SHELL := /bin/bash
-PYTHON ?= python3.11
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 UV_VERSION := 0.13.9
@@ -18,6 +18,7 @@ help:
 $(STAMP): requirements.lock
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is required"; exit 1; }
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip --version >/dev/null 2>&1 || $(PY) -m ensurepip --default-pip >/dev/null
 	$(PY) -m pip install -q --disable-pip-version-check uv==$(UV_VERSION)
 	$(VENV)/bin/uv pip sync -q --python $(PY) --require-hashes requirements.lock
 	touch $@
