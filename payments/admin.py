@@ -1,1 +1,125 @@
+from django.contrib import admin, messages
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.html import format_html
 
+from hackney_portal.core.admin import ReadOnlyAdmin
+from hackney_portal.core.audit import audit_log
+
+from . import selectors, services
+from .models import Dispute, LedgerEntry, Payment, Refund, RentAccount, StripeEvent
+
+
+class LedgerInline(admin.TabularInline):
+    model = LedgerEntry
+    fields = ["seq", "business_date", "kind", "description", "amount_pence", "balance_after_pence"]
+    readonly_fields = fields
+    ordering = ["-seq"]
+    extra = 0
+    max_num = 0
+    can_delete = False
+    show_change_link = False
+
+
+@admin.register(RentAccount)
+class RentAccountAdmin(ReadOnlyAdmin):
+    list_display = ["reference", "tenant_name", "postcode", "tenure", "balance_pence", "tenant_view"]
+    search_fields = ["reference", "tenant_name", "postcode", "payments__reference"]
+    list_filter = ["tenure", "benefit"]
+    inlines = [LedgerInline]
+
+    @admin.display(description="Tenant's view")
+    def tenant_view(self, obj):
+        url = reverse("admin:payments_rentaccount_tenant_view", args=[obj.pk])
+        return format_html('<a href="{}">See what the tenant sees</a>', url)
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/tenant-view/",
+                self.admin_site.admin_view(self.tenant_view_page),
+                name="payments_rentaccount_tenant_view",
+            ),
+            *super().get_urls(),
+        ]
+
+    def tenant_view_page(self, request, pk: int):
+        if not self.has_view_permission(request):
+            return redirect("admin:index")
+        account = RentAccount.objects.get(pk=pk)
+        # Every staff look-up of what a tenant sees is recorded, with who and when.
+        audit_log(actor=request.user, action="payments.account.tenant_view", obj=account)
+        return render(
+            request,
+            "payments/account.html",
+            {
+                "account": account,
+                "summary": selectors.account_summary(account=account),
+                "staff_view": True,
+            },
+        )
+
+
+@admin.register(LedgerEntry)
+class LedgerEntryAdmin(ReadOnlyAdmin):
+    list_display = [
+        "account",
+        "seq",
+        "business_date",
+        "kind",
+        "amount_pence",
+        "balance_after_pence",
+        "payment",
+    ]
+    list_filter = ["kind", "financial_year"]
+    search_fields = ["account__reference", "payment__reference"]
+    list_select_related = ["account", "payment"]
+    date_hierarchy = "business_date"
+
+
+class RefundInline(admin.TabularInline):
+    model = Refund
+    fields = ["provider_refund_id", "amount_pence", "status", "created_at"]
+    readonly_fields = fields
+    extra = 0
+    max_num = 0
+    can_delete = False
+
+
+@admin.register(Payment)
+class PaymentAdmin(ReadOnlyAdmin):
+    list_display = ["reference", "account", "amount_pence", "status", "created_at", "provider_payment_id"]
+    list_filter = ["status"]
+    search_fields = [
+        "reference",
+        "account__reference",
+        "account__tenant_name",
+        "account__postcode",
+        "provider_payment_id",
+    ]
+    list_select_related = ["account"]
+    date_hierarchy = "created_at"
+    inlines = [RefundInline]
+    actions = ["recheck_with_stripe"]
+
+    @admin.action(description="Re-check selected payments with Stripe", permissions=["view"])
+    def recheck_with_stripe(self, request, queryset):
+        for payment in queryset:
+            try:
+                services.payment_refresh(payment_id=payment.pk, actor=request.user)
+            except services.gateway.GatewayError as exc:
+                messages.error(request, f"{payment.reference}: {exc}")
+        messages.success(request, "Payments re-checked.")
+
+
+@admin.register(StripeEvent)
+class StripeEventAdmin(ReadOnlyAdmin):
+    list_display = ["event_id", "type", "object_id", "received_at", "processed_at", "source"]
+    list_filter = ["type", "source"]
+    search_fields = ["event_id", "object_id"]
+
+
+@admin.register(Dispute)
+class DisputeAdmin(ReadOnlyAdmin):
+    list_display = ["provider_dispute_id", "payment", "amount_pence", "status", "evidence_due_by"]
+    list_filter = ["status"]

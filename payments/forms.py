@@ -1,1 +1,75 @@
+import re
+from decimal import Decimal, InvalidOperation
 
+from django import forms
+from django.conf import settings
+
+
+class FindAccountForm(forms.Form):
+    reference = forms.CharField(label="Rent account number", max_length=32)
+    postcode = forms.CharField(label="Postcode of the property", max_length=10)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        hint = settings.COUNCIL["rent_reference_hint"]
+        self.fields[
+            "reference"
+        ].help_text = f"You can find this on your rent statement or letters. It is {hint}."
+        self.fields["reference"].error_messages["required"] = "Enter your rent account number"
+        self.fields["postcode"].error_messages["required"] = "Enter the postcode of the property"
+
+    def clean_reference(self):
+        value = re.sub(r"\s+", "", self.cleaned_data["reference"]).upper()
+        if not re.match(settings.COUNCIL["rent_reference_regex"], value):
+            hint = settings.COUNCIL["rent_reference_hint"]
+            raise forms.ValidationError(f"Enter your rent account number in the right format: {hint}")
+        return value
+
+    def clean_postcode(self):
+        value = re.sub(r"\s+", "", self.cleaned_data["postcode"]).upper()
+        if not re.match(r"^[A-Z]{1,2}\d[A-Z\d]?\d[A-Z]{2}$", value):
+            raise forms.ValidationError("Enter a real postcode, like E8 1EA")
+        return value
+
+
+class AmountForm(forms.Form):
+    choice = forms.ChoiceField(
+        label="How much do you want to pay?",
+        widget=forms.RadioSelect,
+        choices=[("balance", "Pay the balance"), ("other", "Another amount")],
+        error_messages={"required": "Select how much you want to pay"},
+    )
+    amount = forms.CharField(label="Amount in pounds", required=False, max_length=12)
+    attempt_key = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, balance_pence: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.balance_pence = balance_pence
+        if balance_pence <= 0:
+            # Not offered when in credit: there is nothing to pay off.
+            self.fields["choice"].choices = [("other", "Another amount")]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("choice") == "balance":
+            data["amount_pence"] = self.balance_pence
+        elif data.get("choice") == "other":
+            raw = (data.get("amount") or "").strip().replace("£", "").replace(",", "")
+            if not raw:
+                self.add_error("amount", "Enter an amount to pay")
+                return data
+            try:
+                amount = Decimal(raw)
+            except InvalidOperation:
+                self.add_error("amount", "Amount must be a number, like 12.34")
+                return data
+            if amount != amount.quantize(Decimal("0.01")):
+                self.add_error("amount", "Amount must be in pounds and pence, like 12.34")
+                return data
+            data["amount_pence"] = int(amount * 100)
+        return data
+
+
+class StatementPeriodForm(forms.Form):
+    PERIODS = [("1", "Last month"), ("3", "Last 3 months"), ("6", "Last 6 months"), ("12", "Last 12 months")]
+    months = forms.ChoiceField(label="Show transactions from", choices=PERIODS, required=False)

@@ -1,1 +1,303 @@
+"""Pay My Rent: rent accounts, the append-only ledger, card payments and what Stripe tells us about them.
 
+Money is integer pence. A ledger amount is positive when it adds to what the tenant owes (rent, a
+refund paid out, a dispute) and negative when it reduces it (a payment, benefit). The ledger is
+append-only (a database trigger refuses UPDATE and DELETE): a correction is a new entry.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class RentAccount(models.Model):
+    class Tenure(models.TextChoices):
+        SECURE = "secure", "Secure"
+        INTRODUCTORY = "introductory", "Introductory"
+        TEMPORARY = "temporary", "Temporary accommodation"
+
+    class Benefit(models.TextChoices):
+        NONE = "none", "None"
+        HOUSING_BENEFIT = "housing_benefit", "Housing Benefit"
+        UNIVERSAL_CREDIT = "universal_credit", "Universal Credit (housing costs)"
+
+    reference = models.CharField("rent account number", max_length=32, unique=True)
+    postcode = models.CharField(max_length=8, help_text="Normalised, e.g. E8 1EA")
+    tenant_name = models.CharField(max_length=200)
+    address = models.CharField(max_length=300)
+    tenure = models.CharField(max_length=20, choices=Tenure.choices, default=Tenure.SECURE)
+    weekly_rent_pence = models.PositiveIntegerField()
+    weekly_service_charge_pence = models.PositiveIntegerField(default=0)
+    benefit = models.CharField(max_length=20, choices=Benefit.choices, default=Benefit.NONE)
+    weekly_benefit_pence = models.PositiveIntegerField(default=0)
+    # The balance after the latest ledger entry, kept in the same transaction as each entry so pages need
+    # not sum the ledger. Positive: the tenant owes money (arrears); negative: in credit.
+    balance_pence = models.IntegerField(default=0)
+    balance_updated_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["reference"]
+        indexes = [models.Index(fields=["postcode"])]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def weekly_charge_pence(self) -> int:
+        return self.weekly_rent_pence + self.weekly_service_charge_pence
+
+    @property
+    def weekly_due_pence(self) -> int:
+        """What the tenant pays each week: charges less benefit, never below zero."""
+        return max(0, self.weekly_charge_pence - self.weekly_benefit_pence)
+
+
+class AccountLink(models.Model):
+    """A resident's link to a rent account. Unlinking stamps `unlinked_at`; a later link is a new row."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rent_links")
+    account = models.ForeignKey(RentAccount, on_delete=models.CASCADE, related_name="links")
+    linked_at = models.DateTimeField(auto_now_add=True)
+    unlinked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "account"],
+                condition=Q(unlinked_at__isnull=True),
+                name="one_live_link_per_account",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.account}"
+
+
+class Payment(models.Model):
+    """One attempt to pay by card, saved before Stripe is called.
+
+    `attempt_key` comes from the pay form, so a double click, a refresh or the back button finds this row
+    again instead of creating a second attempt (and so a second PaymentIntent).
+    """
+
+    class Status(models.TextChoices):
+        CREATED = "created", "Started"
+        REQUIRES_ACTION = "requires_action", "Waiting for your bank"
+        PROCESSING = "processing", "Processing"
+        SUCCEEDED = "succeeded", "Paid"
+        FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
+        EXPIRED = "expired", "Expired"
+        REFUNDED = "refunded", "Refunded"
+        PARTLY_REFUNDED = "partly_refunded", "Partly refunded"
+        DISPUTED = "disputed", "Disputed"
+
+    FINAL = {Status.FAILED, Status.CANCELLED, Status.EXPIRED}
+    # Allowed moves; anything else (a late "failed" after "succeeded") is ignored, never applied.
+    TRANSITIONS: dict[str, set[str]] = {
+        Status.CREATED: {
+            Status.REQUIRES_ACTION,
+            Status.PROCESSING,
+            Status.SUCCEEDED,
+            Status.FAILED,
+            Status.CANCELLED,
+            Status.EXPIRED,
+        },
+        Status.REQUIRES_ACTION: {
+            Status.PROCESSING,
+            Status.SUCCEEDED,
+            Status.FAILED,
+            Status.CANCELLED,
+            Status.EXPIRED,
+        },
+        Status.PROCESSING: {Status.SUCCEEDED, Status.FAILED, Status.CANCELLED},
+        Status.SUCCEEDED: {Status.REFUNDED, Status.PARTLY_REFUNDED, Status.DISPUTED},
+        Status.PARTLY_REFUNDED: {Status.REFUNDED, Status.PARTLY_REFUNDED, Status.DISPUTED},
+        Status.DISPUTED: {Status.SUCCEEDED, Status.REFUNDED, Status.PARTLY_REFUNDED},
+        Status.REFUNDED: set(),
+        Status.FAILED: set(),
+        Status.CANCELLED: set(),
+        Status.EXPIRED: set(),
+    }
+
+    reference = models.CharField(max_length=20, unique=True)
+    attempt_key = models.CharField(max_length=64, unique=True)
+    account = models.ForeignKey(RentAccount, on_delete=models.PROTECT, related_name="payments")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="rent_payments",
+    )
+    email = models.EmailField(blank=True, help_text="Where the receipt goes")
+    amount_pence = models.PositiveIntegerField()
+    currency = models.CharField(max_length=3, default="gbp")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.CREATED, db_index=True)
+    provider_payment_id = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    failure_message = models.CharField(max_length=300, blank=True)
+    refunded_pence = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    succeeded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_pence__gt=0), name="payment_amount_positive"),
+            models.CheckConstraint(condition=Q(currency="gbp"), name="payment_currency_gbp"),
+            models.CheckConstraint(
+                condition=Q(refunded_pence__lte=models.F("amount_pence")), name="payment_refund_within_amount"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def refundable_pence(self) -> int:
+        return self.amount_pence - self.refunded_pence
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in {self.Status.CREATED, self.Status.REQUIRES_ACTION, self.Status.PROCESSING}
+
+
+class Refund(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
+    provider_refund_id = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    amount_pence = models.PositiveIntegerField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    reason = models.CharField(max_length=300, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(amount_pence__gt=0), name="refund_amount_positive")]
+
+    def __str__(self) -> str:
+        return f"Refund of {self.payment}"
+
+
+class Dispute(models.Model):
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="disputes")
+    provider_dispute_id = models.CharField(max_length=64, unique=True)
+    amount_pence = models.PositiveIntegerField()
+    status = models.CharField(max_length=40)
+    reason = models.CharField(max_length=100, blank=True)
+    evidence_due_by = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.provider_dispute_id
+
+
+class LedgerEntry(models.Model):
+    class Kind(models.TextChoices):
+        RENT = "rent", "Rent"
+        SERVICE_CHARGE = "service_charge", "Service charge"
+        CARD_PAYMENT = "card_payment", "Card payment"
+        DIRECT_DEBIT = "direct_debit", "Direct Debit"
+        HOUSING_BENEFIT = "housing_benefit", "Housing Benefit"
+        UNIVERSAL_CREDIT = "universal_credit", "Universal Credit"
+        REFUND = "refund", "Refund"
+        WRITE_OFF = "write_off", "Write-off"
+        DISPUTE = "dispute", "Card payment disputed"
+        DISPUTE_WON = "dispute_won", "Disputed payment reinstated"
+
+    account = models.ForeignKey(RentAccount, on_delete=models.PROTECT, related_name="entries")
+    seq = models.PositiveIntegerField(help_text="Position in this account's ledger, from 1")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    amount_pence = models.IntegerField(help_text="Positive adds to what is owed; negative reduces it")
+    balance_after_pence = models.IntegerField()
+    description = models.CharField(max_length=200, blank=True)
+    business_date = models.DateField(help_text="Date in Europe/London")
+    rent_week = models.PositiveSmallIntegerField()
+    financial_year = models.CharField(max_length=7, help_text="April to March, e.g. 2026-27")
+    unallocated = models.BooleanField(
+        default=False, help_text="Held in suspense: reference matched no account"
+    )
+    payment = models.ForeignKey(
+        Payment, null=True, blank=True, on_delete=models.PROTECT, related_name="entries"
+    )
+    refund = models.ForeignKey(
+        Refund, null=True, blank=True, on_delete=models.PROTECT, related_name="entries"
+    )
+    dispute = models.ForeignKey(
+        Dispute, null=True, blank=True, on_delete=models.PROTECT, related_name="entries"
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["account", "seq"]
+        verbose_name_plural = "ledger entries"
+        constraints = [
+            models.UniqueConstraint(fields=["account", "seq"], name="ledger_seq_unique"),
+            models.CheckConstraint(condition=~Q(amount_pence=0), name="ledger_amount_nonzero"),
+            models.CheckConstraint(
+                condition=Q(rent_week__gte=1, rent_week__lte=53), name="ledger_rent_week_range"
+            ),
+            # Exactly-once crediting, whatever the webhooks do: one card credit per payment, one entry per
+            # refund, one debit and one reinstatement per dispute.
+            models.UniqueConstraint(
+                fields=["payment"], condition=Q(kind="card_payment"), name="ledger_one_credit_per_payment"
+            ),
+            models.UniqueConstraint(
+                fields=["refund"], condition=Q(refund__isnull=False), name="ledger_one_entry_per_refund"
+            ),
+            models.UniqueConstraint(
+                fields=["dispute", "kind"],
+                condition=Q(dispute__isnull=False),
+                name="ledger_one_entry_per_dispute_kind",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="card_payment") | Q(payment__isnull=False, amount_pence__lt=0),
+                name="ledger_card_payment_is_a_credit_with_payment",
+            ),
+        ]
+        indexes = [models.Index(fields=["account", "-business_date"]), models.Index(fields=["business_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.account} #{self.seq} {self.kind} {self.amount_pence}"
+
+
+class StripeEvent(models.Model):
+    """Each webhook event once (unique id), with whether its effect has been applied."""
+
+    event_id = models.CharField(max_length=100, unique=True)
+    type = models.CharField(max_length=100, db_index=True)
+    object_id = models.CharField(max_length=100, blank=True, db_index=True)
+    created = models.BigIntegerField(help_text="Stripe's creation time, Unix seconds")
+    payload = models.JSONField()
+    received_at = models.DateTimeField(auto_now_add=True)
+    processed_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+    source = models.CharField(max_length=10, default="webhook", help_text="webhook or sweeper")
+
+    class Meta:
+        ordering = ["-created", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.type} {self.event_id}"
+
+
+class SyncCursor(models.Model):
+    """Where a sweeper got to in a provider list (e.g. the newest event seen), so it resumes there."""
+
+    name = models.CharField(max_length=50, unique=True)
+    value = models.CharField(max_length=100, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.name}={self.value}"

@@ -1,1 +1,92 @@
+"""Pay My Rent reads, with the access rules in one place."""
 
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from .calendar import business_date, next_monday
+from .models import AccountLink, LedgerEntry, Payment, RentAccount
+
+SESSION_FOUND = "payments_found_accounts"
+SESSION_PAYMENTS = "payments_own_payments"
+
+
+def mask_name(name: str) -> str:
+    """'Jane Smith' -> 'Jxxx Sxxxx': enough to recognise, not enough to learn who lives there."""
+    return " ".join(w[0] + "x" * (len(w) - 1) for w in name.split() if w)
+
+
+def accounts_linked(*, user) -> QuerySet[RentAccount]:
+    if not user.is_authenticated:
+        return RentAccount.objects.none()
+    return RentAccount.objects.filter(links__user=user, links__unlinked_at__isnull=True).order_by("reference")
+
+
+def account_is_linked(*, user, account: RentAccount) -> bool:
+    return (
+        user.is_authenticated
+        and AccountLink.objects.filter(user=user, account=account, unlinked_at__isnull=True).exists()
+    )
+
+
+def account_for_statement(*, user, pk: int) -> RentAccount:
+    """Only a resident who has linked the account sees its statement; anyone else gets 404, not 403,
+    so account ids cannot be probed."""
+    account = accounts_linked(user=user).filter(pk=pk).first()
+    if account is None:
+        raise Http404
+    return account
+
+
+def account_for_payment(*, request, pk: int) -> RentAccount:
+    """Paying needs the account linked, or found by number and postcode in this browser session."""
+    account = RentAccount.objects.filter(pk=pk).first()
+    if account is None:
+        raise Http404
+    if account_is_linked(user=request.user, account=account):
+        return account
+    if pk in request.session.get(SESSION_FOUND, []):
+        return account
+    raise Http404
+
+
+def payment_for_viewer(*, request, reference: str) -> Payment:
+    payment = Payment.objects.select_related("account").filter(reference=reference).first()
+    if payment is None:
+        raise Http404
+    if request.user.is_authenticated and payment.user_id == request.user.pk:
+        return payment
+    if payment.pk in request.session.get(SESSION_PAYMENTS, []):
+        return payment
+    raise Http404
+
+
+def account_summary(*, account: RentAccount, today: dt.date | None = None) -> dict:
+    today = today or business_date()
+    balance = account.balance_pence
+    return {
+        "account": account,
+        "balance_pence": balance,
+        "in_arrears": balance > 0,
+        "in_credit": balance < 0,
+        "as_of": account.balance_updated_at,
+        "weekly_due_pence": account.weekly_due_pence,
+        "next_due_date": next_monday(today),
+        "amount_due_pence": max(0, balance),
+        "processing": account.payments.filter(
+            status__in=[Payment.Status.CREATED, Payment.Status.REQUIRES_ACTION, Payment.Status.PROCESSING],
+            provider_payment_id__isnull=False,
+        ),
+        "recent": account.entries.order_by("-seq")[:5],
+    }
+
+
+def statement_entries(*, account: RentAccount, start: dt.date, end: dt.date) -> QuerySet[LedgerEntry]:
+    return account.entries.filter(business_date__gte=start, business_date__lte=end).order_by("seq")
+
+
+def payments_for_user(*, user) -> QuerySet[Payment]:
+    return Payment.objects.filter(user=user).select_related("account").order_by("-created_at")

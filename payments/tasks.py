@@ -1,1 +1,26 @@
+from celery import shared_task
 
+from .stripe_gateway import GatewayError
+
+
+@shared_task(
+    acks_late=True, autoretry_for=(GatewayError,), retry_backoff=True, retry_backoff_max=300, max_retries=10
+)
+def stripe_event_process(event_pk: int) -> None:
+    from .services import stripe_event_process as process
+
+    process(event_pk=event_pk)
+
+
+@shared_task(acks_late=True)
+def payments_sweep() -> dict:
+    from .services import payments_sweep as sweep
+
+    return sweep()
+
+
+@shared_task(acks_late=True, autoretry_for=(GatewayError,), retry_backoff=True, max_retries=5)
+def stripe_events_recover() -> int:
+    from .services import stripe_events_recover as recover
+
+    return recover()

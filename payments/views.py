@@ -1,5 +1,233 @@
-from django.shortcuts import render
+import csv
+import uuid
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from hackney_portal.core.forms import ApplicationError, add_application_error
+
+from . import selectors, services
+from . import stripe_gateway as gateway
+from .calendar import business_date
+from .forms import AmountForm, FindAccountForm, StatementPeriodForm
+from .models import Payment
+from .statement import statement_csv_rows, statement_pdf
 
 
+def _remember(request, key: str, value: int) -> None:
+    items = [v for v in request.session.get(key, []) if v != value][-19:]
+    request.session[key] = [*items, value]
+
+
+@never_cache
 def start(request):
-    return render(request, "payments/start.html")
+    form = FindAccountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            account = services.account_find(
+                reference=form.cleaned_data["reference"],
+                postcode=form.cleaned_data["postcode"],
+                client_key=request.META.get("REMOTE_ADDR", "unknown"),
+                actor=request.user,
+            )
+        except ApplicationError as exc:
+            add_application_error(form, exc)
+        else:
+            _remember(request, selectors.SESSION_FOUND, account.pk)
+            if selectors.account_is_linked(user=request.user, account=account):
+                return redirect("payments:account", pk=account.pk)
+            return redirect("payments:found", pk=account.pk)
+    linked = selectors.accounts_linked(user=request.user)
+    return render(request, "payments/start.html", {"form": form, "linked": linked})
+
+
+@never_cache
+def found(request, pk: int):
+    account = selectors.account_for_payment(request=request, pk=pk)
+    return render(
+        request,
+        "payments/found.html",
+        {
+            "account": account,
+            "masked_name": selectors.mask_name(account.tenant_name),
+            "summary": selectors.account_summary(account=account),
+            "linked": selectors.account_is_linked(user=request.user, account=account),
+        },
+    )
+
+
+@login_required
+@require_POST
+def link(request, pk: int):
+    account = selectors.account_for_payment(request=request, pk=pk)
+    services.account_link(user=request.user, account=account, actor=request.user)
+    messages.success(request, f"Rent account {account.reference} is now linked to your account.")
+    return redirect("payments:account", pk=account.pk)
+
+
+@login_required
+@require_POST
+def unlink(request, pk: int):
+    account = selectors.account_for_statement(user=request.user, pk=pk)
+    services.account_unlink(user=request.user, account=account, actor=request.user)
+    messages.success(request, f"Rent account {account.reference} is no longer linked to your account.")
+    return redirect("payments:start")
+
+
+@never_cache
+@login_required
+def account(request, pk: int):
+    account = selectors.account_for_statement(user=request.user, pk=pk)
+    return render(
+        request,
+        "payments/account.html",
+        {"summary": selectors.account_summary(account=account), "account": account},
+    )
+
+
+@never_cache
+@login_required
+def statement(request, pk: int):
+    account = selectors.account_for_statement(user=request.user, pk=pk)
+    form = StatementPeriodForm(request.GET or None)
+    months = int(form.cleaned_data["months"] or 3) if form.is_valid() else 3
+    end = business_date()
+    start_date = (timezone.now() - timezone.timedelta(days=months * 31)).date()
+    entries = list(selectors.statement_entries(account=account, start=start_date, end=end))
+    fmt = request.GET.get("format")
+    filename = f"rent-statement-{account.reference}-{start_date:%Y%m%d}-{end:%Y%m%d}"
+    if fmt == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+        csv.writer(response).writerows(statement_csv_rows(entries))
+        return response
+    if fmt == "pdf":
+        pdf = statement_pdf(account=account, entries=entries, start=start_date, end=end)
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{filename}.pdf"'
+        return response
+    return render(
+        request,
+        "payments/statement.html",
+        {
+            "account": account,
+            "entries": entries,
+            "form": form,
+            "months": months,
+            "start": start_date,
+            "end": end,
+        },
+    )
+
+
+@never_cache
+def pay(request, pk: int):
+    account = selectors.account_for_payment(request=request, pk=pk)
+    initial = {
+        "attempt_key": str(uuid.uuid4()),
+        "choice": "balance" if account.balance_pence > 0 else "other",
+    }
+    form = AmountForm(request.POST or None, initial=initial, balance_pence=account.balance_pence)
+    if request.method == "POST" and form.is_valid():
+        try:
+            payment = services.payment_start(
+                account=account,
+                amount_pence=form.cleaned_data["amount_pence"],
+                attempt_key=form.cleaned_data["attempt_key"],
+                user=request.user,
+                actor=request.user,
+            )
+        except ApplicationError as exc:
+            add_application_error(form, exc)
+        else:
+            _remember(request, selectors.SESSION_PAYMENTS, payment.pk)
+            return redirect("payments:card", reference=payment.reference)
+    return render(
+        request,
+        "payments/pay.html",
+        {"account": account, "form": form, "max_pence": settings.PAYMENTS_MAX_PENCE},
+    )
+
+
+@never_cache
+def card(request, reference: str):
+    payment = selectors.payment_for_viewer(request=request, reference=reference)
+    if request.method == "POST":
+        token = request.POST.get("card_token", "")
+        if request.POST.get("step") == "authenticated":
+            payment = services.payment_refresh(payment_id=payment.pk, actor=request.user)
+        elif token.startswith("tok_"):
+            try:
+                payment = services.payment_pay_by_card(
+                    payment_id=payment.pk, card_token=token, actor=request.user
+                )
+            except ApplicationError as exc:
+                payment.refresh_from_db()
+                if payment.status == Payment.Status.CREATED:
+                    return render(request, "payments/card.html", _card_context(payment, error=exc.message))
+        else:
+            return render(
+                request,
+                "payments/card.html",
+                _card_context(payment, error="Enter your card details"),
+                status=400,
+            )
+        if payment.status == Payment.Status.REQUIRES_ACTION:
+            return redirect(reverse("payments:card", args=[payment.reference]) + "?authenticate=1")
+        return redirect("payments:status", reference=payment.reference)
+    if payment.status not in {Payment.Status.CREATED, Payment.Status.REQUIRES_ACTION}:
+        # The back button after paying: show where the payment is, never a second card form.
+        return redirect("payments:status", reference=payment.reference)
+    client_secret = ""
+    if payment.status == Payment.Status.REQUIRES_ACTION and payment.provider_payment_id:
+        client_secret = gateway.intent_retrieve(payment.provider_payment_id).client_secret
+    return render(request, "payments/card.html", _card_context(payment, client_secret=client_secret))
+
+
+def _card_context(payment: Payment, *, error: str = "", client_secret: str = "") -> dict:
+    return {
+        "payment": payment,
+        "error": error,
+        "client_secret": client_secret,
+        "stripe_publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
+        "has_errors": bool(error),
+    }
+
+
+@never_cache
+def status(request, reference: str):
+    payment = selectors.payment_for_viewer(request=request, reference=reference)
+    if request.GET.get("format") == "json":
+        return JsonResponse({"status": payment.status, "pending": payment.is_pending})
+    return render(request, "payments/status.html", {"payment": payment, "account": payment.account})
+
+
+@never_cache
+@login_required
+def history(request):
+    return render(
+        request, "payments/history.html", {"payments": selectors.payments_for_user(user=request.user)}
+    )
+
+
+@csrf_exempt
+@require_POST
+def stripe_webhook(request):
+    """Verify, store once, answer at once; a Celery task applies the event."""
+    try:
+        _, created = services.stripe_event_receive(
+            payload=request.body, signature=request.headers.get("Stripe-Signature", "")
+        )
+    except gateway.SignatureError:
+        return HttpResponseBadRequest("invalid signature")
+    except (KeyError, TypeError, ValueError):
+        return HttpResponseBadRequest("malformed event")
+    return JsonResponse({"received": True, "duplicate": not created})

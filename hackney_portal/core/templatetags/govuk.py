@@ -113,3 +113,9 @@ def pence(value) -> str:
     sign = "-" if value < 0 else ""
     pounds, p = divmod(abs(value), 100)
     return f"{sign}£{pounds:,}.{p:02d}"
+
+
+@register.filter
+def pence_abs(value) -> str:
+    """Pounds without the sign, for "£12.00 in credit"."""
+    return pence(abs(int(value))) if value not in (None, "") else ""

@@ -1,0 +1,112 @@
+"""Demo rent accounts with a realistic year of weekly rent, benefit and payments (idempotent)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from .calendar import business_date
+from .models import LedgerEntry, RentAccount
+from .services import account_link, ledger_post
+
+K = LedgerEntry.Kind
+DEMO_ACCOUNTS = [
+    # reference, postcode, name, address, weekly rent, service charge, benefit kind, weekly benefit
+    (
+        "1234567890",
+        "E8 1EA",
+        "Jane Smith",
+        "Flat 4, 12 Mare Street, London",
+        14_250,
+        1_875,
+        "housing_benefit",
+        9_000,
+    ),
+    (
+        "2345678901",
+        "E5 0LL",
+        "Kwame Mensah",
+        "21 Clapton Square, London",
+        16_110,
+        0,
+        "universal_credit",
+        12_000,
+    ),
+    (
+        "3456789012",
+        "N16 7UJ",
+        "Aisha Rahman",
+        "Flat 9, Stoke Newington Road, London",
+        13_040,
+        2_210,
+        "none",
+        0,
+    ),
+]
+
+
+def demo_load(*, users: dict) -> None:
+    resident = users.get("resident")
+    today = business_date()
+    start = today - dt.timedelta(days=364)
+    start -= dt.timedelta(days=start.weekday())  # rent weeks start on Monday
+    for i, (ref, postcode, name, address, rent, service, benefit, benefit_pence) in enumerate(DEMO_ACCOUNTS):
+        account, created = RentAccount.objects.get_or_create(
+            reference=ref,
+            defaults={
+                "postcode": postcode,
+                "tenant_name": name,
+                "address": address,
+                "weekly_rent_pence": rent,
+                "weekly_service_charge_pence": service,
+                "benefit": benefit,
+                "weekly_benefit_pence": benefit_pence,
+            },
+        )
+        if created:
+            due = rent + service - benefit_pence
+            monday = start
+            week = 0
+            while monday <= today:
+                ledger_post(
+                    account_id=account.pk, kind=K.RENT, amount_pence=rent, description="Rent", on=monday
+                )
+                if service:
+                    ledger_post(
+                        account_id=account.pk,
+                        kind=K.SERVICE_CHARGE,
+                        amount_pence=service,
+                        description="Service charges",
+                        on=monday,
+                    )
+                if benefit == "housing_benefit":
+                    ledger_post(
+                        account_id=account.pk,
+                        kind=K.HOUSING_BENEFIT,
+                        amount_pence=-benefit_pence,
+                        description="Housing Benefit",
+                        on=monday,
+                    )
+                elif benefit == "universal_credit" and week % 4 == 0:
+                    ledger_post(
+                        account_id=account.pk,
+                        kind=K.UNIVERSAL_CREDIT,
+                        amount_pence=-benefit_pence * 4,
+                        description="Universal Credit housing costs",
+                        on=monday + dt.timedelta(days=3),
+                    )
+                # Tenants fall a little behind now and then; the first account ends in arrears.
+                skip = (i == 0 and week % 9 == 4) or (i == 2 and week == 30)
+                if not skip and due > 0:
+                    # Card payments need a Payment row from this service, so the history is Direct Debit;
+                    # card payments appear when you pay in the demo.
+                    ledger_post(
+                        account_id=account.pk,
+                        kind=K.DIRECT_DEBIT,
+                        amount_pence=-(due + (2_000 if i == 2 else 0)),
+                        description="Direct Debit",
+                        on=monday + dt.timedelta(days=1),
+                    )
+                monday += dt.timedelta(days=7)
+                week += 1
+    if resident is not None:
+        account_link(user=resident, account=RentAccount.objects.get(reference="1234567890"), actor=None)

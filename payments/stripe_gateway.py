@@ -1,0 +1,199 @@
+"""Every call to Stripe goes through this module.
+
+The rest of the code sees plain dicts and our own exceptions. Outbound writes carry deterministic
+idempotency keys derived from our payment row, so a retry (ours or the library's) can never create a second
+PaymentIntent. Differences between Stripe and localstripe (the development server) are handled here and
+nowhere else.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+
+import stripe
+from django.conf import settings
+
+log = logging.getLogger(__name__)
+
+
+class GatewayError(Exception):
+    """Stripe could not be reached or refused the request; the message is safe to show a resident."""
+
+    def __init__(self, message: str, *, retryable: bool):
+        super().__init__(message)
+        self.retryable = retryable
+
+
+class SignatureError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Intent:
+    id: str
+    status: str
+    amount: int
+    currency: str
+    metadata: dict
+    client_secret: str
+    failure_message: str
+    charge_id: str
+
+
+def _client() -> stripe.StripeClient:
+    kwargs: dict = {"max_network_retries": settings.STRIPE_MAX_NETWORK_RETRIES}
+    if settings.STRIPE_API_BASE:
+        kwargs["base_addresses"] = {"api": settings.STRIPE_API_BASE}
+    return stripe.StripeClient(settings.STRIPE_SECRET_KEY, **kwargs)
+
+
+def is_localstripe() -> bool:
+    return bool(settings.STRIPE_API_BASE)
+
+
+def _intent(obj) -> Intent:
+    data = obj if isinstance(obj, dict) else obj.to_dict()
+    charge = data.get("latest_charge")
+    # localstripe embeds the charge object where Stripe gives its id.
+    charge_id = charge.get("id", "") if isinstance(charge, dict) else (charge or "")
+    error = data.get("last_payment_error") or {}
+    return Intent(
+        id=data["id"],
+        status=data["status"],
+        amount=int(data["amount"]),
+        currency=data["currency"],
+        metadata=dict(data.get("metadata") or {}),
+        client_secret=data.get("client_secret") or "",
+        failure_message=(error.get("message") or "")[:300],
+        charge_id=charge_id,
+    )
+
+
+def _translate(exc: stripe.StripeError) -> GatewayError:
+    if isinstance(exc, stripe.CardError):
+        return GatewayError(exc.user_message or "Your card was declined.", retryable=False)
+    if isinstance(exc, stripe.APIConnectionError | stripe.RateLimitError):
+        return GatewayError(
+            "The card payment service is not responding. No money has been taken.", retryable=True
+        )
+    if isinstance(exc, stripe.APIError):
+        return GatewayError(
+            "The card payment service had a problem. No money has been taken.", retryable=True
+        )
+    log.warning("stripe refused a request: %s", type(exc).__name__)
+    return GatewayError("The card payment could not be started. No money has been taken.", retryable=False)
+
+
+def _call(fn, *args, **kwargs):
+    """Run a Stripe call, turning its errors into ours. The library itself retries network errors, 429s
+    and 5xx with backoff, reusing the same idempotency key."""
+    try:
+        return fn(*args, **kwargs)
+    except stripe.StripeError as exc:
+        raise _translate(exc) from exc
+
+
+def intent_create_and_confirm(
+    *,
+    payment_id: int,
+    reference: str,
+    account_reference: str,
+    amount_pence: int,
+    card_token: str,
+    idempotency_key: str,
+) -> Intent:
+    client = _client()
+    params: dict = {
+        "amount": amount_pence,
+        "currency": "gbp",
+        "confirm": True,
+        "metadata": {
+            "payment_reference": reference,
+            "account_reference": account_reference,
+            "payment_id": str(payment_id),
+        },
+    }
+    if is_localstripe():
+        # localstripe takes the card from the token as a payment method id and rejects payment_method_data.
+        token = _call(client.v1.tokens.retrieve, card_token)
+        params["payment_method"] = token["card"]["id"]
+    else:
+        params["payment_method_data"] = {"type": "card", "card": {"token": card_token}}
+        params["payment_method_types"] = ["card"]
+    options = {"idempotency_key": idempotency_key}
+    try:
+        obj = client.v1.payment_intents.create(params=params, options=options)
+    except stripe.CardError as exc:
+        # A decline on confirm still created the intent: fetch it so the attempt records its id.
+        intent = getattr(exc.error, "payment_intent", None) if exc.error else None
+        intent_id = intent.get("id") if isinstance(intent, dict) else getattr(intent, "id", None)
+        if intent_id:
+            return intent_retrieve(intent_id)
+        raise _translate(exc) from exc
+    except stripe.StripeError as exc:
+        raise _translate(exc) from exc
+    return _intent(obj)
+
+
+def intent_retrieve(intent_id: str) -> Intent:
+    return _intent(_call(_client().v1.payment_intents.retrieve, intent_id))
+
+
+def intent_cancel(intent_id: str, *, idempotency_key: str) -> Intent:
+    return _intent(
+        _call(_client().v1.payment_intents.cancel, intent_id, options={"idempotency_key": idempotency_key})
+    )
+
+
+def refund_create(*, intent_id: str, amount_pence: int, idempotency_key: str) -> dict:
+    obj = _call(
+        _client().v1.refunds.create,
+        params={"payment_intent": intent_id, "amount": amount_pence},
+        options={"idempotency_key": idempotency_key},
+    )
+    return obj.to_dict()
+
+
+def events_list(*, created_after: int, limit: int = 100) -> list[dict]:
+    """Events newer than `created_after`, oldest first, paging through everything."""
+    client = _client()
+    params: dict = {"limit": limit}
+    if not is_localstripe():
+        params["created"] = {"gt": created_after}
+    out: list[dict] = []
+    page = _call(client.v1.events.list, params=params)
+    while True:
+        out.extend(e.to_dict() for e in page.data)
+        if not page.has_more or not page.data:
+            break
+        page = _call(client.v1.events.list, params={**params, "starting_after": page.data[-1].id})
+    # localstripe ignores the created filter, so filter here (harmless against Stripe).
+    return sorted((e for e in out if int(e.get("created", 0)) > created_after), key=lambda e: e["created"])
+
+
+def webhook_verify(payload: bytes, signature_header: str, *, tolerance: int = 300) -> dict:
+    """Check the Stripe-Signature header against every configured secret (rotation) and return the event."""
+    secrets = [s for s in settings.STRIPE_WEBHOOK_SECRETS if s]
+    if not secrets or not signature_header:
+        raise SignatureError("missing signature or no secret configured")
+    for secret in secrets:
+        try:
+            event = stripe.Webhook.construct_event(payload, signature_header, secret, tolerance=tolerance)
+        except stripe.SignatureVerificationError:
+            continue
+        except ValueError as exc:
+            raise SignatureError("payload is not JSON") from exc
+        return event.to_dict() if hasattr(event, "to_dict") else dict(event)
+    raise SignatureError("no secret matched")
+
+
+def webhook_sign(payload: bytes, secret: str, timestamp: int | None = None) -> str:
+    """Build a Stripe-Signature header (used by tests and benchmarks that replay events)."""
+    import hashlib
+    import hmac
+
+    ts = int(time.time()) if timestamp is None else timestamp
+    mac = hmac.new(secret.encode(), f"{ts}.".encode() + payload, hashlib.sha256).hexdigest()
+    return f"t={ts},v1={mac}"

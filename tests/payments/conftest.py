@@ -1,0 +1,83 @@
+import json
+import time
+import uuid
+
+import pytest
+
+from payments import services
+from payments.models import RentAccount
+from payments.stripe_gateway import _client, webhook_sign
+
+CARD_OK = "4242424242424242"
+CARD_3DS = "4000002500003155"
+CARD_DECLINED = "4000000000000341"
+
+
+@pytest.fixture
+def account(db) -> RentAccount:
+    acc = RentAccount.objects.create(
+        reference="1234567890",
+        postcode="E8 1EA",
+        tenant_name="Jane Smith",
+        address="4 Mare Street",
+        weekly_rent_pence=15_000,
+        weekly_service_charge_pence=1_000,
+        weekly_benefit_pence=5_000,
+        benefit=RentAccount.Benefit.HOUSING_BENEFIT,
+    )
+    services.ledger_post(account_id=acc.pk, kind="rent", amount_pence=15_000, description="Rent")
+    services.ledger_post(account_id=acc.pk, kind="service_charge", amount_pence=1_000, description="Service")
+    acc.refresh_from_db()
+    return acc
+
+
+@pytest.fixture
+def other_account(db) -> RentAccount:
+    return RentAccount.objects.create(
+        reference="9876543210",
+        postcode="N16 7UJ",
+        tenant_name="Other Tenant",
+        address="9 Church Street",
+        weekly_rent_pence=12_000,
+    )
+
+
+def card_token(number: str = CARD_OK) -> str:
+    """What Stripe.js does in the browser: turn card details into a token (against localstripe)."""
+    token = _client().v1.tokens.create(
+        params={"card": {"number": number, "exp_month": "12", "exp_year": "2030", "cvc": "123"}}
+    )
+    return token.id
+
+
+def start_payment(account, amount_pence=1234, user=None):
+    return services.payment_start(
+        account=account,
+        amount_pence=amount_pence,
+        attempt_key=str(uuid.uuid4()),
+        user=user,
+        email="payer@example.org",
+    )
+
+
+def signed(event: dict, secret: str | None = None, timestamp: int | None = None) -> tuple[bytes, str]:
+    from django.conf import settings
+
+    body = json.dumps(event).encode()
+    return body, webhook_sign(body, secret or settings.STRIPE_WEBHOOK_SECRETS[0], timestamp)
+
+
+def intent_event(
+    intent_id: str,
+    event_type: str = "payment_intent.succeeded",
+    *,
+    metadata=None,
+    event_id: str | None = None,
+) -> dict:
+    return {
+        "id": event_id or f"evt_{uuid.uuid4().hex[:24]}",
+        "object": "event",
+        "type": event_type,
+        "created": int(time.time()),
+        "data": {"object": {"id": intent_id, "object": "payment_intent", "metadata": metadata or {}}},
+    }
