@@ -196,26 +196,30 @@ def payment_start(
 
 
 def payment_pay_by_card(*, payment_id: int, card_token: str, actor=None) -> Payment:
-    """Create and confirm the PaymentIntent for an attempt, once. A second call (double submit) reuses it."""
-    with transaction.atomic():
-        payment = Payment.objects.select_for_update().get(pk=payment_id)
-        if payment.provider_payment_id or payment.status != Status.CREATED:
-            already = payment.provider_payment_id
-        else:
-            already = None
-    if already:
+    """Create the PaymentIntent (recording its id first), then confirm it. Calling this again for the same
+    attempt (a double submit, the back button) never creates a second intent: it picks up the first."""
+    payment = Payment.objects.select_related("account").get(pk=payment_id)
+    if payment.status != Status.CREATED:
         return payment_refresh(payment_id=payment_id, actor=actor)
     try:
-        intent = gateway.intent_create_and_confirm(
-            payment_id=payment.pk,
-            reference=payment.reference,
-            account_reference=payment.account.reference,
-            amount_pence=payment.amount_pence,
-            card_token=card_token,
-            idempotency_key=f"payment-{payment.pk}-create",
-        )
+        if payment.provider_payment_id:
+            intent = gateway.intent_retrieve(payment.provider_payment_id)
+        else:
+            intent = gateway.intent_create(
+                payment_id=payment.pk,
+                reference=payment.reference,
+                account_reference=payment.account.reference,
+                amount_pence=payment.amount_pence,
+                card_token=card_token,
+                idempotency_key=f"payment-{payment.pk}-create",
+            )
+            payment = _payment_apply(
+                payment_id=payment.pk, status=payment.status, provider_payment_id=intent.id, actor=actor
+            )
+        if intent.status == "requires_confirmation":
+            intent = gateway.intent_confirm(intent.id, idempotency_key=f"payment-{payment.pk}-confirm")
     except gateway.GatewayError as exc:
-        if not exc.retryable:
+        if not exc.retryable and not payment.provider_payment_id:
             _payment_apply(payment_id=payment.pk, status=Status.FAILED, failure_message=str(exc), actor=actor)
         raise ApplicationError(str(exc), code="gateway") from exc
     return _payment_apply_intent(payment_id=payment.pk, intent=intent, actor=actor)

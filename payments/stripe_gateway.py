@@ -95,7 +95,7 @@ def _call(fn, *args, **kwargs):
         raise _translate(exc) from exc
 
 
-def intent_create_and_confirm(
+def intent_create(
     *,
     payment_id: int,
     reference: str,
@@ -104,11 +104,12 @@ def intent_create_and_confirm(
     card_token: str,
     idempotency_key: str,
 ) -> Intent:
+    """Create the PaymentIntent with the card attached but not yet confirmed, so we can record its id
+    before any money moves."""
     client = _client()
     params: dict = {
         "amount": amount_pence,
         "currency": "gbp",
-        "confirm": True,
         "metadata": {
             "payment_reference": reference,
             "account_reference": account_reference,
@@ -122,16 +123,18 @@ def intent_create_and_confirm(
     else:
         params["payment_method_data"] = {"type": "card", "card": {"token": card_token}}
         params["payment_method_types"] = ["card"]
-    options = {"idempotency_key": idempotency_key}
+    return _intent(
+        _call(client.v1.payment_intents.create, params=params, options={"idempotency_key": idempotency_key})
+    )
+
+
+def intent_confirm(intent_id: str, *, idempotency_key: str) -> Intent:
+    """Confirm: the card is charged, or the bank asks for 3-D Secure. A decline returns the intent with its
+    error rather than raising, so the caller records the failure from Stripe's own answer."""
     try:
-        obj = client.v1.payment_intents.create(params=params, options=options)
-    except stripe.CardError as exc:
-        # A decline on confirm still created the intent: fetch it so the attempt records its id.
-        intent = getattr(exc.error, "payment_intent", None) if exc.error else None
-        intent_id = intent.get("id") if isinstance(intent, dict) else getattr(intent, "id", None)
-        if intent_id:
-            return intent_retrieve(intent_id)
-        raise _translate(exc) from exc
+        obj = _client().v1.payment_intents.confirm(intent_id, options={"idempotency_key": idempotency_key})
+    except stripe.CardError:
+        return intent_retrieve(intent_id)
     except stripe.StripeError as exc:
         raise _translate(exc) from exc
     return _intent(obj)
