@@ -1,0 +1,118 @@
+"""Paying rent in Chromium with localstripe's Stripe.js: a plain card, a 3-D Secure card and a decline."""
+
+import re
+
+import pytest
+from django.conf import settings
+
+from hackney_portal.core.models import Notification
+from hackney_portal.devservices import register_localstripe_webhook
+from payments.models import LedgerEntry, RentAccount
+from tests.conftest import make_user
+from tests.e2e.conftest import assert_accessible
+from tests.payments.conftest import CARD_3DS, CARD_DECLINED, CARD_OK
+
+
+@pytest.fixture
+def rent_account(transactional_db, live_server):
+    from payments import services
+
+    register_localstripe_webhook(
+        settings.STRIPE_API_BASE,
+        f"{live_server.url}/payments/stripe/webhook/",
+        settings.STRIPE_WEBHOOK_SECRETS[0],
+        name="e2e",
+    )
+    acc = RentAccount.objects.create(
+        reference="1234567890",
+        postcode="E8 1EA",
+        tenant_name="Jane Smith",
+        address="4 Mare Street",
+        weekly_rent_pence=15_000,
+    )
+    services.ledger_post(account_id=acc.pk, kind="rent", amount_pence=15_000, description="Rent")
+    make_user("tenant@example.org", password="tenant-pass-phrase-1")
+    return acc
+
+
+def _find_sign_in_and_link(page):
+    page.goto("/pay-rent/")
+    assert_accessible(page)
+    page.fill("#id_reference", "1234567890")
+    page.fill("#id_postcode", "e8 1ea")
+    page.get_by_role("button", name="Continue").click()
+    assert "Jxxx Sxxxx" in page.content()
+    assert_accessible(page)
+    page.get_by_role("link", name="Sign in").last.click()
+    page.fill("input[name=login]", "tenant@example.org")
+    page.fill("input[name=password]", "tenant-pass-phrase-1")
+    page.get_by_role("button", name=re.compile("^sign in$", re.I)).click()
+    page.get_by_role("button", name="Link this rent account").click()
+    assert "£150.00" in page.locator("#balance").inner_text()
+    assert_accessible(page)
+
+
+def _pay(page, amount: str, card: str):
+    page.get_by_role("button", name="Pay now").click() if page.get_by_role(
+        "button", name="Pay now"
+    ).count() else page.get_by_role("link", name="Pay now").first.click()
+    assert_accessible(page)
+    page.get_by_label("Another amount").check()
+    page.fill("#id_amount", amount)
+    page.get_by_role("button", name="Continue to card details").click()
+    page.wait_for_selector("#card-element input")
+    assert_accessible(page, context={"exclude": [["#card-element"]]})  # the provider's own fields
+    page.fill("#card-element input[placeholder=number]", card)
+    page.fill("#card-element input[placeholder=exp_month]", "12")
+    page.fill("#card-element input[placeholder=exp_year]", "30")
+    page.fill("#card-element input[placeholder=cvc]", "123")
+    page.fill("#card-element input[placeholder=postal_code]", "E81EA")
+    page.get_by_role("button", name=re.compile("^Pay £")).click()
+
+
+def _balance(account) -> int:
+    account.refresh_from_db()
+    return account.balance_pence
+
+
+def test_pay_by_card_balance_falls_by_exactly_the_amount(page, rent_account):
+    _find_sign_in_and_link(page)
+    before = _balance(rent_account)
+    _pay(page, "12.34", CARD_OK)
+    page.wait_for_selector("text=Payment received")
+    assert_accessible(page)
+    reference = page.locator(".govuk-panel__body strong").inner_text()
+    assert _balance(rent_account) == before - 1234
+    assert LedgerEntry.objects.filter(payment__reference=reference).count() == 1
+    assert (
+        Notification.objects.filter(
+            template="payments/email/receipt",
+            key__endswith=":" + str(LedgerEntry.objects.get(payment__reference=reference).payment_id),
+        ).count()
+        == 1
+    )
+    # The back button goes to the receipt, never to a second card form.
+    page.go_back()
+    page.wait_for_load_state()
+    assert "Enter card details" not in page.locator("h1").first.inner_text()
+    assert page.console_errors == []
+
+
+def test_three_d_secure_card_completes_the_challenge(page, rent_account):
+    _find_sign_in_and_link(page)
+    before = _balance(rent_account)
+    _pay(page, "20.00", CARD_3DS)
+    page.get_by_role("button", name="Complete authentication").click()
+    page.wait_for_selector("text=Payment received")
+    assert_accessible(page)
+    assert _balance(rent_account) == before - 2000
+
+
+def test_declined_card_leaves_the_balance_unchanged_with_a_clear_message(page, rent_account):
+    _find_sign_in_and_link(page)
+    before = _balance(rent_account)
+    _pay(page, "5.00", CARD_DECLINED)
+    page.wait_for_selector("text=Your payment was not taken")
+    assert "No money has been taken" in page.content()
+    assert_accessible(page)
+    assert _balance(rent_account) == before
