@@ -213,8 +213,10 @@ def test_webhook_torture_2000_events_500_payments_8_senders(live_server, celery_
     for t in threads:
         t.join(timeout=240)
     assert failures == []
-    distinct = len({e["id"] for e in events})
-    assert StripeEvent.objects.count() == distinct
+    ids = {e["id"] for e in events}
+    # localstripe may also deliver its own real events to this endpoint (when a browser test registered
+    # it): those are welcome and must not change the outcome either.
+    assert StripeEvent.objects.filter(event_id__in=ids).count() == len(ids)
     wait_until(
         lambda: not StripeEvent.objects.filter(processed_at__isnull=True).exists(),
         timeout=240,
