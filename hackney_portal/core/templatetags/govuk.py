@@ -66,9 +66,13 @@ def govuk_field(field, **options):
         describedby.append(f"{field.auto_id}-hint")
     for i, _ in enumerate(field.errors):
         describedby.append(f"{field.auto_id}-error" + (f"-{i + 1}" if i else ""))
+    widget = field.field.widget
+    options.setdefault("autocomplete", widget.attrs.get("autocomplete", ""))
     ctx = {
         "field": field,
         "kind": kind,
+        # Never echo a password back into the page.
+        "hide_value": isinstance(widget, forms.PasswordInput) and not widget.render_value,
         "describedby": " ".join(describedby),
         "input_type": options.pop("type", None)
         or getattr(field.field.widget, "input_type", "text")
