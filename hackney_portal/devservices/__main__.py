@@ -28,7 +28,7 @@ def _manage(env: dict, *args: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    root = BASE_DIR / ".data" / "run"
+    root = Path(os.environ.get("PORTAL_DATA_DIR") or BASE_DIR / ".data" / "run")
     services = Services(root, persistent=True)
     try:
         services.acquire_lock()

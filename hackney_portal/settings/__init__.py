@@ -14,7 +14,7 @@ env = environ.Env()
 
 # While `make run` is up, its embedded services' URLs are in this file, so `manage.py` commands typed in
 # another terminal reach the same servers. Variables already in the environment always win.
-_services_env = BASE_DIR / ".data" / "run" / "services.env"
+_services_env = Path(env("PORTAL_DATA_DIR", default=str(BASE_DIR / ".data" / "run"))) / "services.env"
 if _services_env.exists() and not env.bool("PORTAL_IGNORE_SERVICES_FILE", default=False):
     env.read_env(str(_services_env), overwrite=False)
 
