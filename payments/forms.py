@@ -4,6 +4,8 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.conf import settings
 
+from hackney_portal.core.forms import GovukDateField
+
 
 class FindAccountForm(forms.Form):
     reference = forms.CharField(label="Rent account number", max_length=32)
@@ -73,3 +75,28 @@ class AmountForm(forms.Form):
 class StatementPeriodForm(forms.Form):
     PERIODS = [("1", "Last month"), ("3", "Last 3 months"), ("6", "Last 6 months"), ("12", "Last 12 months")]
     months = forms.ChoiceField(label="Show transactions from", choices=PERIODS, required=False)
+    start = GovukDateField(
+        label="Or from date",
+        required=False,
+        past_only=True,
+        help_text="For example, 1 4 2026. Leave empty to use the period above.",
+    )
+    end = GovukDateField(label="To date", required=False, past_only=True)
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("start")) != bool(data.get("end")) and not self.errors:
+            self.add_error("end" if data.get("start") else "start", "Enter both dates, or neither")
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            self.add_error("end", "To date must be the same as or after the from date")
+        return data
+
+    def period(self, today):
+        """(start, end, months) for the statement: the date range if given, else the last N months."""
+        import datetime as dt
+
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        if data.get("start") and data.get("end"):
+            return data["start"], data["end"], None
+        months = int(data.get("months") or 3)
+        return today - dt.timedelta(days=months * 31), today, months

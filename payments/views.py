@@ -7,7 +7,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -97,10 +96,10 @@ def account(request, pk: int):
 @login_required
 def statement(request, pk: int):
     account = selectors.account_for_statement(user=request.user, pk=pk)
-    form = StatementPeriodForm(request.GET or None)
-    months = int(form.cleaned_data["months"] or 3) if form.is_valid() else 3
-    end = business_date()
-    start_date = (timezone.now() - timezone.timedelta(days=months * 31)).date()
+    params = request.GET.copy()
+    params.pop("format", None)
+    form = StatementPeriodForm(params or None)
+    start_date, end, months = form.period(business_date())
     entries = list(selectors.statement_entries(account=account, start=start_date, end=end))
     fmt = request.GET.get("format")
     filename = f"rent-statement-{account.reference}-{start_date:%Y%m%d}-{end:%Y%m%d}"

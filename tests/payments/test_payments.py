@@ -168,3 +168,60 @@ def test_rent_reference_format_is_a_council_setting(client, settings, db):
         reverse("payments:start"), {"reference": "1234567890", "postcode": "E8 1EA"}
     ).content.decode()
     assert "a letter then 7 digits" in html
+
+
+@pytest.mark.django_db
+def test_statement_by_date_range_and_its_errors(client, resident, account):
+    import datetime as dt
+
+    from payments.calendar import business_date
+
+    services.account_link(user=resident, account=account, actor=resident)
+    client.force_login(resident)
+    url = reverse("payments:statement", args=[account.pk])
+    today = business_date()
+    ok = client.get(
+        url,
+        {
+            "start_0": today.day,
+            "start_1": today.month,
+            "start_2": today.year,
+            "end_0": today.day,
+            "end_1": today.month,
+            "end_2": today.year,
+        },
+    )
+    assert ok.status_code == 200
+    assert len(ok.context["entries"]) == 2
+    old = today - dt.timedelta(days=400)
+    empty = client.get(
+        url,
+        {
+            "start_0": old.day,
+            "start_1": old.month,
+            "start_2": old.year,
+            "end_0": old.day,
+            "end_1": old.month,
+            "end_2": old.year,
+        },
+    )
+    assert empty.context["entries"] == []
+    bad = client.get(
+        url, {"start_0": "31", "start_1": "2", "start_2": "2026", "end_0": "", "end_1": "", "end_2": ""}
+    )
+    html = bad.content.decode()
+    assert "must be a real date" in html
+    assert "There is a problem" in html
+    csv = client.get(
+        url,
+        {
+            "start_0": today.day,
+            "start_1": today.month,
+            "start_2": today.year,
+            "end_0": today.day,
+            "end_1": today.month,
+            "end_2": today.year,
+            "format": "csv",
+        },
+    )
+    assert csv.content.decode().count("\n") == 3  # header and two entries
