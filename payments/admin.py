@@ -1,10 +1,15 @@
+from decimal import Decimal
+
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.html import format_html
 
 from hackney_portal.core.admin import ReadOnlyAdmin
 from hackney_portal.core.audit import audit_log
+from hackney_portal.core.forms import ApplicationError
 
 from . import selectors, services
 from .models import Dispute, LedgerEntry, Payment, Refund, RentAccount, StripeEvent
@@ -86,9 +91,24 @@ class RefundInline(admin.TabularInline):
     can_delete = False
 
 
+class RefundForm(forms.Form):
+    amount = forms.DecimalField(
+        label="Amount to refund, in pounds", min_value=Decimal("0.01"), decimal_places=2
+    )
+    reason = forms.CharField(label="Reason", max_length=300, widget=forms.Textarea(attrs={"rows": 3}))
+
+
 @admin.register(Payment)
 class PaymentAdmin(ReadOnlyAdmin):
-    list_display = ["reference", "account", "amount_pence", "status", "created_at", "provider_payment_id"]
+    list_display = [
+        "reference",
+        "account",
+        "amount_pence",
+        "status",
+        "created_at",
+        "provider_payment_id",
+        "refund_link",
+    ]
     list_filter = ["status"]
     search_fields = [
         "reference",
@@ -101,6 +121,53 @@ class PaymentAdmin(ReadOnlyAdmin):
     date_hierarchy = "created_at"
     inlines = [RefundInline]
     actions = ["recheck_with_stripe"]
+
+    @admin.display(description="Refund")
+    def refund_link(self, obj):
+        if obj.status not in {Payment.Status.SUCCEEDED, Payment.Status.PARTLY_REFUNDED}:
+            return "-"
+        return format_html('<a href="{}">Refund</a>', reverse("admin:payments_payment_refund", args=[obj.pk]))
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/refund/",
+                self.admin_site.admin_view(self.refund_view),
+                name="payments_payment_refund",
+            ),
+            *super().get_urls(),
+        ]
+
+    def refund_view(self, request, pk: int):
+        if not request.user.has_perm("payments.add_refund"):
+            raise PermissionDenied
+        payment = Payment.objects.select_related("account").get(pk=pk)
+        form = RefundForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.refund_request(
+                    payment_id=payment.pk,
+                    amount_pence=int(form.cleaned_data["amount"] * 100),
+                    reason=form.cleaned_data["reason"],
+                    actor=request.user,
+                )
+            except ApplicationError as exc:
+                form.add_error("amount", exc.message)
+            except services.gateway.GatewayError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(
+                    request, f"Refund of £{form.cleaned_data['amount']} for {payment.reference} sent."
+                )
+                return redirect("admin:payments_payment_change", payment.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "payment": payment,
+            "form": form,
+            "title": f"Refund {payment.reference}",
+            "opts": self.model._meta,
+        }
+        return render(request, "admin/payments/refund.html", context)
 
     @admin.action(description="Re-check selected payments with Stripe", permissions=["view"])
     def recheck_with_stripe(self, request, queryset):
