@@ -12,7 +12,7 @@ from hackney_portal.core.audit import audit_log
 from hackney_portal.core.forms import ApplicationError
 
 from . import selectors, services
-from .models import Dispute, LedgerEntry, Payment, Refund, RentAccount, StripeEvent
+from .models import Dispute, IncomeFile, LedgerEntry, Payment, Refund, RentAccount, StripeEvent
 
 
 class LedgerInline(admin.TabularInline):
@@ -190,3 +190,36 @@ class StripeEventAdmin(ReadOnlyAdmin):
 class DisputeAdmin(ReadOnlyAdmin):
     list_display = ["provider_dispute_id", "payment", "amount_pence", "status", "evidence_due_by"]
     list_filter = ["status"]
+
+
+@admin.register(IncomeFile)
+class IncomeFileAdmin(ReadOnlyAdmin):
+    list_display = ["business_date", "batch_id", "row_count", "total_pence", "created_at", "download"]
+    date_hierarchy = "business_date"
+
+    @admin.display(description="File")
+    def download(self, obj):
+        return format_html(
+            '<a href="{}">Download CSV</a>', reverse("admin:payments_incomefile_download", args=[obj.pk])
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/download/",
+                self.admin_site.admin_view(self.download_view),
+                name="payments_incomefile_download",
+            ),
+            *super().get_urls(),
+        ]
+
+    def download_view(self, request, pk: int):
+        from django.http import HttpResponse
+
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        income = IncomeFile.objects.get(pk=pk)
+        audit_log(actor=request.user, action="payments.income_file.downloaded", obj=income)
+        response = HttpResponse(income.content, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{income.batch_id}.csv"'
+        return response

@@ -301,3 +301,25 @@ class SyncCursor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}={self.value}"
+
+
+class IncomeFile(models.Model):
+    """The daily income file for the housing management system: one per business day (Europe/London).
+
+    Generated from the append-only ledger, so a re-run produces the same bytes; the first one made is kept
+    and its hash lets a re-run prove it. Each row carries the day's batch id, so no row is exported twice.
+    """
+
+    business_date = models.DateField(unique=True)
+    batch_id = models.CharField(max_length=40, unique=True)
+    row_count = models.PositiveIntegerField()
+    total_pence = models.BigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    content = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-business_date"]
+
+    def __str__(self) -> str:
+        return self.batch_id

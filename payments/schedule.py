@@ -1,4 +1,11 @@
+from celery.schedules import crontab
+
 BEAT_SCHEDULE = {
     "payments-sweep": {"task": "payments.tasks.payments_sweep", "schedule": 300.0},
     "payments-recover-events": {"task": "payments.tasks.stripe_events_recover", "schedule": 600.0},
+    # Celery's timezone is Europe/London, so this is 02:00 local time all year round.
+    "payments-income-file": {
+        "task": "payments.tasks.income_file_yesterday",
+        "schedule": crontab(hour=2, minute=0),
+    },
 }

@@ -657,3 +657,43 @@ def stripe_events_recover(*, limit: int = 1000) -> int:
         newest = max(newest, int(event.get("created") or 0))
     SyncCursor.objects.filter(pk=cursor.pk).update(value=str(newest))
     return stored
+
+
+# -- finance -----------------------------------------------------------------------------------------
+
+
+def income_file_generate(*, day: dt.date, actor=None):
+    """Make (or re-make) a day's income file. The stored file never changes; a re-run that would produce
+    different bytes is refused loudly, because it means the ledger for a closed day was changed."""
+    from pathlib import Path
+
+    from .income_file import batch_id_for, digest, income_file_build
+    from .models import IncomeFile
+
+    content, count, total = income_file_build(day)
+    with transaction.atomic():
+        existing = IncomeFile.objects.select_for_update().filter(business_date=day).first()
+        if existing is not None:
+            if existing.sha256 != digest(content):
+                log.error("income file for %s would change on re-run; keeping the original", day)
+                raise ApplicationError(f"The income file for {day:%d %B %Y} no longer matches the ledger")
+            income = existing
+        else:
+            income = IncomeFile.objects.create(
+                business_date=day,
+                batch_id=batch_id_for(day),
+                row_count=count,
+                total_pence=total,
+                sha256=digest(content),
+                content=content,
+            )
+            audit_log(
+                actor=actor,
+                action="payments.income_file.created",
+                obj=income,
+                data={"rows": count, "total_pence": total},
+            )
+    folder = Path(settings.PAYMENTS_INCOME_FILE_DIR)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{income.batch_id}.csv").write_text(income.content, newline="")
+    return income

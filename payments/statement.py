@@ -6,15 +6,12 @@ import datetime as dt
 
 from django.conf import settings
 
+from hackney_portal.core.csvsafe import csv_safe
+
 
 def _pounds(pence: int) -> str:
     sign = "-" if pence < 0 else ""
     return f"{sign}{abs(pence) // 100}.{abs(pence) % 100:02d}"
-
-
-def _safe(cell: str) -> str:
-    # A spreadsheet would run a cell starting with = + - @ as a formula.
-    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
 
 
 def statement_csv_rows(entries) -> list[list[str]]:
@@ -25,7 +22,7 @@ def statement_csv_rows(entries) -> list[list[str]]:
                 e.business_date.isoformat(),
                 str(e.rent_week),
                 e.financial_year,
-                _safe(e.description or e.get_kind_display()),
+                csv_safe(e.description or e.get_kind_display()),
                 _pounds(e.amount_pence) if e.amount_pence > 0 else "",
                 _pounds(-e.amount_pence) if e.amount_pence < 0 else "",
                 _pounds(e.balance_after_pence),

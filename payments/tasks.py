@@ -24,3 +24,13 @@ def stripe_events_recover() -> int:
     from .services import stripe_events_recover as recover
 
     return recover()
+
+
+@shared_task(acks_late=True)
+def income_file_yesterday() -> str:
+    import datetime as dt
+
+    from .calendar import business_date
+    from .services import income_file_generate
+
+    return income_file_generate(day=business_date() - dt.timedelta(days=1)).batch_id

@@ -1,0 +1,66 @@
+"""Build the daily income file: header, one row per card payment or refund, trailer with count and total."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+
+from django.conf import settings
+
+from hackney_portal.core.csvsafe import csv_safe
+
+from .models import LedgerEntry
+
+KINDS = [LedgerEntry.Kind.CARD_PAYMENT, LedgerEntry.Kind.REFUND]
+
+
+def batch_id_for(day: dt.date) -> str:
+    return f"{settings.COUNCIL['short_name'].upper()[:10]}-CARD-{day:%Y%m%d}"
+
+
+def _pounds(pence: int) -> str:
+    sign = "-" if pence < 0 else ""
+    return f"{sign}{abs(pence) // 100}.{abs(pence) % 100:02d}"
+
+
+def income_file_build(day: dt.date) -> tuple[str, int, int]:
+    """(content, row count, total pence). Money received is positive, refunds negative."""
+    batch = batch_id_for(day)
+    entries = (
+        LedgerEntry.objects.filter(business_date=day, kind__in=KINDS)
+        .select_related("account", "payment", "refund", "refund__payment")
+        .order_by("id")
+    )
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["H", csv_safe(settings.COUNCIL["name"]), "CARD INCOME", day.isoformat(), batch])
+    count = total = 0
+    for e in entries.iterator(chunk_size=2000):
+        money_in = -e.amount_pence
+        if e.kind == LedgerEntry.Kind.CARD_PAYMENT:
+            ours, provider = e.payment.reference, e.payment.provider_payment_id or ""
+        else:
+            payment = e.refund.payment if e.refund else None
+            ours = payment.reference if payment else ""
+            provider = (e.refund.provider_refund_id or "") if e.refund else ""
+        writer.writerow(
+            [
+                "D",
+                csv_safe(e.account.reference),
+                _pounds(money_in),
+                day.isoformat(),
+                csv_safe(ours),
+                csv_safe(provider),
+                batch,
+            ]
+        )
+        count += 1
+        total += money_in
+    writer.writerow(["T", count, _pounds(total), batch])
+    return out.getvalue(), count, total
+
+
+def digest(content: str) -> str:
+    return hashlib.sha256(content.encode()).hexdigest()
