@@ -142,7 +142,7 @@ class PaymentAdmin(ReadOnlyAdmin):
         if not request.user.has_perm("payments.add_refund"):
             raise PermissionDenied
         payment = Payment.objects.select_related("account").get(pk=pk)
-        form = RefundForm(request.POST or None)
+        form = RefundForm(request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
             try:
                 services.refund_request(

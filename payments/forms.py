@@ -100,3 +100,12 @@ class StatementPeriodForm(forms.Form):
             return data["start"], data["end"], None
         months = int(data.get("months") or 3)
         return today - dt.timedelta(days=months * 31), today, months
+
+
+class RemindersForm(forms.Form):
+    reminder_emails = forms.ChoiceField(
+        label="Do you want an email when your rent account is in arrears?",
+        widget=forms.RadioSelect,
+        choices=[("yes", "Yes, remind me before the rent is due"), ("no", "No")],
+        error_messages={"required": "Select yes if you want reminder emails"},
+    )

@@ -34,3 +34,10 @@ def income_file_yesterday() -> str:
     from .services import income_file_generate
 
     return income_file_generate(day=business_date() - dt.timedelta(days=1)).batch_id
+
+
+@shared_task(acks_late=True)
+def arrears_reminders() -> int:
+    from .services import arrears_reminders_send
+
+    return arrears_reminders_send()

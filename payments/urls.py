@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/<int:pk>/statement/", views.statement, name="statement"),
     path("accounts/<int:pk>/pay/", views.pay, name="pay"),
     path("payments/", views.history, name="history"),
+    path("reminders/", views.reminders, name="reminders"),
     path("payments/<str:reference>/card/", views.card, name="card"),
     path("payments/<str:reference>/", views.status, name="status"),
 ]

@@ -16,7 +16,7 @@ from hackney_portal.core.forms import ApplicationError, add_application_error
 from . import selectors, services
 from . import stripe_gateway as gateway
 from .calendar import business_date
-from .forms import AmountForm, FindAccountForm, StatementPeriodForm
+from .forms import AmountForm, FindAccountForm, RemindersForm, StatementPeriodForm
 from .models import Payment
 from .statement import statement_csv_rows, statement_pdf
 
@@ -28,7 +28,7 @@ def _remember(request, key: str, value: int) -> None:
 
 @never_cache
 def start(request):
-    form = FindAccountForm(request.POST or None)
+    form = FindAccountForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             account = services.account_find(
@@ -134,7 +134,11 @@ def pay(request, pk: int):
         "attempt_key": str(uuid.uuid4()),
         "choice": "balance" if account.balance_pence > 0 else "other",
     }
-    form = AmountForm(request.POST or None, initial=initial, balance_pence=account.balance_pence)
+    form = AmountForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        balance_pence=account.balance_pence,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             payment = services.payment_start(
@@ -230,3 +234,18 @@ def stripe_webhook(request):
     except (KeyError, TypeError, ValueError):
         return HttpResponseBadRequest("malformed event")
     return JsonResponse({"received": True, "duplicate": not created})
+
+
+@never_cache
+@login_required
+def reminders(request):
+    form = RemindersForm(
+        request.POST if request.method == "POST" else None,
+        initial={"reminder_emails": "yes" if request.user.reminder_emails else "no"},
+    )
+    if request.method == "POST" and form.is_valid():
+        enabled = form.cleaned_data["reminder_emails"] == "yes"
+        services.reminders_set(user=request.user, enabled=enabled, actor=request.user)
+        messages.success(request, "Reminder emails turned on." if enabled else "Reminder emails turned off.")
+        return redirect("payments:reminders")
+    return render(request, "payments/reminders.html", {"form": form})
