@@ -12,7 +12,17 @@ from hackney_portal.core.audit import audit_log
 from hackney_portal.core.forms import ApplicationError
 
 from . import selectors, services
-from .models import Dispute, IncomeFile, LedgerEntry, Payment, Refund, RentAccount, StripeEvent
+from .models import (
+    Discrepancy,
+    Dispute,
+    IncomeFile,
+    LedgerEntry,
+    Payment,
+    ReconciliationRun,
+    Refund,
+    RentAccount,
+    StripeEvent,
+)
 
 
 class LedgerInline(admin.TabularInline):
@@ -223,3 +233,119 @@ class IncomeFileAdmin(ReadOnlyAdmin):
         response = HttpResponse(income.content, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{income.batch_id}.csv"'
         return response
+
+
+class ReconcileForm(forms.Form):
+    period_start = forms.DateField(label="From (YYYY-MM-DD)")
+    period_end = forms.DateField(label="To (YYYY-MM-DD)")
+
+
+@admin.register(ReconciliationRun)
+class ReconciliationRunAdmin(ReadOnlyAdmin):
+    list_display = [
+        "started_at",
+        "period_start",
+        "period_end",
+        "status",
+        "transactions_seen",
+        "matched",
+        "discrepancies_found",
+        "repaired",
+        "finished_at",
+    ]
+    list_filter = ["status"]
+
+    def get_urls(self):
+        return [
+            path("run/", self.admin_site.admin_view(self.run_view), name="payments_reconciliationrun_run"),
+            *super().get_urls(),
+        ]
+
+    def run_view(self, request):
+        if not request.user.has_perm("payments.view_reconciliationrun"):
+            raise PermissionDenied
+        form = ReconcileForm(request.POST if request.method == "POST" else None)
+        if request.method == "POST" and form.is_valid():
+            from django.db import transaction
+
+            from hackney_portal.core.outbox import enqueue
+
+            with transaction.atomic():
+                enqueue(
+                    "payments.tasks.reconciliation_run",
+                    form.cleaned_data["period_start"].isoformat(),
+                    form.cleaned_data["period_end"].isoformat(),
+                )
+                audit_log(
+                    actor=request.user,
+                    action="payments.reconciliation.requested",
+                    data={k: v.isoformat() for k, v in form.cleaned_data.items()},
+                )
+            messages.success(request, "Reconciliation started. Refresh this list to see it finish.")
+            return redirect("admin:payments_reconciliationrun_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "form": form,
+            "title": "Run reconciliation",
+            "opts": self.model._meta,
+        }
+        return render(request, "admin/payments/reconcile.html", context)
+
+
+class ResolveForm(forms.Form):
+    note = forms.CharField(label="How was it resolved?", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+@admin.register(Discrepancy)
+class DiscrepancyAdmin(ReadOnlyAdmin):
+    list_display = [
+        "created_at",
+        "kind",
+        "status",
+        "key",
+        "payment",
+        "expected_pence",
+        "actual_pence",
+        "detail",
+        "resolve_link",
+    ]
+    list_filter = ["status", "kind"]
+    search_fields = ["key", "payment__reference"]
+    list_select_related = ["payment"]
+
+    @admin.display(description="Resolve")
+    def resolve_link(self, obj):
+        if obj.status != Discrepancy.Status.OPEN:
+            return obj.resolution_note or "-"
+        return format_html(
+            '<a href="{}">Resolve</a>', reverse("admin:payments_discrepancy_resolve", args=[obj.pk])
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/resolve/",
+                self.admin_site.admin_view(self.resolve_view),
+                name="payments_discrepancy_resolve",
+            ),
+            *super().get_urls(),
+        ]
+
+    def resolve_view(self, request, pk: int):
+        if not request.user.has_perm("payments.change_discrepancy"):
+            raise PermissionDenied
+        d = Discrepancy.objects.get(pk=pk)
+        form = ResolveForm(request.POST if request.method == "POST" else None)
+        if request.method == "POST" and form.is_valid():
+            services.discrepancy_resolve(
+                discrepancy_id=d.pk, note=form.cleaned_data["note"], actor=request.user
+            )
+            messages.success(request, "Discrepancy resolved.")
+            return redirect("admin:payments_discrepancy_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "form": form,
+            "title": f"Resolve: {d}",
+            "opts": self.model._meta,
+        }
+        return render(request, "admin/payments/reconcile.html", context)

@@ -9,6 +9,10 @@ BEAT_SCHEDULE = {
         "task": "payments.tasks.arrears_reminders",
         "schedule": crontab(day_of_week="fri", hour=9, minute=0),
     },
+    "payments-reconciliation": {
+        "task": "payments.tasks.reconciliation_nightly",
+        "schedule": crontab(hour=3, minute=0),
+    },
     "payments-income-file": {
         "task": "payments.tasks.income_file_yesterday",
         "schedule": crontab(hour=2, minute=0),

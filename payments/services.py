@@ -263,6 +263,7 @@ def _payment_apply_intent(*, payment_id: int, intent: gateway.Intent, actor=None
         payment_id=payment_id,
         status=status,
         provider_payment_id=intent.id,
+        charge_id=intent.charge_id,
         failure_message=intent.failure_message,
         actor=actor,
     )
@@ -274,6 +275,7 @@ def _payment_apply(
     payment_id: int,
     status: str,
     provider_payment_id: str | None = None,
+    charge_id: str = "",
     failure_message: str = "",
     actor=None,
 ) -> Payment:
@@ -282,6 +284,9 @@ def _payment_apply(
     if provider_payment_id and not payment.provider_payment_id:
         payment.provider_payment_id = provider_payment_id
         changed.append("provider_payment_id")
+    if charge_id and not payment.provider_charge_id:
+        payment.provider_charge_id = charge_id
+        changed.append("provider_charge_id")
     if status != payment.status and status in Payment.TRANSITIONS[payment.status]:
         previous = payment.status
         payment.status = status
@@ -746,3 +751,25 @@ def reminders_set(*, user, enabled: bool, actor) -> None:
     user.reminder_emails = enabled
     user.save(update_fields=["reminder_emails"])
     audit_log(actor=actor, action="payments.reminders." + ("on" if enabled else "off"), obj=user)
+
+
+def reconciliation_start(*, period_start: dt.date, period_end: dt.date, actor=None):
+    from .reconciliation import reconciliation_run
+
+    return reconciliation_run(period_start=period_start, period_end=period_end, actor=actor)
+
+
+@transaction.atomic
+def discrepancy_resolve(*, discrepancy_id: int, note: str, actor):
+    from .models import Discrepancy
+
+    d = Discrepancy.objects.select_for_update().get(pk=discrepancy_id)
+    if not note.strip():
+        raise ApplicationError("Say how the discrepancy was resolved", field="note")
+    d.status = Discrepancy.Status.RESOLVED
+    d.resolved_by = actor
+    d.resolved_at = timezone.now()
+    d.resolution_note = note
+    d.save(update_fields=["status", "resolved_by", "resolved_at", "resolution_note"])
+    audit_log(actor=actor, action="payments.discrepancy.resolved", obj=d, data={"note": note[:300]})
+    return d

@@ -200,3 +200,36 @@ def webhook_sign(payload: bytes, secret: str, timestamp: int | None = None) -> s
     ts = int(time.time()) if timestamp is None else timestamp
     mac = hmac.new(secret.encode(), f"{ts}.".encode() + payload, hashlib.sha256).hexdigest()
     return f"t={ts},v1={mac}"
+
+
+def balance_transaction_pages(
+    *, created_gte: int, created_lt: int, starting_after: str = "", limit: int = 100
+):
+    """Pages of balance transactions in a time window, oldest first as Stripe lists them newest first.
+
+    localstripe rejects the `created` filter, so the window is applied here (harmless against Stripe).
+    """
+    client = _client()
+    params: dict = {"limit": limit}
+    if not is_localstripe():
+        params["created"] = {"gte": created_gte, "lt": created_lt}
+    if starting_after:
+        params["starting_after"] = starting_after
+    while True:
+        page = _call(client.v1.balance_transactions.list, params=params)
+        data = [t.to_dict() for t in page.data]
+        yield [t for t in data if created_gte <= int(t.get("created", 0)) < created_lt]
+        if not page.has_more or not data:
+            return
+        params["starting_after"] = data[-1]["id"]
+
+
+def charge_payment_reference(charge_id: str) -> str:
+    """Which of our payments a charge belongs to, from its PaymentIntent's metadata ('' if none)."""
+    charge = _call(_client().v1.charges.retrieve, charge_id).to_dict()
+    intent = charge.get("payment_intent")
+    if isinstance(intent, dict):
+        return (intent.get("metadata") or {}).get("payment_reference", "")
+    if intent:
+        return intent_retrieve(intent).metadata.get("payment_reference", "")
+    return (charge.get("metadata") or {}).get("payment_reference", "")

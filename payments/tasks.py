@@ -41,3 +41,25 @@ def arrears_reminders() -> int:
     from .services import arrears_reminders_send
 
     return arrears_reminders_send()
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def reconciliation_run(period_start: str, period_end: str) -> int:
+    import datetime as dt
+
+    from .services import reconciliation_start
+
+    return reconciliation_start(
+        period_start=dt.date.fromisoformat(period_start), period_end=dt.date.fromisoformat(period_end)
+    ).pk
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def reconciliation_nightly() -> int:
+    import datetime as dt
+
+    from .calendar import business_date
+    from .services import reconciliation_start
+
+    yesterday = business_date() - dt.timedelta(days=1)
+    return reconciliation_start(period_start=yesterday, period_end=yesterday).pk
