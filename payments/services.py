@@ -756,7 +756,12 @@ def reminders_set(*, user, enabled: bool, actor) -> None:
 def reconciliation_start(*, period_start: dt.date, period_end: dt.date, actor=None):
     from .reconciliation import reconciliation_run
 
-    return reconciliation_run(period_start=period_start, period_end=period_end, actor=actor)
+    return reconciliation_run(
+        period_start=period_start,
+        period_end=period_end,
+        actor=actor,
+        page_size=settings.PAYMENTS_RECONCILIATION_PAGE_SIZE,
+    )
 
 
 @transaction.atomic
