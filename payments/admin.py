@@ -145,8 +145,24 @@ class PaymentAdmin(ReadOnlyAdmin):
                 self.admin_site.admin_view(self.refund_view),
                 name="payments_payment_refund",
             ),
+            path("dashboard/", self.admin_site.admin_view(self.dashboard_view), name="payments_dashboard"),
             *super().get_urls(),
         ]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "dashboard_url": reverse("admin:payments_dashboard")}
+        return super().changelist_view(request, extra_context)
+
+    def dashboard_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            **selectors.finance_dashboard(),
+            "title": "Finance dashboard",
+            "opts": self.model._meta,
+        }
+        return render(request, "admin/payments/dashboard.html", context)
 
     def refund_view(self, request, pk: int):
         if not request.user.has_perm("payments.add_refund"):

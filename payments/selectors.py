@@ -90,3 +90,44 @@ def statement_entries(*, account: RentAccount, start: dt.date, end: dt.date) -> 
 
 def payments_for_user(*, user) -> QuerySet[Payment]:
     return Payment.objects.filter(user=user).select_related("account").order_by("-created_at")
+
+
+def finance_dashboard(*, days: int = 14, today: dt.date | None = None) -> dict:
+    """Figures for the finance dashboard: a few aggregate queries, whatever the size of the ledger."""
+    from django.db.models import Count, Sum
+
+    from .models import Discrepancy, Dispute, ReconciliationRun, Refund
+
+    today = today or business_date()
+    since = today - dt.timedelta(days=days - 1)
+    takings = dict(
+        LedgerEntry.objects.filter(kind=LedgerEntry.Kind.CARD_PAYMENT, business_date__gte=since)
+        .values_list("business_date")
+        .annotate(total=Sum("amount_pence"))
+        .values_list("business_date", "total")
+    )
+    refunds = dict(
+        LedgerEntry.objects.filter(
+            kind=LedgerEntry.Kind.REFUND, business_date__gte=since, refund__isnull=False
+        )
+        .values_list("business_date")
+        .annotate(total=Sum("amount_pence"))
+        .values_list("business_date", "total")
+    )
+    rows = [
+        {
+            "day": since + dt.timedelta(days=i),
+            "takings": -(takings.get(since + dt.timedelta(days=i)) or 0),
+            "refunds": refunds.get(since + dt.timedelta(days=i)) or 0,
+        }
+        for i in range(days)
+    ]
+    return {
+        "rows": rows[::-1],
+        "open_discrepancies": list(
+            Discrepancy.objects.filter(status="open").values("kind").annotate(n=Count("id")).order_by("kind")
+        ),
+        "pending_refunds": Refund.objects.filter(status=Refund.Status.PENDING).count(),
+        "open_disputes": Dispute.objects.exclude(status__in=["won", "lost"]).order_by("evidence_due_by")[:20],
+        "last_run": ReconciliationRun.objects.order_by("-started_at").first(),
+    }

@@ -95,3 +95,16 @@ def test_refund_page_in_the_admin_for_finance_only(client, account, make_staff):
     response = client.post(url, {"amount": "10.00", "reason": "Duplicate payment"})
     assert response.status_code == 302
     assert Payment.objects.get(pk=payment.pk).refunded_pence == 1000
+
+
+@pytest.mark.django_db
+def test_finance_dashboard_shows_takings_and_refunds(client, account, make_staff):
+    payment = _paid(account, amount=4321)
+    officer = make_staff("fin5@example.org", roles.FINANCE_OFFICERS)
+    services.refund_request(payment_id=payment.pk, amount_pence=321, reason="x", actor=officer)
+    staff_login(client, officer)
+    html = client.get(reverse("admin:payments_dashboard")).content.decode()
+    assert "£43.21" in html
+    assert "£3.21" in html
+    staff_login(client, make_staff("housing2@example.org", roles.HOUSING_OFFICERS))
+    assert client.get(reverse("admin:payments_dashboard")).status_code == 403
