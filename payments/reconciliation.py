@@ -62,6 +62,7 @@ def _match_page(run: ReconciliationRun, txns: list[dict], *, resolve_unknown: bo
             kind=LedgerEntry.Kind.CARD_PAYMENT, payment__provider_charge_id__in=ids
         )
     }
+    to_claim: dict[int, str] = {}
     for txn in charges:
         charge_id = _source_id(txn)
         amount = int(txn["amount"])
@@ -81,7 +82,8 @@ def _match_page(run: ReconciliationRun, txns: list[dict], *, resolve_unknown: bo
                 detail="Money taken by card with no payment record here",
             )
             continue
-        if payment.reconciled_txn_id and payment.reconciled_txn_id != txn["id"]:
+        claimed = payment.reconciled_txn_id or to_claim.get(payment.pk)
+        if claimed and claimed != txn["id"]:
             counts["found"] += _note(
                 run,
                 K.DUPLICATE,
@@ -91,10 +93,8 @@ def _match_page(run: ReconciliationRun, txns: list[dict], *, resolve_unknown: bo
                 detail=f"Second transaction for {payment.reference}",
             )
             continue
-        if not payment.reconciled_txn_id:
-            Payment.objects.filter(pk=payment.pk, reconciled_txn_id__isnull=True).update(
-                reconciled_txn_id=txn["id"]
-            )
+        if not claimed:
+            to_claim[payment.pk] = txn["id"]
         entry = credits.get(payment.pk)
         if entry is None:
             from .services import payment_refresh
@@ -134,7 +134,26 @@ def _match_page(run: ReconciliationRun, txns: list[dict], *, resolve_unknown: bo
             )
         else:
             counts["matched"] += 1
+    _claim(to_claim)
     return counts
+
+
+def _claim(pairs: dict[int, str]) -> None:
+    """Mark payments as reconciled against their transaction: one statement per page, not one per row."""
+    if not pairs:
+        return
+    from django.db import connection
+
+    values = ", ".join(["(%s, %s)"] * len(pairs))
+    params = [x for pair in pairs.items() for x in pair]
+    # Only "%s" placeholders are formatted into the statement; the values travel as parameters.
+    sql = (
+        "UPDATE payments_payment AS p SET reconciled_txn_id = v.txn "
+        f"FROM (VALUES {values}) AS v(id, txn) "  # noqa: S608
+        "WHERE p.id = v.id::bigint AND p.reconciled_txn_id IS NULL"
+    )
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
 
 
 def _credits_without_payment(run: ReconciliationRun) -> int:

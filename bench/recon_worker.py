@@ -1,0 +1,92 @@
+"""One reconciliation benchmark at one size, in its own process so its peak memory is its own.
+
+python -m bench.recon_worker N FILE   (prints one JSON line)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import sys
+import time
+
+
+def seed(n: int) -> None:
+    """N succeeded payments with ledger credits across 1,000 accounts, written by SQL in one go."""
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("TRUNCATE payments_discrepancy, payments_reconciliationrun RESTART IDENTITY CASCADE")
+        cur.execute("ALTER TABLE payments_ledgerentry DISABLE TRIGGER payments_ledger_no_update_delete")
+        cur.execute(
+            "TRUNCATE payments_ledgerentry, payments_payment, payments_rentaccount RESTART IDENTITY CASCADE"
+        )
+        cur.execute("ALTER TABLE payments_ledgerentry ENABLE TRIGGER payments_ledger_no_update_delete")
+        cur.execute("""
+            INSERT INTO payments_rentaccount (reference, postcode, tenant_name, address, tenure, weekly_rent_pence,
+              weekly_service_charge_pence, benefit, weekly_benefit_pence, balance_pence, created_at)
+            SELECT '7' || lpad(g::text, 9, '0'), 'E8 1EA', 'Bench', 'Bench', 'secure', 10000, 0, 'none', 0, 0, now()
+            FROM generate_series(1, 1000) g""")
+        cur.execute(
+            """
+            INSERT INTO payments_payment (reference, attempt_key, account_id, email, amount_pence, currency, status,
+              provider_payment_id, provider_charge_id, failure_message, refunded_pence, created_at, updated_at,
+              succeeded_at)
+            SELECT 'RP-B' || g, 'bench-' || g, 1 + (g %% 1000), '', 100 + (g %% 5000), 'gbp', 'succeeded',
+              'pi_b' || g, 'ch_b' || g, '', 0, now(), now(), now()
+            FROM generate_series(1, %s) g""",
+            [n],
+        )
+        cur.execute("""
+            INSERT INTO payments_ledgerentry (account_id, seq, kind, amount_pence, balance_after_pence, description,
+              business_date, rent_week, financial_year, unallocated, payment_id, created_at)
+            SELECT p.account_id, row_number() OVER (PARTITION BY p.account_id ORDER BY p.id), 'card_payment',
+              -p.amount_pence, 0, 'card', current_date, 1, '2026-27', false, p.id, now()
+            FROM payments_payment p""")
+        cur.execute("ANALYZE")
+
+
+def pages(path: str):
+    with open(path) as f:
+        for line in f:
+            yield json.loads(line)["data"]
+
+
+def main() -> None:
+    n, path, mode = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hackney_portal.settings")
+    import django
+
+    django.setup()
+    import datetime as dt
+
+    from payments.calendar import business_date
+
+    if mode == "parse":
+        started = time.perf_counter()
+        rows = sum(len(p) for p in pages(path))
+        elapsed = time.perf_counter() - started
+    else:
+        from payments.models import Discrepancy
+        from payments.reconciliation import reconciliation_run
+
+        seed(n)
+        started = time.perf_counter()
+        day = business_date()
+        run = reconciliation_run(
+            period_start=day - dt.timedelta(days=1),
+            period_end=day + dt.timedelta(days=1),
+            pages=pages(path),
+            resolve_unknown=False,
+        )
+        elapsed = time.perf_counter() - started
+        rows = run.transactions_seen
+        assert run.matched == n - n // 1000, (run.matched, n)
+        assert Discrepancy.objects.count() == n // 1000
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"rows": rows, "seconds": elapsed, "peak_mb": peak_mb}))
+
+
+if __name__ == "__main__":
+    main()
