@@ -18,11 +18,11 @@ def seed(n: int) -> None:
 
     with connection.cursor() as cur:
         cur.execute("TRUNCATE payments_discrepancy, payments_reconciliationrun RESTART IDENTITY CASCADE")
-        cur.execute("ALTER TABLE payments_ledgerentry DISABLE TRIGGER payments_ledger_no_update_delete")
+        cur.execute("ALTER TABLE payments_ledgerentry DISABLE TRIGGER USER")
         cur.execute(
             "TRUNCATE payments_ledgerentry, payments_payment, payments_rentaccount RESTART IDENTITY CASCADE"
         )
-        cur.execute("ALTER TABLE payments_ledgerentry ENABLE TRIGGER payments_ledger_no_update_delete")
+        cur.execute("ALTER TABLE payments_ledgerentry ENABLE TRIGGER USER")
         cur.execute("""
             INSERT INTO payments_rentaccount (reference, postcode, tenant_name, address, tenure, weekly_rent_pence,
               weekly_service_charge_pence, benefit, weekly_benefit_pence, balance_pence, created_at)
