@@ -233,3 +233,13 @@ def charge_payment_reference(charge_id: str) -> str:
     if intent:
         return intent_retrieve(intent).metadata.get("payment_reference", "")
     return (charge.get("metadata") or {}).get("payment_reference", "")
+
+
+def payouts_with_transactions(*, created_gte: int, created_lt: int):
+    """(payout, its balance transactions) for each payout in a window. Stripe only: localstripe's payouts
+    are EUR-only and its list rejects the `payout` filter."""
+    client = _client()
+    params: dict = {"limit": 100, "created": {"gte": created_gte, "lt": created_lt}}
+    for payout in client.v1.payouts.list(params=params).auto_paging_iter():
+        txns = client.v1.balance_transactions.list(params={"limit": 100, "payout": payout.id})
+        yield payout.to_dict(), [t.to_dict() for t in txns.auto_paging_iter() if t.type != "payout"]

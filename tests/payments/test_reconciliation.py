@@ -105,7 +105,12 @@ def test_run_finds_each_kind_once_repairs_only_the_safe_case_and_a_rerun_changes
     )
     pages = [txns[:2], txns[2:], [{**ok_txn, "id": "txn_duplicate"}]]
 
-    run = reconciliation_run(period_start=today, period_end=today, pages=pages)
+    # Stripe's payouts in its own format (localstripe has none in GBP): one right, one short by a penny.
+    payouts = [
+        ({"id": "po_ok", "amount": 1000}, [{"id": "t1", "net": 600}, {"id": "t2", "net": 400}]),
+        ({"id": "po_short", "amount": 999}, [{"id": "t3", "net": 1000}]),
+    ]
+    run = reconciliation_run(period_start=today, period_end=today, pages=pages, payouts=payouts)
     kinds = sorted(Discrepancy.objects.values_list("kind", "status"))
     assert kinds == sorted(
         [
@@ -114,20 +119,22 @@ def test_run_finds_each_kind_once_repairs_only_the_safe_case_and_a_rerun_changes
             (K.AMOUNT_MISMATCH, "open"),
             (K.CREDIT_WITHOUT_PAYMENT, "open"),
             (K.DUPLICATE, "open"),
+            (K.PAYOUT_MISMATCH, "open"),
         ]
     )
+    assert Discrepancy.objects.get(kind=K.PAYOUT_MISMATCH).key == "po_short"
     assert run.status == "completed"
-    assert (run.discrepancies_found, run.repaired, run.matched) == (5, 1, 1)
+    assert (run.discrepancies_found, run.repaired, run.matched) == (6, 1, 1)
     lost = Payment.objects.get(pk=history["lost"].pk)
     assert lost.status == "succeeded"
     assert LedgerEntry.objects.filter(payment=lost).count() == 1
 
     balance = account.__class__.objects.get(pk=account.pk).balance_pence
     entries = LedgerEntry.objects.count()
-    again = reconciliation_run(period_start=today, period_end=today, pages=pages)
+    again = reconciliation_run(period_start=today, period_end=today, pages=pages, payouts=payouts)
     assert again.discrepancies_found == 0
     assert again.repaired == 0
-    assert Discrepancy.objects.count() == 5
+    assert Discrepancy.objects.count() == 6
     assert LedgerEntry.objects.count() == entries
     assert account.__class__.objects.get(pk=account.pk).balance_pence == balance
 
