@@ -1,1 +1,119 @@
+"""Hackney Works: opportunities of every kind, moderated before they go live, searchable in PostgreSQL."""
 
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.db.models import Q
+
+
+class Opportunity(models.Model):
+    class Kind(models.TextChoices):
+        JOB = "job", "Job"
+        APPRENTICESHIP = "apprenticeship", "Apprenticeship"
+        PLACEMENT = "placement", "Work placement"
+        VOLUNTEERING = "volunteering", "Volunteering"
+        TRAINING = "training", "Training course"
+        EVENT = "event", "Event or workshop"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted for review"
+        PUBLISHED = "published", "Published"
+        REJECTED = "rejected", "Rejected"
+        CLOSED = "closed", "Closed"
+
+    class Contract(models.TextChoices):
+        PERMANENT = "permanent", "Permanent"
+        FIXED_TERM = "fixed_term", "Fixed term"
+        TEMPORARY = "temporary", "Temporary"
+        ZERO_HOURS = "zero_hours", "Zero hours"
+        NONE = "none", "Not applicable"
+
+    class Hours(models.TextChoices):
+        FULL_TIME = "full_time", "Full time"
+        PART_TIME = "part_time", "Part time"
+        FLEXIBLE = "flexible", "Flexible"
+
+    class PayPeriod(models.TextChoices):
+        HOUR = "hour", "per hour"
+        YEAR = "year", "per year"
+        NONE = "none", "Unpaid"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.JOB, db_index=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    title = models.CharField(max_length=200)
+    employer_name = models.CharField(max_length=200)
+    employer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="opportunities",
+    )
+    summary = models.CharField(max_length=300)
+    description_html = models.TextField(help_text="Sanitised HTML, safe to show")
+    sector = models.CharField(max_length=60, db_index=True)
+    contract = models.CharField(max_length=20, choices=Contract.choices, default=Contract.PERMANENT)
+    hours = models.CharField(max_length=20, choices=Hours.choices, default=Hours.FULL_TIME)
+    hours_per_week = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
+    pay_min_pence = models.PositiveIntegerField(default=0)
+    pay_max_pence = models.PositiveIntegerField(default=0)
+    pay_period = models.CharField(max_length=10, choices=PayPeriod.choices, default=PayPeriod.HOUR)
+    london_living_wage = models.BooleanField("London Living Wage or above", default=False)
+    disability_confident = models.BooleanField("Disability Confident employer", default=False)
+    no_experience_needed = models.BooleanField(default=False)
+    address = models.CharField(max_length=300, blank=True)
+    postcode = models.CharField(max_length=8, blank=True)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    remote = models.BooleanField(default=False)
+    apply_url = models.URLField(blank=True, help_text="Apply on the employer's site; empty to apply here")
+    closing_date = models.DateField(help_text="Last day to apply (inclusive, Europe/London)")
+    published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    rejection_reason = models.TextField(blank=True)
+    featured = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # Maintained by a database trigger from title (weight A), employer and sector (B) and the text (C).
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        verbose_name_plural = "opportunities"
+        indexes = [
+            GinIndex(fields=["search_vector"], name="opportunity_search"),
+            GinIndex(name="opportunity_title_trgm", fields=["title"], opclasses=["gin_trgm_ops"]),
+            models.Index(fields=["status", "closing_date"], name="opportunity_live"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(pay_max_pence__gte=models.F("pay_min_pence")), name="opportunity_pay_range"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="opportunity_published_has_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="rejected") | ~Q(rejection_reason=""),
+                name="opportunity_rejected_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.employer_name})"
+
+
+class Synonym(models.Model):
+    """Words a jobseeker might use for the same thing; moderators edit the list in the admin."""
+
+    term = models.CharField(max_length=50, unique=True, help_text="Lower case, e.g. chef")
+    alternatives = models.CharField(max_length=300, help_text="Comma-separated, e.g. cook, kitchen")
+
+    def __str__(self) -> str:
+        return f"{self.term}: {self.alternatives}"
+
+    def words(self) -> list[str]:
+        return [w.strip().lower() for w in self.alternatives.split(",") if w.strip()]

@@ -1,1 +1,168 @@
+"""Hackney Works reads: live listings and search (PostgreSQL full-text search, trigram fallback)."""
 
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import Case, Count, F, IntegerField, QuerySet, Value, When
+from django.http import Http404
+from django.utils.html import escape
+
+from payments.calendar import business_date
+
+from .models import Opportunity, Synonym
+
+HOURS_PER_YEAR = 37.5 * 52
+PAGE_SIZE = 20
+SORTS = {"relevance": "Relevance", "closing": "Closing date", "newest": "Newest"}
+
+
+def live(today: dt.date | None = None) -> QuerySet[Opportunity]:
+    """Published and not past their closing date (the closing date itself is still open, London time)."""
+    today = today or business_date()
+    return Opportunity.objects.filter(status=Opportunity.Status.PUBLISHED, closing_date__gte=today)
+
+
+def opportunity_for_page(*, pk: int) -> Opportunity:
+    """Published listings stay reachable after closing (with a notice); drafts and rejected ones do not."""
+    opp = Opportunity.objects.filter(
+        pk=pk, status__in=[Opportunity.Status.PUBLISHED, Opportunity.Status.CLOSED]
+    ).first()
+    if opp is None:
+        raise Http404
+    return opp
+
+
+def _expand_synonyms(q: str) -> str:
+    words = {w.lower().strip('"-') for w in q.split()}
+    extra: list[str] = []
+    for syn in Synonym.objects.all():
+        group = {syn.term, *syn.words()}
+        if words & group:
+            extra += sorted(group - words)
+    return " OR ".join(extra)
+
+
+def did_you_mean(q: str) -> str:
+    """The closest word from live titles when a search found nothing (pg_trgm similarity)."""
+    word = q.strip().lower()
+    if not word or " " in word:
+        return ""
+    with connection.cursor() as cur:
+        cur.execute(
+            """
+            SELECT w FROM (
+              SELECT DISTINCT unnest(regexp_split_to_array(lower(title), '[^a-z]+')) AS w
+              FROM employment_opportunity WHERE status = 'published'
+            ) words
+            WHERE length(w) > 2 AND similarity(w, %s) > 0.3 AND w <> %s
+            ORDER BY similarity(w, %s) DESC LIMIT 1
+            """,
+            [word, word, word],
+        )
+        row = cur.fetchone()
+    return row[0] if row else ""
+
+
+@dataclass
+class SearchResult:
+    page: object
+    count: int
+    counts: dict = field(default_factory=dict)
+    suggestion: str = ""
+    fuzzy: bool = False
+
+
+def opportunity_search(*, params: dict, page_number: int = 1, today: dt.date | None = None) -> SearchResult:
+    today = today or business_date()
+    qs = live(today).annotate(
+        annual_pay_max=Case(
+            When(pay_period="hour", then=F("pay_max_pence") * Value(int(HOURS_PER_YEAR))),
+            When(pay_period="year", then=F("pay_max_pence")),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+    )
+    q = (params.get("q") or "").strip()
+    fuzzy = False
+    suggestion = ""
+    if q:
+        query = SearchQuery(q, search_type="websearch", config="english")
+        extra = _expand_synonyms(q)
+        if extra:
+            query = query | SearchQuery(extra, search_type="websearch", config="english")
+        matched = qs.filter(search_vector=query)
+        if not matched.exists():
+            suggestion = did_you_mean(q)
+            if suggestion:
+                query = SearchQuery(suggestion, search_type="websearch", config="english")
+                matched = qs.filter(search_vector=query)
+                fuzzy = True
+        qs = matched.annotate(
+            rank=SearchRank(F("search_vector"), query),
+            headline=SearchHeadline(
+                "summary",
+                query,
+                config="english",
+                start_sel="\x02",
+                stop_sel="\x03",
+                max_words=35,
+                min_words=15,
+            ),
+        )
+    for name in ("kind", "sector", "contract", "hours"):
+        values = [v for v in params.get(name, []) if v]
+        if values:
+            qs = qs.filter(**{f"{name}__in": values})
+    if params.get("living_wage"):
+        qs = qs.filter(london_living_wage=True)
+    if params.get("disability_confident"):
+        qs = qs.filter(disability_confident=True)
+    if params.get("no_experience"):
+        qs = qs.filter(no_experience_needed=True)
+    if params.get("closing_soon"):
+        qs = qs.filter(closing_date__lte=today + dt.timedelta(days=7))
+    if params.get("posted_within"):
+        qs = qs.filter(published_at__date__gte=today - dt.timedelta(days=int(params["posted_within"])))
+    if params.get("min_pay"):
+        qs = qs.filter(annual_pay_max__gte=int(params["min_pay"]) * 100)
+
+    counts = {
+        name: dict(qs.order_by().values_list(name).annotate(n=Count("id")).values_list(name, "n"))
+        for name in ("kind", "sector", "contract", "hours")
+    }
+    counts["living_wage"] = qs.filter(london_living_wage=True).count()
+    counts["disability_confident"] = qs.filter(disability_confident=True).count()
+    counts["no_experience"] = qs.filter(no_experience_needed=True).count()
+
+    sort = params.get("sort") or ("relevance" if q else "newest")
+    if sort == "relevance" and q:
+        qs = qs.order_by("-rank", "-published_at", "-id")
+    elif sort == "closing":
+        qs = qs.order_by("closing_date", "-id")
+    else:
+        qs = qs.order_by("-published_at", "-id")
+    paginator = Paginator(qs, PAGE_SIZE)
+    page = paginator.get_page(page_number)
+    for opp in page.object_list:
+        if hasattr(opp, "headline"):
+            # Escape the employer's text, then turn our markers into <mark>: nothing else becomes markup.
+            opp.snippet = escape(opp.headline).replace("\x02", "<mark>").replace("\x03", "</mark>")
+    return SearchResult(page=page, count=paginator.count, counts=counts, suggestion=suggestion, fuzzy=fuzzy)
+
+
+def pay_text(opp: Opportunity) -> str:
+    if opp.pay_period == Opportunity.PayPeriod.NONE or not opp.pay_max_pence:
+        return "Unpaid"
+
+    def money(p: int) -> str:
+        return f"£{p / 100:,.2f}" if opp.pay_period == "hour" else f"£{p // 100:,}"
+
+    period = opp.get_pay_period_display()
+    if opp.pay_min_pence and opp.pay_min_pence != opp.pay_max_pence:
+        return f"{money(opp.pay_min_pence)} to {money(opp.pay_max_pence)} {period}"
+    return f"{money(opp.pay_max_pence)} {period}"

@@ -1,1 +1,10 @@
+from celery import shared_task
 
+
+@shared_task(acks_late=True)
+def opportunities_expire() -> int:
+    from payments.calendar import business_date
+
+    from .services import opportunities_expire as expire
+
+    return expire(today=business_date())
