@@ -162,7 +162,12 @@ def run(ctx) -> list[Section]:
 
     distinct = StripeEvent.objects.count()
     credited = LedgerEntry.objects.filter(kind="card_payment", payment__in=[p for p, _ in pairs]).count()
-    total = -(LedgerEntry.objects.filter(kind="card_payment").aggregate(s=Sum("amount_pence"))["s"] or 0)
+    total = -(
+        LedgerEntry.objects.filter(kind="card_payment", payment__in=[p for p, _ in pairs]).aggregate(
+            s=Sum("amount_pence")
+        )["s"]
+        or 0
+    )
     expected = sum(p.amount_pence for p, _ in pairs)
     exactly_once = (
         credited == n

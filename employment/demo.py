@@ -209,7 +209,10 @@ LISTINGS = [
 
 
 def demo_load(*, users: dict) -> None:
+    from django.core.management import call_command
+
     moderator = users.get("jobs moderator")
+    call_command("load_postcodes", verbosity=0)
     today = business_date()
     for syn, alts in (
         ("chef", "cook, kitchen"),

@@ -1,7 +1,7 @@
 from django import forms
 
 from .models import Opportunity
-from .selectors import SORTS
+from .selectors import SORTS, postcode_centroid
 
 
 class SearchForm(forms.Form):
@@ -51,8 +51,43 @@ class SearchForm(forms.Form):
             ("30", "In the last 30 days"),
         ],
     )
+    postcode = forms.CharField(
+        label="Postcode",
+        required=False,
+        max_length=10,
+        help_text="To see how far away each opportunity is, for example E8 1EA",
+    )
+    distance = forms.ChoiceField(
+        label="Distance",
+        required=False,
+        choices=[
+            ("", "Any distance"),
+            ("1", "Within 1 mile"),
+            ("2", "Within 2 miles"),
+            ("5", "Within 5 miles"),
+            ("10", "Within 10 miles"),
+            ("20", "Within 20 miles"),
+        ],
+    )
     sort = forms.ChoiceField(label="Sort by", required=False, choices=list(SORTS.items()))
 
     def __init__(self, *args, sectors: list[str], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["sector"].choices = [(s, s) for s in sectors]
+
+    def clean(self):
+        data = super().clean()
+        postcode = (data.get("postcode") or "").strip()
+        if postcode:
+            centroid = postcode_centroid(postcode)
+            if centroid is None:
+                self.add_error(
+                    "postcode", "We do not recognise that postcode. Check it, or search without one"
+                )
+            else:
+                data["origin"] = centroid
+        elif data.get("distance"):
+            self.add_error("postcode", "Enter a postcode to search by distance")
+        if data.get("sort") == "distance" and not data.get("origin"):
+            data["sort"] = ""
+        return data

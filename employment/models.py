@@ -117,3 +117,16 @@ class Synonym(models.Model):
 
     def words(self) -> list[str]:
         return [w.strip().lower() for w in self.alternatives.split(",") if w.strip()]
+
+
+class Postcode(models.Model):
+    """Postcode centroids loaded from the ONS Postcode Directory, so distance needs no online lookup."""
+
+    postcode = models.CharField(max_length=8, primary_key=True, help_text="Normalised, e.g. E8 1EA")
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+    local_authority = models.CharField(max_length=9, blank=True)
+    ward = models.CharField(max_length=9, blank=True)
+
+    def __str__(self) -> str:
+        return self.postcode

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Case, Count, F, IntegerField, QuerySet, Value, When
+from django.db.models import Case, Count, F, FloatField, IntegerField, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils.html import escape
 
@@ -18,7 +19,20 @@ from .models import Opportunity, Synonym
 
 HOURS_PER_YEAR = 37.5 * 52
 PAGE_SIZE = 20
-SORTS = {"relevance": "Relevance", "closing": "Closing date", "newest": "Newest"}
+SORTS = {"relevance": "Relevance", "closing": "Closing date", "newest": "Newest", "distance": "Distance"}
+METRES_PER_MILE = 1609.344
+
+
+def postcode_centroid(postcode: str) -> tuple[float, float] | None:
+    from .models import Postcode
+    from .services import normalise_postcode
+
+    row = (
+        Postcode.objects.filter(postcode=normalise_postcode(postcode))
+        .values_list("latitude", "longitude")
+        .first()
+    )
+    return row
 
 
 def live(today: dt.date | None = None) -> QuerySet[Opportunity]:
@@ -128,6 +142,17 @@ def opportunity_search(*, params: dict, page_number: int = 1, today: dt.date | N
         qs = qs.filter(closing_date__lte=today + dt.timedelta(days=7))
     if params.get("posted_within"):
         qs = qs.filter(published_at__date__gte=today - dt.timedelta(days=int(params["posted_within"])))
+    origin = params.get("origin")
+    if origin:
+        qs = qs.filter(latitude__isnull=False).annotate(
+            distance_m=RawSQL(
+                "earth_distance(ll_to_earth(%s, %s), ll_to_earth(latitude, longitude))",
+                (origin[0], origin[1]),
+                output_field=FloatField(),
+            )
+        )
+        if params.get("distance"):
+            qs = qs.filter(distance_m__lte=float(params["distance"]) * METRES_PER_MILE)
     if params.get("min_pay"):
         qs = qs.filter(annual_pay_max__gte=int(params["min_pay"]) * 100)
 
@@ -142,6 +167,8 @@ def opportunity_search(*, params: dict, page_number: int = 1, today: dt.date | N
     sort = params.get("sort") or ("relevance" if q else "newest")
     if sort == "relevance" and q:
         qs = qs.order_by("-rank", "-published_at", "-id")
+    elif sort == "distance" and origin:
+        qs = qs.order_by("distance_m", "-id")
     elif sort == "closing":
         qs = qs.order_by("closing_date", "-id")
     else:
@@ -149,6 +176,8 @@ def opportunity_search(*, params: dict, page_number: int = 1, today: dt.date | N
     paginator = Paginator(qs, PAGE_SIZE)
     page = paginator.get_page(page_number)
     for opp in page.object_list:
+        if hasattr(opp, "distance_m"):
+            opp.distance_miles = opp.distance_m / METRES_PER_MILE
         if hasattr(opp, "headline"):
             # Escape the employer's text, then turn our markers into <mark>: nothing else becomes markup.
             opp.snippet = escape(opp.headline).replace("\x02", "<mark>").replace("\x03", "</mark>")

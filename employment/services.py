@@ -32,10 +32,21 @@ def opportunity_create(*, actor, description: str, **fields) -> Opportunity:
         employer=actor if getattr(actor, "is_authenticated", False) else None,
         **fields,
     )
+    _place(opp)
     opp.full_clean()
     opp.save()
     audit_log(actor=actor, action="employment.opportunity.created", obj=opp)
     return opp
+
+
+def _place(opp: Opportunity) -> None:
+    """Put the listing on the map from its postcode, if we know it."""
+    from .models import Postcode
+
+    opp.postcode = normalise_postcode(opp.postcode)
+    centroid = Postcode.objects.filter(postcode=opp.postcode).first()
+    if centroid:
+        opp.latitude, opp.longitude = centroid.latitude, centroid.longitude
 
 
 def _move(opp_id: int, to: str, *, actor, **changes) -> Opportunity:
@@ -99,3 +110,57 @@ def opportunities_expire(*, today: dt.date) -> int:
             opportunity_close(opp_id=pk, actor=None)
         closed += 1
     return closed
+
+
+def normalise_postcode(value: str) -> str:
+    import re
+
+    compact = re.sub(r"\s+", "", value or "").upper()
+    return f"{compact[:-3]} {compact[-3:]}" if len(compact) > 3 else compact
+
+
+def postcodes_load(*, rows, local_authority: str = "", batch: int = 5000) -> tuple[int, int]:
+    """Upsert ONSPD rows; returns (loaded, skipped)."""
+    from .models import Postcode
+
+    loaded = skipped = 0
+    chunk: list[Postcode] = []
+
+    def flush():
+        Postcode.objects.bulk_create(
+            chunk,
+            update_conflicts=True,
+            unique_fields=["postcode"],
+            update_fields=["latitude", "longitude", "local_authority", "ward"],
+        )
+        chunk.clear()
+
+    for row in rows:
+        lat, lon = row.get("lat", ""), row.get("long", "")
+        if (
+            row.get("doterm")
+            or not lat
+            or not lon
+            or (local_authority and row.get("oslaua") != local_authority)
+        ):
+            skipped += 1
+            continue
+        # ONSPD marks postcodes with no grid reference with latitude 99.999999.
+        if float(lat) > 90:
+            skipped += 1
+            continue
+        chunk.append(
+            Postcode(
+                postcode=normalise_postcode(row["pcds"]),
+                latitude=float(lat),
+                longitude=float(lon),
+                local_authority=row.get("oslaua", ""),
+                ward=row.get("osward", ""),
+            )
+        )
+        loaded += 1
+        if len(chunk) >= batch:
+            flush()
+    if chunk:
+        flush()
+    return loaded, skipped

@@ -18,7 +18,9 @@ from .structured_data import job_posting
 def search(request):
     sectors = sorted(set(selectors.live().values_list("sector", flat=True)))
     form = SearchForm(request.GET or None, sectors=sectors)
-    params = form.cleaned_data if form.is_valid() else {}
+    # A bad postcode is reported, and the rest of the search still runs.
+    form.is_valid()
+    params = {k: v for k, v in getattr(form, "cleaned_data", {}).items() if k not in form.errors}
     try:
         page_number = int(request.GET.get("page", 1))
     except ValueError:

@@ -177,3 +177,54 @@ def test_search_page_works_without_javascript_and_keeps_the_query_in_the_url(cli
     assert "25 results" in html
     assert "Page 2 of 2" in html
     assert 'href="?q=chef&amp;kind=job&amp;page=1"' in html
+
+
+@pytest.fixture
+def postcodes(db):
+    from django.core.management import call_command
+
+    call_command("load_postcodes", verbosity=0)
+
+
+@pytest.mark.django_db
+def test_onspd_loader_skips_terminated_and_is_repeatable(postcodes):
+    from django.core.management import call_command
+
+    from employment.models import Postcode
+
+    count = Postcode.objects.count()
+    assert Postcode.objects.filter(postcode="E8 1EA").exists()
+    assert not Postcode.objects.filter(postcode="EC1A 1BB").exists()  # terminated in the sample
+    call_command("load_postcodes", verbosity=0)
+    assert Postcode.objects.count() == count
+
+
+@pytest.mark.django_db
+def test_distance_filter_and_sort(postcodes):
+    listing("Dalston chef", postcode="E8 2LX")  # about 0.85 miles from E8 1EA
+    listing("Hackney Wick chef", postcode="E9 5EN")  # about 1.35 miles
+    listing("Walthamstow chef", postcode="E17 4PP")  # about 3.1 miles
+    listing("Nowhere chef", postcode="ZZ1 1ZZ")  # unknown postcode: never in a distance search
+    near = opportunity_search(params={"q": "chef", "origin": (51.5451, -0.0553), "distance": "1"})
+    assert [o.title for o in near.page.object_list] == ["Dalston chef"]
+    two = opportunity_search(params={"q": "chef", "origin": (51.5451, -0.0553), "distance": "2"})
+    assert {o.title for o in two.page.object_list} == {"Dalston chef", "Hackney Wick chef"}
+    by_distance = opportunity_search(params={"q": "chef", "origin": (51.5451, -0.0553), "sort": "distance"})
+    assert [o.title for o in by_distance.page.object_list] == [
+        "Dalston chef",
+        "Hackney Wick chef",
+        "Walthamstow chef",
+    ]
+    assert 0.8 < by_distance.page.object_list[0].distance_miles < 1.1
+
+
+@pytest.mark.django_db
+def test_unknown_postcode_gets_a_clear_message_and_the_search_still_runs(client, postcodes):
+    listing("Chef")
+    html = client.get(
+        reverse("employment:search"), {"q": "chef", "postcode": "ZZ9 9ZZ", "distance": "2"}
+    ).content
+    html = html.decode()
+    assert "We do not recognise that postcode" in html
+    assert "There is a problem" in html
+    assert "1 result" in html
