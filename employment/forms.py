@@ -91,3 +91,45 @@ class SearchForm(forms.Form):
         if data.get("sort") == "distance" and not data.get("origin"):
             data["sort"] = ""
         return data
+
+
+class ApplyForm(forms.Form):
+    name = forms.CharField(
+        label="Full name", max_length=200, error_messages={"required": "Enter your full name"}
+    )
+    email = forms.EmailField(
+        label="Email address",
+        error_messages={
+            "required": "Enter your email address",
+            "invalid": "Enter an email address in the correct format, like name@example.com",
+        },
+    )
+    phone = forms.CharField(label="Phone number (optional)", max_length=30, required=False)
+    cv = forms.FileField(
+        label="Upload your CV",
+        help_text="A PDF or Word document (.docx), smaller than 5 MB",
+        error_messages={"required": "Select your CV"},
+    )
+    statement = forms.CharField(
+        label="Why do you want this job?",
+        widget=forms.Textarea,
+        max_length=5000,
+        error_messages={"required": "Tell the employer why you want this job"},
+    )
+    lives_in_borough = forms.BooleanField(label="I live in the borough", required=False)
+
+
+class AlertForm(forms.Form):
+    email = forms.EmailField(
+        label="Email address",
+        error_messages={
+            "required": "Enter your email address",
+            "invalid": "Enter an email address in the correct format, like name@example.com",
+        },
+    )
+    frequency = forms.ChoiceField(
+        label="How often?",
+        widget=forms.RadioSelect,
+        choices=[("daily", "Daily"), ("weekly", "Weekly")],
+        error_messages={"required": "Select how often you want alerts"},
+    )

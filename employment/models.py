@@ -130,3 +130,63 @@ class Postcode(models.Model):
 
     def __str__(self) -> str:
         return self.postcode
+
+
+def cv_path(instance, filename: str) -> str:
+    # Never the applicant's file name: it could be anything. Private storage, never served directly.
+    import uuid
+
+    return f"private/cvs/{instance.opportunity_id}/{uuid.uuid4().hex}"
+
+
+class Application(models.Model):
+    class Status(models.TextChoices):
+        RECEIVED = "received", "Received"
+        SHORTLISTED = "shortlisted", "Shortlisted"
+        UNSUCCESSFUL = "unsuccessful", "Unsuccessful"
+        HIRED = "hired", "Hired"
+
+    reference = models.CharField(max_length=20, unique=True)
+    opportunity = models.ForeignKey(Opportunity, on_delete=models.PROTECT, related_name="applications")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    name = models.CharField(max_length=200)
+    email = models.EmailField()
+    phone = models.CharField(max_length=30, blank=True)
+    cv = models.FileField(upload_to=cv_path)
+    cv_type = models.CharField(max_length=10)
+    statement = models.TextField()
+    lives_in_borough = models.BooleanField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.RECEIVED, db_index=True)
+    feedback = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["opportunity", "email"], name="one_application_per_email"),
+            models.CheckConstraint(
+                condition=Q(email=models.functions.Lower("email")), name="application_email_lower"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} for {self.opportunity}"
+
+
+class SavedSearch(models.Model):
+    class Frequency(models.TextChoices):
+        DAILY = "daily", "Daily"
+        WEEKLY = "weekly", "Weekly"
+
+    email = models.EmailField()
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE)
+    query = models.CharField(max_length=1000, help_text="The search, as in the page address")
+    frequency = models.CharField(max_length=10, choices=Frequency.choices, default=Frequency.DAILY)
+    token = models.CharField(max_length=64, unique=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.email}: {self.query}"

@@ -153,6 +153,8 @@ def opportunity_search(*, params: dict, page_number: int = 1, today: dt.date | N
         )
         if params.get("distance"):
             qs = qs.filter(distance_m__lte=float(params["distance"]) * METRES_PER_MILE)
+    if params.get("published_after"):
+        qs = qs.filter(published_at__gt=params["published_after"])
     if params.get("min_pay"):
         qs = qs.filter(annual_pay_max__gte=int(params["min_pay"]) * 100)
 

@@ -164,3 +164,162 @@ def postcodes_load(*, rows, local_authority: str = "", batch: int = 5000) -> tup
     if chunk:
         flush()
     return loaded, skipped
+
+
+CV_TYPES = {
+    "application/pdf": "pdf",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+}
+CV_MAX_BYTES = 5 * 1024 * 1024
+
+
+def cv_check(upload) -> str:
+    """The file's type from its content, not its name: PDF or Word (DOCX) only, 5 MB at most."""
+    import filetype
+
+    if upload.size > CV_MAX_BYTES:
+        raise ApplicationError("The CV must be smaller than 5 MB", field="cv")
+    head = upload.read(8192)
+    upload.seek(0)
+    kind = filetype.guess(head)
+    if kind is None or kind.mime not in CV_TYPES:
+        raise ApplicationError("The CV must be a PDF or a Word document (.docx)", field="cv")
+    return CV_TYPES[kind.mime]
+
+
+@transaction.atomic
+def application_submit(
+    *, opp_id: int, name: str, email: str, phone: str, cv, statement: str, lives_in_borough: bool, actor
+):
+    import secrets
+
+    from django.db import IntegrityError
+
+    from payments.calendar import business_date
+
+    from .models import Application
+
+    opp = Opportunity.objects.get(pk=opp_id)
+    if opp.status != S.PUBLISHED or opp.closing_date < business_date():
+        raise ApplicationError("This opportunity has closed")
+    if opp.apply_url:
+        raise ApplicationError("Apply for this opportunity on the employer's website")
+    cv_type = cv_check(cv)
+    email = email.strip().lower()
+    try:
+        with transaction.atomic():
+            application = Application.objects.create(
+                reference="HW-"
+                + "".join(secrets.choice("ABCDEFGHJKLMNPQRSTUVWXYZ23456789") for _ in range(8)),
+                opportunity=opp,
+                user=actor if getattr(actor, "is_authenticated", False) else None,
+                name=name,
+                email=email,
+                phone=phone,
+                cv=cv,
+                cv_type=cv_type,
+                statement=statement,
+                lives_in_borough=lives_in_borough,
+            )
+    except IntegrityError:
+        raise ApplicationError(
+            "You have already applied for this opportunity with this email address", field="email"
+        ) from None
+    audit_log(
+        actor=actor, action="employment.application.received", obj=application, data={"opportunity": opp.pk}
+    )
+    notification_send(
+        template="employment/email/application_received",
+        to=email,
+        key=f"employment.application:{application.pk}",
+        context={"application": application, "opp": opp},
+    )
+    return application
+
+
+@transaction.atomic
+def saved_search_create(*, email: str, frequency: str, query: str, actor):
+    """Save a search and ask the person to confirm their email before any alert is sent."""
+    import secrets
+
+    from .models import SavedSearch
+
+    search = SavedSearch.objects.create(
+        email=email.strip().lower(),
+        frequency=frequency,
+        query=query[:1000],
+        token=secrets.token_urlsafe(32),
+        user=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    notification_send(
+        template="employment/email/alert_confirm",
+        to=search.email,
+        key=f"employment.alert-confirm:{search.pk}",
+        context={"search": search},
+    )
+    audit_log(actor=actor, action="employment.saved_search.created", obj=search)
+    return search
+
+
+@transaction.atomic
+def saved_search_confirm(*, token: str):
+    from .models import SavedSearch
+
+    search = SavedSearch.objects.select_for_update().filter(token=token).first()
+    if search and not search.confirmed_at:
+        # Alerts list what is new from now on, not everything already live.
+        search.confirmed_at = search.last_sent_at = timezone.now()
+        search.unsubscribed_at = None
+        search.save(update_fields=["confirmed_at", "last_sent_at", "unsubscribed_at"])
+    return search
+
+
+@transaction.atomic
+def saved_search_unsubscribe(*, token: str):
+    from .models import SavedSearch
+
+    search = SavedSearch.objects.select_for_update().filter(token=token).first()
+    if search and not search.unsubscribed_at:
+        search.unsubscribed_at = timezone.now()
+        search.save(update_fields=["unsubscribed_at"])
+    return search
+
+
+def alerts_send(*, now=None) -> int:
+    """Email each confirmed saved search the listings published since its last alert (new matches only)."""
+    from django.http import QueryDict
+
+    from .forms import SearchForm
+    from .models import SavedSearch
+    from .selectors import live, opportunity_search
+
+    now = now or timezone.now()
+    sent = 0
+    due = SavedSearch.objects.filter(confirmed_at__isnull=False, unsubscribed_at__isnull=True)
+    sectors = sorted(set(live().values_list("sector", flat=True)))
+    for search in due.iterator():
+        gap = dt.timedelta(days=1 if search.frequency == "daily" else 7) - dt.timedelta(minutes=30)
+        if search.last_sent_at and now - search.last_sent_at < gap:
+            continue
+        form = SearchForm(QueryDict(search.query), sectors=sectors)
+        form.is_valid()
+        params = {k: v for k, v in getattr(form, "cleaned_data", {}).items() if k not in form.errors}
+        params["sort"] = "newest"
+        params["published_after"] = search.last_sent_at
+        result = opportunity_search(params=params)
+        new = list(result.page.object_list)
+        with transaction.atomic():
+            locked = SavedSearch.objects.select_for_update().get(pk=search.pk)
+            if locked.last_sent_at != search.last_sent_at:
+                continue  # another run got here first
+            if new:
+                notification_send(
+                    template="employment/email/alert",
+                    to=search.email,
+                    key=f"employment.alert:{search.pk}:{now:%Y%m%d%H%M}",
+                    context={"search": search, "opportunities": new, "count": result.count},
+                )
+                sent += 1
+            locked.last_sent_at = now
+            locked.save(update_fields=["last_sent_at"])
+    return sent

@@ -8,3 +8,10 @@ def opportunities_expire() -> int:
     from .services import opportunities_expire as expire
 
     return expire(today=business_date())
+
+
+@shared_task(acks_late=True)
+def alerts_send() -> int:
+    from .services import alerts_send as send
+
+    return send()

@@ -8,4 +8,9 @@ urlpatterns = [
     path("feed.rss", views.LiveFeed(), name="feed_rss"),
     path("feed.json", views.feed_json, name="feed_json"),
     path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/apply/", views.apply, name="apply"),
+    path("<int:pk>/applied/", views.applied, name="applied"),
+    path("alerts/new/", views.alert_create, name="alert_create"),
+    path("alerts/confirm/<str:token>/", views.alert_confirm, name="alert_confirm"),
+    path("alerts/unsubscribe/<str:token>/", views.alert_unsubscribe, name="alert_unsubscribe"),
 ]

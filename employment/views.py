@@ -2,15 +2,16 @@ import json
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.http import JsonResponse
-from django.shortcuts import render
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.feedgenerator import Rss201rev2Feed
 
+from hackney_portal.core.forms import ApplicationError, add_application_error
 from payments.calendar import business_date
 
-from . import selectors
-from .forms import SearchForm
+from . import selectors, services
+from .forms import AlertForm, ApplyForm, SearchForm
 from .models import Opportunity
 from .structured_data import job_posting
 
@@ -115,3 +116,56 @@ def feed_json(request):
             ],
         }
     )
+
+
+def apply(request, pk: int):
+    opp = selectors.opportunity_for_page(pk=pk)
+    form = ApplyForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = services.application_submit(opp_id=opp.pk, actor=request.user, **form.cleaned_data)
+        except ApplicationError as exc:
+            add_application_error(form, exc)
+        else:
+            request.session["employment_application"] = application.pk
+            return redirect("employment:applied", pk=opp.pk)
+    return render(request, "employment/apply.html", {"opp": opp, "form": form})
+
+
+def applied(request, pk: int):
+    from .models import Application
+
+    application = (
+        Application.objects.filter(pk=request.session.get("employment_application"), opportunity_id=pk)
+        .select_related("opportunity")
+        .first()
+    )
+    if application is None:
+        raise Http404
+    return render(request, "employment/applied.html", {"application": application})
+
+
+def alert_create(request):
+    query = request.GET.urlencode() if request.method == "GET" else request.POST.get("query", "")
+    form = AlertForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        services.saved_search_create(query=query, actor=request.user, **form.cleaned_data)
+        return render(request, "employment/alert_check_email.html", {"email": form.cleaned_data["email"]})
+    return render(request, "employment/alert_create.html", {"form": form, "query": query})
+
+
+def alert_confirm(request, token: str):
+    search = services.saved_search_confirm(token=token)
+    if search is None:
+        raise Http404
+    return render(request, "employment/alert_done.html", {"search": search, "confirmed": True})
+
+
+def alert_unsubscribe(request, token: str):
+    search = services.saved_search_unsubscribe(token=token)
+    if search is None:
+        raise Http404
+    return render(request, "employment/alert_done.html", {"search": search, "confirmed": False})
