@@ -1,13 +1,20 @@
-"""Searching for work in Chromium, with axe on every page. (Applying and alerts come with the next step.)"""
+"""Finding work in Chromium: search, filter by distance and pay, apply with a CV, and get an alert."""
 
 import datetime as dt
+import re
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
 
 from employment import services
+from employment.models import Application
 from payments.calendar import business_date
 from tests.e2e.conftest import assert_accessible
+from tests.employment.conftest import pdf_bytes
 
 
-def _listing(title, **extra):
+def _listing(title, postcode="E8 2LX", **extra):
     fields = {
         "kind": "job",
         "employer_name": "Dalston Kitchen",
@@ -18,7 +25,7 @@ def _listing(title, **extra):
         "pay_max_pence": 1600,
         "pay_period": "hour",
         "closing_date": business_date() + dt.timedelta(days=10),
-        "postcode": "E8 2LX",
+        "postcode": postcode,
         "address": "Kingsland Road",
         "summary": f"{title}: cooking for the community",
         **extra,
@@ -30,23 +37,75 @@ def _listing(title, **extra):
     return services.opportunity_publish(opp_id=opp.pk, actor=None)
 
 
-def test_search_chef_filter_living_wage_and_open_a_listing(page):
-    _listing("Chef de partie", london_living_wage=True)
+@pytest.fixture
+def jobs(transactional_db, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    mail.outbox = []
+    call_command("load_postcodes", verbosity=0)
+    _listing("Chef de partie", london_living_wage=True)  # Dalston, under a mile from E8 1EA
     _listing("Pastry chef", london_living_wage=False)
+    _listing("Chef in Walthamstow", postcode="E17 4PP", london_living_wage=True)  # about 3 miles
     _listing("Bus driver", sector="Transport", summary="Driving routes")
+
+
+def test_search_filter_apply_with_a_cv_and_get_an_alert(page, jobs, tmp_path):
     page.goto("/jobs/")
     assert_accessible(page)
     page.fill("#id_q", "chef")
     page.get_by_role("button", name="Search").click()
-    assert "2 results" in page.content()
+    assert "3 results" in page.content()
     assert page.locator("mark").first.inner_text().lower().startswith("chef")
     assert_accessible(page)
-    page.get_by_label("London Living Wage or above (1)").check()
+    page.fill("#id_postcode", "E8 1EA")
+    page.select_option("#id_distance", "2")
+    page.get_by_label(re.compile(r"^London Living Wage or above")).check()
     page.get_by_role("button", name="Apply filters").click()
     assert "1 result" in page.content()
-    assert "living_wage=on" in page.url  # the whole search is in the URL, so it can be shared
+    assert "living_wage=on" in page.url
+    assert "distance=2" in page.url
+    assert "miles away" in page.content()
+    assert_accessible(page)
+    search_url = page.url
+
     page.get_by_role("link", name="Chef de partie").click()
-    assert page.locator("h1").inner_text() == "Chef de partie"
     assert page.locator('script[type="application/ld+json"]').count() == 1
     assert_accessible(page)
+    page.get_by_role("button", name="Apply now").click() if page.get_by_role(
+        "button", name="Apply now"
+    ).count() else page.get_by_role("link", name="Apply now").click()
+    assert_accessible(page)
+    cv = tmp_path / "cv.pdf"
+    cv.write_bytes(pdf_bytes())
+    page.fill("#id_name", "Sam Jobseeker")
+    page.fill("#id_email", "sam@example.org")
+    page.set_input_files("#id_cv", str(cv))
+    page.fill("#id_statement", "Ten years in busy kitchens.")
+    page.get_by_label("I live in the borough").check()
+    page.get_by_role("button", name="Send application").click()
+    page.wait_for_selector("text=Application sent")
+    assert_accessible(page)
+    reference = Application.objects.get().reference
+    assert reference in page.content()
+    assert any(reference in m.body for m in mail.outbox)
+
+    page.goto(search_url)
+    page.get_by_role("link", name="Get email alerts for this search").click()
+    assert_accessible(page)
+    page.fill("#id_email", "sam@example.org")
+    page.get_by_label("Daily").check()
+    page.get_by_role("button", name="Save search").click()
+    assert "Check your email" in page.content()
+    confirm = next(m for m in mail.outbox if "Confirm" in m.subject).body
+    page.goto(re.search(r"https?://\S+(/jobs/alerts/confirm/\S+/)", confirm).group(1))
+    assert "Your job alert is on" in page.content()
+    assert_accessible(page)
+
+    # A new matching listing is published; the beat task runs a day later and sends the alert.
+    _listing("Head chef", london_living_wage=True)
+    from django.utils import timezone
+
+    services.alerts_send(now=timezone.now() + dt.timedelta(days=1))
+    alert = next(m for m in mail.outbox if "new opportunit" in m.subject)
+    assert "Head chef" in alert.body
+    assert "Chef de partie" not in alert.body  # already there when the alert was set up
     assert page.console_errors == []
