@@ -1,15 +1,31 @@
-from django.contrib import admin, messages
+import csv
 
+from django.contrib import admin, messages
+from django.http import FileResponse, HttpResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+
+from hackney_portal.core.audit import audit_log
+from hackney_portal.core.csvsafe import csv_safe
 from hackney_portal.core.forms import ApplicationError
 
 from . import services
-from .models import Opportunity, Synonym
+from .models import Application, Opportunity, Synonym
 
 
 @admin.register(Opportunity)
 class OpportunityAdmin(admin.ModelAdmin):
-    list_display = ["title", "employer_name", "kind", "status", "closing_date", "published_at"]
-    list_filter = ["status", "kind", "sector", "london_living_wage"]
+    list_display = [
+        "title",
+        "employer_name",
+        "kind",
+        "status",
+        "below_minimum_wage",
+        "closing_date",
+        "published_at",
+        "applications_link",
+    ]
+    list_filter = ["status", "kind", "below_minimum_wage", "sector", "london_living_wage"]
     search_fields = ["title", "employer_name"]
     readonly_fields = [
         "status",
@@ -23,6 +39,11 @@ class OpportunityAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description="Applications")
+    def applications_link(self, obj):
+        url = reverse("admin:employment_application_changelist") + f"?opportunity__id__exact={obj.pk}"
+        return format_html('<a href="{}">Inbox</a>', url)
 
     def save_model(self, request, obj, form, change):
         # Listings change state only through the moderation actions, which record who did what.
@@ -55,3 +76,136 @@ class OpportunityAdmin(admin.ModelAdmin):
 @admin.register(Synonym)
 class SynonymAdmin(admin.ModelAdmin):
     list_display = ["term", "alternatives"]
+
+
+@admin.register(Application)
+class ApplicationAdmin(admin.ModelAdmin):
+    """The applications inbox: one listing at a time (filter by opportunity), statuses, CSV export."""
+
+    list_display = [
+        "reference",
+        "name",
+        "email",
+        "opportunity",
+        "status",
+        "lives_in_borough",
+        "created_at",
+        "cv_link",
+    ]
+    list_filter = ["status", "opportunity"]
+    search_fields = ["reference", "name", "email"]
+    list_select_related = ["opportunity"]
+    readonly_fields = [
+        "reference",
+        "opportunity",
+        "name",
+        "email",
+        "phone",
+        "statement",
+        "lives_in_borough",
+        "cv_type",
+        "created_at",
+        "user",
+        "cv",
+    ]
+    fields = [*readonly_fields[:-1], "status", "feedback"]
+    actions = ["shortlist", "unsuccessful", "hired", "export_csv"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        from . import services
+
+        services.application_set_status(
+            application_id=obj.pk,
+            status=form.cleaned_data["status"],
+            feedback=form.cleaned_data["feedback"],
+            actor=request.user,
+        )
+
+    @admin.display(description="CV")
+    def cv_link(self, obj):
+        return format_html(
+            '<a href="{}">Download ({})</a>',
+            reverse("admin:employment_application_cv", args=[obj.pk]),
+            obj.cv_type,
+        )
+
+    def get_urls(self):
+        return [
+            path("<int:pk>/cv/", self.admin_site.admin_view(self.cv_view), name="employment_application_cv"),
+            *super().get_urls(),
+        ]
+
+    def cv_view(self, request, pk: int):
+        from django.core.exceptions import PermissionDenied
+
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        application = Application.objects.get(pk=pk)
+        audit_log(actor=request.user, action="employment.application.cv_downloaded", obj=application)
+        content_type = (
+            "application/pdf"
+            if application.cv_type == "pdf"
+            else ("application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+        )
+        return FileResponse(
+            application.cv.open("rb"),
+            as_attachment=True,
+            content_type=content_type,
+            filename=f"{application.reference}.{application.cv_type}",
+        )
+
+    def _set(self, request, queryset, status):
+        from . import services
+
+        for application in queryset:
+            services.application_set_status(
+                application_id=application.pk,
+                status=status,
+                feedback=application.feedback,
+                actor=request.user,
+            )
+        messages.success(request, f"{queryset.count()} application(s) marked {status}.")
+
+    @admin.action(description="Mark as shortlisted", permissions=["change"])
+    def shortlist(self, request, queryset):
+        self._set(request, queryset, Application.Status.SHORTLISTED)
+
+    @admin.action(description="Mark as unsuccessful", permissions=["change"])
+    def unsuccessful(self, request, queryset):
+        self._set(request, queryset, Application.Status.UNSUCCESSFUL)
+
+    @admin.action(description="Mark as hired", permissions=["change"])
+    def hired(self, request, queryset):
+        self._set(request, queryset, Application.Status.HIRED)
+
+    @admin.action(description="Export selected to CSV", permissions=["view"])
+    def export_csv(self, request, queryset):
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="applications.csv"'
+        writer = csv.writer(response)
+        writer.writerow(
+            ["Reference", "Opportunity", "Name", "Email", "Phone", "Lives in borough", "Status", "Received"]
+        )
+        for a in queryset.select_related("opportunity"):
+            writer.writerow(
+                [
+                    csv_safe(a.reference),
+                    csv_safe(a.opportunity.title),
+                    csv_safe(a.name),
+                    csv_safe(a.email),
+                    csv_safe(a.phone),
+                    "yes" if a.lives_in_borough else "no",
+                    a.status,
+                    a.created_at.isoformat(),
+                ]
+            )
+        audit_log(
+            actor=request.user, action="employment.application.exported", data={"count": queryset.count()}
+        )
+        return response

@@ -1,5 +1,7 @@
 from django import forms
 
+from hackney_portal.core.forms import GovukDateField
+
 from .models import Opportunity
 from .selectors import SORTS, postcode_centroid
 
@@ -133,3 +135,70 @@ class AlertForm(forms.Form):
         choices=[("daily", "Daily"), ("weekly", "Weekly")],
         error_messages={"required": "Select how often you want alerts"},
     )
+
+
+class ListingForm(forms.Form):
+    """What an employer fills in. Pay is structured (amounts and a period), never free text."""
+
+    kind = forms.ChoiceField(
+        label="Type of opportunity",
+        choices=Opportunity.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the type of opportunity"},
+    )
+    title = forms.CharField(label="Title", max_length=200, error_messages={"required": "Enter a title"})
+    summary = forms.CharField(
+        label="Summary",
+        max_length=300,
+        help_text="One or two sentences for search results",
+        error_messages={"required": "Enter a summary"},
+    )
+    description = forms.CharField(
+        label="Full description",
+        widget=forms.Textarea,
+        max_length=20000,
+        help_text="You can use Markdown for lists and bold text",
+        error_messages={"required": "Enter a description"},
+    )
+    sector = forms.CharField(label="Sector", max_length=60, error_messages={"required": "Enter a sector"})
+    contract = forms.ChoiceField(label="Contract", choices=Opportunity.Contract.choices)
+    hours = forms.ChoiceField(label="Hours", choices=Opportunity.Hours.choices)
+    pay_period = forms.ChoiceField(label="Pay is", choices=Opportunity.PayPeriod.choices)
+    pay_min = forms.DecimalField(label="Pay from, in pounds", required=False, min_value=0, decimal_places=2)
+    pay_max = forms.DecimalField(label="Pay up to, in pounds", required=False, min_value=0, decimal_places=2)
+    age_band = forms.ChoiceField(label="Age of the people you will employ", choices=[])
+    london_living_wage = forms.BooleanField(label="We pay the London Living Wage or above", required=False)
+    disability_confident = forms.BooleanField(label="We are a Disability Confident employer", required=False)
+    no_experience_needed = forms.BooleanField(label="No experience needed", required=False)
+    postcode = forms.CharField(
+        label="Postcode of the workplace",
+        max_length=10,
+        error_messages={"required": "Enter the postcode of the workplace"},
+    )
+    apply_url = forms.URLField(
+        label="Apply on your website (optional)",
+        required=False,
+        help_text="Leave empty for people to apply on this site",
+    )
+    closing_date = GovukDateField(
+        label="Closing date", future_only=True, error_messages={"required": "Enter the closing date"}
+    )
+
+    def __init__(self, *args, **kwargs):
+        from .wages import AGE_BANDS
+
+        super().__init__(*args, **kwargs)
+        self.fields["age_band"].choices = AGE_BANDS
+
+    def clean(self):
+        data = super().clean()
+        if data.get("pay_period") and data["pay_period"] != "none":
+            if not data.get("pay_max") and not data.get("pay_min"):
+                self.add_error("pay_min", "Enter the pay")
+            lo, hi = data.get("pay_min") or data.get("pay_max"), data.get("pay_max") or data.get("pay_min")
+            if lo and hi and lo > hi:
+                self.add_error("pay_max", "Pay up to must be the same as or more than pay from")
+            data["pay_min_pence"], data["pay_max_pence"] = int((lo or 0) * 100), int((hi or 0) * 100)
+        else:
+            data["pay_min_pence"] = data["pay_max_pence"] = 0
+        return data

@@ -62,6 +62,10 @@ class Opportunity(models.Model):
     pay_min_pence = models.PositiveIntegerField(default=0)
     pay_max_pence = models.PositiveIntegerField(default=0)
     pay_period = models.CharField(max_length=10, choices=PayPeriod.choices, default=PayPeriod.HOUR)
+    age_band = models.CharField(
+        max_length=12, default="21_plus", help_text="Youngest age band the pay is for"
+    )
+    below_minimum_wage = models.BooleanField(default=False, help_text="Flagged for moderators at submission")
     london_living_wage = models.BooleanField("London Living Wage or above", default=False)
     disability_confident = models.BooleanField("Disability Confident employer", default=False)
     no_experience_needed = models.BooleanField(default=False)
@@ -190,3 +194,17 @@ class SavedSearch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email}: {self.query}"
+
+
+class SavedListing(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_listings"
+    )
+    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "opportunity"], name="save_listing_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user} saved {self.opportunity}"

@@ -33,6 +33,16 @@ def opportunity_create(*, actor, description: str, **fields) -> Opportunity:
         **fields,
     )
     _place(opp)
+    from payments.calendar import business_date
+
+    from .wages import below_minimum_wage
+
+    opp.below_minimum_wage = below_minimum_wage(
+        pay_min_pence=opp.pay_min_pence or opp.pay_max_pence,
+        pay_period=opp.pay_period,
+        age_band=opp.age_band,
+        on=business_date(),
+    )
     opp.full_clean()
     opp.save()
     audit_log(actor=actor, action="employment.opportunity.created", obj=opp)
@@ -323,3 +333,33 @@ def alerts_send(*, now=None) -> int:
             locked.last_sent_at = now
             locked.save(update_fields=["last_sent_at"])
     return sent
+
+
+@transaction.atomic
+def listing_save(*, user, opp_id: int, saved: bool) -> None:
+    from .models import SavedListing
+
+    if saved:
+        SavedListing.objects.get_or_create(user=user, opportunity_id=opp_id)
+    else:
+        SavedListing.objects.filter(user=user, opportunity_id=opp_id).delete()
+
+
+@transaction.atomic
+def application_set_status(*, application_id: int, status: str, feedback: str, actor):
+    from .models import Application
+
+    application = Application.objects.select_for_update().get(pk=application_id)
+    application.status = status
+    application.feedback = feedback
+    application.full_clean(exclude=["cv"])
+    application.save(update_fields=["status", "feedback"])
+    audit_log(actor=actor, action=f"employment.application.{status}", obj=application)
+    return application
+
+
+@transaction.atomic
+def listing_submit(*, actor, description: str, **fields) -> Opportunity:
+    """An employer's new listing, straight into the moderators' queue."""
+    opp = opportunity_create(actor=actor, description=description, **fields)
+    return opportunity_submit(opp_id=opp.pk, actor=actor)

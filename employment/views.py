@@ -1,17 +1,20 @@
 import json
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.contrib.syndication.views import Feed
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.feedgenerator import Rss201rev2Feed
+from django.views.decorators.http import require_POST
 
 from hackney_portal.core.forms import ApplicationError, add_application_error
 from payments.calendar import business_date
 
 from . import selectors, services
-from .forms import AlertForm, ApplyForm, SearchForm
+from .forms import AlertForm, ApplyForm, ListingForm, SearchForm
 from .models import Opportunity
 from .structured_data import job_posting
 
@@ -169,3 +172,60 @@ def alert_unsubscribe(request, token: str):
     if search is None:
         raise Http404
     return render(request, "employment/alert_done.html", {"search": search, "confirmed": False})
+
+
+LISTING_FIELDS = [
+    "kind",
+    "title",
+    "summary",
+    "sector",
+    "contract",
+    "hours",
+    "pay_period",
+    "age_band",
+    "london_living_wage",
+    "disability_confident",
+    "no_experience_needed",
+    "postcode",
+    "apply_url",
+    "closing_date",
+    "pay_min_pence",
+    "pay_max_pence",
+]
+
+
+@login_required
+def employer_new(request):
+    from hackney_portal.users.roles import EMPLOYERS, JOBS_MODERATORS, user_in_group
+
+    if not user_in_group(request.user, EMPLOYERS, JOBS_MODERATORS):
+        raise PermissionDenied
+    form = ListingForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        data = {k: form.cleaned_data[k] for k in LISTING_FIELDS}
+        opp = services.listing_submit(
+            actor=request.user,
+            description=form.cleaned_data["description"],
+            employer_name=request.user.name or request.user.email,
+            **data,
+        )
+        return render(request, "employment/employer_submitted.html", {"opp": opp})
+    return render(request, "employment/employer_new.html", {"form": form})
+
+
+@login_required
+@require_POST
+def save_listing(request, pk: int):
+    opp = selectors.opportunity_for_page(pk=pk)
+    services.listing_save(user=request.user, opp_id=opp.pk, saved=request.POST.get("saved") == "1")
+    return redirect("employment:detail", pk=opp.pk)
+
+
+@login_required
+def saved_listings(request):
+    from .models import SavedListing
+
+    saved = (
+        SavedListing.objects.filter(user=request.user).select_related("opportunity").order_by("-created_at")
+    )
+    return render(request, "employment/saved.html", {"saved": saved})

@@ -1,0 +1,115 @@
+import csv
+import datetime as dt
+import io
+
+import pytest
+from django.urls import reverse
+
+from employment.models import Application, Opportunity
+from employment.wages import below_minimum_wage
+from hackney_portal.users import roles
+from payments.calendar import business_date
+from tests.conftest import make_user, staff_login
+from tests.employment.test_search import listing
+
+
+def _listing_post(**over):
+    closing = business_date() + dt.timedelta(days=20)
+    data = {
+        "kind": "job",
+        "title": "Line cook",
+        "summary": "Cook on the line",
+        "description": "**Great** job",
+        "sector": "Hospitality",
+        "contract": "permanent",
+        "hours": "full_time",
+        "pay_period": "hour",
+        "pay_min": "9.00",
+        "pay_max": "10.00",
+        "age_band": "21_plus",
+        "postcode": "E8 1EA",
+        "apply_url": "",
+        "closing_date_0": closing.day,
+        "closing_date_1": closing.month,
+        "closing_date_2": closing.year,
+    }
+    return {**data, **over}
+
+
+def test_minimum_wage_by_age_band_and_date():
+    april = dt.date(2026, 5, 1)
+    assert below_minimum_wage(pay_min_pence=1200, pay_period="hour", age_band="21_plus", on=april)
+    assert not below_minimum_wage(pay_min_pence=1200, pay_period="hour", age_band="18_20", on=april)
+    assert not below_minimum_wage(pay_min_pence=2_500_000, pay_period="year", age_band="21_plus", on=april)
+    assert not below_minimum_wage(pay_min_pence=0, pay_period="none", age_band="21_plus", on=april)
+
+
+@pytest.mark.django_db
+def test_employer_submits_a_listing_flagged_below_minimum_wage(client):
+    employer = make_user("boss@example.org", groups=[roles.EMPLOYERS], name="Kitchen Ltd")
+    client.force_login(employer)
+    response = client.post(reverse("employment:employer_new"), _listing_post())
+    assert response.status_code == 200
+    assert "lower than the National Minimum Wage" in response.content.decode()
+    opp = Opportunity.objects.get()
+    assert (opp.status, opp.below_minimum_wage, opp.employer_name) == ("submitted", True, "Kitchen Ltd")
+    assert "<strong>Great</strong>" in opp.description_html
+
+
+@pytest.mark.django_db
+def test_listing_form_errors_and_access(client, resident):
+    client.force_login(resident)
+    assert client.get(reverse("employment:employer_new")).status_code == 403
+    employer = make_user("boss2@example.org", groups=[roles.EMPLOYERS])
+    client.force_login(employer)
+    html = client.post(
+        reverse("employment:employer_new"), _listing_post(pay_min="", pay_max="", title="")
+    ).content
+    html = html.decode()
+    assert "Enter a title" in html
+    assert "Enter the pay" in html
+    assert not Opportunity.objects.exists()
+
+
+@pytest.mark.django_db
+def test_saved_listings(client, resident):
+    opp = listing("Baker")
+    client.force_login(resident)
+    client.post(reverse("employment:save", args=[opp.pk]), {"saved": "1"})
+    client.post(reverse("employment:save", args=[opp.pk]), {"saved": "1"})
+    assert "Baker" in client.get(reverse("employment:saved")).content.decode()
+    client.post(reverse("employment:save", args=[opp.pk]), {"saved": "0"})
+    assert "Baker" not in client.get(reverse("employment:saved")).content.decode()
+
+
+@pytest.mark.django_db
+def test_moderator_inbox_status_and_formula_safe_csv(client, make_staff, pdf_cv):
+    from employment.services import application_submit
+
+    opp = listing("Chef")
+    application = application_submit(
+        opp_id=opp.pk,
+        name="=HYPERLINK(1)",
+        email="a@example.org",
+        phone="",
+        cv=pdf_cv,
+        statement="x",
+        lives_in_borough=True,
+        actor=None,
+    )
+    staff_login(client, make_staff("mod@example.org", roles.JOBS_MODERATORS))
+    inbox = reverse("admin:employment_application_changelist") + f"?opportunity__id__exact={opp.pk}"
+    assert application.reference in client.get(inbox).content.decode()
+    client.post(
+        reverse("admin:employment_application_changelist"),
+        {"action": "shortlist", "_selected_action": [application.pk]},
+    )
+    assert Application.objects.get().status == "shortlisted"
+    response = client.post(
+        reverse("admin:employment_application_changelist"),
+        {"action": "export_csv", "_selected_action": [application.pk]},
+    )
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[1][2] == "'=HYPERLINK(1)"
+    cv = client.get(reverse("admin:employment_application_cv", args=[application.pk]))
+    assert b"".join(cv.streaming_content).startswith(b"%PDF")
