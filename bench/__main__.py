@@ -38,7 +38,8 @@ def main() -> int:
         except Exception as exc:  # noqa: BLE001 - report the failure and carry on with the others
             traceback.print_exc()
             failures.append(f"`{name}`: {type(exc).__name__}: {exc}")
-    write_report(sections, failures, quick=args.quick, path=Path(args.output))
+    # Running only some benchmarks keeps the other sections' figures (each says when it was measured).
+    write_report(sections, failures, quick=args.quick, path=Path(args.output), keep_others=bool(args.names))
     print(f"[bench] wrote {args.output}", flush=True)
     return 1 if failures else 0
 

@@ -25,9 +25,10 @@ class Section:
     headers: list[str]
     rows: list[list]
     notes: list[str] = field(default_factory=list)
+    measured: str = field(default_factory=lambda: time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()))
 
     def markdown(self) -> str:
-        out = [f"## {self.title}", "", self.intro.strip(), ""]
+        out = [f"## {self.title}", "", f"_Measured {self.measured}._", "", self.intro.strip(), ""]
         out.append("| " + " | ".join(self.headers) + " |")
         out.append("|" + "|".join("---" for _ in self.headers) + "|")
         for row in self.rows:
@@ -233,7 +234,22 @@ def machine_summary() -> str:
     return f"{os.cpu_count()} cores ({cpu}){mem}, Python {platform.python_version()}"
 
 
-def write_report(sections: list[Section], failures: list[str], *, quick: bool, path: Path) -> None:
+def _existing_sections(path: Path) -> dict[str, str]:
+    """Sections already in the report, by title, so running one benchmark keeps the others' figures."""
+    if not path.exists():
+        return {}
+    parts = path.read_text().split("\n## ")[1:]
+    out = {}
+    for part in parts:
+        title = part.split("\n", 1)[0].strip()
+        if title != "Benchmarks that failed in this run":
+            out[title] = "## " + part.rstrip() + "\n"
+    return out
+
+
+def write_report(
+    sections: list[Section], failures: list[str], *, quick: bool, path: Path, keep_others: bool = False
+) -> None:
     commit = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], cwd=BASE_DIR, capture_output=True, text=True, check=False
     ).stdout.strip()
@@ -250,6 +266,11 @@ def write_report(sections: list[Section], failures: list[str], *, quick: bool, p
         f"- Machine: {machine_summary()}",
         "",
     ]
+    kept = _existing_sections(path) if keep_others else {}
+    fresh = {s.title: s.markdown() for s in sections}
+    for title, text in kept.items():
+        if title not in fresh:
+            lines.append(text)
     for s in sections:
         lines.append(s.markdown())
     if failures:
