@@ -185,16 +185,16 @@ CV_MAX_BYTES = 5 * 1024 * 1024
 
 def cv_check(upload) -> str:
     """The file's type from its content, not its name: PDF or Word (DOCX) only, 5 MB at most."""
-    import filetype
+    from hackney_portal.core.uploads import upload_check
 
-    if upload.size > CV_MAX_BYTES:
-        raise ApplicationError("The CV must be smaller than 5 MB", field="cv")
-    head = upload.read(8192)
-    upload.seek(0)
-    kind = filetype.guess(head)
-    if kind is None or kind.mime not in CV_TYPES:
-        raise ApplicationError("The CV must be a PDF or a Word document (.docx)", field="cv")
-    return CV_TYPES[kind.mime]
+    return upload_check(
+        upload,
+        allowed=CV_TYPES,
+        max_bytes=CV_MAX_BYTES,
+        field="cv",
+        what="The CV",
+        kinds="a PDF or a Word document (.docx)",
+    )
 
 
 @transaction.atomic

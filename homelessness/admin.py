@@ -1,1 +1,479 @@
+"""Housing officers work cases in the back office.
 
+The case list is the triage queue (filters: new and unassigned, mine, urgent, due within 7 days, overdue).
+A case opens on a workspace page whose forms each call one service; nothing is edited through a ModelForm
+and there is no bulk update. Every list and every case page a member of staff opens is audit-logged.
+"""
+
+from __future__ import annotations
+
+from django import forms as djforms
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from hackney_portal.core.forms import ApplicationError
+from hackney_portal.users import roles
+
+from . import forms, hclic, selectors, services
+from .models import Case, CodeList, DecisionLetter, Document, HclicExport, Review
+from .rules import END_REASONS, MOVES, Stage
+
+FLAG_LABELS = {
+    "unsafe_tonight": "Nowhere safe tonight",
+    "rough_sleeping": "Rough sleeping",
+    "domestic_abuse": "Domestic abuse",
+    "other_violence": "Violence",
+    "pregnant": "Pregnant",
+    "children": "Children",
+    "aged_16_17": "Aged 16–17",
+    "priority_need": "Priority need",
+}
+
+
+class QueueFilter(admin.SimpleListFilter):
+    title = "queue"
+    parameter_name = "queue"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("new", "New and unassigned"),
+            ("mine", "Assigned to me"),
+            ("urgent", "Urgent"),
+            ("due7", "Deadline within 7 days"),
+            ("overdue", "Overdue"),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return selectors.queue(queryset, self.value(), user=request.user)
+        return queryset
+
+
+def _officers():
+    return (
+        get_user_model()
+        .objects.filter(groups__name__in=[roles.HOUSING_OFFICERS, roles.HOUSING_MANAGERS], is_active=True)
+        .distinct()
+        .order_by("name", "email")
+    )
+
+
+@admin.register(Case)
+class CaseAdmin(admin.ModelAdmin):
+    list_display = [
+        "reference",
+        "applicant_name",
+        "stage_label",
+        "assigned_to",
+        "days_left",
+        "flags_label",
+        "created_at",
+    ]
+    list_filter = [QueueFilter, "stage", "route"]
+    search_fields = ["reference", "applicant_name", "contact_email"]
+    list_select_related = ["assigned_to"]
+    list_per_page = 50
+    show_full_result_count = False  # a COUNT(*) over 100,000 cases on every page is not worth it
+    ordering = ["-urgent", "duty_deadline", "-created_at"]
+
+    def get_queryset(self, request):
+        return selectors.cases_visible_to(request.user).select_related("assigned_to")
+
+    def has_view_permission(self, request, obj=None):
+        if not super().has_view_permission(request, obj):
+            return False
+        return obj is None or selectors.cases_visible_to(request.user).filter(pk=obj.pk).exists()
+
+    def has_add_permission(self, request):
+        return False  # cases come from the intake and referrals, or officers use the public form
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # only the retention job deletes
+
+    def has_change_permission(self, request, obj=None):
+        return self.has_view_permission(request, obj) and request.user.has_perm("homelessness.change_case")
+
+    @admin.display(description="Stage", ordering="stage")
+    def stage_label(self, obj):
+        return obj.get_stage_display()
+
+    @admin.display(description="Days left", ordering="duty_deadline")
+    def days_left(self, obj):
+        left = selectors.days_left(obj)
+        if left is None:
+            return "–"
+        return format_html('<strong class="app-overdue">{} overdue</strong>', -left) if left < 0 else left
+
+    @admin.display(description="Flags")
+    def flags_label(self, obj):
+        labels = [FLAG_LABELS.get(f, f) for f in obj.flags]
+        if obj.urgent:
+            labels.insert(0, "URGENT")
+        if obj.restriction:
+            labels.append("Restricted")
+        return ", ".join(labels)
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        cl = getattr(response, "context_data", {}).get("cl") if hasattr(response, "context_data") else None
+        if cl is not None:
+            # The list shows names and circumstances too: who saw which cases is recorded.
+            services.case_list_record(
+                actor=request.user,
+                references=[c.reference for c in cl.result_list],
+                query=request.GET.urlencode(),
+            )
+        return response
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("<int:pk>/act/<str:action>/", wrap(self.act), name="homelessness_case_act"),
+            path("<int:pk>/documents/<int:doc_id>/", wrap(self.document), name="homelessness_case_document"),
+            *super().get_urls(),
+        ]
+
+    def _case(self, request, pk) -> Case:
+        case = selectors.cases_visible_to(request.user).filter(pk=pk).first()
+        if case is None or not self.has_view_permission(request, case):
+            # Restricted or outside the officer's groups: the same as not existing, and the attempt is logged.
+            services.case_access_denied(actor=request.user, case_id=pk)
+            raise Http404
+        return case
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        case = self._case(request, object_id)
+        services.case_view_record(case=case, actor=request.user)
+        return self._workspace(request, case)
+
+    def _forms(self, request, case: Case, bound: dict | None = None) -> dict:
+        bound = bound or {}
+        stages = [(s, Stage(s).label) for s in MOVES.get(Stage(case.stage), [])]
+        if END_REASONS.get(Stage(case.stage)):
+            stages.append((Stage.CLOSED, "Close the case / end the duty"))
+        move = bound.get("move") or forms.MoveForm(stages=stages)
+        move.fields["end_reason"].choices = [
+            ("", "---"),
+            *[(r, r.label) for r in END_REASONS.get(Stage(case.stage), [])],
+        ]
+        return {
+            "assign": bound.get("assign")
+            or forms.AssignForm(officers=_officers(), initial={"officer": request.user.pk}),
+            "assessment": bound.get("assessment")
+            or forms.AssessmentForm(
+                initial={
+                    "eligible": {True: "yes", False: "no"}.get(case.eligible, ""),
+                    "outcome": case.assessment_outcome,
+                    "priority_need": case.priority_need,
+                    "household_type": case.household_type,
+                    "reason_loss": case.reason_loss,
+                    "accommodation_at_application": case.accommodation_at_application,
+                    "support_needs": case.support_needs,
+                }
+            ),
+            "move": move,
+            "note": bound.get("note") or forms.NoteForm(),
+            "docreq": bound.get("docreq") or forms.DocumentRequestForm(),
+            "plan": bound.get("plan") or forms.PlanStepForm(),
+            "noncoop": bound.get("noncoop") or forms.NonCooperationForm(),
+            "review_request": bound.get("review_request")
+            or forms.ReviewRequestForm(letters=case.letters.all()),
+            "review_decide": bound.get("review_decide")
+            or forms.ReviewDecideForm(reviews=case.reviews.filter(decided_on__isnull=True)),
+            "placement": bound.get("placement") or forms.PlacementForm(),
+            "restrict": bound.get("restrict") or forms.RestrictForm(officers=_officers()),
+        }
+
+    def _workspace(self, request, case: Case, bound: dict | None = None, status: int = 200):
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"Case {case.reference}",
+            "case": case,
+            "flags": self.flags_label(case),
+            "days_left": selectors.days_left(case),
+            "members": case.members.all(),
+            "referral": getattr(case, "referral", None),
+            "notes": case.notes.select_related("author"),
+            "letters": case.letters.select_related("issued_by"),
+            "reviews": case.reviews.select_related("reviewer", "original_decider"),
+            "notices": case.noncooperation_notices.select_related("proposed_by", "approved_by"),
+            "plan_steps": case.plan_steps.all(),
+            "requests": case.document_requests.prefetch_related("documents"),
+            "documents": case.documents.all(),
+            "placements": case.placements.all(),
+            "can_change": self.has_change_permission(request, case),
+            "forms": self._forms(request, case, bound),
+        }
+        return render(request, "admin/homelessness/case/workspace.html", context, status=status)
+
+    def act(self, request, pk: int, action: str):
+        case = self._case(request, pk)
+        if request.method != "POST":
+            return redirect("admin:homelessness_case_change", case.pk)
+        if not self.has_change_permission(request, case):
+            raise PermissionDenied
+        handler = getattr(self, f"_act_{action}", None)
+        if handler is None:
+            raise Http404
+        form = handler(request, case)
+        if form is None:
+            return redirect(reverse("admin:homelessness_case_change", args=[case.pk]))
+        messages.error(request, "The action was not done: see the errors below.")
+        return self._workspace(request, Case.objects.get(pk=case.pk), bound={action: form}, status=400)
+
+    def _run(self, request, form, call, done: str):
+        """Validate the form, call one service, and report; returns the form when it has errors."""
+        if not form.is_valid():
+            return form
+        try:
+            call(form.cleaned_data)
+        except ApplicationError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+            return form
+        messages.success(request, done)
+        return None
+
+    def _act_assign(self, request, case):
+        form = forms.AssignForm(request.POST, officers=_officers())
+        return self._run(
+            request,
+            form,
+            lambda d: services.case_assign(case=case, officer=d["officer"], actor=request.user),
+            "Case assigned.",
+        )
+
+    def _act_assessment(self, request, case):
+        form = forms.AssessmentForm(request.POST)
+        return self._run(
+            request,
+            form,
+            lambda d: services.case_record_assessment(case=case, actor=request.user, **d),
+            "Assessment recorded.",
+        )
+
+    def _act_move(self, request, case):
+        stages = [(s, s) for s in Stage.values]
+        form = forms.MoveForm(request.POST, stages=stages)
+        return self._run(
+            request,
+            form,
+            lambda d: services.case_move(
+                case=case,
+                actor=request.user,
+                to_stage=d["to_stage"],
+                end_reason=d["end_reason"],
+                reasons=d["reasons"],
+            ),
+            "Case moved.",
+        )
+
+    def _act_note(self, request, case):
+        form = forms.NoteForm(request.POST)
+        return self._run(
+            request, form, lambda d: services.case_note_add(case=case, actor=request.user, **d), "Note added."
+        )
+
+    def _act_docreq(self, request, case):
+        form = forms.DocumentRequestForm(request.POST)
+        return self._run(
+            request,
+            form,
+            lambda d: services.document_request_create(case=case, actor=request.user, **d),
+            "Document requested.",
+        )
+
+    def _act_plan(self, request, case):
+        form = forms.PlanStepForm(request.POST)
+        return self._run(
+            request, form, lambda d: services.plan_step_add(case=case, actor=request.user, **d), "Step added."
+        )
+
+    def _act_noncoop(self, request, case):
+        form = forms.NonCooperationForm(request.POST)
+        return self._run(
+            request,
+            form,
+            lambda d: services.noncooperation_propose(case=case, actor=request.user, **d),
+            "Non-cooperation notice proposed: a senior officer must approve it.",
+        )
+
+    def _act_noncoop_approve(self, request, case):
+        notice = case.noncooperation_notices.filter(pk=request.POST.get("notice")).first()
+        if notice is None:
+            raise Http404
+        form = djforms.Form(request.POST)
+        return self._run(
+            request,
+            form,
+            lambda d: services.noncooperation_approve(notice=notice, actor=request.user),
+            "Non-cooperation notice approved.",
+        )
+
+    def _act_review_request(self, request, case):
+        form = forms.ReviewRequestForm(request.POST, letters=DecisionLetter.objects.filter(case=case))
+        return self._run(
+            request, form, lambda d: services.review_request(actor=request.user, **d), "Review recorded."
+        )
+
+    def _act_review_decide(self, request, case):
+        form = forms.ReviewDecideForm(
+            request.POST, reviews=Review.objects.filter(case=case, decided_on__isnull=True)
+        )
+        return self._run(
+            request, form, lambda d: services.review_decide(actor=request.user, **d), "Review decided."
+        )
+
+    def _act_placement(self, request, case):
+        form = forms.PlacementForm(request.POST)
+        return self._run(
+            request,
+            form,
+            lambda d: services.placement_add(case=case, actor=request.user, **d),
+            "Placement recorded.",
+        )
+
+    def _act_restrict(self, request, case):
+        form = forms.RestrictForm(request.POST, officers=_officers())
+        return self._run(
+            request,
+            form,
+            lambda d: services.case_restrict(
+                case=case, actor=request.user, restriction=d["restriction"], officers=list(d["officers"])
+            ),
+            "Case restricted.",
+        )
+
+    def _act_hold(self, request, case):
+        form = djforms.Form(request.POST)
+        return self._run(
+            request,
+            form,
+            lambda d: services.case_legal_hold_set(
+                case=case,
+                actor=request.user,
+                hold=request.POST.get("hold") == "1",
+                reason=request.POST.get("reason", ""),
+            ),
+            "Legal hold updated.",
+        )
+
+    def document(self, request, pk: int, doc_id: int):
+        case = self._case(request, pk)
+        doc = Document.objects.filter(case=case, pk=doc_id).first()
+        if doc is None:
+            raise Http404
+        services.case_view_record(
+            case=case, actor=request.user, what="document_opened", data={"document": doc.pk}
+        )
+        response = FileResponse(doc.file.open("rb"), content_type=doc.content_type)
+        response["Content-Disposition"] = (
+            f'attachment; filename="{case.reference}-{doc.pk}.{doc.file.name.rsplit(".", 1)[-1]}"'
+        )
+        return response
+
+
+@admin.register(HclicExport)
+class HclicExportAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "created_at", "created_by", "case_count", "problems", "downloads"]
+    readonly_fields = [
+        "year",
+        "quarter",
+        "version",
+        "created_at",
+        "created_by",
+        "code_list_version",
+        "case_count",
+        "sha256",
+    ]
+    exclude = ["case_xml", "personal_xml", "report"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Problems to fix")
+    def problems(self, obj):
+        return sum(len(r["problems"]) for r in obj.report)
+
+    @admin.display(description="Files")
+    def downloads(self, obj):
+        return format_html(
+            '<a href="{}">Case XML</a> · <a href="{}">Personal data</a> · <a href="{}">Validation report</a>',
+            reverse("admin:homelessness_hclicexport_file", args=[obj.pk, "case"]),
+            reverse("admin:homelessness_hclicexport_file", args=[obj.pk, "personal"]),
+            reverse("admin:homelessness_hclicexport_file", args=[obj.pk, "report"]),
+        )
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("generate/", wrap(self.generate), name="homelessness_hclicexport_generate"),
+            path("<int:pk>/file/<str:which>/", wrap(self.file), name="homelessness_hclicexport_file"),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "generate_url": reverse("admin:homelessness_hclicexport_generate"),
+        }
+        return super().changelist_view(request, extra_context)
+
+    def generate(self, request):
+        if not request.user.has_perm("homelessness.export_hclic"):
+            raise PermissionDenied
+        form = forms.HclicForm(request.POST or None, initial=hclic.last_quarter(timezone.localdate()))
+        if request.method == "POST" and form.is_valid():
+            export = hclic.hclic_export_generate(actor=request.user, **form.cleaned_data)
+            messages.success(request, f"{export}: {export.case_count} cases.")
+            return redirect("admin:homelessness_hclicexport_file", export.pk, "report")
+        return render(
+            request,
+            "admin/homelessness/hclic_generate.html",
+            {**self.admin_site.each_context(request), "form": form, "title": "Build the H-CLIC return"},
+        )
+
+    def file(self, request, pk: int, which: str):
+        if not request.user.has_perm("homelessness.view_hclicexport"):
+            raise PermissionDenied
+        export = HclicExport.objects.filter(pk=pk).first()
+        if export is None:
+            raise Http404
+        services.hclic_download_record(actor=request.user, export=export, which=which)
+        if which == "report":
+            return render(
+                request,
+                "admin/homelessness/hclic_report.html",
+                {**self.admin_site.each_context(request), "export": export, "title": str(export)},
+            )
+        body = export.case_xml if which == "case" else export.personal_xml
+        response = HttpResponse(body, content_type="application/xml; charset=utf-8")
+        name = f"hclic-{export.year}-q{export.quarter}-v{export.version}-{which}.xml"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+
+@admin.register(CodeList)
+class CodeListAdmin(admin.ModelAdmin):
+    list_display = ["name", "version", "valid_from"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,1 +1,123 @@
+"""Reads for homelessness: who may see which case, the officers' queues, and the applicant's status page."""
 
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from hackney_portal.users import roles
+
+from .models import Case, Code, CodeList, Review
+from .rules import Stage
+
+NEXT_STEP = {
+    Stage.RECEIVED: (
+        "A housing officer will look at your application and contact you, usually within one working day."
+    ),
+    Stage.TRIAGE: (
+        "Your housing officer is looking at your situation and will contact you to arrange an assessment."
+    ),
+    Stage.ASSESSMENT: (
+        "Your housing officer is assessing your situation and will agree a personalised housing plan "
+        "with you."
+    ),
+    Stage.PREVENTION: (
+        "We are working with you to stop you becoming homeless. "
+        "Do the steps in your plan and tell us about any change."
+    ),
+    Stage.RELIEF: (
+        "We are working with you to help you find somewhere to live. "
+        "Do the steps in your plan and tell us about any change."
+    ),
+    Stage.MAIN_DUTY_DECISION: (
+        "We are deciding whether we owe you the main housing duty. We will write to you."
+    ),
+    Stage.MAIN_DUTY: "We will provide temporary accommodation until we can offer you a settled home.",
+    Stage.CLOSED: "Your case is closed. Contact us if your situation changes.",
+}
+
+
+def code_choices(name: str, *, blank: str | None = None) -> list[tuple[str, str]]:
+    """Choices from the newest version of an H-CLIC code list."""
+    latest = CodeList.objects.filter(name=name).order_by("-valid_from").first()
+    codes = list(Code.objects.filter(code_list=latest).values_list("code", "label")) if latest else []
+    return ([("", blank)] if blank is not None else []) + codes
+
+
+def code_label(name: str, code: str) -> str:
+    row = Code.objects.filter(code_list__name=name, code=code).order_by("-code_list__valid_from").first()
+    return row.label if row else code
+
+
+def cases_visible_to(user) -> QuerySet[Case]:
+    """What an officer may see: housing groups only; restricted cases only by the officers named on them."""
+    if not user.is_authenticated or not user.is_active:
+        return Case.objects.none()
+    if not (user.is_superuser or roles.user_in_group(user, roles.HOUSING_OFFICERS, roles.HOUSING_MANAGERS)):
+        return Case.objects.none()
+    named = Case.named_officers.through.objects.filter(case_id=OuterRef("pk"), user_id=user.pk)
+    return Case.objects.filter(Q(restriction="") | Exists(named))
+
+
+def cases_for_resident(user) -> QuerySet[Case]:
+    if not user.is_authenticated:
+        return Case.objects.none()
+    return Case.objects.filter(applicant=user)
+
+
+def case_for_applicant(*, user, reference: str, session_refs: list[str]) -> Case | None:
+    """The applicant's own case: linked to their account, or opened from the link in their email."""
+    case = Case.objects.filter(reference=reference).first()
+    if case is None:
+        return None
+    if user.is_authenticated and case.applicant_id == user.pk:
+        return case
+    if reference in session_refs:
+        return case
+    return None
+
+
+def queue(qs: QuerySet[Case], name: str, *, user, today: dt.date | None = None) -> QuerySet[Case]:
+    today = today or timezone.localdate()
+    open_reviews_due = Review.objects.filter(case=OuterRef("pk"), decided_on__isnull=True)
+    if name == "new":
+        return qs.filter(assigned_to__isnull=True).exclude(stage=Stage.CLOSED)
+    if name == "mine":
+        return qs.filter(assigned_to=user).exclude(stage=Stage.CLOSED)
+    if name == "urgent":
+        return qs.filter(urgent=True).exclude(stage=Stage.CLOSED)
+    if name == "due7":
+        soon = today + dt.timedelta(days=7)
+        return qs.filter(
+            Q(stage__in=[Stage.PREVENTION, Stage.RELIEF], duty_deadline__gte=today, duty_deadline__lte=soon)
+            | Exists(open_reviews_due.filter(due_on__gte=today, due_on__lte=soon))
+        )
+    if name == "overdue":
+        return qs.filter(
+            Q(stage__in=[Stage.PREVENTION, Stage.RELIEF], duty_deadline__lt=today)
+            | Exists(open_reviews_due.filter(due_on__lt=today))
+        )
+    return qs
+
+
+def days_left(case: Case, today: dt.date | None = None) -> int | None:
+    if case.duty_deadline is None or case.stage not in (Stage.PREVENTION, Stage.RELIEF):
+        return None
+    return (case.duty_deadline - (today or timezone.localdate())).days
+
+
+def status_summary(case: Case) -> dict:
+    """What the applicant sees: stage, next step, named contact, their plan and what we asked them for."""
+    officer = case.assigned_to
+    return {
+        "stage": case.get_stage_display().split(" (")[0],
+        "next_step": NEXT_STEP[Stage(case.stage)],
+        "contact": (officer.name or "Your housing officer") if officer else "The housing advice team",
+        "duty_deadline": case.duty_deadline if case.stage in (Stage.PREVENTION, Stage.RELIEF) else None,
+        "my_steps": list(case.plan_steps.filter(owner="applicant")),
+        "council_steps": list(case.plan_steps.filter(owner="council")),
+        "requests": list(case.document_requests.prefetch_related("documents")),
+        "letters": list(case.letters.all()),
+    }

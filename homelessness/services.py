@@ -1,1 +1,877 @@
+"""Writes for homelessness casework. Each function is atomic, takes `actor=`, and records an audit event.
 
+Case-changing services lock the case row first (SELECT ... FOR UPDATE), so two officers acting on the same
+case at once are serialised and every rule below is checked against the current state.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core import signing
+from django.db import connection, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from hackney_portal.core.append_only import RETENTION_SETTING
+from hackney_portal.core.audit import audit_log
+from hackney_portal.core.forms import ApplicationError
+from hackney_portal.core.notifications import notification_send
+from hackney_portal.core.uploads import upload_check
+from hackney_portal.users import roles
+
+from . import rules
+from .intake import answers_summary, case_fields_from_answers
+from .models import (
+    Case,
+    CaseNote,
+    DecisionLetter,
+    Document,
+    DocumentRequest,
+    HouseholdMember,
+    IntakeDraft,
+    NonCooperationNotice,
+    PlanStep,
+    Referral,
+    Review,
+    TemporaryAccommodation,
+)
+from .rules import CloseReason, Stage
+
+RESUME_SALT = "homelessness.intake.resume"
+STATUS_SALT = "homelessness.case.status"
+RESUME_DAYS = 30
+DOCUMENT_TYPES = {
+    "application/pdf": "pdf",
+    "image/jpeg": "jpg",
+    "image/png": "png",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+}
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _lock(case: Case) -> Case:
+    return Case.objects.select_for_update().get(pk=case.pk)
+
+
+def _is_housing_staff(user) -> bool:
+    return roles.user_in_group(user, roles.HOUSING_OFFICERS, roles.HOUSING_MANAGERS)
+
+
+def officer_seniority(user) -> int:
+    if user.is_superuser:
+        return 3
+    if roles.user_in_group(user, roles.HOUSING_MANAGERS):
+        return 2
+    if roles.user_in_group(user, roles.HOUSING_OFFICERS):
+        return 1
+    return 0
+
+
+def _require_officer(actor) -> None:
+    if not _is_housing_staff(actor):
+        raise ApplicationError("Only housing officers can do this.")
+
+
+def case_reference_next() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval('homelessness_case_reference_seq')")
+        (number,) = cursor.fetchone()
+    return f"{settings.HOMELESSNESS_REFERENCE_PREFIX}-{number:07d}"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Intake and Duty to Refer
+
+
+@transaction.atomic
+def intake_draft_save(*, draft: IntakeDraft | None, step: str, answers: dict, actor) -> IntakeDraft:
+    """Store one page's answers. A signed-in resident has one open draft, found again on any device."""
+    if draft is None:
+        user = actor if getattr(actor, "is_authenticated", False) else None
+        if user is not None:
+            draft = IntakeDraft.objects.select_for_update().filter(user=user, case__isnull=True).first()
+        if draft is None:
+            draft = IntakeDraft(user=user, answers={})
+    elif draft.case_id:
+        raise ApplicationError("This application has already been sent.")
+    data = dict(draft.answers)
+    data[step] = answers
+    draft.answers = data
+    draft.save()
+    return draft
+
+
+@transaction.atomic
+def intake_draft_remove_person(*, draft: IntakeDraft, index: int, actor) -> IntakeDraft:
+    people = list(draft.answers.get("people", []))
+    if 0 <= index < len(people):
+        people.pop(index)
+    data = dict(draft.answers)
+    data["people"] = people
+    draft.answers = data
+    draft.save(update_fields=["answers", "updated_at"])
+    return draft
+
+
+def intake_resume_token(draft: IntakeDraft) -> str:
+    return signing.dumps(str(draft.public_id), salt=RESUME_SALT)
+
+
+def intake_draft_from_token(token: str) -> IntakeDraft | None:
+    try:
+        public_id = signing.loads(token, salt=RESUME_SALT, max_age=dt.timedelta(days=RESUME_DAYS))
+    except signing.BadSignature:
+        return None
+    return IntakeDraft.objects.filter(public_id=public_id, case__isnull=True).first()
+
+
+@transaction.atomic
+def intake_draft_send_resume_link(*, draft: IntakeDraft, email: str, actor) -> None:
+    draft.resume_email = email
+    draft.save(update_fields=["resume_email", "updated_at"])
+    notification_send(
+        template="homelessness/email/resume",
+        to=email,
+        context={
+            "url": f"{settings.SITE_URL}/housing-help/apply/resume/{intake_resume_token(draft)}/",
+            "days": RESUME_DAYS,
+        },
+        key=None,
+        actor=actor,
+    )
+
+
+def case_status_token(case: Case) -> str:
+    return signing.dumps(case.reference, salt=STATUS_SALT)
+
+
+def case_from_status_token(token: str) -> Case | None:
+    try:
+        reference = signing.loads(token, salt=STATUS_SALT, max_age=dt.timedelta(days=365))
+    except signing.BadSignature:
+        return None
+    return Case.objects.filter(reference=reference).first()
+
+
+def _housing_managers():
+    from django.contrib.auth import get_user_model
+
+    return list(
+        get_user_model().objects.filter(groups__name=roles.HOUSING_MANAGERS, is_active=True).distinct()
+    )
+
+
+@transaction.atomic
+def intake_submit(*, draft: IntakeDraft, actor) -> Case:
+    """Turn a finished intake into a case. Emergency answers make it urgent; abuse makes it restricted."""
+    draft = IntakeDraft.objects.select_for_update().get(pk=draft.pk)
+    if draft.case_id:
+        return draft.case  # a double click or a refresh after sending: the same case, not a second one
+    fields = case_fields_from_answers(draft.answers)
+    user = actor if getattr(actor, "is_authenticated", False) and not actor.is_staff else None
+    case = Case.objects.create(
+        reference=case_reference_next(),
+        route=fields.pop("route"),
+        applicant=user,
+        **{k: v for k, v in fields.items() if k not in ("people", "restricted")},
+        details=answers_summary(draft.answers),
+    )
+    restricted = fields.get("restricted")
+    HouseholdMember.objects.create(
+        case=case,
+        name=case.applicant_name,
+        date_of_birth=case.applicant_dob,
+        sex=draft.answers.get("about", {}).get("sex", ""),
+        relationship="applicant",
+        is_applicant=True,
+    )
+    for person in fields.get("people", []):
+        HouseholdMember.objects.create(
+            case=case,
+            name=person["name"],
+            date_of_birth=person.get("date_of_birth") or None,
+            sex=person.get("sex", ""),
+            relationship=person["relationship"],
+        )
+    if restricted:
+        _restrict(case, restricted, _housing_managers(), actor)
+    draft.case = case
+    draft.save(update_fields=["case", "updated_at"])
+    audit_log(
+        actor=actor,
+        action="homelessness.case.created",
+        obj=case,
+        data={"route": case.route, "urgent": case.urgent, "flags": case.flags},
+    )
+    _send_received(case, actor)
+    return case
+
+
+def _send_received(case: Case, actor) -> None:
+    if not case.contact_email:
+        return
+    notification_send(
+        template="homelessness/email/received",
+        to=case.contact_email,
+        context={
+            "case": case,
+            "status_url": f"{settings.SITE_URL}/housing-help/status/{case_status_token(case)}/",
+            "emergency": case.urgent,
+        },
+        key=f"homelessness.received:{case.pk}",
+        actor=actor,
+    )
+
+
+@transaction.atomic
+def referral_submit(*, data: dict, actor) -> Case:
+    """A Duty to Refer referral (s.213B): a case to contact the person, and the referrer acknowledged."""
+    if not (data["consent_to_referral"] and data["consent_to_share_contact"]):
+        raise ApplicationError(
+            "The person must agree to the referral and to us having their contact details."
+        )
+    flags = [flag for flag in ("rough_sleeping", "unsafe_tonight") if data.get(flag)]
+    case = Case.objects.create(
+        reference=case_reference_next(),
+        route=Case.Route.DUTY_TO_REFER,
+        applicant_name=data["name"],
+        applicant_dob=data.get("date_of_birth"),
+        contact_email=data.get("email", ""),
+        contact_phone=data.get("phone", ""),
+        safe_contact=data.get("safe_contact", ""),
+        # Leaving custody or hospital within a week with nowhere to go is as urgent as nowhere tonight.
+        urgent=bool(flags)
+        or bool(data.get("leaving_on") and data["leaving_on"] <= _today() + dt.timedelta(days=7)),
+        flags=flags,
+        details={
+            "referral": {"situation": data["situation"], "leaving_on": str(data.get("leaving_on") or "")}
+        },
+    )
+    HouseholdMember.objects.create(
+        case=case,
+        name=case.applicant_name,
+        date_of_birth=case.applicant_dob,
+        relationship="applicant",
+        is_applicant=True,
+    )
+    referral = Referral.objects.create(
+        case=case,
+        body=data["body"],
+        organisation=data["organisation"],
+        referrer_name=data["referrer_name"],
+        referrer_email=data["referrer_email"],
+        referrer_phone=data.get("referrer_phone", ""),
+        consent_to_referral=True,
+        consent_to_share_contact=True,
+        consent_to_outcome=bool(data.get("consent_to_outcome")),
+    )
+    audit_log(actor=actor, action="homelessness.referral.received", obj=case, data={"body": referral.body})
+    notification_send(
+        template="homelessness/email/referral_ack",
+        to=referral.referrer_email,
+        context={"case": case, "referral": referral},
+        key=f"homelessness.referral_ack:{case.pk}",
+        actor=actor,
+    )
+    return case
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Officers
+
+
+def case_view_record(*, case: Case, actor, what: str = "viewed", data: dict | None = None) -> None:
+    """Every read of a case by staff is logged (who, when, what), in its own transaction."""
+    audit_log(
+        actor=actor, action=f"homelessness.case.{what}", obj=case, data=data or {"reference": case.reference}
+    )
+
+
+def case_list_record(*, actor, references: list[str], query: str) -> None:
+    audit_log(
+        actor=actor, action="homelessness.case.listed", data={"references": references, "query": query[:500]}
+    )
+
+
+def case_access_denied(*, actor, case_id) -> None:
+    """A member of staff asked for a case they may not see: refused, and the attempt kept."""
+    import logging
+
+    logging.getLogger("hackney_portal.security").warning(
+        "homelessness case access denied",
+        extra={"user_id": getattr(actor, "pk", None), "case_id": str(case_id)[:20]},
+    )
+    audit_log(actor=actor, action="homelessness.case.access_denied", data={"case_id": str(case_id)[:20]})
+
+
+def hclic_download_record(*, actor, export, which: str) -> None:
+    audit_log(actor=actor, action="homelessness.hclic.downloaded", obj=export, data={"file": which})
+
+
+@transaction.atomic
+def case_assign(*, case: Case, officer, actor) -> Case:
+    _require_officer(actor)
+    if not _is_housing_staff(officer):
+        raise ApplicationError("Cases can only be assigned to housing officers.", field="officer")
+    case = _lock(case)
+    if case.stage == Stage.CLOSED:
+        raise ApplicationError("This case is closed.")
+    if case.restriction and not case.named_officers.filter(pk=officer.pk).exists():
+        case.named_officers.add(officer)  # the assignee must be able to see the case they are given
+    previous = case.assigned_to
+    case.assigned_to = officer
+    case.assigned_at = timezone.now()
+    update = ["assigned_to", "assigned_at"]
+    if case.stage == Stage.RECEIVED:
+        # Picking up a new case starts triage (s.184: inquiries begin when there is reason to believe).
+        case.stage = Stage.TRIAGE
+        case.triage_started_on = _today()
+        update += ["stage", "triage_started_on"]
+    case.save(update_fields=update)
+    audit_log(
+        actor=actor,
+        action="homelessness.case.assigned",
+        obj=case,
+        data={"to": officer.email, "from": previous.email if previous else None},
+    )
+    return case
+
+
+@transaction.atomic
+def case_record_assessment(
+    *,
+    case: Case,
+    actor,
+    eligible: bool,
+    outcome: str,
+    priority_need: str = "",
+    household_type: str = "",
+    reason_loss: str = "",
+    accommodation_at_application: str = "",
+    support_needs: list[str] | None = None,
+) -> Case:
+    """The s.184 inquiries and s.189A assessment: eligibility, homelessness, priority need, needs."""
+    _require_officer(actor)
+    case = _lock(case)
+    if case.stage not in (Stage.TRIAGE, Stage.ASSESSMENT, Stage.PREVENTION, Stage.RELIEF):
+        raise ApplicationError("An assessment is recorded at triage, or kept under review during a duty.")
+    if outcome not in rules.AssessmentOutcome.values:
+        raise ApplicationError("Choose the outcome of the assessment.", field="outcome")
+    if not eligible and outcome != rules.AssessmentOutcome.NOT_ELIGIBLE:
+        raise ApplicationError(
+            "An applicant who is not eligible has the outcome “Not eligible”.", field="outcome"
+        )
+    case.eligible = eligible
+    case.assessment_outcome = outcome
+    case.priority_need = priority_need
+    for name, value in (
+        ("household_type", household_type),
+        ("reason_loss", reason_loss),
+        ("accommodation_at_application", accommodation_at_application),
+    ):
+        if value:
+            setattr(case, name, value)
+    if support_needs is not None:
+        case.support_needs = sorted(support_needs)
+    if case.assessed_on is None:
+        case.assessed_on = _today()
+    if case.stage == Stage.TRIAGE:
+        case.stage = Stage.ASSESSMENT
+    if priority_need and "priority_need" not in case.flags:
+        case.flags = [*case.flags, "priority_need"]
+    case.save()
+    audit_log(
+        actor=actor,
+        action="homelessness.case.assessed",
+        obj=case,
+        data={"eligible": eligible, "outcome": outcome, "priority_need": priority_need},
+    )
+    return case
+
+
+def _render_letter(case: Case, kind: str, decision: str, reasons: str, issued_on: dt.date) -> str:
+    return render_to_string(
+        f"homelessness/letters/{kind}.txt",
+        {
+            "case": case,
+            "decision": CloseReason(decision).label if decision else "",
+            "reasons": reasons,
+            "issued_on": issued_on,
+            "review_deadline": rules.review_request_deadline(issued_on),
+            "council": settings.COUNCIL,
+        },
+    )
+
+
+def letter_issue(*, case: Case, actor, kind: str, reasons: str, decision: str = "") -> DecisionLetter:
+    """Decision letters always carry reasons, review rights and the 21-day deadline (s.184(3), s.202)."""
+    reasons = (reasons or "").strip()
+    if not reasons:
+        raise ApplicationError("A decision letter must give the reasons for the decision.", field="reasons")
+    issued_on = _today()
+    letter = DecisionLetter.objects.create(
+        case=case,
+        kind=kind,
+        decision=decision,
+        reasons=reasons,
+        body=_render_letter(case, kind, decision, reasons, issued_on),
+        issued_on=issued_on,
+        issued_by=actor,
+        review_deadline=rules.review_request_deadline(issued_on),
+    )
+    audit_log(
+        actor=actor, action="homelessness.letter.issued", obj=case, data={"kind": kind, "letter": letter.pk}
+    )
+    if case.contact_email:
+        notification_send(
+            template="homelessness/email/letter",
+            to=case.contact_email,
+            context={"case": case, "letter": letter},
+            key=f"homelessness.letter:{letter.pk}",
+            actor=actor,
+        )
+    return letter
+
+
+_LETTER_KIND = {
+    Stage.ASSESSMENT: DecisionLetter.Kind.S184,
+    Stage.PREVENTION: DecisionLetter.Kind.DUTY_END,
+    Stage.RELIEF: DecisionLetter.Kind.DUTY_END,
+    Stage.MAIN_DUTY_DECISION: DecisionLetter.Kind.MAIN_DUTY,
+    Stage.MAIN_DUTY: DecisionLetter.Kind.DISCHARGE,
+}
+
+
+@transaction.atomic
+def case_move(*, case: Case, actor, to_stage: str, end_reason: str = "", reasons: str = "") -> Case:
+    """Move a case to its next stage, or close it with an end reason, stamping the dates H-CLIC needs."""
+    _require_officer(actor)
+    case = _lock(case)
+    today = _today()
+    move = rules.move_allowed(case=case, to_stage=to_stage, end_reason=end_reason, today=today)
+    if not move.allowed:
+        raise ApplicationError(move.reason)
+    from_stage = case.stage
+    if (
+        to_stage == Stage.CLOSED
+        and end_reason == CloseReason.NON_COOPERATION
+        and not case.noncooperation_notices.filter(approved_at__isnull=False).exists()
+    ):
+        raise ApplicationError(
+            "A non-cooperation notice must be approved by a second, senior officer before the duty ends."
+        )
+    letter_needed = (to_stage == Stage.CLOSED and end_reason in rules.NEEDS_NOTICE) or to_stage in (
+        Stage.MAIN_DUTY,
+    )
+    if letter_needed:
+        kind = _LETTER_KIND.get(Stage(from_stage), DecisionLetter.Kind.S184)
+        if end_reason == CloseReason.NON_COOPERATION:
+            kind = DecisionLetter.Kind.NON_COOPERATION
+        letter_issue(case=case, actor=actor, kind=kind, reasons=reasons, decision=end_reason)
+
+    # Stamp the end of the duty being left, then the start of the one entered.
+    if from_stage == Stage.PREVENTION:
+        case.prevention_end = today
+        # Moving on to relief means the applicant became homeless; H-CLIC derives that from the dates.
+        case.prevention_end_reason = end_reason if to_stage == Stage.CLOSED else ""
+    if from_stage == Stage.RELIEF:
+        case.relief_end = today
+        case.relief_end_reason = end_reason if to_stage == Stage.CLOSED else CloseReason.DAYS_ELAPSED
+    if to_stage == Stage.PREVENTION:
+        case.prevention_start = today
+    elif to_stage == Stage.RELIEF:
+        case.relief_start = today
+    elif to_stage == Stage.MAIN_DUTY:
+        case.main_duty_decided_on = today
+        case.main_duty_start = today
+    if from_stage == Stage.MAIN_DUTY_DECISION:
+        case.main_duty_decided_on = today
+    case.stage = to_stage
+    case.duty_deadline = rules.duty_deadline(case) if to_stage in (Stage.PREVENTION, Stage.RELIEF) else None
+    if to_stage == Stage.CLOSED:
+        case.closed_on = today
+        case.close_reason = end_reason
+    case.save()
+    audit_log(
+        actor=actor,
+        action="homelessness.case.moved",
+        obj=case,
+        data={"from": from_stage, "to": to_stage, "end_reason": end_reason},
+    )
+    _tell_applicant_stage(case, actor)
+    if to_stage == Stage.CLOSED:
+        _tell_referrer_outcome(case, actor)
+    return case
+
+
+def _tell_applicant_stage(case: Case, actor) -> None:
+    if not case.contact_email:
+        return
+    notification_send(
+        template="homelessness/email/stage",
+        to=case.contact_email,
+        context={"case": case, "stage": case.get_stage_display()},
+        key=f"homelessness.stage:{case.pk}:{case.stage}",
+        actor=actor,
+    )
+
+
+def _tell_referrer_outcome(case: Case, actor) -> None:
+    referral = Referral.objects.filter(
+        case=case, consent_to_outcome=True, outcome_sent_on__isnull=True
+    ).first()
+    if referral is None:
+        return
+    referral.outcome_sent_on = _today()
+    referral.save(update_fields=["outcome_sent_on"])
+    notification_send(
+        template="homelessness/email/referral_outcome",
+        to=referral.referrer_email,
+        context={"case": case, "referral": referral, "outcome": case.get_close_reason_display()},
+        key=f"homelessness.referral_outcome:{case.pk}",
+        actor=actor,
+    )
+
+
+def _restrict(case: Case, restriction: str, officers, actor) -> None:
+    case.restriction = restriction
+    case.address_suppressed = case.address_suppressed or restriction == Case.Restriction.DOMESTIC_ABUSE
+    case.save(update_fields=["restriction", "address_suppressed"])
+    case.named_officers.add(*officers)
+    audit_log(
+        actor=actor,
+        action="homelessness.case.restricted",
+        obj=case,
+        data={"restriction": restriction, "officers": sorted(o.email for o in officers)},
+    )
+
+
+@transaction.atomic
+def case_restrict(*, case: Case, actor, restriction: str, officers) -> Case:
+    if officer_seniority(actor) < 2:
+        raise ApplicationError("Only a housing manager can restrict a case.")
+    case = _lock(case)
+    _restrict(case, restriction, [actor, *officers], actor)
+    return case
+
+
+@transaction.atomic
+def case_legal_hold_set(*, case: Case, actor, hold: bool, reason: str) -> Case:
+    _require_officer(actor)
+    case = _lock(case)
+    case.legal_hold = hold
+    case.save(update_fields=["legal_hold"])
+    audit_log(
+        actor=actor, action="homelessness.case.legal_hold", obj=case, data={"hold": hold, "reason": reason}
+    )
+    return case
+
+
+@transaction.atomic
+def case_note_add(*, case: Case, actor, text: str) -> CaseNote:
+    _require_officer(actor)
+    if not text.strip():
+        raise ApplicationError("Enter the note.", field="text")
+    note = CaseNote.objects.create(case=case, author=actor, text=text.strip())
+    audit_log(actor=actor, action="homelessness.note.added", obj=case, data={"note": note.pk})
+    return note
+
+
+@transaction.atomic
+def document_request_create(*, case: Case, actor, description: str, due_on: dt.date) -> DocumentRequest:
+    _require_officer(actor)
+    request = DocumentRequest.objects.create(
+        case=case, description=description, due_on=due_on, requested_by=actor
+    )
+    audit_log(actor=actor, action="homelessness.document.requested", obj=case, data={"request": request.pk})
+    if case.contact_email:
+        notification_send(
+            template="homelessness/email/document_request",
+            to=case.contact_email,
+            context={"case": case, "request": request},
+            key=f"homelessness.docreq:{request.pk}",
+            actor=actor,
+        )
+    return request
+
+
+@transaction.atomic
+def document_upload(*, case: Case, actor, upload, request: DocumentRequest | None = None) -> Document:
+    """Applicants answer a request (or send something unasked) with a PDF, photo or Word file."""
+    ext = upload_check(
+        upload,
+        allowed=DOCUMENT_TYPES,
+        max_bytes=settings.HOMELESSNESS_UPLOAD_MAX_BYTES,
+        field="file",
+        what="The file",
+        kinds="a PDF, JPG, PNG or Word document (.docx)",
+    )
+    if request is not None and request.case_id != case.pk:
+        raise ApplicationError("That request is not for this case.")
+    doc = Document(
+        case=case,
+        request=request,
+        original_name=(upload.name or f"document.{ext}")[:200],
+        content_type=next(mime for mime, e in DOCUMENT_TYPES.items() if e == ext),
+        size=upload.size,
+        uploaded_by_applicant=not getattr(actor, "is_staff", False),
+    )
+    doc.file.save(f"upload.{ext}", upload, save=False)
+    doc.save()
+    if request is not None and request.answered_at is None:
+        request.answered_at = timezone.now()
+        request.save(update_fields=["answered_at"])
+    audit_log(actor=actor, action="homelessness.document.uploaded", obj=case, data={"document": doc.pk})
+    return doc
+
+
+@transaction.atomic
+def plan_step_add(*, case: Case, actor, owner: str, text: str, due_on: dt.date) -> PlanStep:
+    """A step of the Personalised Housing Plan (s.189A(4)): what the applicant and the council will do."""
+    _require_officer(actor)
+    step = PlanStep.objects.create(case=case, owner=owner, text=text, due_on=due_on, created_by=actor)
+    audit_log(
+        actor=actor, action="homelessness.plan.step_added", obj=case, data={"step": step.pk, "owner": owner}
+    )
+    return step
+
+
+@transaction.atomic
+def plan_step_complete(*, step: PlanStep, actor, done: bool = True) -> PlanStep:
+    step = PlanStep.objects.select_for_update().get(pk=step.pk)
+    step.done_at = timezone.now() if done else None
+    step.save(update_fields=["done_at"])
+    audit_log(
+        actor=actor, action="homelessness.plan.step_done", obj=step.case, data={"step": step.pk, "done": done}
+    )
+    return step
+
+
+@transaction.atomic
+def noncooperation_propose(*, case: Case, actor, reasons: str) -> NonCooperationNotice:
+    _require_officer(actor)
+    case = _lock(case)
+    if case.stage not in (Stage.PREVENTION, Stage.RELIEF):
+        raise ApplicationError("A non-cooperation notice ends a prevention or relief duty (s.193B).")
+    if not reasons.strip():
+        raise ApplicationError("Give the reasons for the notice.", field="reasons")
+    notice = NonCooperationNotice.objects.create(case=case, proposed_by=actor, reasons=reasons.strip())
+    audit_log(
+        actor=actor, action="homelessness.noncooperation.proposed", obj=case, data={"notice": notice.pk}
+    )
+    return notice
+
+
+@transaction.atomic
+def noncooperation_approve(*, notice: NonCooperationNotice, actor) -> NonCooperationNotice:
+    """s.193B: a second officer, at least as senior and not involved, must approve the notice."""
+    notice = NonCooperationNotice.objects.select_for_update().get(pk=notice.pk)
+    if notice.approved_at:
+        return notice
+    if notice.proposed_by_id == actor.pk:
+        raise ApplicationError("A second officer must approve a notice you proposed.")
+    if not actor.has_perm("homelessness.approve_noncooperation"):
+        raise ApplicationError("Only a senior officer can approve a non-cooperation notice.")
+    if officer_seniority(actor) < officer_seniority(notice.proposed_by):
+        raise ApplicationError("The approving officer must be at least as senior as the proposing officer.")
+    notice.approved_by = actor
+    notice.approved_at = timezone.now()
+    notice.save(update_fields=["approved_by", "approved_at"])
+    audit_log(
+        actor=actor,
+        action="homelessness.noncooperation.approved",
+        obj=notice.case,
+        data={"notice": notice.pk},
+    )
+    return notice
+
+
+@transaction.atomic
+def review_request(*, letter: DecisionLetter, actor, requested_on: dt.date, kind: str) -> Review:
+    """s.202: a review requested within 21 days of the decision; its decision is due by the regulations."""
+    _require_officer(actor)
+    if requested_on > letter.review_deadline:
+        raise ApplicationError(
+            f"The request is out of time: reviews must be asked for by {letter.review_deadline:%-d %B %Y}.",
+            field="requested_on",
+        )
+    if requested_on < letter.issued_on:
+        raise ApplicationError(
+            "A review cannot be requested before the decision was made.", field="requested_on"
+        )
+    if Review.objects.filter(letter=letter, decided_on__isnull=True).exists():
+        raise ApplicationError("A review of this decision is already open.")
+    review = Review.objects.create(
+        case=letter.case,
+        letter=letter,
+        kind=kind,
+        requested_on=requested_on,
+        due_on=rules.review_decision_due(requested_on=requested_on, kind=kind),
+        original_decider=letter.issued_by,
+    )
+    audit_log(
+        actor=actor, action="homelessness.review.requested", obj=letter.case, data={"review": review.pk}
+    )
+    return review
+
+
+@transaction.atomic
+def review_decide(*, review: Review, actor, outcome: str, reasons: str) -> Review:
+    _require_officer(actor)
+    review = Review.objects.select_for_update().get(pk=review.pk)
+    if review.decided_on:
+        raise ApplicationError("This review has been decided.")
+    if review.original_decider_id == actor.pk:
+        raise ApplicationError("A review must be decided by someone who did not take the original decision.")
+    if not reasons.strip():
+        raise ApplicationError("Give the reasons for the review decision.", field="reasons")
+    review.reviewer = actor
+    review.outcome = outcome
+    review.reasons = reasons.strip()
+    review.decided_on = _today()
+    review.save()
+    audit_log(actor=actor, action="homelessness.review.decided", obj=review.case, data={"outcome": outcome})
+    return review
+
+
+@transaction.atomic
+def placement_add(
+    *, case: Case, actor, kind: str, start_on: dt.date, in_borough: bool, children: int
+) -> TemporaryAccommodation:
+    _require_officer(actor)
+    placement = TemporaryAccommodation.objects.create(
+        case=case, kind=kind, start_on=start_on, in_borough=in_borough, children=children
+    )
+    audit_log(actor=actor, action="homelessness.placement.added", obj=case, data={"placement": placement.pk})
+    return placement
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Scheduled work
+
+
+def _officer_and_manager(case: Case) -> list[str]:
+    people = [case.assigned_to] if case.assigned_to else []
+    if case.assigned_to and case.assigned_to.manager:
+        people.append(case.assigned_to.manager)
+    return [p.email for p in people if p.is_active]
+
+
+def deadline_reminders_send(*, today: dt.date | None = None) -> int:
+    """Remind the officer and their manager of duties ending and reviews due within 7 days, once each."""
+    today = today or _today()
+    soon = today + dt.timedelta(days=7)
+    sent = 0
+    cases = Case.objects.filter(
+        stage__in=[Stage.PREVENTION, Stage.RELIEF], duty_deadline__lte=soon
+    ).select_related("assigned_to__manager")
+    for case in cases:
+        for email in _officer_and_manager(case) or [settings.HOMELESSNESS_TEAM_EMAIL]:
+            with transaction.atomic():
+                notification_send(
+                    template="homelessness/email/deadline",
+                    to=email,
+                    context={
+                        "case": case,
+                        "what": "duty ends",
+                        "due": case.duty_deadline,
+                        "overdue": case.duty_deadline < today,
+                    },
+                    key=f"homelessness.deadline:{case.pk}:{case.duty_deadline}:{email}",
+                )
+            sent += 1
+    for review in Review.objects.filter(decided_on__isnull=True, due_on__lte=soon).select_related(
+        "case__assigned_to__manager"
+    ):
+        for email in _officer_and_manager(review.case) or [settings.HOMELESSNESS_TEAM_EMAIL]:
+            with transaction.atomic():
+                notification_send(
+                    template="homelessness/email/deadline",
+                    to=email,
+                    context={
+                        "case": review.case,
+                        "what": "review decision due",
+                        "due": review.due_on,
+                        "overdue": review.due_on < today,
+                    },
+                    key=f"homelessness.review_due:{review.pk}:{email}",
+                )
+            sent += 1
+    return sent
+
+
+def _working_days_before(now: dt.datetime, days: int) -> dt.datetime:
+    moment = now
+    while days:
+        moment -= dt.timedelta(days=1)
+        if moment.weekday() < 5:
+            days -= 1
+    return moment
+
+
+def unassigned_escalate(*, now: dt.datetime | None = None) -> int:
+    """Cases nobody has picked up within a working day go to the housing managers, once per case."""
+    now = now or timezone.now()
+    cutoff = _working_days_before(now, 1)
+    managers = [u.email for u in _housing_managers()] or [settings.HOMELESSNESS_TEAM_EMAIL]
+    count = 0
+    due = Case.objects.filter(
+        assigned_to__isnull=True, escalated_at__isnull=True, created_at__lt=cutoff
+    ).exclude(stage=Stage.CLOSED)
+    for pk in list(due.values_list("pk", flat=True)):
+        with transaction.atomic():
+            case = Case.objects.select_for_update().get(pk=pk)
+            if case.escalated_at or case.assigned_to_id:
+                continue
+            for email in managers:
+                notification_send(
+                    template="homelessness/email/unassigned",
+                    to=email,
+                    context={"case": case},
+                    key=f"homelessness.unassigned:{case.pk}:{email}",
+                )
+            case.escalated_at = now
+            case.save(update_fields=["escalated_at"])
+            audit_log(actor=None, action="homelessness.case.escalated", obj=case, data={"to": managers})
+        count += 1
+    return count
+
+
+def cases_retention_delete(*, today: dt.date | None = None) -> int:
+    """Delete cases closed longer ago than the retention period, unless on legal hold or under review."""
+    today = today or _today()
+    years = settings.HOMELESSNESS_RETENTION_YEARS
+    try:
+        cutoff = today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        cutoff = today.replace(year=today.year - years, day=28)
+    due = (
+        Case.objects.filter(stage=Stage.CLOSED, closed_on__lt=cutoff, legal_hold=False)
+        .exclude(reviews__decided_on__isnull=True, reviews__isnull=False)
+        .values_list("pk", flat=True)
+    )
+    deleted = 0
+    for pk in list(due[:1000]):
+        with transaction.atomic():
+            case = Case.objects.select_for_update().filter(pk=pk).first()
+            if case is None or case.legal_hold:
+                continue
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET LOCAL {RETENTION_SETTING} = 'on'")
+            for doc in case.documents.all():
+                doc.file.delete(save=False)
+            reference = case.reference
+            closed_on = case.closed_on
+            case.delete()
+            audit_log(
+                actor=None,
+                action="homelessness.case.deleted_by_retention",
+                data={"reference": reference, "closed_on": str(closed_on), "retention_years": years},
+            )
+            deleted += 1
+    return deleted

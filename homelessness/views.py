@@ -1,5 +1,311 @@
-from django.shortcuts import render
+"""Public pages under /housing-help/: the intake, Duty to Refer, and the applicant's case status.
+
+Every page works without JavaScript and is never cached (`never_cache`): these pages hold people's most
+sensitive circumstances and may be opened on a shared or watched device.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from hackney_portal.core.forms import ApplicationError, add_application_error
+
+from . import intake, selectors, services
+from .forms import PersonForm, ReferralForm, ResumeEmailForm, UploadForm
+from .models import IntakeDraft, PlanStep
+
+DRAFT_KEY = "homelessness_draft"
+CASES_KEY = "homelessness_cases"
 
 
+def _draft(request) -> IntakeDraft | None:
+    public_id = request.session.get(DRAFT_KEY)
+    draft = None
+    if public_id:
+        draft = IntakeDraft.objects.filter(public_id=public_id, case__isnull=True).first()
+    if draft is None and request.user.is_authenticated:
+        draft = IntakeDraft.objects.filter(user=request.user, case__isnull=True).first()
+    return draft
+
+
+def _remember(request, draft: IntakeDraft) -> None:
+    request.session[DRAFT_KEY] = str(draft.public_id)
+
+
+def _emergency(draft: IntakeDraft | None) -> bool:
+    return bool(draft and set(intake.emergency_flags(draft.answers)) & intake.EMERGENCY_FLAGS)
+
+
+@never_cache
 def start(request):
-    return render(request, "homelessness/start.html")
+    return render(request, "homelessness/start.html", {"draft": _draft(request)})
+
+
+@never_cache
+def apply_begin(request):
+    draft = _draft(request)
+    if draft is None:
+        return redirect("homelessness:step", slug=intake.STEPS[0].slug)
+    slug = intake.next_step(draft.answers)
+    return redirect("homelessness:step", slug=slug) if slug else redirect("homelessness:check")
+
+
+@never_cache
+def apply_step(request, slug: str):
+    step = intake.STEP_BY_SLUG.get(slug)
+    if step is None:
+        raise Http404
+    draft = _draft(request)
+    answers = draft.answers if draft else {}
+    form_cls = intake.form_class(step)
+    changing = request.GET.get("change") == "1"
+    if request.method == "POST":
+        form = form_cls(request.POST)
+        if form.is_valid():
+            before = _emergency(draft)
+            draft = services.intake_draft_save(
+                draft=draft, step=slug, answers=form.as_answers(), actor=request.user
+            )
+            _remember(request, draft)
+            if slug == "household" and form.cleaned_data["add_person"] == "yes":
+                return redirect("homelessness:person")
+            if "save" in request.POST:
+                return redirect("homelessness:saved")
+            following = intake.next_step(draft.answers) if not changing else None
+            if not before and _emergency(draft):
+                request.session["homelessness_next"] = following or ""
+                return redirect("homelessness:emergency")
+            return (
+                redirect("homelessness:step", slug=following) if following else redirect("homelessness:check")
+            )
+    else:
+        initial = dict(answers.get(slug, {}))
+        if slug == "household":
+            initial = {}  # ask again each time: they may have added someone since
+        form = form_cls(initial=initial)
+    back = intake.step_before(slug, answers)
+    return render(
+        request,
+        "homelessness/step.html",
+        {
+            "form": form,
+            "step": step,
+            "changing": changing,
+            "back_url": reverse("homelessness:check")
+            if changing
+            else (reverse("homelessness:step", args=[back]) if back else reverse("homelessness:start")),
+            "people": answers.get("people", []) if slug == "household" else None,
+            "emergency": _emergency(draft),
+        },
+    )
+
+
+@never_cache
+def apply_person(request):
+    draft = _draft(request)
+    if draft is None:
+        return redirect("homelessness:apply")
+    if request.method == "POST":
+        form = PersonForm(request.POST)
+        if form.is_valid():
+            people = [*draft.answers.get("people", []), form.as_answers()]
+            draft = services.intake_draft_save(draft=draft, step="people", answers=people, actor=request.user)
+            # Back to the household page, which asks whether there is anyone else.
+            services.intake_draft_save(draft=draft, step="household", answers={}, actor=request.user)
+            return redirect("homelessness:step", slug="household")
+    else:
+        form = PersonForm()
+    return render(
+        request,
+        "homelessness/person.html",
+        {
+            "form": form,
+            "back_url": reverse("homelessness:step", args=["household"]),
+            "emergency": _emergency(draft),
+        },
+    )
+
+
+@never_cache
+@require_POST
+def apply_person_remove(request, index: int):
+    draft = _draft(request)
+    if draft is not None:
+        services.intake_draft_remove_person(draft=draft, index=index, actor=request.user)
+    return redirect("homelessness:step", slug="household")
+
+
+@never_cache
+def apply_emergency(request):
+    following = request.session.get("homelessness_next") or ""
+    next_url = reverse("homelessness:step", args=[following]) if following else reverse("homelessness:check")
+    return render(request, "homelessness/emergency.html", {"next_url": next_url})
+
+
+@never_cache
+def apply_saved(request):
+    draft = _draft(request)
+    if draft is None:
+        return redirect("homelessness:start")
+    if request.user.is_authenticated:
+        return render(request, "homelessness/saved.html", {"signed_in": True})
+    form = ResumeEmailForm(
+        request.POST or None, initial={"email": draft.answers.get("contact", {}).get("email", "")}
+    )
+    if request.method == "POST" and form.is_valid():
+        services.intake_draft_send_resume_link(
+            draft=draft, email=form.cleaned_data["email"], actor=request.user
+        )
+        return render(request, "homelessness/saved.html", {"email": form.cleaned_data["email"]})
+    return render(request, "homelessness/save_email.html", {"form": form})
+
+
+@never_cache
+def apply_resume(request, token: str):
+    draft = services.intake_draft_from_token(token)
+    if draft is None:
+        return render(request, "homelessness/resume_expired.html", status=404)
+    _remember(request, draft)
+    return redirect("homelessness:apply")
+
+
+@never_cache
+def apply_check(request):
+    draft = _draft(request)
+    if draft is None:
+        return redirect("homelessness:apply")
+    missing = intake.next_step(draft.answers)
+    if missing:
+        return redirect("homelessness:step", slug=missing)
+    if request.method == "POST":
+        case = services.intake_submit(draft=draft, actor=request.user)
+        request.session.pop(DRAFT_KEY, None)
+        request.session[CASES_KEY] = [*request.session.get(CASES_KEY, []), case.reference]
+        return redirect("homelessness:done", reference=case.reference)
+    rows = intake.check_rows(draft.answers)
+    sections: dict[str, list] = {}
+    for row in rows:
+        sections.setdefault(row["section"], []).append(row)
+    return render(
+        request,
+        "homelessness/check.html",
+        {"sections": sections, "emergency": _emergency(draft)},
+    )
+
+
+@never_cache
+def apply_done(request, reference: str):
+    case = selectors.case_for_applicant(
+        user=request.user, reference=reference, session_refs=request.session.get(CASES_KEY, [])
+    )
+    if case is None:
+        raise Http404
+    return render(request, "homelessness/done.html", {"case": case})
+
+
+@never_cache
+def refer(request):
+    form = ReferralForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.referral_submit(data=form.cleaned_data, actor=request.user)
+        except ApplicationError as error:
+            add_application_error(form, error)
+        else:
+            request.session["homelessness_referral"] = case.reference
+            return redirect("homelessness:refer_done")
+    return render(request, "homelessness/refer.html", {"form": form})
+
+
+@never_cache
+def refer_done(request):
+    reference = request.session.get("homelessness_referral")
+    if not reference:
+        return redirect("homelessness:refer")
+    return render(request, "homelessness/refer_done.html", {"reference": reference})
+
+
+@never_cache
+def status_link(request, token: str):
+    case = services.case_from_status_token(token)
+    if case is None:
+        raise Http404
+    request.session[CASES_KEY] = [*request.session.get(CASES_KEY, []), case.reference]
+    return redirect("homelessness:case", reference=case.reference)
+
+
+@never_cache
+def my_cases(request):
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('account_login')}?next={request.path}")
+    return render(
+        request, "homelessness/my_cases.html", {"cases": selectors.cases_for_resident(request.user)}
+    )
+
+
+def _applicant_case(request, reference: str):
+    case = selectors.case_for_applicant(
+        user=request.user, reference=reference, session_refs=request.session.get(CASES_KEY, [])
+    )
+    if case is None:
+        # The same answer whether the case does not exist or is someone else's.
+        raise Http404
+    return case
+
+
+@never_cache
+def case_status(request, reference: str):
+    case = _applicant_case(request, reference)
+    upload_form = None
+    if request.method == "POST":
+        upload_form = UploadForm(request.POST, request.FILES)
+        request_obj = None
+        if request.POST.get("request"):
+            request_obj = get_object_or_404(case.document_requests, pk=request.POST["request"])
+        if upload_form.is_valid():
+            try:
+                services.document_upload(
+                    case=case,
+                    actor=request.user,
+                    upload=upload_form.cleaned_data["file"],
+                    request=request_obj,
+                )
+            except ApplicationError as error:
+                add_application_error(upload_form, error)
+            else:
+                messages.success(request, "Your file has been sent to your housing officer.")
+                return redirect("homelessness:case", reference=case.reference)
+    return render(
+        request,
+        "homelessness/case.html",
+        {
+            "case": case,
+            "summary": selectors.status_summary(case),
+            "form": upload_form or UploadForm(),
+            "failed_request": request.POST.get("request", "") if upload_form else "",
+        },
+    )
+
+
+@never_cache
+@require_POST
+def plan_step_toggle(request, reference: str, step_id: int):
+    case = _applicant_case(request, reference)
+    step = get_object_or_404(PlanStep, pk=step_id, case=case, owner=PlanStep.Owner.APPLICANT)
+    services.plan_step_complete(step=step, actor=request.user, done=request.POST.get("done") == "1")
+    return redirect(f"{reverse('homelessness:case', args=[case.reference])}#plan")
+
+
+@never_cache
+def letter(request, reference: str, letter_id: int):
+    case = _applicant_case(request, reference)
+    return render(
+        request,
+        "homelessness/letter.html",
+        {"case": case, "letter": get_object_or_404(case.letters, pk=letter_id)},
+    )

@@ -135,6 +135,19 @@ def celery_worker_env(django_db_setup, django_db_blocker):
     return env
 
 
+def _clear_broker(env: dict) -> None:
+    """Drop messages left by earlier tests, including unacked ones from workers they killed.
+
+    Otherwise a redelivered task from another test (its database rows long flushed) runs in this one.
+    """
+    import redis
+
+    client = redis.Redis.from_url(env.get("REDIS_URL", "redis://127.0.0.1:6379/0"))
+    keys = [b"celery", b"unacked", b"unacked_index", b"unacked_mutex"]
+    keys += list(client.scan_iter(match="celery\x06*"))
+    client.delete(*keys)
+
+
 class WorkerProcess:
     def __init__(self, env: dict, log_path: Path, concurrency: int = 2, queues: str | None = None):
         self.env = env
@@ -162,6 +175,7 @@ class WorkerProcess:
         ]
         if self.queues:
             cmd += ["-Q", self.queues]
+        _clear_broker(self.env)
         self.log = open(self.log_path, "ab")  # noqa: SIM115
         self.proc = subprocess.Popen(
             cmd, cwd=BASE_DIR, env=self.env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True

@@ -328,9 +328,15 @@ class Services:
         }
 
 
-def register_localstripe_webhook(api_base: str, url: str, secret: str, name: str = "portal") -> None:
-    """localstripe forgets webhook endpoints on restart, so every start registers ours again."""
-    data = urllib.parse.urlencode({"url": url, "secret": secret}).encode()
+def register_localstripe_webhook(
+    api_base: str, url: str, secret: str, name: str = "portal", events: list[str] | None = None
+) -> None:
+    """localstripe forgets webhook endpoints on restart, so every start registers ours again.
+
+    localstripe cannot delete an endpoint; registering it again with `events=["none"]` silences it.
+    """
+    fields = [("url", url), ("secret", secret)] + [("events[]", e) for e in events or []]
+    data = urllib.parse.urlencode(fields).encode()
     req = urllib.request.Request(f"{api_base}/_config/webhooks/{name}", data=data, method="POST")  # noqa: S310
     with urllib.request.urlopen(req, timeout=10) as resp:  # noqa: S310 - loopback only
         resp.read()

@@ -302,6 +302,20 @@ PAYMENTS_RECONCILIATION_PAGE_SIZE = env.int("PAYMENTS_RECONCILIATION_PAGE_SIZE",
 # Where the daily income file for the housing management system is written.
 PAYMENTS_INCOME_FILE_DIR = env("PAYMENTS_INCOME_FILE_DIR", default=str(BASE_DIR / ".data" / "income"))
 
+# Homelessness: case references, what counts as a notice that threatens homelessness, retention, H-CLIC.
+HOMELESSNESS_REFERENCE_PREFIX = env("HOMELESSNESS_REFERENCE_PREFIX", default="HHA")
+# Notice types that make a person "threatened with homelessness" on a valid notice (s.175(5)); the Renters'
+# Rights Act replaces section 21 notices, so this is a setting and not code.
+HOMELESSNESS_THREAT_NOTICE_TYPES = env.list(
+    "HOMELESSNESS_THREAT_NOTICE_TYPES", default=["section_21", "section_8"]
+)
+HOMELESSNESS_RETENTION_YEARS = env.int("HOMELESSNESS_RETENTION_YEARS", default=6)
+HOMELESSNESS_HCLIC_LA_CODE = env("HOMELESSNESS_HCLIC_LA_CODE", default="E09000012")
+HOMELESSNESS_TEAM_EMAIL = env("HOMELESSNESS_TEAM_EMAIL", default="housing.advice@example.org")
+HOMELESSNESS_UPLOAD_MAX_BYTES = env.int("HOMELESSNESS_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+# A safe page the "Leave this page" button goes to.
+HOMELESSNESS_EXIT_URL = env("HOMELESSNESS_EXIT_URL", default="https://www.bbc.co.uk/weather")
+
 # ENCRYPTION AT REST (special category fields)
 # ------------------------------------------------------------------------------
 FIELD_ENCRYPTION_KEYS = env.list(

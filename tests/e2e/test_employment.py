@@ -109,3 +109,26 @@ def test_search_filter_apply_with_a_cv_and_get_an_alert(page, jobs, tmp_path):
     assert "Head chef" in alert.body
     assert "Chef de partie" not in alert.body  # already there when the alert was set up
     assert page.console_errors == []
+
+
+def test_employer_form_errors_and_saved_listings_are_accessible(page, jobs):
+    from hackney_portal.users import roles
+    from tests.conftest import make_user
+
+    make_user("boss@example.org", password="boss-pass-phrase-1", groups=[roles.EMPLOYERS])
+    page.goto("/accounts/login/?next=/jobs/employers/new/")
+    page.fill("input[name=login]", "boss@example.org")
+    page.fill("input[name=password]", "boss-pass-phrase-1")
+    page.get_by_role("button", name=re.compile("^sign in$", re.I)).click()
+    page.wait_for_url("**/jobs/employers/new/")
+    assert_accessible(page)
+    page.get_by_role("button", name="Submit for review").click()
+    assert "There is a problem" in page.content()
+    assert page.title().startswith("Error:")
+    assert_accessible(page)
+    page.goto("/jobs/?q=chef")
+    page.get_by_role("link", name="Pastry chef").click()
+    page.get_by_role("button", name="Save this opportunity").click()
+    page.goto("/jobs/saved/")
+    assert "Pastry chef" in page.content()
+    assert_accessible(page)

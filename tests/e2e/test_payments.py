@@ -32,7 +32,15 @@ def rent_account(transactional_db, live_server):
     )
     services.ledger_post(account_id=acc.pk, kind="rent", amount_pence=15_000, description="Rent")
     make_user("tenant@example.org", password="tenant-pass-phrase-1")
-    return acc
+    yield acc
+    # The live server outlives this test; later tests that simulate lost webhooks must not get ours.
+    register_localstripe_webhook(
+        settings.STRIPE_API_BASE,
+        f"{live_server.url}/payments/stripe/webhook/",
+        settings.STRIPE_WEBHOOK_SECRETS[0],
+        name="e2e",
+        events=["none"],
+    )
 
 
 def _find_sign_in_and_link(page):

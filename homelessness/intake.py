@@ -1,0 +1,208 @@
+"""The intake journey: its pages in order, which apply, and how answers become a case.
+
+Answers are kept per page in the draft (`{"safety": {...}, "about": {...}, "people": [...]}`) so a page
+can be changed from the check-your-answers page without losing the others.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+EMERGENCY_FLAGS = {"unsafe_tonight", "rough_sleeping", "domestic_abuse", "other_violence"}
+
+
+@dataclass(frozen=True)
+class Step:
+    slug: str
+    form: str  # class name in forms.py, resolved lazily to keep this module free of form imports
+    title: str
+    section: str
+    applies: Any = None  # callable(answers) -> bool
+
+    def applies_to(self, answers: dict) -> bool:
+        return self.applies is None or self.applies(answers)
+
+
+def _answer(answers: dict, step: str, field: str, default=None):
+    return (answers.get(step) or {}).get(field, default)
+
+
+STEPS = [
+    Step("who", "WhoForm", "Who needs help", "Your situation"),
+    Step("safe-tonight", "SafeTonightForm", "Somewhere safe tonight", "Your safety"),
+    Step(
+        "rough-sleeping",
+        "RoughSleepingForm",
+        "Sleeping on the street",
+        "Your safety",
+        applies=lambda a: _answer(a, "safe-tonight", "safe_tonight") == "no",
+    ),
+    Step("risk", "RiskForm", "Risk of harm", "Your safety"),
+    Step("contact", "ContactForm", "Contact details", "Contacting you"),
+    Step("about", "AboutForm", "About you", "About you"),
+    Step("language", "LanguageForm", "Language and access needs", "About you"),
+    Step("household", "HouseholdForm", "Your household", "Your household"),
+    Step("accommodation", "AccommodationForm", "Where you live now", "Your housing"),
+    Step("notice", "NoticeForm", "Notice to leave", "Your housing"),
+    Step("last-settled", "LastSettledForm", "Your last settled home", "Your housing"),
+    Step("eligibility", "EligibilityForm", "Nationality and immigration", "Eligibility"),
+    Step("local-connection", "LocalConnectionForm", "Connection to the borough", "Eligibility"),
+    Step("support", "SupportForm", "Support needs", "Support and money"),
+    Step("income", "IncomeForm", "Income and work", "Support and money"),
+    Step("equality", "EqualityForm", "Equality monitoring", "Equality monitoring"),
+    Step("privacy", "PrivacyForm", "Privacy notice", "Privacy"),
+]
+STEP_BY_SLUG = {s.slug: s for s in STEPS}
+
+
+def form_class(step: Step):
+    from . import forms
+
+    return getattr(forms, step.form)
+
+
+def applicable_steps(answers: dict) -> list[Step]:
+    return [s for s in STEPS if s.applies_to(answers)]
+
+
+def household_done(answers: dict) -> bool:
+    return _answer(answers, "household", "add_person") == "no"
+
+
+def next_step(answers: dict) -> str | None:
+    """The first page not yet answered (the household page counts once they say no one else)."""
+    for step in applicable_steps(answers):
+        if step.slug == "household":
+            if not household_done(answers):
+                return step.slug
+            continue
+        if step.slug not in answers:
+            return step.slug
+    return None
+
+
+def step_after(slug: str, answers: dict) -> str | None:
+    steps = [s.slug for s in applicable_steps(answers)]
+    if slug in steps and steps.index(slug) + 1 < len(steps):
+        return steps[steps.index(slug) + 1]
+    return None
+
+
+def step_before(slug: str, answers: dict) -> str | None:
+    steps = [s.slug for s in applicable_steps(answers)]
+    if slug in steps and steps.index(slug) > 0:
+        return steps[steps.index(slug) - 1]
+    return None
+
+
+def emergency_flags(answers: dict) -> list[str]:
+    flags = []
+    if _answer(answers, "safe-tonight", "safe_tonight") == "no":
+        flags.append("unsafe_tonight")
+    if _answer(answers, "rough-sleeping", "rough_sleeping") == "yes":
+        flags.append("rough_sleeping")
+    risk = _answer(answers, "risk", "risk")
+    if risk in ("domestic_abuse", "other_violence"):
+        flags.append(risk)
+    return flags
+
+
+def _date(value):
+    return dt.date.fromisoformat(value) if value else None
+
+
+def case_fields_from_answers(answers: dict) -> dict:
+    """Coded case fields from the intake; the whole of what they said goes (encrypted) into `details`."""
+    flags = emergency_flags(answers)
+    people = answers.get("people", [])
+    if any(p.get("pregnant") for p in people):
+        flags.append("pregnant")
+    today = dt.date.today()  # noqa: DTZ011 - ages are by local date
+    ages = [(today - _date(p["date_of_birth"])).days // 365 for p in people if p.get("date_of_birth")]
+    if any(age < 18 for age in ages):
+        flags.append("children")
+    dob = _date(_answer(answers, "about", "date_of_birth"))
+    if dob and (today - dob).days // 365 < 18:
+        flags.append("aged_16_17")
+    notice = _answer(answers, "notice", "notice_type", "")
+    risk = _answer(answers, "risk", "risk")
+    return {
+        "route": "behalf" if _answer(answers, "who", "who") == "behalf" else "self",
+        "applicant_name": _answer(answers, "about", "full_name", ""),
+        "applicant_dob": dob,
+        "contact_email": _answer(answers, "contact", "email", "") or "",
+        "contact_phone": _answer(answers, "contact", "phone", "") or "",
+        "safe_contact": " ".join(
+            filter(
+                None,
+                [
+                    _answer(answers, "contact", "safe_method", ""),
+                    _answer(answers, "contact", "safe_times", ""),
+                ],
+            )
+        ),
+        "urgent": bool(set(flags) & EMERGENCY_FLAGS),
+        "flags": flags,
+        "accommodation_at_application": _answer(answers, "accommodation", "accommodation", ""),
+        "reason_loss": _answer(answers, "last-settled", "reason_loss", ""),
+        "notice_type": "" if notice == "none" else notice,
+        "notice_served_on": _date(_answer(answers, "notice", "served_on")),
+        "notice_expires_on": _date(_answer(answers, "notice", "leave_by")),
+        "support_needs": sorted(_answer(answers, "support", "support_needs", []) or []),
+        "people": people,
+        "restricted": "domestic_abuse" if risk == "domestic_abuse" else "",
+    }
+
+
+def answers_summary(answers: dict) -> dict:
+    """Everything the applicant told us, as stored in the case (encrypted)."""
+    return dict(answers.items())
+
+
+def check_rows(answers: dict) -> list[dict]:
+    """Rows for the check-your-answers page: question, answer, change link."""
+    rows = []
+    for step in applicable_steps(answers):
+        form = form_class(step)()
+        if step.slug == "household":
+            people = answers.get("people", [])
+            value = (
+                ", ".join(f"{p['name']} ({p['relationship'].replace('_', ' ')})" for p in people)
+                or "No one else"
+            )
+            rows.append(
+                {
+                    "section": step.section,
+                    "question": "People who live with you",
+                    "answer": value,
+                    "slug": step.slug,
+                    "field": "add_person",
+                }
+            )
+            continue
+        stored = answers.get(step.slug, {})
+        for name, field in form.fields.items():
+            value = stored.get(name)
+            choices = dict(getattr(field, "choices", []) or [])
+            if isinstance(value, list):
+                shown = ", ".join(str(choices.get(v, v)) for v in value) or "None"
+            elif isinstance(value, bool):
+                shown = "Yes" if value else "No"
+            elif value in (None, ""):
+                shown = "Not given"
+            else:
+                shown = str(choices.get(value, value))
+                if len(shown) == 10 and shown[4] == "-" and shown[7] == "-":
+                    shown = dt.date.fromisoformat(shown).strftime("%-d %B %Y")
+            rows.append(
+                {
+                    "section": step.section,
+                    "question": str(field.label),
+                    "answer": shown,
+                    "slug": step.slug,
+                    "field": name,
+                }
+            )
+    return rows

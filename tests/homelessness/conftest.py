@@ -1,0 +1,36 @@
+import pytest
+
+from hackney_portal.users import roles
+from homelessness.demo import _submit, demo_answers
+
+
+@pytest.fixture
+def officer(make_staff):
+    return make_staff("officer@example.org", roles.HOUSING_OFFICERS)
+
+
+@pytest.fixture
+def colleague(make_staff):
+    return make_staff("colleague@example.org", roles.HOUSING_OFFICERS)
+
+
+@pytest.fixture
+def manager(make_staff):
+    return make_staff("manager@example.org", roles.HOUSING_OFFICERS, roles.HOUSING_MANAGERS)
+
+
+@pytest.fixture
+def finance(make_staff):
+    return make_staff("finance@example.org", roles.FINANCE_OFFICERS)
+
+
+@pytest.fixture
+def make_case(db):
+    """A case as the online intake makes it; keyword arguments go to `demo_answers`."""
+
+    def _make(actor=None, **answers):
+        answers.setdefault("name", "Jo Bloggs")
+        answers.setdefault("email", "jo@example.org")
+        return _submit(demo_answers(**answers), actor)
+
+    return _make
