@@ -805,10 +805,11 @@ def deadline_reminders_send(*, today: dt.date | None = None) -> int:
     return sent
 
 
-def _working_days_before(now: dt.datetime, days: int) -> dt.datetime:
-    moment = now
+def add_working_days(moment: dt.datetime, days: int) -> dt.datetime:
+    """Saturdays and Sundays do not count (bank holidays are not modelled)."""
+    moment = timezone.localtime(moment)
     while days:
-        moment -= dt.timedelta(days=1)
+        moment += dt.timedelta(days=1)
         if moment.weekday() < 5:
             days -= 1
     return moment
@@ -817,13 +818,14 @@ def _working_days_before(now: dt.datetime, days: int) -> dt.datetime:
 def unassigned_escalate(*, now: dt.datetime | None = None) -> int:
     """Cases nobody has picked up within a working day go to the housing managers, once per case."""
     now = now or timezone.now()
-    cutoff = _working_days_before(now, 1)
     managers = [u.email for u in _housing_managers()] or [settings.HOMELESSNESS_TEAM_EMAIL]
     count = 0
     due = Case.objects.filter(
-        assigned_to__isnull=True, escalated_at__isnull=True, created_at__lt=cutoff
+        assigned_to__isnull=True, escalated_at__isnull=True, created_at__lt=now - dt.timedelta(days=1)
     ).exclude(stage=Stage.CLOSED)
-    for pk in list(due.values_list("pk", flat=True)):
+    for pk, created_at in list(due.values_list("pk", "created_at")):
+        if add_working_days(created_at, 1) > now:
+            continue
         with transaction.atomic():
             case = Case.objects.select_for_update().get(pk=pk)
             if case.escalated_at or case.assigned_to_id:
@@ -868,6 +870,9 @@ def cases_retention_delete(*, today: dt.date | None = None) -> int:
             reference = case.reference
             closed_on = case.closed_on
             case.delete()
+            with connection.cursor() as cursor:
+                # SET LOCAL lasts to the end of the outermost transaction: switch it off again at once.
+                cursor.execute(f"SET LOCAL {RETENTION_SETTING} = 'off'")
             audit_log(
                 actor=None,
                 action="homelessness.case.deleted_by_retention",

@@ -34,3 +34,9 @@ def make_case(db):
         return _submit(demo_answers(**answers), actor)
 
     return _make
+
+
+@pytest.fixture
+def on_commit(django_capture_on_commit_callbacks):
+    """Run on-commit work (queued tasks, emails) inside a test's transaction, as happens after commit."""
+    return django_capture_on_commit_callbacks

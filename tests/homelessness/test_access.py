@@ -1,0 +1,118 @@
+"""Who sees which case: residents their own, housing officers theirs, restricted cases only named officers.
+Every staff view of case data is in the audit log."""
+
+import pytest
+from django.test import Client
+
+from hackney_portal.core.models import AuditEvent
+from homelessness import selectors, services
+from homelessness.models import Case
+from tests.conftest import staff_login
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_resident_sees_only_their_own_case(make_case, resident, other_resident):
+    mine = make_case(actor=resident)
+    theirs = make_case(actor=other_resident, name="Someone Else")
+    client = Client()
+    client.force_login(resident)
+    assert client.get(f"/housing-help/cases/{mine.reference}/").status_code == 200
+    # Someone else's case and a case that does not exist look the same.
+    assert client.get(f"/housing-help/cases/{theirs.reference}/").status_code == 404
+    assert client.get("/housing-help/cases/HHA-9999999/").status_code == 404
+    assert client.get(f"/housing-help/cases/{theirs.reference}/letters/1/").status_code == 404
+    assert list(selectors.cases_for_resident(resident)) == [mine]
+    assert theirs.reference not in client.get("/housing-help/cases/").content.decode()
+    assert Client().get(f"/housing-help/cases/{mine.reference}/").status_code == 404
+
+
+def test_the_emailed_status_link_opens_only_that_case(make_case):
+    a, b = make_case(), make_case(name="B")
+    client = Client()
+    response = client.get(f"/housing-help/status/{services.case_status_token(a)}/")
+    assert response.url == f"/housing-help/cases/{a.reference}/"
+    assert client.get(response.url).status_code == 200
+    assert client.get(f"/housing-help/cases/{b.reference}/").status_code == 404
+    assert client.get("/housing-help/status/forged-token/").status_code == 404
+
+
+def test_a_resident_cannot_tick_someone_elses_plan_step(make_case, resident, other_resident, officer):
+    theirs = make_case(actor=other_resident)
+    step = services.plan_step_add(
+        case=theirs, actor=officer, owner="applicant", text="Step", due_on=theirs.created_at.date()
+    )
+    client = Client()
+    client.force_login(resident)
+    assert (
+        client.post(f"/housing-help/cases/{theirs.reference}/plan/{step.pk}/", {"done": "1"}).status_code
+        == 404
+    )
+    step.refresh_from_db()
+    assert step.done_at is None
+
+
+def test_officers_outside_the_housing_groups_see_nothing(make_case, finance, client):
+    case = make_case()
+    staff_login(client, finance)
+    assert client.get("/admin/homelessness/case/").status_code == 403
+    assert client.get(f"/admin/homelessness/case/{case.pk}/change/").status_code in (403, 404)
+    assert not selectors.cases_visible_to(finance).exists()
+
+
+def test_restricted_cases_are_hidden_from_other_officers(make_case, officer, colleague, manager):
+    open_case = make_case()
+    restricted = make_case(risk="domestic_abuse", name="Hidden Person")
+    assert restricted.restriction == "domestic_abuse"
+    for user, expected in ((officer, {open_case}), (manager, {open_case, restricted})):
+        assert set(selectors.cases_visible_to(user)) == expected
+    client = Client()
+    staff_login(client, officer)
+    listing = client.get("/admin/homelessness/case/").content.decode()
+    assert open_case.reference in listing
+    assert "Hidden Person" not in listing
+    assert client.get(f"/admin/homelessness/case/{restricted.pk}/change/").status_code == 404
+    denied = AuditEvent.objects.filter(action="homelessness.case.access_denied", actor=officer)
+    assert denied.count() == 1
+    # Naming an officer (here, by assigning them) lets them in.
+    services.case_assign(case=restricted, officer=colleague, actor=manager)
+    assert restricted in selectors.cases_visible_to(colleague)
+    assert restricted not in selectors.cases_visible_to(officer)
+
+
+def test_every_staff_view_of_case_data_is_audit_logged(make_case, officer, client):
+    case = make_case()
+    staff_login(client, officer)
+    client.get("/admin/homelessness/case/?queue=new")
+    client.get(f"/admin/homelessness/case/{case.pk}/change/")
+    listed = AuditEvent.objects.get(action="homelessness.case.listed")
+    assert listed.actor == officer
+    assert case.reference in listed.data["references"]
+    viewed = AuditEvent.objects.get(action="homelessness.case.viewed")
+    assert (viewed.actor, viewed.object_id) == (officer, str(case.pk))
+    with pytest.raises(Exception, match="append-only"):
+        AuditEvent.objects.filter(pk=viewed.pk).delete()
+
+
+def test_every_write_is_audit_logged(make_case, officer):
+    case = make_case()
+    services.case_assign(case=case, officer=officer, actor=officer)
+    services.case_note_add(case=case, actor=officer, text="Called, left no message.")
+    actions = set(AuditEvent.objects.filter(object_id=str(case.pk)).values_list("action", flat=True))
+    assert {"homelessness.case.created", "homelessness.case.assigned", "homelessness.note.added"} <= actions
+
+
+def test_special_category_data_is_encrypted_at_rest(make_case):
+    from django.db import connection
+
+    case = make_case()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT details, support_needs, safe_contact FROM homelessness_case WHERE id = %s", [case.pk]
+        )
+        details, needs, safe = cursor.fetchone()
+    assert needs.startswith("gAAAA")
+    assert safe.startswith("gAAAA")
+    assert "Mare Street" not in details
+    assert details.startswith("gAAAA")  # a Fernet token
+    assert "Mare Street" in Case.objects.get(pk=case.pk).details["last-settled"]["last_address"]

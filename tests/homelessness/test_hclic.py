@@ -1,0 +1,133 @@
+"""The H-CLIC return: the right cases, the right codes, frozen, and identical when built again."""
+
+import datetime as dt
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.db import transaction
+
+from homelessness import hclic, services
+from homelessness.models import Case, HclicExport
+from homelessness.rules import AssessmentOutcome, CloseReason, Stage
+
+pytestmark = pytest.mark.django_db
+Q3_2026 = (2026, 3)  # October to December 2026
+
+
+def _assessed(make_case, officer, **kwargs):
+    case = make_case(**kwargs)
+    services.case_assign(case=case, officer=officer, actor=officer)
+    return services.case_record_assessment(
+        case=case,
+        actor=officer,
+        eligible=True,
+        outcome=AssessmentOutcome.THREATENED_BY_NOTICE,
+        household_type="single_female",
+        reason_loss="private_ast_end",
+        accommodation_at_application="private_rented",
+        support_needs=["mental_health", "budgeting"],
+    )
+
+
+def _on(case, day):
+    """Put a case's dates on `day` (the tests run on any date; the quarter is fixed)."""
+    fields = {
+        f: day
+        for f in (
+            "assessed_on",
+            "prevention_start",
+            "relief_start",
+            "closed_on",
+            "prevention_end",
+            "main_duty_decided_on",
+        )
+        if getattr(case, f)
+    }
+    Case.objects.filter(pk=case.pk).update(**fields)
+
+
+def test_quarters_are_financial_quarters():
+    assert hclic.quarter_bounds(2026, 1) == (dt.date(2026, 4, 1), dt.date(2026, 6, 30))
+    assert hclic.quarter_bounds(2026, 3) == (dt.date(2026, 10, 1), dt.date(2026, 12, 31))
+    assert hclic.quarter_bounds(2026, 4) == (dt.date(2027, 1, 1), dt.date(2027, 3, 31))
+    assert hclic.last_quarter(dt.date(2026, 11, 24)) == {"year": 2026, "quarter": 2}
+    assert hclic.last_quarter(dt.date(2026, 5, 1)) == {"year": 2025, "quarter": 4}
+
+
+def test_export_includes_exactly_the_cases_to_report_with_their_codes(make_case, officer):
+    in_q = _assessed(make_case, officer, name="In Quarter")
+    in_q = services.case_move(case=in_q, actor=officer, to_stage=Stage.PREVENTION)
+    _on(in_q, dt.date(2026, 11, 2))
+    before = _assessed(make_case, officer, name="Earlier")
+    _on(before, dt.date(2026, 5, 5))  # assessed in Q1, nothing since
+    advice = make_case(name="Advice Only")
+    services.case_assign(case=advice, officer=officer, actor=officer)
+    services.case_move(case=advice, actor=officer, to_stage=Stage.CLOSED, end_reason=CloseReason.ADVICE_ONLY)
+    Case.objects.filter(pk=advice.pk).update(closed_on=dt.date(2026, 11, 3))
+    make_case(name="Not yet triaged")
+
+    built = hclic.build(*Q3_2026)
+    root = ET.fromstring(built["case_xml"].split("\n", 1)[1])  # noqa: S314 - our own output
+    refs = [c.get("CaseRef") for c in root.find("Main")]
+    assert refs == [in_q.reference]
+    main = root.find("Main")[0]
+    assert main.get("ReasonLoss") == "2"  # end of an assured shorthold tenancy
+    assert main.get("AccomAtApp") == "1"
+    assert main.get("HouseholdType") == "2"
+    assert main.get("InitialAssessment") == "threatened_notice"
+    assert sorted(n.get("Code") for n in root.find("SupportNeeds")) == ["22", "8"]
+    assert root.find("Prevention")[0].get("Start") == "2026-11-02"
+    # Personal identifiers only in the separate file.
+    assert "In Quarter" not in built["case_xml"]
+    assert "In Quarter" in built["personal_xml"]
+    assert built["report"] == []
+
+
+def test_the_validation_report_lists_what_is_missing_per_case_in_plain_english(make_case, officer):
+    case = make_case()
+    services.case_assign(case=case, officer=officer, actor=officer)
+    services.case_record_assessment(
+        case=case, actor=officer, eligible=True, outcome=AssessmentOutcome.HOMELESS
+    )
+    Case.objects.filter(pk=case.pk).update(
+        household_type="", reason_loss="martian_invasion", assessed_on=dt.date(2026, 10, 9)
+    )
+    (row,) = hclic.build(*Q3_2026)["report"]
+    assert row["case"] == case.reference
+    assert "Household type is missing" in row["problems"]
+    assert any("martian_invasion" in p and "not in code list" in p for p in row["problems"])
+
+
+def test_a_snapshot_is_frozen_and_unchanged_when_generated_again(make_case, officer):
+    case = _assessed(make_case, officer)
+    _on(case, dt.date(2026, 10, 15))
+    first = hclic.hclic_export_generate(year=2026, quarter=3, actor=officer)
+    again = hclic.hclic_export_generate(year=2026, quarter=3, actor=officer)
+    assert again.pk == first.pk
+    assert hclic.build(2026, 3)["case_xml"] == first.case_xml  # byte-identical
+    with pytest.raises(Exception, match="append-only"), transaction.atomic():
+        HclicExport.objects.filter(pk=first.pk).update(case_xml="tampered")
+    # A change to the data makes a new version; the old one stays as it was.
+    Case.objects.filter(pk=case.pk).update(household_type="couple_children")
+    second = hclic.hclic_export_generate(year=2026, quarter=3, actor=officer)
+    assert (second.version, first.version) == (2, 1)
+    assert HclicExport.objects.get(pk=first.pk).case_xml == first.case_xml
+
+
+def test_admin_builds_and_downloads_the_return(make_case, manager, officer, client):
+    from tests.conftest import staff_login
+
+    case = _assessed(make_case, officer)
+    _on(case, dt.date(2026, 10, 15))
+    staff_login(client, officer)
+    assert (
+        client.post("/admin/homelessness/hclicexport/generate/", {"year": 2026, "quarter": 3}).status_code
+        == 403
+    )
+    staff_login(client, manager)
+    response = client.post("/admin/homelessness/hclicexport/generate/", {"year": 2026, "quarter": 3})
+    export = HclicExport.objects.get()
+    assert response.url == f"/admin/homelessness/hclicexport/{export.pk}/file/report/"
+    xml = client.get(f"/admin/homelessness/hclicexport/{export.pk}/file/case/")
+    assert xml["Content-Type"].startswith("application/xml")
+    assert case.reference.encode() in xml.content

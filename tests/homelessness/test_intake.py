@@ -1,0 +1,256 @@
+"""The intake as a resident goes through it in a browser without JavaScript (Django's test client)."""
+
+import re
+
+import pytest
+
+from homelessness.intake import STEPS, next_step
+from homelessness.models import Case, HouseholdMember, IntakeDraft
+
+pytestmark = pytest.mark.django_db
+
+PAGES = {
+    "who": {"who": "self"},
+    "safe-tonight": {"safe_tonight": "yes"},
+    "risk": {"risk": "no"},
+    "contact": {"email": "sam@example.org", "phone": "", "safe_method": "email"},
+    "about": {
+        "full_name": "Sam Rivers",
+        "date_of_birth_0": "3",
+        "date_of_birth_1": "4",
+        "date_of_birth_2": "1992",
+        "sex": "male",
+    },
+    "language": {"language": "English", "interpreter": "no"},
+    "household": {"add_person": "no"},
+    "accommodation": {"accommodation": "private_rented"},
+    "notice": {"notice_type": "section_21", "served_on_0": "1", "served_on_1": "10", "served_on_2": "2026"},
+    "last-settled": {"last_address": "1 Mare Street", "reason_loss": "private_ast_end"},
+    "eligibility": {"nationality": "british_irish", "public_funds": "yes"},
+    "local-connection": {"lived_here": "3_of_5", "work_here": "no", "family_here": "no"},
+    "support": {"support_needs": ["mental_health", "budgeting"]},
+    "income": {"income": ["wages"], "employment": "part_time"},
+    "equality": {
+        "ethnicity": "prefer_not",
+        "sexual_orientation": "prefer_not",
+        "religion": "prefer_not",
+        "disability": "prefer_not",
+    },
+    "privacy": {"privacy": "on"},
+}
+
+
+def _go(client, pages=PAGES):
+    response = client.get("/housing-help/apply/")
+    while (
+        response.status_code == 302 and "/apply/" in response.url and "check-your-answers" not in response.url
+    ):
+        slug = response.url.rstrip("/").rsplit("/", 1)[-1]
+        if slug == "emergency":
+            response = client.get(response.url)
+            assert response.status_code == 200
+            nxt = re.search(
+                r'href="(/housing-help/apply/[^"]+)"[^>]*class="govuk-button"', response.content.decode()
+            )
+            response = client.get(nxt.group(1))
+            assert response.status_code == 302 or response.status_code == 200
+            if response.status_code == 200:
+                slug = nxt.group(1).rstrip("/").rsplit("/", 1)[-1]
+                response = client.post(nxt.group(1), pages[slug])
+            continue
+        page = client.get(response.url)
+        assert page.status_code == 200
+        assert 'data-module="govuk-exit-this-page"' in page.content.decode()
+        response = client.post(response.url, pages[slug])
+        assert response.status_code == 302, (slug, response.content.decode()[:3000])
+    return response
+
+
+def test_the_whole_intake_then_check_answers_then_a_reference_and_an_email(client, mailbox, on_commit):
+    response = _go(client)
+    assert response.url.endswith("/apply/check-your-answers/")
+    check = client.get(response.url).content.decode()
+    assert "Sam Rivers" in check
+    assert "History of mental health problems" in check
+    assert "Change" in check
+    with on_commit(execute=True):
+        sent = client.post(response.url)
+    case = Case.objects.get()
+    assert sent.url == f"/housing-help/apply/sent/{case.reference}/"
+    done = client.get(sent.url).content.decode()
+    assert case.reference in done
+    assert case.stage == "received"
+    assert not case.urgent
+    assert case.support_needs == ["budgeting", "mental_health"]
+    assert case.notice_type == "section_21"
+    assert [m.relationship for m in HouseholdMember.objects.filter(case=case)] == ["applicant"]
+    (email,) = [m for m in mailbox if case.reference in m.subject]
+    assert email.to == ["sam@example.org"]
+    assert "/housing-help/status/" in email.body
+    # Sending twice (a double click or a refresh) makes no second case.
+    client.post(response.url)
+    assert Case.objects.count() == 1
+
+
+def test_every_page_shows_the_govuk_error_pattern_on_empty_answers(client):
+    for step in STEPS:
+        response = client.post(f"/housing-help/apply/{step.slug}/", {})
+        body = response.content.decode()
+        if step.slug in ("support",):  # nothing is required: no support needs is an answer
+            continue
+        assert response.status_code == 200, step.slug
+        assert "govuk-error-summary" in body, step.slug
+        assert "<title>Error:" in body, step.slug
+        assert "govuk-error-message" in body, step.slug
+
+
+def test_no_safe_place_tonight_shows_the_out_of_hours_number_at_once_and_marks_the_case_urgent(
+    client, settings
+):
+    client.post("/housing-help/apply/who/", {"who": "self"})
+    response = client.post("/housing-help/apply/safe-tonight/", {"safe_tonight": "no"})
+    assert response.url == "/housing-help/apply/emergency/"
+    page = client.get(response.url).content.decode()
+    assert settings.COUNCIL["out_of_hours_phone"] in page
+    # And on every page after it.
+    assert (
+        settings.COUNCIL["out_of_hours_phone"]
+        in client.get("/housing-help/apply/rough-sleeping/").content.decode()
+    )
+    pages = {**PAGES, "safe-tonight": {"safe_tonight": "no"}, "rough-sleeping": {"rough_sleeping": "yes"}}
+    response = _go(client, pages)
+    client.post(response.url)
+    case = Case.objects.get()
+    assert case.urgent
+    assert set(case.flags) >= {"unsafe_tonight", "rough_sleeping"}
+
+
+def test_domestic_abuse_restricts_the_case_to_named_officers(client, manager):
+    response = _go(client, {**PAGES, "risk": {"risk": "domestic_abuse"}})
+    client.post(response.url)
+    case = Case.objects.get()
+    assert case.urgent
+    assert case.restriction == "domestic_abuse"
+    assert case.address_suppressed
+    assert list(case.named_officers.all()) == [manager]
+
+
+def test_household_members_are_added_and_removed(client):
+    for slug in ("who", "safe-tonight", "risk", "contact", "about", "language"):
+        client.post(f"/housing-help/apply/{slug}/", PAGES[slug])
+    response = client.post("/housing-help/apply/household/", {"add_person": "yes"})
+    assert response.url == "/housing-help/apply/household/add/"
+    bad = client.post(response.url, {"name": ""})
+    assert "Enter their full name" in bad.content.decode()
+    for name in ("Kim Rivers", "Lee Rivers"):
+        client.post(
+            response.url,
+            {
+                "name": name,
+                "date_of_birth_0": "1",
+                "date_of_birth_1": "1",
+                "date_of_birth_2": "2015",
+                "sex": "female",
+                "relationship": "child",
+            },
+        )
+    page = client.get("/housing-help/apply/household/").content.decode()
+    assert "Kim Rivers" in page
+    assert "Lee Rivers" in page
+    client.post("/housing-help/apply/household/remove/0/")
+    draft = IntakeDraft.objects.get()
+    assert [p["name"] for p in draft.answers["people"]] == ["Lee Rivers"]
+    assert next_step(draft.answers) == "household"
+    client.post("/housing-help/apply/household/", {"add_person": "no"})
+    assert next_step(IntakeDraft.objects.get().answers) == "accommodation"
+
+
+def test_save_and_resume_by_emailed_link_on_another_device(client, mailbox, on_commit):
+    from django.test import Client
+
+    client.post("/housing-help/apply/who/", PAGES["who"])
+    client.post("/housing-help/apply/safe-tonight/", PAGES["safe-tonight"])
+    response = client.post("/housing-help/apply/risk/", {**PAGES["risk"], "save": "1"})
+    assert response.url == "/housing-help/apply/saved/"
+    with on_commit(execute=True):
+        client.post(response.url, {"email": "sam@example.org"})
+    (email,) = [m for m in mailbox if "Carry on" in m.subject]
+    link = re.search(r"http\S+/housing-help/apply/resume/\S+/", email.body).group(0)
+    other = Client()
+    response = other.get(link.split("127.0.0.1:8000")[-1].split("testserver")[-1])
+    assert response.url == "/housing-help/apply/"
+    assert other.get("/housing-help/apply/").url == "/housing-help/apply/contact/"
+    assert Client().get("/housing-help/apply/resume/not-a-token/").status_code == 404
+
+
+def test_a_signed_in_resident_resumes_on_any_device(client, resident):
+    from django.test import Client
+
+    client.force_login(resident)
+    client.post("/housing-help/apply/who/", PAGES["who"])
+    response = client.post("/housing-help/apply/safe-tonight/", {**PAGES["safe-tonight"], "save": "1"})
+    assert "Sign in at any time" in client.get(response.url).content.decode()
+    phone = Client()
+    phone.force_login(resident)
+    assert phone.get("/housing-help/apply/").url == "/housing-help/apply/risk/"
+
+
+def test_changing_an_answer_from_check_your_answers_returns_there(client):
+    response = _go(client)
+    client.post("/housing-help/apply/language/?change=1", {"language": "Turkish", "interpreter": "yes"})
+    check = client.get(response.url).content.decode()
+    assert "Turkish" in check
+
+
+def test_duty_to_refer_needs_both_consents_and_acknowledges_the_referrer(client, mailbox, on_commit):
+    data = {
+        "body": "probation",
+        "organisation": "Probation Hackney",
+        "referrer_name": "Pat Lee",
+        "referrer_email": "pat@example.gov.uk",
+        "name": "Chris Doe",
+        "phone": "07700900123",
+        "situation": "Released next week with nowhere to go.",
+        "consent_to_referral": "on",
+    }
+    response = client.post("/housing-help/refer/", data)
+    assert response.status_code == 200
+    assert "agrees to us having their contact details" in response.content.decode()
+    assert not Case.objects.exists()
+    with on_commit(execute=True):
+        response = client.post(
+            "/housing-help/refer/", {**data, "consent_to_share_contact": "on", "consent_to_outcome": "on"}
+        )
+    assert response.url == "/housing-help/refer/sent/"
+    case = Case.objects.get()
+    assert case.route == "duty_to_refer"
+    assert case.referral.consent_to_outcome
+    assert [m.to for m in mailbox if case.reference in m.subject] == [["pat@example.gov.uk"]]
+
+
+def test_referrer_is_told_the_outcome_only_with_consent(client, mailbox, officer, on_commit):
+    from homelessness import services
+    from homelessness.rules import CloseReason, Stage
+
+    base = {
+        "body": "hospital",
+        "organisation": "Homerton",
+        "referrer_name": "Dr A",
+        "referrer_email": "a@example.nhs.uk",
+        "name": "P",
+        "phone": "07700900123",
+        "situation": "Discharge soon.",
+        "consent_to_referral": "on",
+        "consent_to_share_contact": "on",
+    }
+    for consent in (True, False):
+        client.post("/housing-help/refer/", {**base, **({"consent_to_outcome": "on"} if consent else {})})
+    for case in Case.objects.all():
+        with on_commit(execute=True):
+            services.case_assign(case=case, officer=officer, actor=officer)
+            services.case_move(
+                case=case, actor=officer, to_stage=Stage.CLOSED, end_reason=CloseReason.ADVICE_ONLY
+            )
+    outcomes = [m for m in mailbox if m.subject.startswith("Outcome of your referral")]
+    assert len(outcomes) == 1
+    assert Case.objects.get(referral__consent_to_outcome=True).reference in outcomes[0].subject
