@@ -33,6 +33,42 @@ def _celery_eager(request, settings):
     app.conf.task_always_eager = False
 
 
+OUR_APPS = {"users", "payments", "employment", "homelessness"}
+
+
+def _replay_data_migrations() -> None:
+    """Re-run our data migrations (all idempotent): groups, their permissions, H-CLIC code lists."""
+    from django.apps import apps
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+    from django.db.migrations.operations.special import RunPython
+
+    loader = MigrationLoader(connection, ignore_no_migrations=True)
+    keys = sorted((k for k in loader.disk_migrations if k[0] in OUR_APPS), key=lambda k: (k[0] != "users", k))
+    for key in keys:
+        for op in loader.disk_migrations[key].operations:
+            if isinstance(op, RunPython):
+                op.code(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """A transactional test ends by flushing every table, taking the rows data migrations made with it;
+    put them back so the next test sees the database as `migrate` leaves it."""
+    names = request.fixturenames
+    marker = request.node.get_closest_marker("django_db")
+    if "transactional_db" in names or (marker and marker.kwargs.get("transaction")):
+        request.getfixturevalue("transactional_db")
+    elif "db" in names or marker:
+        request.getfixturevalue("db")
+    else:
+        return
+    from django.contrib.auth.models import Group
+
+    if not Group.objects.exists():
+        _replay_data_migrations()
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache_keys():
     """Rate-limit counters and cached sessions must not leak between tests (the broker's keys stay)."""
