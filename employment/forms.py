@@ -178,6 +178,7 @@ class ListingForm(forms.Form):
     apply_url = forms.URLField(
         label="Apply on your website (optional)",
         required=False,
+        assume_scheme="https",
         help_text="Leave empty for people to apply on this site",
     )
     closing_date = GovukDateField(
