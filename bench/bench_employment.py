@@ -20,7 +20,7 @@ SELECT 'job', 'published',
   'Employer ' || (g %% 997), 'A role in Hackney number ' || g,
   '<p>Working with a friendly team. Training provided. Shift patterns vary.</p>',
   (ARRAY['Hospitality','Care','Construction','Retail','Transport','Education'])[1 + g %% 6],
-  'permanent', 'full_time', 1300 + g %% 500, 1500 + g %% 700, 'hour', '21_plus', false, g %% 3 = 0,
+  'permanent', 'full_time', 1300 + g %% 500, 1300 + g %% 500 + g %% 700, 'hour', '21_plus', false, g %% 3 = 0,
   g %% 5 = 0, g %% 7 = 0, 'Hackney', 'E8 1EA', 51.52 + (g %% 500) / 5000.0, -0.10 + (g %% 700) / 7000.0,
   false, '', current_date + 30, now() - (g %% 60) * interval '1 day', '', false, now(), now()
 FROM generate_series(1, %s) g

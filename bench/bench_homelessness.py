@@ -46,8 +46,8 @@ LATERAL (SELECT (ARRAY['received','triage','assessment','prevention','prevention
 
 MEMBERS_SQL = """
 INSERT INTO homelessness_householdmember (case_id, name, date_of_birth, sex, relationship, is_applicant)
-SELECT id, applicant_name, date '1990-01-01' + (id %% 9000)::int, 'female', 'applicant', true
-FROM homelessness_case WHERE reference LIKE 'BEN-%%'
+SELECT id, applicant_name, date '1990-01-01' + (id % 9000)::int, 'female', 'applicant', true
+FROM homelessness_case WHERE reference LIKE 'BEN-%'
 """
 
 # What the default queue page asks of PostgreSQL: the page of rows and the count, with no Python.
@@ -127,9 +127,9 @@ def run(ctx) -> list[Section]:
     with connection.cursor() as cur:
         cur.execute(
             "DELETE FROM homelessness_householdmember WHERE case_id IN "
-            "(SELECT id FROM homelessness_case WHERE reference LIKE 'BEN-%%')"
+            "(SELECT id FROM homelessness_case WHERE reference LIKE 'BEN-%')"
         )
-        cur.execute("DELETE FROM homelessness_case WHERE reference LIKE 'BEN-%%'")
+        cur.execute("DELETE FROM homelessness_case WHERE reference LIKE 'BEN-%'")
         cur.execute(
             SEED_SQL,
             {

@@ -17,6 +17,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from hackney_portal.core.admin import ReadOnlyAdmin
 from hackney_portal.core.forms import ApplicationError
 from hackney_portal.users import roles
 
@@ -33,6 +34,7 @@ FLAG_LABELS = {
     "children": "Children",
     "aged_16_17": "Aged 16–17",
     "priority_need": "Priority need",
+    "interim_s188": "Interim accommodation duty (s.188)",
 }
 
 
@@ -380,7 +382,7 @@ class CaseAdmin(admin.ModelAdmin):
 
 
 @admin.register(HclicExport)
-class HclicExportAdmin(admin.ModelAdmin):
+class HclicExportAdmin(ReadOnlyAdmin):
     list_display = ["__str__", "created_at", "created_by", "case_count", "problems", "downloads"]
     readonly_fields = [
         "year",
@@ -393,15 +395,6 @@ class HclicExportAdmin(admin.ModelAdmin):
         "sha256",
     ]
     exclude = ["case_xml", "personal_xml", "report"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="Problems to fix")
     def problems(self, obj):
@@ -466,14 +459,5 @@ class HclicExportAdmin(admin.ModelAdmin):
 
 
 @admin.register(CodeList)
-class CodeListAdmin(admin.ModelAdmin):
+class CodeListAdmin(ReadOnlyAdmin):
     list_display = ["name", "version", "valid_from"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -212,19 +212,27 @@ def intake_submit(*, draft: IntakeDraft, actor) -> Case:
     return case
 
 
-def _send_received(case: Case, actor) -> None:
+def _tell_applicant(case: Case, *, template: str, key: str, actor, **context) -> None:
+    """Email the applicant, if they gave an address (they may have told us only a safe phone number)."""
     if not case.contact_email:
         return
     notification_send(
-        template="homelessness/email/received",
+        template=f"homelessness/email/{template}",
         to=case.contact_email,
-        context={
-            "case": case,
-            "status_url": f"{settings.SITE_URL}/housing-help/status/{case_status_token(case)}/",
-            "emergency": case.urgent,
-        },
+        context={"case": case, **context},
+        key=key,
+        actor=actor,
+    )
+
+
+def _send_received(case: Case, actor) -> None:
+    _tell_applicant(
+        case,
+        template="received",
         key=f"homelessness.received:{case.pk}",
         actor=actor,
+        status_url=f"{settings.SITE_URL}/housing-help/status/{case_status_token(case)}/",
+        emergency=case.urgent,
     )
 
 
@@ -384,6 +392,15 @@ def case_record_assessment(
         case.stage = Stage.ASSESSMENT
     if priority_need and "priority_need" not in case.flags:
         case.flags = [*case.flags, "priority_need"]
+    if (
+        eligible
+        and outcome == rules.AssessmentOutcome.HOMELESS
+        and priority_need
+        and "interim_s188" not in case.flags
+    ):
+        # s.188: reason to believe homeless, eligible and in priority need means accommodation now.
+        case.flags = [*case.flags, "interim_s188"]
+        case.urgent = True
     case.save()
     audit_log(
         actor=actor,
@@ -427,14 +444,9 @@ def letter_issue(*, case: Case, actor, kind: str, reasons: str, decision: str = 
     audit_log(
         actor=actor, action="homelessness.letter.issued", obj=case, data={"kind": kind, "letter": letter.pk}
     )
-    if case.contact_email:
-        notification_send(
-            template="homelessness/email/letter",
-            to=case.contact_email,
-            context={"case": case, "letter": letter},
-            key=f"homelessness.letter:{letter.pk}",
-            actor=actor,
-        )
+    _tell_applicant(
+        case, template="letter", key=f"homelessness.letter:{letter.pk}", actor=actor, letter=letter
+    )
     return letter
 
 
@@ -510,14 +522,12 @@ def case_move(*, case: Case, actor, to_stage: str, end_reason: str = "", reasons
 
 
 def _tell_applicant_stage(case: Case, actor) -> None:
-    if not case.contact_email:
-        return
-    notification_send(
-        template="homelessness/email/stage",
-        to=case.contact_email,
-        context={"case": case, "stage": case.get_stage_display()},
+    _tell_applicant(
+        case,
+        template="stage",
         key=f"homelessness.stage:{case.pk}:{case.stage}",
         actor=actor,
+        stage=case.get_stage_display(),
     )
 
 
@@ -589,14 +599,13 @@ def document_request_create(*, case: Case, actor, description: str, due_on: dt.d
         case=case, description=description, due_on=due_on, requested_by=actor
     )
     audit_log(actor=actor, action="homelessness.document.requested", obj=case, data={"request": request.pk})
-    if case.contact_email:
-        notification_send(
-            template="homelessness/email/document_request",
-            to=case.contact_email,
-            context={"case": case, "request": request},
-            key=f"homelessness.docreq:{request.pk}",
-            actor=actor,
-        )
+    _tell_applicant(
+        case,
+        template="document_request",
+        key=f"homelessness.docreq:{request.pk}",
+        actor=actor,
+        request=request,
+    )
     return request
 
 

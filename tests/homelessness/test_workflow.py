@@ -202,6 +202,16 @@ def test_prevention_cannot_end_on_56_days_while_a_valid_notice_is_the_threat(mak
     assert closed.stage == S.CLOSED
 
 
+def test_homeless_eligible_and_in_priority_need_flags_the_interim_duty_at_once(make_case, officer):
+    case = _at(make_case(), S.TRIAGE, officer)
+    assert not case.urgent
+    case = services.case_record_assessment(
+        case=case, actor=officer, eligible=True, outcome=AO.HOMELESS, priority_need="pregnant"
+    )
+    assert "interim_s188" in case.flags
+    assert case.urgent
+
+
 def test_relief_ends_early_only_with_priority_need(make_case, officer):
     case = _at(make_case(), S.RELIEF, officer)
     with pytest.raises(ApplicationError, match="56 days"):
