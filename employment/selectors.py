@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Case, Count, F, FloatField, IntegerField, QuerySet, Value, When
+from django.db.models import Case, Count, F, FloatField, IntegerField, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils.html import escape
@@ -116,18 +116,7 @@ def opportunity_search(*, params: dict, page_number: int = 1, today: dt.date | N
                 query = SearchQuery(suggestion, search_type="websearch", config="english")
                 matched = qs.filter(search_vector=query)
                 fuzzy = True
-        qs = matched.annotate(
-            rank=SearchRank(F("search_vector"), query),
-            headline=SearchHeadline(
-                "summary",
-                query,
-                config="english",
-                start_sel="\x02",
-                stop_sel="\x03",
-                max_words=35,
-                min_words=15,
-            ),
-        )
+        qs = matched
     for name in ("kind", "sector", "contract", "hours"):
         values = [v for v in params.get(name, []) if v]
         if values:
@@ -158,13 +147,42 @@ def opportunity_search(*, params: dict, page_number: int = 1, today: dt.date | N
     if params.get("min_pay"):
         qs = qs.filter(annual_pay_max__gte=int(params["min_pay"]) * 100)
 
-    counts = {
-        name: dict(qs.order_by().values_list(name).annotate(n=Count("id")).values_list(name, "n"))
-        for name in ("kind", "sector", "contract", "hours")
+    # Every filter's counts and the total in one pass over the matches (sectors, open-ended, in a second).
+    flags = {
+        "living_wage": Q(london_living_wage=True),
+        "disability_confident": Q(disability_confident=True),
+        "no_experience": Q(no_experience_needed=True),
     }
-    counts["living_wage"] = qs.filter(london_living_wage=True).count()
-    counts["disability_confident"] = qs.filter(disability_confident=True).count()
-    counts["no_experience"] = qs.filter(no_experience_needed=True).count()
+    aggregates = {"total": Count("id")}
+    for name, choices in FACETS.items():
+        for value in choices:
+            aggregates[f"{name}:{value}"] = Count("id", filter=Q(**{name: value}))
+    for name, condition in flags.items():
+        aggregates[name] = Count("id", filter=condition)
+    totals = qs.order_by().aggregate(**aggregates)
+    counts = {
+        name: {v: totals[f"{name}:{v}"] for v in choices if totals[f"{name}:{v}"]}
+        for name, choices in FACETS.items()
+    }
+    counts["sector"] = dict(
+        qs.order_by().values_list("sector").annotate(n=Count("id")).values_list("sector", "n")
+    )
+    for name in flags:
+        counts[name] = totals[name]
+    if q:
+        # Rank and highlight only now, so the counts above do not compute them for every match.
+        qs = qs.annotate(
+            rank=SearchRank(F("search_vector"), query),
+            headline=SearchHeadline(
+                "summary",
+                query,
+                config="english",
+                start_sel="\x02",
+                stop_sel="\x03",
+                max_words=35,
+                min_words=15,
+            ),
+        )
 
     sort = params.get("sort") or ("relevance" if q else "newest")
     if sort == "relevance" and q:
@@ -176,6 +194,7 @@ def opportunity_search(*, params: dict, page_number: int = 1, today: dt.date | N
     else:
         qs = qs.order_by("-published_at", "-id")
     paginator = Paginator(qs, PAGE_SIZE)
+    paginator.count = totals["total"]  # known already: saves the paginator its own COUNT(*)
     page = paginator.get_page(page_number)
     for opp in page.object_list:
         if hasattr(opp, "distance_m"):
@@ -184,6 +203,13 @@ def opportunity_search(*, params: dict, page_number: int = 1, today: dt.date | N
             # Escape the employer's text, then turn our markers into <mark>: nothing else becomes markup.
             opp.snippet = escape(opp.headline).replace("\x02", "<mark>").replace("\x03", "</mark>")
     return SearchResult(page=page, count=paginator.count, counts=counts, suggestion=suggestion, fuzzy=fuzzy)
+
+
+FACETS = {
+    "kind": Opportunity.Kind.values,
+    "contract": Opportunity.Contract.values,
+    "hours": Opportunity.Hours.values,
+}
 
 
 def pay_text(opp: Opportunity) -> str:

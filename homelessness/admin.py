@@ -85,7 +85,12 @@ class CaseAdmin(admin.ModelAdmin):
     ordering = ["-urgent", "duty_deadline", "-created_at"]
 
     def get_queryset(self, request):
-        return selectors.cases_visible_to(request.user).select_related("assigned_to")
+        # The list shows none of the encrypted fields: do not fetch and decrypt them for every row.
+        return (
+            selectors.cases_visible_to(request.user)
+            .select_related("assigned_to")
+            .defer("details", "support_needs", "safe_contact")
+        )
 
     def has_view_permission(self, request, obj=None):
         if not super().has_view_permission(request, obj):

@@ -132,7 +132,12 @@ def build(year: int, quarter: int) -> dict:
     pks = list(reportable_cases(start, end).values_list("pk", flat=True))
     for i in range(0, len(pks), CHUNK):
         chunk = pks[i : i + CHUNK]
-        cases = list(Case.objects.filter(pk__in=chunk).select_related("referral").order_by("reference"))
+        cases = list(
+            Case.objects.filter(pk__in=chunk)
+            .select_related("referral")
+            .defer("safe_contact")  # not reported: no need to decrypt it
+            .order_by("reference")
+        )
         members = defaultdict(list)
         for m in HouseholdMember.objects.filter(case_id__in=chunk).order_by("case_id", "-is_applicant", "id"):
             members[m.case_id].append(m)

@@ -130,6 +130,8 @@ class Case(models.Model):
         ]
         indexes = [
             models.Index(fields=["stage", "assigned_to"], name="case_queue"),
+            # The queue's default order: a page of 50 is read from the index, not sorted from the table.
+            models.Index(fields=["-urgent", "duty_deadline", "-created_at"], name="case_queue_order"),
             models.Index(fields=["duty_deadline"], condition=Q(closed_on__isnull=True), name="case_open_due"),
         ]
         constraints = [
