@@ -35,7 +35,7 @@ class OpportunityAdmin(admin.ModelAdmin):
         "created_at",
         "employer",
     ]
-    actions = ["publish", "close"]
+    actions = ["publish", "reject", "close"]
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -56,6 +56,31 @@ class OpportunityAdmin(admin.ModelAdmin):
     @admin.action(description="Publish selected listings", permissions=["change"])
     def publish(self, request, queryset):
         self._each(request, queryset, lambda o: services.opportunity_publish(opp_id=o.pk, actor=request.user))
+
+    @admin.action(description="Reject selected listings (the reason is emailed)", permissions=["change"])
+    def reject(self, request, queryset):
+        from django.shortcuts import render
+
+        reason = (request.POST.get("reason") or "").strip()
+        if "apply" in request.POST and reason:
+            self._each(
+                request,
+                queryset,
+                lambda o: services.opportunity_reject(opp_id=o.pk, reason=reason, actor=request.user),
+            )
+            return None
+        # Ask for the reason first; the same selection comes back with it.
+        return render(
+            request,
+            "admin/employment/reject.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Reject listings",
+                "opportunities": queryset,
+                "error": "Enter the reason the employer will be sent" if "apply" in request.POST else "",
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
 
     @admin.action(description="Close selected listings", permissions=["change"])
     def close(self, request, queryset):

@@ -41,6 +41,17 @@ def live(today: dt.date | None = None) -> QuerySet[Opportunity]:
     return Opportunity.objects.filter(status=Opportunity.Status.PUBLISHED, closing_date__gte=today)
 
 
+def live_sectors() -> list[str]:
+    """The sectors of live listings, for the filter. Cached for a minute: it is the same for everyone and
+    reading it means touching every live listing."""
+    from django.core.cache import cache
+
+    def read():
+        return list(live().order_by("sector").values_list("sector", flat=True).distinct())
+
+    return cache.get_or_set(f"employment:sectors:{business_date()}", read, timeout=60)
+
+
 def opportunity_for_page(*, pk: int) -> Opportunity:
     """Published listings stay reachable after closing (with a notice); drafts and rejected ones do not."""
     opp = Opportunity.objects.filter(

@@ -20,7 +20,7 @@ from .structured_data import job_posting
 
 
 def search(request):
-    sectors = sorted(set(selectors.live().values_list("sector", flat=True)))
+    sectors = selectors.live_sectors()
     form = SearchForm(request.GET or None, sectors=sectors)
     # A bad postcode is reported, and the rest of the search still runs.
     form.is_valid()

@@ -113,3 +113,34 @@ def test_moderator_inbox_status_and_formula_safe_csv(client, make_staff, pdf_cv)
     assert rows[1][2] == "'=HYPERLINK(1)"
     cv = client.get(reverse("admin:employment_application_cv", args=[application.pk]))
     assert b"".join(cv.streaming_content).startswith(b"%PDF")
+
+
+@pytest.mark.django_db
+def test_moderator_rejects_from_the_admin_with_a_reason_that_is_emailed(
+    client, make_staff, mailbox, django_capture_on_commit_callbacks
+):
+    from employment import services
+
+    employer = make_user("boss@example.org", groups=[roles.EMPLOYERS])
+    opp = listing("Night porter", publish=False)
+    Opportunity.objects.filter(pk=opp.pk).update(employer=employer)
+    services.opportunity_submit(opp_id=opp.pk, actor=employer)
+    staff_login(client, make_staff("mod@example.org", roles.JOBS_MODERATORS))
+    url = reverse("admin:employment_opportunity_changelist")
+    asked = client.post(url, {"action": "reject", "_selected_action": [opp.pk]})
+    assert asked.status_code == 200
+    assert "Reason" in asked.content.decode()
+    empty = client.post(url, {"action": "reject", "_selected_action": [opp.pk], "apply": "1", "reason": " "})
+    assert "Enter the reason" in empty.content.decode()
+    assert Opportunity.objects.get(pk=opp.pk).status == "submitted"
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(
+            url,
+            {"action": "reject", "_selected_action": [opp.pk], "apply": "1", "reason": "Pay is below NMW"},
+        )
+    assert done.status_code == 302
+    opp.refresh_from_db()
+    assert opp.status == "rejected"
+    assert opp.rejection_reason == "Pay is below NMW"
+    (email,) = [m for m in mailbox if "Pay is below NMW" in m.body]
+    assert email.to == ["boss@example.org"]
