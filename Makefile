@@ -42,6 +42,7 @@ run: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/bandit -q -c pyproject.toml -r hackney_portal payments employment homelessness
 
 format: $(STAMP)
 	$(VENV)/bin/ruff format .

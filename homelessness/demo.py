@@ -64,7 +64,9 @@ def demo_answers(
     }
     if safe_tonight == "no":
         answers["rough-sleeping"] = {"rough_sleeping": "no"}
-    assert {s.slug for s in applicable_steps(answers)} <= set(answers), "demo answers must cover every page"
+    missing = {s.slug for s in applicable_steps(answers)} - set(answers)
+    if missing:
+        raise ValueError(f"demo answers must cover every page; missing {sorted(missing)}")
     return answers
 
 

@@ -148,7 +148,7 @@ def _claim(pairs: dict[int, str]) -> None:
     params = [x for pair in pairs.items() for x in pair]
     # Only "%s" placeholders are formatted into the statement; the values travel as parameters.
     sql = (
-        "UPDATE payments_payment AS p SET reconciled_txn_id = v.txn "  # noqa: S608
+        "UPDATE payments_payment AS p SET reconciled_txn_id = v.txn "  # noqa: S608  # nosec B608
         f"FROM (VALUES {values}) AS v(id, txn) "
         "WHERE p.id = v.id::bigint AND p.reconciled_txn_id IS NULL"
     )
