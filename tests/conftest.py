@@ -192,7 +192,7 @@ class WorkerProcess:
         self.queues = queues
         self.proc: subprocess.Popen | None = None
 
-    def start(self) -> WorkerProcess:
+    def start(self, *, clear_broker: bool = True) -> WorkerProcess:
         cmd = [
             sys.executable,
             "-m",
@@ -211,7 +211,8 @@ class WorkerProcess:
         ]
         if self.queues:
             cmd += ["-Q", self.queues]
-        _clear_broker(self.env)
+        if clear_broker:
+            _clear_broker(self.env)
         self.log = open(self.log_path, "ab")  # noqa: SIM115
         self.proc = subprocess.Popen(
             cmd, cwd=BASE_DIR, env=self.env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True
