@@ -9,6 +9,7 @@ nowhere else.
 from __future__ import annotations
 
 import logging
+import random
 import time
 from dataclasses import dataclass
 
@@ -43,7 +44,11 @@ class Intent:
 
 
 def _client() -> stripe.StripeClient:
-    kwargs: dict = {"max_network_retries": settings.STRIPE_MAX_NETWORK_RETRIES}
+    kwargs: dict = {
+        "max_network_retries": settings.STRIPE_MAX_NETWORK_RETRIES,
+        # A resident waits on this call: give up (and retry) long before a browser would.
+        "http_client": stripe.new_default_http_client(timeout=settings.STRIPE_TIMEOUT_SECONDS),
+    }
     if settings.STRIPE_API_BASE:
         kwargs["base_addresses"] = {"api": settings.STRIPE_API_BASE}
     return stripe.StripeClient(settings.STRIPE_SECRET_KEY, **kwargs)
@@ -86,13 +91,23 @@ def _translate(exc: stripe.StripeError) -> GatewayError:
     return GatewayError("The card payment could not be started. No money has been taken.", retryable=False)
 
 
+RATE_LIMIT_RETRIES = 3
+
+
 def _call(fn, *args, **kwargs):
-    """Run a Stripe call, turning its errors into ours. The library itself retries network errors, 429s
-    and 5xx with backoff, reusing the same idempotency key."""
-    try:
-        return fn(*args, **kwargs)
-    except stripe.StripeError as exc:
-        raise _translate(exc) from exc
+    """Run a Stripe call, turning its errors into ours. The library retries timeouts, connection errors,
+    409s and 5xx with backoff, reusing the same idempotency key; it retries a 429 only when Stripe says to,
+    so rate limits are retried here, with backoff and the same arguments (and so the same key)."""
+    for attempt in range(RATE_LIMIT_RETRIES + 1):
+        try:
+            return fn(*args, **kwargs)
+        except stripe.RateLimitError as exc:
+            if attempt == RATE_LIMIT_RETRIES:
+                raise _translate(exc) from exc
+            time.sleep(min(0.5 * 2**attempt, 4) * (0.75 + random.random() / 2))  # noqa: S311 - jitter
+        except stripe.StripeError as exc:
+            raise _translate(exc) from exc
+    raise AssertionError("unreachable")
 
 
 def intent_create(

@@ -298,6 +298,7 @@ STRIPE_PUBLISHABLE_KEY = env("STRIPE_PUBLISHABLE_KEY", default="")
 STRIPE_WEBHOOK_SECRETS = env.list("STRIPE_WEBHOOK_SECRET", default=[])
 STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
 STRIPE_MAX_NETWORK_RETRIES = env.int("STRIPE_MAX_NETWORK_RETRIES", default=3)
+STRIPE_TIMEOUT_SECONDS = env.float("STRIPE_TIMEOUT_SECONDS", default=15.0)
 # Pay My Rent: the largest single card payment, and where dispute alerts go.
 PAYMENTS_MAX_PENCE = env.int("PAYMENTS_MAX_PENCE", default=500_000)
 PAYMENTS_FINANCE_EMAIL = env("PAYMENTS_FINANCE_EMAIL", default="finance@example.org")
