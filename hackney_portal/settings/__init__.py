@@ -243,7 +243,7 @@ FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "hackney_portal.core.cache.ResilientRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="portal"),
         "TIMEOUT": 300,
