@@ -52,7 +52,11 @@ class RequestIdMiddleware:
 
 
 class SessionIdleTimeoutMiddleware:
-    """Sign out a session left idle too long; the absolute limit is SESSION_COOKIE_AGE."""
+    """Sign out a session left idle too long, or older than the absolute limit since sign-in.
+
+    SESSION_COOKIE_AGE alone is not absolute: every save of the session pushes its expiry on. So the time of
+    the first authenticated request is kept in the session and checked on every request.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -61,7 +65,10 @@ class SessionIdleTimeoutMiddleware:
         if request.user.is_authenticated:
             now = int(time.time())
             last = request.session.get("_last_seen")
-            if last is not None and now - last > settings.SESSION_IDLE_TIMEOUT:
+            started = request.session.setdefault("_signed_in_at", now)
+            if now - started > settings.SESSION_COOKIE_AGE or (
+                last is not None and now - last > settings.SESSION_IDLE_TIMEOUT
+            ):
                 logout(request)
             elif last is None or now - last > 60:
                 # Writing on every request would save the session every time; once a minute is enough.
