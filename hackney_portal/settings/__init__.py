@@ -351,7 +351,9 @@ LOGGING = {
     "root": {"level": LOG_LEVEL, "handlers": ["console"]},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # Both log request URLs and bodies at DEBUG, which carry card tokens and Stripe object ids.
         "stripe": {"level": "WARNING"},
+        "urllib3": {"level": "WARNING"},
         "celery": {"level": "INFO"},
     },
 }

@@ -1,0 +1,47 @@
+"""Logs never carry passwords, card tokens, secrets or what an applicant told us about their circumstances."""
+
+import logging
+
+import pytest
+from django.urls import reverse
+
+from tests.conftest import make_user
+from tests.homelessness.test_intake import PAGES, _go
+
+pytestmark = pytest.mark.django_db
+
+
+def test_sign_in_payment_and_intake_leave_nothing_sensitive_in_the_logs(client, caplog, settings):
+    from payments.models import RentAccount
+    from tests.payments.conftest import CARD_OK, card_token
+
+    caplog.set_level(logging.DEBUG)
+    secret_password = "Very-Secret-Pass-Phrase-42"
+    make_user("sam@example.org", password=secret_password)
+    client.post(
+        reverse("account_login"), {"login": "sam@example.org", "password": "Wrong-" + secret_password}
+    )
+    client.post(reverse("account_login"), {"login": "sam@example.org", "password": secret_password})
+
+    account = RentAccount.objects.create(
+        reference="7740000000", postcode="E8 1EA", tenant_name="Jane Smith", address="A", weekly_rent_pence=1
+    )
+    token = card_token(CARD_OK)
+    client.post(reverse("payments:start"), {"reference": "7740000000", "postcode": "E8 1EA"})
+    key = client.get(reverse("payments:pay", args=[account.pk])).context["form"].initial["attempt_key"]
+    response = client.post(
+        reverse("payments:pay", args=[account.pk]), {"choice": "other", "amount": "5.00", "attempt_key": key}
+    )
+    client.post(response["Location"], {"card_token": token, "step": "card"})
+
+    pages = {
+        **PAGES,
+        "last-settled": {"last_address": "Flat 9 Secret Refuge Road", "reason_loss": "domestic_abuse"},
+    }
+    response = _go(client, pages)
+    client.post(response.url)
+
+    logged = "\n".join(f"{r.getMessage()} {r.__dict__}" for r in caplog.records)
+    assert caplog.records, "the flows above log something, or this test checks nothing"
+    for needle in (secret_password, token, settings.STRIPE_SECRET_KEY, "Secret Refuge Road", "mental_health"):
+        assert needle not in logged, needle
