@@ -85,3 +85,19 @@ def assert_accessible(page, *, context: str | None = None) -> None:
             targets = ", ".join(str(n["target"]) for n in v["nodes"][:5])
             lines.append(f"- {v['id']} ({v['impact']}): {v['help']} -> {targets}")
         pytest.fail("\n".join(lines))
+
+
+def sign_in_with_two_factor(page, email: str, password: str, *, check_accessible: bool = False) -> None:
+    """From the sign-in page a protected URL redirected to: password, then the authenticator code."""
+    import re
+
+    from tests.conftest import totp_now
+
+    page.fill("input[name=login]", email)
+    page.fill("input[name=password]", password)
+    page.get_by_role("button", name=re.compile("^sign in$", re.I)).click()
+    page.wait_for_url("**/accounts/2fa/authenticate/**")
+    if check_accessible:
+        assert_accessible(page)
+    page.fill("input[name=code]", totp_now())
+    page.get_by_role("button", name=re.compile("^(sign in|continue)$", re.I)).click()

@@ -1,10 +1,8 @@
-import re
-
 import pytest
 
 from hackney_portal.users import roles
-from tests.conftest import TOTP_SECRET, make_user, totp_now
-from tests.e2e.conftest import assert_accessible
+from tests.conftest import TOTP_SECRET, make_user
+from tests.e2e.conftest import assert_accessible, sign_in_with_two_factor
 
 PUBLIC_PAGES = [
     ("/", "Hackney Council services online"),
@@ -52,12 +50,6 @@ def test_staff_sign_in_with_two_factor_reaches_the_back_office(page):
     )
     page.goto("/admin/")
     assert "/accounts/login/" in page.url
-    page.fill("input[name=login]", "officer@example.org")
-    page.fill("input[name=password]", "officer-pass-phrase")
-    page.get_by_role("button", name=re.compile("^sign in$", re.I)).click()
-    page.wait_for_url("**/accounts/2fa/authenticate/**")
-    assert_accessible(page)
-    page.fill("input[name=code]", totp_now())
-    page.get_by_role("button", name=re.compile("^(sign in|continue)$", re.I)).click()
+    sign_in_with_two_factor(page, "officer@example.org", "officer-pass-phrase", check_accessible=True)
     page.wait_for_url("**/admin/")
     assert "back office" in page.locator("#site-name").inner_text().lower()

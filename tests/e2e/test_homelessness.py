@@ -8,8 +8,8 @@ import pytest
 from hackney_portal.core.models import Notification
 from hackney_portal.users import roles
 from homelessness.models import Case
-from tests.conftest import TOTP_SECRET, make_user, totp_now
-from tests.e2e.conftest import assert_accessible
+from tests.conftest import TOTP_SECRET, make_user
+from tests.e2e.conftest import assert_accessible, sign_in_with_two_factor
 
 pytestmark = pytest.mark.e2e
 
@@ -126,12 +126,7 @@ def test_intake_on_a_phone_with_save_and_resume_then_officer_triage(mobile_page,
         name="Hari Patel",
     )
     page.goto("/admin/homelessness/case/")
-    page.fill("input[name=login]", "officer@example.org")
-    page.fill("input[name=password]", "officer-pass-phrase")
-    page.get_by_role("button", name=re.compile("^sign in$", re.I)).click()
-    page.wait_for_url("**/accounts/2fa/authenticate/**")
-    page.fill("input[name=code]", totp_now())
-    page.get_by_role("button", name=re.compile("^(sign in|continue)$", re.I)).click()
+    sign_in_with_two_factor(page, "officer@example.org", "officer-pass-phrase")
     page.wait_for_url("**/admin/homelessness/case/")
     page.get_by_role("link", name="New and unassigned").click()
     page.get_by_role("link", name=case.reference).click()

@@ -8,11 +8,10 @@ import psutil
 import psycopg
 import pytest
 
-from payments import stripe_gateway as gateway
 from payments.models import LedgerEntry, Payment, RentAccount, StripeEvent
 from tests.conftest import WorkerProcess, _test_database_url, wait_until
 from tests.faults.test_database import WAITING_ON_ACCOUNT
-from tests.payments.conftest import CARD_OK, card_token, intent_event, signed, start_payment
+from tests.payments.conftest import intent_event, paid_at_stripe, signed
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(180)]
 
@@ -30,17 +29,7 @@ def test_worker_killed_while_crediting_a_payment_is_redelivered_and_credits_once
     account = RentAccount.objects.create(
         reference="7700000000", postcode="E8 1EA", tenant_name="T", address="A", weekly_rent_pence=10_000
     )
-    payment = start_payment(account, amount_pence=4321)
-    intent = gateway.intent_create(
-        payment_id=payment.pk,
-        reference=payment.reference,
-        account_reference=account.reference,
-        amount_pence=payment.amount_pence,
-        card_token=card_token(CARD_OK),
-        idempotency_key=f"fault-{payment.pk}",
-    )
-    intent = gateway.intent_confirm(intent.id, idempotency_key=f"fault-{payment.pk}-c")
-    Payment.objects.filter(pk=payment.pk).update(provider_payment_id=intent.id)
+    payment, intent = paid_at_stripe(account, 4321)
 
     env = {
         **celery_worker_env,

@@ -10,12 +10,11 @@ import pytest
 from django.db import transaction
 
 from hackney_portal.core.outbox import enqueue
-from payments import stripe_gateway as gateway
 from payments.calendar import business_date
 from payments.models import Discrepancy, LedgerEntry, Payment, ReconciliationRun, RentAccount
 from payments.reconciliation import reconciliation_run
 from tests.conftest import WorkerProcess, wait_until
-from tests.payments.conftest import CARD_OK, card_token, start_payment
+from tests.payments.conftest import paid_at_stripe
 
 pytestmark = pytest.mark.integration
 LOST = 120
@@ -36,20 +35,7 @@ def test_killed_reconciliation_is_completed_by_the_next_run_exactly_once(setting
         reference="6600000000", postcode="E8 1EA", tenant_name="T", address="A", weekly_rent_pence=10_000
     )
     for i in range(LOST):
-        payment = start_payment(account, amount_pence=100 + i)
-        intent = gateway.intent_create(
-            payment_id=payment.pk,
-            reference=payment.reference,
-            account_reference=account.reference,
-            amount_pence=payment.amount_pence,
-            card_token=card_token(CARD_OK),
-            idempotency_key=f"k-{payment.pk}",
-        )
-        intent = gateway.intent_confirm(intent.id, idempotency_key=f"k-{payment.pk}-c")
-        # The money is at Stripe but every webhook was lost: the ledger knows nothing.
-        Payment.objects.filter(pk=payment.pk).update(
-            provider_payment_id=intent.id, provider_charge_id=intent.charge_id
-        )
+        paid_at_stripe(account, 100 + i)
     day = business_date().isoformat()
     with transaction.atomic():
         enqueue("payments.tasks.reconciliation_run", day, day)
