@@ -109,6 +109,11 @@ def emergency_flags(answers: dict) -> list[str]:
     return flags
 
 
+def is_emergency(answers: dict) -> bool:
+    """Nowhere safe tonight, sleeping rough, or at risk of harm: show the 24-hour number, mark it urgent."""
+    return bool(set(emergency_flags(answers)) & EMERGENCY_FLAGS)
+
+
 def _date(value):
     return dt.date.fromisoformat(value) if value else None
 
@@ -143,7 +148,7 @@ def case_fields_from_answers(answers: dict) -> dict:
                 ],
             )
         ),
-        "urgent": bool(set(flags) & EMERGENCY_FLAGS),
+        "urgent": is_emergency(answers),
         "flags": flags,
         "accommodation_at_application": _answer(answers, "accommodation", "accommodation", ""),
         "reason_loss": _answer(answers, "last-settled", "reason_loss", ""),
@@ -154,11 +159,6 @@ def case_fields_from_answers(answers: dict) -> dict:
         "people": people,
         "restricted": "domestic_abuse" if risk == "domestic_abuse" else "",
     }
-
-
-def answers_summary(answers: dict) -> dict:
-    """Everything the applicant told us, as stored in the case (encrypted)."""
-    return dict(answers.items())
 
 
 def check_rows(answers: dict) -> list[dict]:

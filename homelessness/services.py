@@ -22,7 +22,7 @@ from hackney_portal.core.uploads import upload_check
 from hackney_portal.users import roles
 
 from . import rules
-from .intake import answers_summary, case_fields_from_answers
+from .intake import case_fields_from_answers
 from .models import (
     Case,
     CaseNote,
@@ -179,7 +179,7 @@ def intake_submit(*, draft: IntakeDraft, actor) -> Case:
         route=fields.pop("route"),
         applicant=user,
         **{k: v for k, v in fields.items() if k not in ("people", "restricted")},
-        details=answers_summary(draft.answers),
+        details=dict(draft.answers),  # everything they told us, encrypted
     )
     restricted = fields.get("restricted")
     HouseholdMember.objects.create(

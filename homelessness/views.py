@@ -38,7 +38,14 @@ def _remember(request, draft: IntakeDraft) -> None:
 
 
 def _emergency(draft: IntakeDraft | None) -> bool:
-    return bool(draft and set(intake.emergency_flags(draft.answers)) & intake.EMERGENCY_FLAGS)
+    return bool(draft and intake.is_emergency(draft.answers))
+
+
+def _remember_case(request, reference: str) -> None:
+    """This browser may see the case: it sent the intake, or opened the link from the applicant's email."""
+    refs = request.session.get(CASES_KEY, [])
+    if reference not in refs:
+        request.session[CASES_KEY] = [*refs, reference]
 
 
 @never_cache
@@ -185,7 +192,7 @@ def apply_check(request):
     if request.method == "POST":
         case = services.intake_submit(draft=draft, actor=request.user)
         request.session.pop(DRAFT_KEY, None)
-        request.session[CASES_KEY] = [*request.session.get(CASES_KEY, []), case.reference]
+        _remember_case(request, case.reference)
         return redirect("homelessness:done", reference=case.reference)
     rows = intake.check_rows(draft.answers)
     sections: dict[str, list] = {}
@@ -200,12 +207,7 @@ def apply_check(request):
 
 @never_cache
 def apply_done(request, reference: str):
-    case = selectors.case_for_applicant(
-        user=request.user, reference=reference, session_refs=request.session.get(CASES_KEY, [])
-    )
-    if case is None:
-        raise Http404
-    return render(request, "homelessness/done.html", {"case": case})
+    return render(request, "homelessness/done.html", {"case": _applicant_case(request, reference)})
 
 
 @never_cache
@@ -235,7 +237,7 @@ def status_link(request, token: str):
     case = services.case_from_status_token(token)
     if case is None:
         raise Http404
-    request.session[CASES_KEY] = [*request.session.get(CASES_KEY, []), case.reference]
+    _remember_case(request, case.reference)
     return redirect("homelessness:case", reference=case.reference)
 
 
