@@ -23,7 +23,16 @@ class JsonFormatter(logging.Formatter):
             "message": record.getMessage(),
             "request_id": getattr(record, "request_id", "-"),
         }
-        for extra in ("task_id", "status_code", "path", "method", "duration_ms"):
+        for extra in (
+            "task_id",
+            "status_code",
+            "path",
+            "method",
+            "duration_ms",
+            "user_id",
+            "url_name",
+            "case_id",
+        ):
             if hasattr(record, extra):
                 entry[extra] = getattr(record, extra)
         if record.exc_info:

@@ -74,3 +74,38 @@ class SessionIdleTimeoutMiddleware:
                 # Writing on every request would save the session every time; once a minute is enough.
                 request.session["_last_seen"] = now
         return self.get_response(request)
+
+
+security_log = logging.getLogger("hackney_portal.security")
+
+
+class AccessDeniedLogMiddleware:
+    """Log every refusal a view makes: a 403, or a 404 raised by a view for an object that is missing or
+    not the asker's (the two are answered alike so ids cannot be probed, and logged alike for the same
+    reason). URLs that match no route never reach a view, so typos are not logged as attacks."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.core.exceptions import PermissionDenied
+        from django.http import Http404
+
+        if not isinstance(exception, PermissionDenied | Http404):
+            return None
+        user = getattr(request, "user", None)
+        match = getattr(request, "resolver_match", None)
+        security_log.warning(
+            "access refused",
+            extra={
+                "status_code": 403 if isinstance(exception, PermissionDenied) else 404,
+                "user_id": user.pk if user is not None and user.is_authenticated else None,
+                "method": request.method,
+                "path": request.path,
+                "url_name": match.view_name if match else None,
+            },
+        )
+        return None
