@@ -76,17 +76,21 @@ def _intent(obj) -> Intent:
     )
 
 
+# A lost answer or a 5xx may come after Stripe took the money, so the resident is not told it was not taken;
+# the sweeper finds and credits such a payment.
+_UNKNOWN_OUTCOME = (
+    "We cannot yet tell whether your payment went through. If it did, it will show on your rent account "
+    "within a few minutes. If it did not, you can try again."
+)
+
+
 def _translate(exc: stripe.StripeError) -> GatewayError:
     if isinstance(exc, stripe.CardError):
         return GatewayError(exc.user_message or "Your card was declined.", retryable=False)
     if isinstance(exc, stripe.APIConnectionError | stripe.RateLimitError):
-        return GatewayError(
-            "The card payment service is not responding. No money has been taken.", retryable=True
-        )
+        return GatewayError(f"The card payment service is not responding. {_UNKNOWN_OUTCOME}", retryable=True)
     if isinstance(exc, stripe.APIError):
-        return GatewayError(
-            "The card payment service had a problem. No money has been taken.", retryable=True
-        )
+        return GatewayError(f"The card payment service had a problem. {_UNKNOWN_OUTCOME}", retryable=True)
     log.warning("stripe refused a request: %s", type(exc).__name__)
     return GatewayError("The card payment could not be started. No money has been taken.", retryable=False)
 

@@ -124,3 +124,30 @@ def test_declined_card_leaves_the_balance_unchanged_with_a_clear_message(page, r
     assert "No money has been taken" in page.content()
     assert_accessible(page)
     assert _balance(rent_account) == before
+
+
+def test_card_details_never_reach_our_origin(page, rent_account, live_server):
+    """PCI DSS SAQ A: card fields are the provider's, and the number goes only to the provider.
+
+    With real Stripe the fields sit in an iframe from js.stripe.com; localstripe's stand-in draws them into
+    the mount point instead, so what is checked here is what holds for both: our server's HTML has no card
+    field, the fields appear only inside the provider's mount point from the provider's script, and no
+    request to our origin carries the card number or security code."""
+    sent_to_us: list[str] = []
+
+    def record(request):
+        if request.url.startswith(live_server.url):
+            sent_to_us.append(f"{request.url} {request.post_data or ''}")
+
+    page.on("request", record)
+    _find_sign_in_and_link(page)
+    with page.expect_response(lambda r: "/card/" in r.url and r.request.method == "GET") as card_page:
+        _pay(page, "1.00", CARD_OK)
+    served = card_page.value.text()
+    page.wait_for_selector("text=Payment received")
+
+    assert 'id="card-element"' in served
+    assert not re.search(r"<input[^>]+(cardnumber|card_number|cc-number|cvc|exp_)", served, re.I)
+    assert CARD_OK not in " ".join(sent_to_us)
+    assert not [u for u in sent_to_us if re.search(r"cvc=|exp_month=", u)]
+    assert settings.STRIPE_JS_URL.split("/")[2] != live_server.url.split("/")[2]

@@ -153,7 +153,10 @@ def test_stripe_down_for_good_gives_the_resident_a_clear_message_and_a_second_tr
     response = client.post(f"/pay-rent/payments/{payment.reference}/card/", {"card_token": token})
     assert response.status_code == 200
     page = response.content.decode()
-    assert "The card payment service had a problem. No money has been taken." in page
+    assert (
+        "The card payment service had a problem. We cannot yet tell whether your payment went through" in page
+    )
+    assert "No money has been taken" not in page
     assert "govuk-error-summary" in page
     assert Payment.objects.get(pk=payment.pk).status == Payment.Status.CREATED
     proxy.faults.clear()
