@@ -139,6 +139,9 @@ class Context:
             f"127.0.0.1:{port}",
             "--workers",
             str(workers),
+            # The same threads per worker as `make run` and production (WEB_THREADS).
+            "--threads",
+            os.environ.get("WEB_THREADS", "4"),
             "--log-level",
             "warning",
             "--timeout",

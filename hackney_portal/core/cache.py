@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -22,7 +22,24 @@ def _warn(op: str, exc: Exception) -> None:
     log.warning("cache unavailable, %s skipped (%s)", op, type(exc).__name__)
 
 
+class _SharedClient(RedisCacheClient):
+    """Django builds a new redis.Redis for every cache call, which costs about as much as the GET itself on
+    loopback. One per connection pool serves every thread: redis.Redis takes a connection from its pool for
+    each command."""
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        clients = self.__dict__.setdefault("_clients", {})
+        if id(pool) not in clients:
+            clients[id(pool)] = self._client(connection_pool=pool)
+        return clients[id(pool)]
+
+
 class ResilientRedisCache(RedisCache):
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = _SharedClient
+
     def get(self, key, default=None, version=None):
         try:
             return super().get(key, default, version)

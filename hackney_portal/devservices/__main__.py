@@ -82,6 +82,9 @@ def run(args: argparse.Namespace) -> int:
                 f"127.0.0.1:{port}",
                 "--workers",
                 os.environ.get("WEB_CONCURRENCY", "3"),
+                # Threads let a worker keep serving while one request waits on Stripe or the database.
+                "--threads",
+                os.environ.get("WEB_THREADS", "4"),
                 "--access-logfile",
                 "-",
                 "--graceful-timeout",

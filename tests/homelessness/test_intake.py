@@ -4,40 +4,11 @@ import re
 
 import pytest
 
+from homelessness.demo import FORM_PAGES as PAGES
 from homelessness.intake import STEPS, next_step
 from homelessness.models import Case, HouseholdMember, IntakeDraft
 
 pytestmark = pytest.mark.django_db
-
-PAGES = {
-    "who": {"who": "self"},
-    "safe-tonight": {"safe_tonight": "yes"},
-    "risk": {"risk": "no"},
-    "contact": {"email": "sam@example.org", "phone": "", "safe_method": "email"},
-    "about": {
-        "full_name": "Sam Rivers",
-        "date_of_birth_0": "3",
-        "date_of_birth_1": "4",
-        "date_of_birth_2": "1992",
-        "sex": "male",
-    },
-    "language": {"language": "English", "interpreter": "no"},
-    "household": {"add_person": "no"},
-    "accommodation": {"accommodation": "private_rented"},
-    "notice": {"notice_type": "section_21", "served_on_0": "1", "served_on_1": "10", "served_on_2": "2026"},
-    "last-settled": {"last_address": "1 Mare Street", "reason_loss": "private_ast_end"},
-    "eligibility": {"nationality": "british_irish", "public_funds": "yes"},
-    "local-connection": {"lived_here": "3_of_5", "work_here": "no", "family_here": "no"},
-    "support": {"support_needs": ["mental_health", "budgeting"]},
-    "income": {"income": ["wages"], "employment": "part_time"},
-    "equality": {
-        "ethnicity": "prefer_not",
-        "sexual_orientation": "prefer_not",
-        "religion": "prefer_not",
-        "disability": "prefer_not",
-    },
-    "privacy": {"privacy": "on"},
-}
 
 
 def _go(client, pages=PAGES):
