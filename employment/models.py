@@ -8,6 +8,8 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 
+from hackney_portal.core.storage import private_storage
+
 
 class Opportunity(models.Model):
     class Kind(models.TextChoices):
@@ -156,7 +158,7 @@ class Application(models.Model):
     name = models.CharField(max_length=200)
     email = models.EmailField()
     phone = models.CharField(max_length=30, blank=True)
-    cv = models.FileField(upload_to=cv_path)
+    cv = models.FileField(upload_to=cv_path, storage=private_storage)
     cv_type = models.CharField(max_length=10)
     statement = models.TextField()
     lives_in_borough = models.BooleanField()

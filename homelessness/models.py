@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from hackney_portal.core.crypto import EncryptedJSONField, EncryptedTextField
+from hackney_portal.core.storage import private_storage
 
 from .rules import AssessmentOutcome, CloseReason, PriorityNeed, ReviewKind, Stage
 
@@ -297,7 +298,7 @@ class Document(models.Model):
     request = models.ForeignKey(
         DocumentRequest, null=True, blank=True, on_delete=models.SET_NULL, related_name="documents"
     )
-    file = models.FileField(upload_to=_document_path)
+    file = models.FileField(upload_to=_document_path, storage=private_storage)
     original_name = models.CharField(max_length=200)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()

@@ -29,6 +29,14 @@ def decrypt(token: str) -> str:
     return _fernet(tuple(settings.FIELD_ENCRYPTION_KEYS)).decrypt(token.encode()).decode()
 
 
+def encrypt_bytes(data: bytes) -> bytes:
+    return _fernet(tuple(settings.FIELD_ENCRYPTION_KEYS)).encrypt(data)
+
+
+def decrypt_bytes(token: bytes) -> bytes:
+    return _fernet(tuple(settings.FIELD_ENCRYPTION_KEYS)).decrypt(token)
+
+
 class EncryptedTextField(models.TextField):
     def get_prep_value(self, value):
         if value is None:

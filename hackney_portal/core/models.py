@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
 
+from .crypto import EncryptedTextField
+
 
 class AuditEvent(models.Model):
     """One thing someone did or saw: append-only (a database trigger refuses UPDATE and DELETE).
@@ -51,8 +53,9 @@ class Notification(models.Model):
     template = models.CharField(max_length=200)
     to = models.CharField(max_length=254)
     subject = models.CharField(max_length=300)
-    body = models.TextField()
-    html_body = models.TextField(blank=True)
+    # Decision letters and case updates are emailed, so the message text holds case details: kept encrypted.
+    body = EncryptedTextField()
+    html_body = EncryptedTextField(blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)

@@ -116,3 +116,38 @@ def test_special_category_data_is_encrypted_at_rest(make_case):
     assert "Mare Street" not in details
     assert details.startswith("gAAAA")  # a Fernet token
     assert "Mare Street" in Case.objects.get(pk=case.pk).details["last-settled"]["last_address"]
+
+
+def test_evidence_files_and_emailed_letters_are_encrypted_at_rest(make_case, officer, settings, tmp_path):
+    from pathlib import Path
+
+    from django.core.files.base import ContentFile
+    from django.db import connection
+    from django.urls import reverse
+
+    from hackney_portal.core.models import Notification
+
+    settings.MEDIA_ROOT = tmp_path
+    case = make_case()
+    services.case_assign(case=case, officer=officer, actor=officer)
+    evidence = b"%PDF-1.4\nLetter from Dr Patel about depression\n%%EOF"
+    doc = services.document_upload(case=case, actor=officer, upload=ContentFile(evidence, name="gp.pdf"))
+    on_disk = Path(doc.file.path).read_bytes()
+    assert b"depression" not in on_disk
+    assert on_disk.startswith(b"gAAAA")
+
+    client = Client()
+    staff_login(client, officer)
+    url = reverse("admin:homelessness_case_document", args=[case.pk, doc.pk])
+    assert b"".join(client.get(url).streaming_content) == evidence
+
+    services.letter_issue(
+        case=case, actor=officer, kind="s184", decision="not_homeless", reasons="Has a home."
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT body, html_body FROM core_notification WHERE template LIKE 'homelessness/%%'")
+        rows = cursor.fetchall()
+    assert rows
+    assert all(body.startswith("gAAAA") and "Has a home" not in body for body, _ in rows)
+    letters = Notification.objects.filter(template__startswith="homelessness/")
+    assert any("Has a home" in n.body for n in letters)
