@@ -267,8 +267,12 @@ def case_status(request, reference: str):
     if request.method == "POST":
         upload_form = UploadForm(request.POST, request.FILES)
         request_obj = None
-        if request.POST.get("request"):
-            request_obj = get_object_or_404(case.document_requests, pk=request.POST["request"])
+        asked_for = request.POST.get("request", "")
+        if asked_for:
+            # The id comes from a hidden field: anything but one of this case's requests is refused.
+            if not asked_for.isdigit():
+                raise Http404
+            request_obj = get_object_or_404(case.document_requests, pk=int(asked_for))
         if upload_form.is_valid():
             try:
                 services.document_upload(

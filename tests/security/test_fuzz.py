@@ -124,3 +124,41 @@ def test_webhook_answers_4xx_to_anything_unsigned(client):
         assert 400 <= response.status_code < 500
 
     hook()
+
+
+def test_signed_in_forms_never_fail_on_generated_input(client, resident, account, make_case):
+    """The forms behind sign-in: paying, the statement period, a case's upload and an employer's listing."""
+    from employment.forms import ListingForm
+    from hackney_portal.users import roles
+    from payments import services
+    from tests.conftest import make_user
+
+    services.account_link(user=resident, account=account, actor=resident)
+    case = make_case(actor=resident)
+    employer = make_user("employer@example.org", groups=[roles.EMPLOYERS])
+    targets = [
+        (resident, "post", f"/pay-rent/accounts/{account.pk}/pay/", ["choice", "amount", "attempt_key"]),
+        (
+            resident,
+            "get",
+            f"/pay-rent/accounts/{account.pk}/statement/",
+            ["months", "start_0", "end_0", "format"],
+        ),
+        (resident, "post", f"/housing-help/cases/{case.reference}/", ["request", "file"]),
+        (employer, "post", "/jobs/employers/new/", list(ListingForm.base_fields)),
+    ]
+    for user, method, url, fields in targets:
+        client.force_login(user)
+        _fuzz(client, method, url, fields)
+
+
+def _fuzz(client, method: str, url: str, fields: list[str]) -> None:
+    @SETTINGS
+    @given(st.fixed_dictionaries(dict.fromkeys(fields, NASTY)))
+    def send(data):
+        response = getattr(client, method)(url, data)
+        assert response.status_code < 500, (url, data)
+        if method == "post" and response.status_code == 200:
+            assert "govuk-error-summary" in response.content.decode(), (url, data)
+
+    send()
