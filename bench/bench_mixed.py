@@ -572,36 +572,10 @@ def child(output: str, quick: bool) -> None:
     world = _seed(quick)
     seeded_s = time.monotonic() - t
     duration = 20.0 if quick else 120.0
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "hackney_portal",
-            "worker",
-            "--concurrency",
-            "2",
-            "--loglevel",
-            "WARNING",
-            "--without-gossip",
-            "--without-mingle",
-        ],
-        cwd=BASE_DIR,
-        env={**os.environ, "LOG_LEVEL": "WARNING"},
-        start_new_session=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        with ctx.gunicorn(workers=2) as base:
-            _warm(ctx, base, world)
-            rec, elapsed = open_loop(base, world, duration_s=duration)
-            saturation = _saturation(ctx, base, world, 2.0 if quick else 5.0)
-    finally:
-        from hackney_portal.devservices import terminate_group
-
-        terminate_group(worker)
+    with ctx.celery_worker(), ctx.gunicorn(workers=2) as base:
+        _warm(ctx, base, world)
+        rec, elapsed = open_loop(base, world, duration_s=duration)
+        saturation = _saturation(ctx, base, world, 2.0 if quick else 5.0)
     Path(output).write_text(
         json.dumps(
             {

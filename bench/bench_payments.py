@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import time
 import uuid
 
-from .harness import BASE_DIR, Section
+from .harness import Section
 
 
 def _payments_with_intents(n: int):
@@ -115,50 +112,21 @@ def run(ctx) -> list[Section]:
     cookies = {"sessionid": browser.cookies["sessionid"].value}
 
     duration = 3.0 if ctx.quick else 10.0
-    worker_env = {**os.environ, "LOG_LEVEL": "WARNING"}
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "hackney_portal",
-            "worker",
-            "--concurrency",
-            "2",
-            "--loglevel",
-            "WARNING",
-            "--without-gossip",
-            "--without-mingle",
-        ],
-        cwd=BASE_DIR,
-        env=worker_env,
-        start_new_session=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        with ctx.gunicorn(workers=2) as base:
-            ceiling = ctx.http_load(base, ["/__bench__/ceiling/"], concurrency=8, duration_s=duration)
-            page = ctx.http_load(
-                base,
-                [f"/pay-rent/accounts/{account.pk}/"],
-                concurrency=8,
-                duration_s=duration,
-                cookies=cookies,
-            )
-            started = time.monotonic()
-            ingest = ctx.http_load(base, requests, concurrency=8, duration_s=600, max_requests=len(requests))
-            deadline = time.monotonic() + 600
-            while (
-                StripeEvent.objects.filter(processed_at__isnull=True).exists() and time.monotonic() < deadline
-            ):
-                time.sleep(0.2)
-            processed_in = time.monotonic() - started
-    finally:
-        from hackney_portal.devservices import terminate_group
-
-        terminate_group(worker)
+    with ctx.celery_worker(), ctx.gunicorn(workers=2) as base:
+        ceiling = ctx.http_load(base, ["/__bench__/ceiling/"], concurrency=8, duration_s=duration)
+        page = ctx.http_load(
+            base,
+            [f"/pay-rent/accounts/{account.pk}/"],
+            concurrency=8,
+            duration_s=duration,
+            cookies=cookies,
+        )
+        started = time.monotonic()
+        ingest = ctx.http_load(base, requests, concurrency=8, duration_s=600, max_requests=len(requests))
+        deadline = time.monotonic() + 600
+        while StripeEvent.objects.filter(processed_at__isnull=True).exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        processed_in = time.monotonic() - started
 
     distinct = StripeEvent.objects.count()
     credited = LedgerEntry.objects.filter(kind="card_payment", payment__in=[p for p, _ in pairs]).count()

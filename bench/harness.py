@@ -159,6 +159,34 @@ class Context:
 
             terminate_group(proc)
 
+    @contextlib.contextmanager
+    def celery_worker(self, *, concurrency: int = 2):
+        """A real Celery worker on the same broker and database, as `make run` starts one."""
+        from hackney_portal.devservices import terminate_group
+
+        cmd = [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "hackney_portal",
+            "worker",
+            "--concurrency",
+            str(concurrency),
+        ]
+        proc = subprocess.Popen(
+            [*cmd, "--loglevel", "WARNING", "--without-gossip", "--without-mingle"],
+            cwd=BASE_DIR,
+            env={**os.environ, "LOG_LEVEL": "WARNING"},
+            start_new_session=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            yield proc
+        finally:
+            terminate_group(proc)
+
     def http_load(
         self,
         base_url: str,

@@ -5,6 +5,7 @@ import re
 import pytest
 
 from homelessness.demo import FORM_PAGES as PAGES
+from homelessness.demo import FORM_REFERRAL
 from homelessness.intake import STEPS, next_step
 from homelessness.models import Case, HouseholdMember, IntakeDraft
 
@@ -174,16 +175,7 @@ def test_changing_an_answer_from_check_your_answers_returns_there(client):
 
 
 def test_duty_to_refer_needs_both_consents_and_acknowledges_the_referrer(client, mailbox, on_commit):
-    data = {
-        "body": "probation",
-        "organisation": "Probation Hackney",
-        "referrer_name": "Pat Lee",
-        "referrer_email": "pat@example.gov.uk",
-        "name": "Chris Doe",
-        "phone": "07700900123",
-        "situation": "Released next week with nowhere to go.",
-        "consent_to_referral": "on",
-    }
+    data = {k: v for k, v in FORM_REFERRAL.items() if k != "consent_to_share_contact"}
     response = client.post("/housing-help/refer/", data)
     assert response.status_code == 200
     assert "agrees to us having their contact details" in response.content.decode()
