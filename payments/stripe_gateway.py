@@ -75,6 +75,15 @@ def _client() -> stripe.StripeClient:
     return client
 
 
+def warm() -> None:
+    """Import what the first call would (the HTTP client, the services and resources we use); no request."""
+    client = _client()
+    for service in ("payment_intents", "tokens", "events", "refunds", "balance_transactions"):
+        getattr(client.v1, service)
+    for resource in ("PaymentIntent", "Event", "Charge", "Refund", "BalanceTransaction", "Dispute"):
+        getattr(stripe, resource)
+
+
 def is_localstripe() -> bool:
     return bool(settings.STRIPE_API_BASE)
 
