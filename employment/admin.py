@@ -2,6 +2,7 @@ import csv
 
 from django.contrib import admin, messages
 from django.http import FileResponse, HttpResponse
+from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html
 
@@ -171,7 +172,7 @@ class ApplicationAdmin(admin.ModelAdmin):
 
         if not self.has_view_permission(request):
             raise PermissionDenied
-        application = Application.objects.get(pk=pk)
+        application = get_object_or_404(Application, pk=pk)
         audit_log(actor=request.user, action="employment.application.cv_downloaded", obj=application)
         content_type = (
             "application/pdf"

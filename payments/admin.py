@@ -3,7 +3,7 @@ from decimal import Decimal
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.html import format_html
 
@@ -60,8 +60,8 @@ class RentAccountAdmin(ReadOnlyAdmin):
 
     def tenant_view_page(self, request, pk: int):
         if not self.has_view_permission(request):
-            return redirect("admin:index")
-        account = RentAccount.objects.get(pk=pk)
+            raise PermissionDenied
+        account = get_object_or_404(RentAccount, pk=pk)
         # Every staff look-up of what a tenant sees is recorded, with who and when.
         audit_log(actor=request.user, action="payments.account.tenant_view", obj=account)
         return render(
@@ -167,7 +167,7 @@ class PaymentAdmin(ReadOnlyAdmin):
     def refund_view(self, request, pk: int):
         if not request.user.has_perm("payments.add_refund"):
             raise PermissionDenied
-        payment = Payment.objects.select_related("account").get(pk=pk)
+        payment = get_object_or_404(Payment.objects.select_related("account"), pk=pk)
         form = RefundForm(request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
             try:
@@ -244,7 +244,7 @@ class IncomeFileAdmin(ReadOnlyAdmin):
 
         if not self.has_view_permission(request):
             raise PermissionDenied
-        income = IncomeFile.objects.get(pk=pk)
+        income = get_object_or_404(IncomeFile, pk=pk)
         audit_log(actor=request.user, action="payments.income_file.downloaded", obj=income)
         response = HttpResponse(income.content, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{income.batch_id}.csv"'
@@ -350,7 +350,7 @@ class DiscrepancyAdmin(ReadOnlyAdmin):
     def resolve_view(self, request, pk: int):
         if not request.user.has_perm("payments.change_discrepancy"):
             raise PermissionDenied
-        d = Discrepancy.objects.get(pk=pk)
+        d = get_object_or_404(Discrepancy, pk=pk)
         form = ResolveForm(request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
             services.discrepancy_resolve(

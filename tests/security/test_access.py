@@ -308,3 +308,91 @@ def test_shared_audit_and_message_tables_show_each_group_only_its_service(make_s
     audit = housing_client.get(reverse("admin:core_auditevent_changelist")).content.decode()
     assert "homelessness." in audit
     assert "payments." not in audit
+
+
+# The back office's own pages beyond Django's (downloads, refunds, case actions): who may open each, and
+# which record of the `staff_world` fixture it is tried on (None: an id that does not exist).
+HOUSING = {roles.HOUSING_OFFICERS, roles.HOUSING_MANAGERS}
+ADMIN_EXTRA = {
+    "payments_dashboard": ({roles.FINANCE_OFFICERS}, []),
+    "payments_rentaccount_tenant_view": ({roles.FINANCE_OFFICERS}, ["account"]),
+    "payments_payment_refund": ({roles.FINANCE_OFFICERS}, ["payment"]),
+    "payments_incomefile_download": ({roles.FINANCE_OFFICERS}, [None]),
+    "payments_reconciliationrun_run": ({roles.FINANCE_OFFICERS}, []),
+    "payments_discrepancy_resolve": ({roles.FINANCE_OFFICERS}, [None]),
+    "employment_application_cv": ({roles.JOBS_MODERATORS}, ["application"]),
+    "homelessness_case_act": (HOUSING, ["case", "note"]),
+    "homelessness_case_document": (HOUSING, ["case", "document"]),
+    "homelessness_hclicexport_generate": ({roles.HOUSING_MANAGERS}, []),
+    "homelessness_hclicexport_file": (HOUSING, [None, "report"]),
+}
+MISSING = 999_999
+
+
+def _admin_extra_urls() -> set[str]:
+    standard = ("_changelist", "_add", "_change", "_delete", "_history")
+    return {
+        p.name
+        for model_admin in admin.site._registry.values()
+        for p in model_admin.get_urls()
+        if isinstance(p, URLPattern) and p.name and not p.name.endswith(standard)
+    }
+
+
+def test_every_custom_back_office_page_is_in_the_policy():
+    assert _admin_extra_urls() == set(ADMIN_EXTRA)
+
+
+@pytest.fixture
+def staff_world(make_case, make_staff, account, settings, tmp_path):
+    from django.core.files.base import ContentFile
+
+    from employment.services import application_submit
+
+    settings.MEDIA_ROOT = tmp_path
+    officer = make_staff("caseworker@example.org", roles.HOUSING_OFFICERS)
+    case = make_case()
+    document = housing.document_upload(
+        case=case, actor=officer, upload=ContentFile(b"%PDF-1.4\n%%EOF", name="a.pdf")
+    )
+    application = application_submit(
+        opp_id=listing("Porter").pk,
+        name="Sam",
+        email="sam@example.org",
+        phone="",
+        cv=ContentFile(pdf_bytes(), name="cv.pdf"),
+        statement="x",
+        lives_in_borough=True,
+        actor=None,
+    )
+    return {
+        "account": account.pk,
+        "payment": start_payment(account).pk,
+        "case": case.pk,
+        "document": document.pk,
+        "application": application.pk,
+        "note": "note",
+        "report": "report",
+        None: MISSING,
+    }
+
+
+@pytest.mark.parametrize("group", STAFF_GROUPS)
+def test_custom_back_office_pages_refuse_other_groups_and_never_fail(group, make_staff, staff_world, caplog):
+    from payments.models import Refund
+
+    client = Client()
+    staff_login(client, make_staff("staff@example.org", group))
+    caplog.set_level(logging.WARNING, logger="hackney_portal.security")
+    for name, (groups, keys) in ADMIN_EXTRA.items():
+        url = reverse(f"admin:{name}", args=[staff_world[k] for k in keys])
+        got = client.get(url).status_code
+        if group in groups:
+            # Allowed: the page, a redirect or a 404 for an id that does not exist; never a refusal or a 500.
+            assert got in ((404,) if None in keys else (200, 302)), (group, name, got)
+            continue
+        posted = client.post(url, {"amount": "1.00", "reason": "x", "text": "x"}).status_code
+        assert got in (403, 404), (group, name, got)
+        assert posted in (403, 404), (group, name, posted)
+        assert [r for r in caplog.records if getattr(r, "path", None) == url], (group, name)
+    assert not Refund.objects.exists()
