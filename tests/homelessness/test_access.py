@@ -139,7 +139,9 @@ def test_evidence_files_and_emailed_letters_are_encrypted_at_rest(make_case, off
     client = Client()
     staff_login(client, officer)
     url = reverse("admin:homelessness_case_document", args=[case.pk, doc.pk])
-    assert b"".join(client.get(url).streaming_content) == evidence
+    download = client.get(url)
+    assert b"".join(download.streaming_content) == evidence
+    assert download["Content-Length"] == str(len(evidence))
 
     services.letter_issue(
         case=case, actor=officer, kind="s184", decision="not_homeless", reasons="Has a home."
