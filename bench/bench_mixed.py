@@ -128,7 +128,10 @@ class Browser:
             headers["Origin"] = f"http://{self.host}:{self.port}"
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        for attempt in range(2):
+        while True:
+            # Only a kept-alive connection the server has since closed is tried again on a new one, as
+            # browsers do; any other failure counts as an error.
+            reused = self.conn is not None
             if self.conn is None:
                 self.conn = http.client.HTTPConnection(self.host, self.port, timeout=60)
             try:
@@ -136,10 +139,10 @@ class Browser:
                 resp = self.conn.getresponse()
                 text = resp.read().decode("utf-8", "replace")
                 break
-            except (OSError, http.client.HTTPException):
+            except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
                 self.conn.close()
                 self.conn = None
-                if attempt:
+                if not reused:
                     raise
         for name, value in resp.getheaders():
             if name.lower() == "set-cookie":
