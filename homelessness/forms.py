@@ -8,7 +8,7 @@ from django import forms
 
 from hackney_portal.core.forms import GovukDateField
 
-from .models import Case, DecisionLetter, PlanStep, Referral, Review, TemporaryAccommodation
+from .models import Case, DecisionLetter, DocumentRequest, PlanStep, Referral, Review, TemporaryAccommodation
 from .rules import AssessmentOutcome, CloseReason, PriorityNeed, ReviewKind
 from .selectors import code_choices
 
@@ -486,6 +486,19 @@ class UploadForm(forms.Form):
         help_text="PDF, JPG, PNG or Word (.docx), smaller than 10 MB",
         error_messages={"required": "Select a file to upload"},
     )
+    # Which of the case's document requests the file answers (a hidden field); only this case's are valid.
+    request = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": "We could not find that document request. Send the file again."},
+    )
+
+    def __init__(self, *args, case=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["request"].queryset = (
+            case.document_requests.all() if case else DocumentRequest.objects.none()
+        )
 
 
 # Officers' action forms in the admin ------------------------------------------------------------------

@@ -307,13 +307,8 @@ def case_list_record(*, actor, references: list[str], query: str) -> None:
 
 
 def case_access_denied(*, actor, case_id) -> None:
-    """A member of staff asked for a case they may not see: refused, and the attempt kept."""
-    import logging
-
-    logging.getLogger("hackney_portal.security").warning(
-        "homelessness case access denied",
-        extra={"user_id": getattr(actor, "pk", None), "case_id": str(case_id)[:20]},
-    )
+    """A member of staff asked for a case they may not see: refused (the 404 is logged by
+    AccessDeniedLogMiddleware), and the attempt kept in the audit log."""
     audit_log(actor=actor, action="homelessness.case.access_denied", data={"case_id": str(case_id)[:20]})
 
 

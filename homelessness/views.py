@@ -265,21 +265,14 @@ def case_status(request, reference: str):
     case = _applicant_case(request, reference)
     upload_form = None
     if request.method == "POST":
-        upload_form = UploadForm(request.POST, request.FILES)
-        request_obj = None
-        asked_for = request.POST.get("request", "")
-        if asked_for:
-            # The id comes from a hidden field: anything but one of this case's requests is refused.
-            if not asked_for.isdigit():
-                raise Http404
-            request_obj = get_object_or_404(case.document_requests, pk=int(asked_for))
+        upload_form = UploadForm(request.POST, request.FILES, case=case)
         if upload_form.is_valid():
             try:
                 services.document_upload(
                     case=case,
                     actor=request.user,
                     upload=upload_form.cleaned_data["file"],
-                    request=request_obj,
+                    request=upload_form.cleaned_data["request"],
                 )
             except ApplicationError as error:
                 add_application_error(upload_form, error)

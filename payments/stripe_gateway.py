@@ -8,10 +8,10 @@ nowhere else.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import random
-import threading
 import time
 from dataclasses import dataclass
 
@@ -45,34 +45,30 @@ class Intent:
     charge_id: str
 
 
-_clients: dict[tuple, stripe.StripeClient] = {}
-_clients_lock = threading.Lock()
-
-
 def _client() -> stripe.StripeClient:
     """One client per configuration for the process: its HTTP client keeps a session per thread, so calls
     reuse a warm connection instead of opening (in production, a TLS handshake to Stripe) for every call."""
-    config = (
+    return _client_for(
         os.getpid(),  # a forked worker must not share its parent's open connections
         settings.STRIPE_SECRET_KEY,
         settings.STRIPE_API_BASE,
         settings.STRIPE_TIMEOUT_SECONDS,
         settings.STRIPE_MAX_NETWORK_RETRIES,
     )
-    client = _clients.get(config)
-    if client is None:
-        with _clients_lock:
-            client = _clients.get(config)
-            if client is None:
-                kwargs: dict = {
-                    "max_network_retries": settings.STRIPE_MAX_NETWORK_RETRIES,
-                    # A resident waits on this call: give up (and retry) long before a browser would.
-                    "http_client": stripe.new_default_http_client(timeout=settings.STRIPE_TIMEOUT_SECONDS),
-                }
-                if settings.STRIPE_API_BASE:
-                    kwargs["base_addresses"] = {"api": settings.STRIPE_API_BASE}
-                client = _clients[config] = stripe.StripeClient(settings.STRIPE_SECRET_KEY, **kwargs)
-    return client
+
+
+@functools.lru_cache(maxsize=8)
+def _client_for(
+    pid: int, secret_key: str, api_base: str, timeout: float, retries: int
+) -> stripe.StripeClient:
+    kwargs: dict = {
+        "max_network_retries": retries,
+        # A resident waits on this call: give up (and retry) long before a browser would.
+        "http_client": stripe.new_default_http_client(timeout=timeout),
+    }
+    if api_base:
+        kwargs["base_addresses"] = {"api": api_base}
+    return stripe.StripeClient(secret_key, **kwargs)
 
 
 def warm() -> None:

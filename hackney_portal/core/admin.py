@@ -5,19 +5,6 @@ from hackney_portal.users import roles
 
 from .models import AuditEvent, Notification, OutboxTask
 
-# Audit rows and messages are shared tables across the services; each group reads only its own service's.
-# Without this a finance officer who may read the payments audit would also read homelessness rows.
-SERVICE_OF_GROUP = {
-    roles.FINANCE_OFFICERS: "payments",
-    roles.HOUSING_OFFICERS: "homelessness",
-    roles.HOUSING_MANAGERS: "homelessness",
-    roles.JOBS_MODERATORS: "employment",
-}
-
-
-def services_of(user) -> set[str]:
-    return {SERVICE_OF_GROUP[g] for g in user.groups.values_list("name", flat=True) if g in SERVICE_OF_GROUP}
-
 
 class ReadOnlyAdmin(admin.ModelAdmin):
     """Records that only services write: staff may look, never edit."""
@@ -33,23 +20,26 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 class ServiceScopedAdmin(ReadOnlyAdmin):
+    """Audit rows and sent messages are tables shared by the services: each group reads only its own
+    service's, named by the prefix of `service_field` ("payments.refund.created", "homelessness/email/")."""
+
     service_field = ""
+    separator = ""
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)
         if request.user.is_superuser:
             return qs
         allowed = Q(pk__in=[])
-        for service in services_of(request.user):
-            allowed |= Q(**{f"{self.service_field}__startswith": f"{service}."}) | Q(
-                **{f"{self.service_field}__startswith": f"{service}/"}
-            )
+        for service in roles.services_of(request.user):
+            allowed |= Q(**{f"{self.service_field}__startswith": service + self.separator})
         return qs.filter(allowed)
 
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(ServiceScopedAdmin):
     service_field = "action"
+    separator = "."
     list_display = ["created_at", "actor_label", "action", "object_type", "object_id"]
     list_filter = ["action"]
     search_fields = ["actor_label", "object_id", "action"]
@@ -59,6 +49,7 @@ class AuditEventAdmin(ServiceScopedAdmin):
 @admin.register(Notification)
 class NotificationAdmin(ServiceScopedAdmin):
     service_field = "template"
+    separator = "/"
     list_display = ["created_at", "template", "to", "status", "attempts", "sent_at"]
     list_filter = ["status", "template"]
     search_fields = ["to", "key"]

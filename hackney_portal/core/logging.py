@@ -31,7 +31,6 @@ class JsonFormatter(logging.Formatter):
             "duration_ms",
             "user_id",
             "url_name",
-            "case_id",
         ):
             if hasattr(record, extra):
                 entry[extra] = getattr(record, extra)

@@ -6,6 +6,8 @@ import uuid
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 
 _request: contextvars.ContextVar = contextvars.ContextVar("request", default=None)
 _request_id: contextvars.ContextVar = contextvars.ContextVar("request_id", default=None)
@@ -91,9 +93,6 @@ class AccessDeniedLogMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        from django.core.exceptions import PermissionDenied
-        from django.http import Http404
-
         if not isinstance(exception, PermissionDenied | Http404):
             return None
         user = getattr(request, "user", None)

@@ -12,6 +12,19 @@ EMPLOYERS = "Employers"
 
 ALL_GROUPS = [HOUSING_OFFICERS, HOUSING_MANAGERS, FINANCE_OFFICERS, JOBS_MODERATORS, EMPLOYERS]
 
+# The service (app) whose shared records (audit events, sent messages) each staff group may read.
+SERVICE_OF_GROUP = {
+    FINANCE_OFFICERS: "payments",
+    HOUSING_OFFICERS: "homelessness",
+    HOUSING_MANAGERS: "homelessness",
+    JOBS_MODERATORS: "employment",
+}
+
+
+def services_of(user) -> set[str]:
+    names = user.groups.values_list("name", flat=True)
+    return {SERVICE_OF_GROUP[name] for name in names if name in SERVICE_OF_GROUP}
+
 
 def grant(apps, group_name: str, app_label: str, codenames: list[str]) -> None:
     """Give a group permissions on an app's models, from inside a data migration."""
