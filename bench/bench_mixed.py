@@ -566,18 +566,29 @@ def _saturation(ctx, base: str, world: dict, duration: float) -> dict:
     ceiling = "/__bench__/ceiling/"
     out: dict = {"ceilings": {}, "pages": {}}
     runs = {identity: [] for identity in who}
-    for identity, cookies in who.items():
-        runs[identity].append(
-            ctx.http_load(base, [ceiling], concurrency=8, duration_s=duration, cookies=cookies)
-        )
-    for label, urls, identity in _pages(world):
-        stats = ctx.http_load(base, urls, concurrency=8, duration_s=duration, cookies=who[identity])
-        out["pages"][label] = {"rps": stats.rps, "errors": stats.errors, "identity": identity}
-    for identity, cookies in who.items():
-        runs[identity].append(
-            ctx.http_load(base, [ceiling], concurrency=8, duration_s=duration, cookies=cookies)
-        )
-    # The mean of a run before the pages and one after, so drift in the machine shows in neither alone.
+    pages: dict[str, list] = {}
+
+    def ceilings() -> None:
+        for identity, cookies in who.items():
+            runs[identity].append(
+                ctx.http_load(base, [ceiling], concurrency=8, duration_s=duration, cookies=cookies)
+            )
+
+    # Two passes over the pages with the ceiling before, between and after, each figure the mean of its runs:
+    # a page measured once can land on a moment the machine is busy elsewhere (the Celery worker still
+    # sending the receipts of the mix, say) and one run would show that as the page's figure.
+    ceilings()
+    for _ in range(2):
+        for label, urls, identity in _pages(world):
+            stats = ctx.http_load(base, urls, concurrency=8, duration_s=duration, cookies=who[identity])
+            pages.setdefault(label, []).append((stats, identity))
+        ceilings()
+    for label, measured in pages.items():
+        out["pages"][label] = {
+            "rps": sum(s.rps for s, _ in measured) / len(measured),
+            "errors": sum(s.errors for s, _ in measured),
+            "identity": measured[0][1],
+        }
     out["ceilings"] = {identity: sum(s.rps for s in stats) / len(stats) for identity, stats in runs.items()}
     return out
 
@@ -702,7 +713,8 @@ def _section(result: dict) -> Section:
             f"to {FLOOR_PER_HOUR} an hour so they are measured); 60 officers reloading the queue every 2 minutes; "
             "2,000 home page views an hour. Then each page alone with 8 keep-alive clients (saturation), beside "
             f"the ceiling view requested anonymously and as the same signed-in person ({ceiling_text}; each the "
-            "mean of a run before the pages and one after). Targets: no errors, p99 within 4x p50, and "
+            "mean of runs before, between and after two passes over the pages, and each page the mean of its two "
+            "runs). Targets: no errors, p99 within 4x p50, and "
             "saturation at least half the ceiling's as the same person."
         ),
         headers=[
