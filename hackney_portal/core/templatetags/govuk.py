@@ -34,10 +34,8 @@ def _kind(field) -> str:
 
 
 def _anchor(field) -> str:
-    kind = _kind(field)
-    if kind in ("radios", "checkboxes"):
-        return f"{field.auto_id}_0"
-    if kind == "date":
+    # A group of inputs is reached through its first.
+    if _kind(field) in ("radios", "checkboxes", "date"):
         return f"{field.auto_id}_0"
     return field.auto_id
 
@@ -72,12 +70,15 @@ def _if(condition, text: str) -> str:
     return text if condition else ""
 
 
+def _error_ids(f) -> list[str]:
+    return [f"{f.auto_id}-error" + _if(i, f"-{i + 1}") for i in range(len(f.errors))]
+
+
 def _errors(f) -> str:
-    fid = _text(f.auto_id)
     return "".join(
-        f'<p id="{fid}-error{_if(i, f"-{i + 1}")}" class="govuk-error-message">'
+        f'<p id="{_text(eid)}" class="govuk-error-message">'
         f'<span class="govuk-visually-hidden">Error:</span> {_text(error)}</p>'
-        for i, error in enumerate(f.errors)
+        for eid, error in zip(_error_ids(f), f.errors, strict=True)
     )
 
 
@@ -87,34 +88,46 @@ def _hint(f, extra_class: str = "") -> str:
     return f'<div id="{_text(f.auto_id)}-hint" class="govuk-hint{extra_class}">{_text(f.help_text)}</div>'
 
 
-def _date_inputs(f, o: dict) -> str:
+def _choices(f):
+    """(id, value, label, checked, hint) for each choice, checked from the bound or initial value."""
+    value = f.value()
+    selected = {str(v) for v in value} if isinstance(value, list | tuple) else {str(value)}
+    hints = getattr(f.field, "choice_hints", {}) or {}
+    for i, (v, label) in enumerate(f.field.choices):
+        yield f"{f.auto_id}_{i}", "" if v is None else v, label, str(v) in selected, hints.get(v, "")
+
+
+def _date_inputs(f) -> str:
     fid, name = _text(f.auto_id), _text(f.html_name)
+    value = f.value()
+    if isinstance(value, list | tuple):
+        parts = list(value) + [None] * (3 - len(value))
+    else:
+        parts = f.field.widget.decompress(value)
     error = _if(f.errors, " govuk-input--error")
-    items = []
-    for i, part in enumerate(o["date_parts"]):
-        value = "" if part["value"] is None else _text(part["value"])
-        items.append(
-            '<div class="govuk-date-input__item"><div class="govuk-form-group">'
-            f'<label class="govuk-label govuk-date-input__label" for="{fid}_{i}">{part["label"]}</label>'
-            f'<input class="govuk-input govuk-date-input__input govuk-input--width-{part["width"]}{error}" '
-            f'id="{fid}_{i}" name="{name}_{i}" type="text" inputmode="numeric" value="{value}">'
-            "</div></div>"
-        )
-    return f'<div class="govuk-date-input" id="{fid}">{"".join(items)}</div>'
+    items = "".join(
+        '<div class="govuk-date-input__item"><div class="govuk-form-group">'
+        f'<label class="govuk-label govuk-date-input__label" for="{fid}_{i}">{label}</label>'
+        f'<input class="govuk-input govuk-date-input__input govuk-input--width-{width}{error}" '
+        f'id="{fid}_{i}" name="{name}_{i}" type="text" inputmode="numeric" '
+        f'value="{"" if part is None else _text(part)}"></div></div>'
+        for i, (label, width, part) in enumerate(zip(("Day", "Month", "Year"), (2, 2, 4), parts, strict=True))
+    )
+    return f'<div class="govuk-date-input" id="{fid}">{items}</div>'
 
 
-def _choices(f, kind: str, o: dict) -> str:
+def _options(f, kind: str, o: dict) -> str:
     name = _text(f.html_name)
     input_type = "radio" if kind == "radios" else "checkbox"
     items = []
-    for choice in o["choices"]:
-        cid, hint = _text(choice["id"]), choice["hint"]
+    for cid, value, label, checked, hint in _choices(f):
+        cid = _text(cid)
         items.append(
             f'<div class="govuk-{kind}__item">'
             f'<input class="govuk-{kind}__input" id="{cid}" name="{name}" type="{input_type}" '
-            f'value="{_text(choice["value"])}"{_if(choice["checked"], " checked")}'
+            f'value="{_text(value)}"{_if(checked, " checked")}'
             f"{_attr('aria-describedby', hint and f'{cid}-hint')}>"
-            f'<label class="govuk-label govuk-{kind}__label" for="{cid}">{_text(choice["label"])}</label>'
+            f'<label class="govuk-label govuk-{kind}__label" for="{cid}">{_text(label)}</label>'
             + _if(hint, f'<div id="{cid}-hint" class="govuk-hint govuk-{kind}__hint">{_text(hint)}</div>')
             + "</div>"
         )
@@ -122,19 +135,16 @@ def _choices(f, kind: str, o: dict) -> str:
     return f'<div class="govuk-{kind}{small}" data-module="govuk-{kind}">{"".join(items)}</div>'
 
 
-_ROLE_GROUP = ' role="group"'
-
-
 def _fieldset(f, kind: str, o: dict) -> str:
     label = _text(f.label)
     if o.get("is_page_heading"):
         label = f'<h1 class="govuk-fieldset__heading">{label}</h1>'
+    role = ' role="group"' if kind == "date" else ""
     return (
-        f'<fieldset class="govuk-fieldset"{_attr("aria-describedby", o["describedby"])}'
-        f"{_if(kind == 'date', _ROLE_GROUP)}>"
+        f'<fieldset class="govuk-fieldset"{_attr("aria-describedby", o["describedby"])}{role}>'
         f'<legend class="govuk-fieldset__legend {_text(o["legend_class"])}">{label}</legend>'
         f"{_hint(f)}{_errors(f)}"
-        f"{_date_inputs(f, o) if kind == 'date' else _choices(f, kind, o)}</fieldset>"
+        f"{_date_inputs(f) if kind == 'date' else _options(f, kind, o)}</fieldset>"
     )
 
 
@@ -151,36 +161,38 @@ def _checkbox(f, o: dict) -> str:
 
 
 def _control(f, kind: str, o: dict) -> str:
-    fid, name = _text(f.auto_id), _text(f.html_name)
-    error = _if(
-        f.errors, f" govuk-{'input' if kind == 'input' else kind.replace('file', 'file-upload')}--error"
-    )
+    fid, name, error = _text(f.auto_id), _text(f.html_name), bool(f.errors)
     described = _attr("aria-describedby", o["describedby"])
     autocomplete = _attr("autocomplete", o.get("autocomplete"))
     value = f.value()
     value = "" if value is None else _text(value)
     if kind == "textarea":
         return (
-            f'<textarea class="govuk-textarea{error}" id="{fid}" name="{name}" '
-            f'rows="{_text(o.get("rows") or 5)}"{described}{autocomplete}>{value}</textarea>'
+            f'<textarea class="govuk-textarea{_if(error, " govuk-textarea--error")}" id="{fid}" '
+            f'name="{name}" rows="{_text(o.get("rows") or 5)}"{described}{autocomplete}>{value}</textarea>'
         )
     if kind == "select":
         options = "".join(
-            f'<option value="{_text(c["value"])}"{_if(c["checked"], " selected")}>'
-            f"{_text(c['label'])}</option>"
-            for c in o["choices"]
+            f'<option value="{_text(v)}"{_if(checked, " selected")}>{_text(label)}</option>'
+            for _, v, label, checked, _ in _choices(f)
         )
-        return f'<select class="govuk-select{error}" id="{fid}" name="{name}"{described}>{options}</select>'
+        return (
+            f'<select class="govuk-select{_if(error, " govuk-select--error")}" id="{fid}" name="{name}"'
+            f"{described}>{options}</select>"
+        )
     if kind == "file":
         return (
-            f'<input class="govuk-file-upload{error}" id="{fid}" name="{name}" type="file"'
-            f"{_attr('accept', o.get('accept'))}{described}>"
+            f'<input class="govuk-file-upload{_if(error, " govuk-file-upload--error")}" id="{fid}" '
+            f'name="{name}" type="file"{_attr("accept", o.get("accept"))}{described}>'
         )
     prefix, suffix, width = o.get("prefix"), o.get("suffix"), o.get("width")
+    if o["hide_value"]:
+        value = ""
     control = (
-        f'<input class="govuk-input{_if(width, f" govuk-input--width-{_text(width)}")}{error}" id="{fid}" '
-        f'name="{name}" type="{_text(o["input_type"])}" value="{_if(not o["hide_value"], value)}"'
-        f'{described}{autocomplete}{_attr("inputmode", o.get("inputmode"))} spellcheck="false">'
+        f'<input class="govuk-input{_if(width, f" govuk-input--width-{_text(width)}")}'
+        f'{_if(error, " govuk-input--error")}" id="{fid}" name="{name}" type="{_text(o["input_type"])}" '
+        f'value="{value}"{described}{autocomplete}{_attr("inputmode", o.get("inputmode"))} '
+        'spellcheck="false">'
     )
     if not (prefix or suffix):
         return control
@@ -194,8 +206,10 @@ def _control(f, kind: str, o: dict) -> str:
 
 
 def _single(f, kind: str, o: dict) -> str:
-    label = f'<label class="govuk-label {_text(o.get("label_class", ""))}" for="{_text(f.auto_id)}">'
-    label += f"{_text(f.label)}</label>"
+    fid = _text(f.auto_id)
+    label = (
+        f'<label class="govuk-label {_text(o.get("label_class", ""))}" for="{fid}">{_text(f.label)}</label>'
+    )
     if o.get("is_page_heading"):
         label = f'<h1 class="govuk-label-wrapper">{label}</h1>'
     return f"{label}{_hint(f)}{_errors(f)}{_control(f, kind, o)}"
@@ -206,46 +220,16 @@ def govuk_field(field, **options):
     """One field in GOV.UK markup, built in Python rather than with a template per field: a form page has a
     dozen fields or more, and rendering a template for each was most of such a page's time."""
     kind = options.pop("kind", None) or _kind(field)
-    describedby = []
-    if field.help_text:
-        describedby.append(f"{field.auto_id}-hint")
-    for i, _ in enumerate(field.errors):
-        describedby.append(f"{field.auto_id}-error" + (f"-{i + 1}" if i else ""))
     widget = field.field.widget
     options.setdefault("autocomplete", widget.attrs.get("autocomplete", ""))
+    options.setdefault("legend_class", "govuk-fieldset__legend--m" if options.get("is_page_heading") else "")
     o = {
-        "describedby": " ".join(describedby),
+        "describedby": " ".join(([f"{field.auto_id}-hint"] if field.help_text else []) + _error_ids(field)),
         # Never echo a password back into the page.
         "hide_value": isinstance(widget, forms.PasswordInput) and not widget.render_value,
         "input_type": options.pop("type", None) or getattr(widget, "input_type", "text") or "text",
         **options,
     }
-    if kind in ("radios", "checkboxes", "select"):
-        value = field.value()
-        selected = {str(v) for v in value} if isinstance(value, list | tuple) else {str(value)}
-        hints = getattr(field.field, "choice_hints", {}) or {}
-        o["choices"] = [
-            {
-                "id": f"{field.auto_id}_{i}",
-                "value": "" if v is None else v,
-                "label": label,
-                "checked": str(v) in selected,
-                "hint": hints.get(v, ""),
-            }
-            for i, (v, label) in enumerate(field.field.choices)
-        ]
-    if kind == "date":
-        value = field.value()
-        if isinstance(value, list | tuple):
-            parts = list(value) + [None] * (3 - len(value))
-        else:
-            parts = widget.decompress(value)
-        o["date_parts"] = [
-            {"label": "Day", "width": 2, "value": parts[0]},
-            {"label": "Month", "width": 2, "value": parts[1]},
-            {"label": "Year", "width": 4, "value": parts[2]},
-        ]
-    o.setdefault("legend_class", "govuk-fieldset__legend--m" if options.get("is_page_heading") else "")
     if kind in ("radios", "checkboxes", "date"):
         body = _fieldset(field, kind, o)
     elif kind == "checkbox":
