@@ -8,7 +8,6 @@ import os
 import platform
 import statistics
 import subprocess
-import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -119,7 +118,7 @@ class Context:
 
     @contextlib.contextmanager
     def gunicorn(self, *, workers: int = 2, extra_env: dict | None = None):
-        from hackney_portal.devservices import free_port, wait_for_port
+        from hackney_portal.devservices import free_port, wait_for_port, web_command
 
         self.setup_django()
         port = free_port()
@@ -130,23 +129,7 @@ class Context:
             "DJANGO_DEBUG": "false",
             **(extra_env or {}),
         }
-        cmd = [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "hackney_portal.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            # The same threads per worker as `make run` and production (WEB_THREADS).
-            "--threads",
-            os.environ.get("WEB_THREADS", "4"),
-            "--log-level",
-            "warning",
-            "--timeout",
-            "120",
-        ]
+        cmd = [*web_command(port=port, workers=workers), "--log-level", "warning", "--timeout", "120"]
         proc = subprocess.Popen(cmd, cwd=BASE_DIR, env=env, start_new_session=True)
         try:
             wait_for_port(port, timeout=60, proc=proc)
@@ -162,20 +145,14 @@ class Context:
     @contextlib.contextmanager
     def celery_worker(self, *, concurrency: int = 2):
         """A real Celery worker on the same broker and database, as `make run` starts one."""
-        from hackney_portal.devservices import terminate_group
+        from hackney_portal.devservices import terminate_group, worker_command
 
-        cmd = [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "hackney_portal",
-            "worker",
-            "--concurrency",
-            str(concurrency),
-        ]
         proc = subprocess.Popen(
-            [*cmd, "--loglevel", "WARNING", "--without-gossip", "--without-mingle"],
+            [
+                *worker_command(concurrency=concurrency, loglevel="WARNING"),
+                "--without-gossip",
+                "--without-mingle",
+            ],
             cwd=BASE_DIR,
             env={**os.environ, "LOG_LEVEL": "WARNING"},
             start_new_session=True,

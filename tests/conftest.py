@@ -9,13 +9,13 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 
+from hackney_portal.devservices import worker_command
 from hackney_portal.users.models import User
 
 BASE_DIR = Path(__file__).resolve().parents[1]
@@ -194,16 +194,7 @@ class WorkerProcess:
 
     def start(self, *, clear_broker: bool = True) -> WorkerProcess:
         cmd = [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "hackney_portal",
-            "worker",
-            "--loglevel",
-            "INFO",
-            "--concurrency",
-            str(self.concurrency),
+            *worker_command(concurrency=self.concurrency),
             "--without-gossip",
             "--without-mingle",
             "--hostname",

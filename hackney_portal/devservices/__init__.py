@@ -342,6 +342,39 @@ def register_localstripe_webhook(
         resp.read()
 
 
+def web_command(*, port: int, workers: int | None = None) -> list[str]:
+    """The web server as `make run` starts it; the benchmarks start the same one."""
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "hackney_portal.wsgi",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers or os.environ.get("WEB_CONCURRENCY", "3")),
+        # Threads let a worker keep serving while one request waits on Stripe or the database.
+        "--threads",
+        os.environ.get("WEB_THREADS", "4"),
+    ]
+
+
+def worker_command(*, concurrency: int = 2, loglevel: str = "INFO") -> list[str]:
+    """A Celery worker as `make run` starts it; the tests and benchmarks start the same one."""
+    return [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "hackney_portal",
+        "worker",
+        "--loglevel",
+        loglevel,
+        "--concurrency",
+        str(concurrency),
+    ]
+
+
 def terminate_group(proc: subprocess.Popen, timeout: float = 15.0) -> None:
     """Stop a child and everything it forked (gunicorn and Celery workers fork their own children)."""
     if proc.poll() is not None:

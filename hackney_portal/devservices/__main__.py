@@ -14,7 +14,16 @@ import time
 import urllib.request
 from pathlib import Path
 
-from . import BASE_DIR, AlreadyRunning, Services, register_localstripe_webhook, terminate_group, wait_for_port
+from . import (
+    BASE_DIR,
+    AlreadyRunning,
+    Services,
+    register_localstripe_webhook,
+    terminate_group,
+    wait_for_port,
+    web_command,
+    worker_command,
+)
 
 PY = sys.executable
 
@@ -74,17 +83,7 @@ def run(args: argparse.Namespace) -> int:
         logs.mkdir(exist_ok=True)
         commands = {
             "web": [
-                PY,
-                "-m",
-                "gunicorn",
-                "hackney_portal.wsgi",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                os.environ.get("WEB_CONCURRENCY", "3"),
-                # Threads let a worker keep serving while one request waits on Stripe or the database.
-                "--threads",
-                os.environ.get("WEB_THREADS", "4"),
+                *web_command(port=port),
                 "--access-logfile",
                 "-",
                 "--graceful-timeout",
@@ -92,20 +91,7 @@ def run(args: argparse.Namespace) -> int:
                 "--timeout",
                 "60",
             ],
-            "worker": [
-                PY,
-                "-m",
-                "celery",
-                "-A",
-                "hackney_portal",
-                "worker",
-                "--loglevel",
-                "INFO",
-                "--concurrency",
-                "2",
-                "--hostname",
-                "portal-worker@%h",
-            ],
+            "worker": [*worker_command(), "--hostname", "portal-worker@%h"],
             "beat": [
                 PY,
                 "-m",
