@@ -23,7 +23,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote_plus, urlsplit
+from urllib.parse import quote_plus, urlencode, urlsplit
 
 from .harness import BASE_DIR, LoadStats, Section
 
@@ -118,8 +118,6 @@ class Browser:
         body = None
         headers = {"Host": f"{self.host}:{self.port}"}
         if data is not None:
-            from urllib.parse import urlencode
-
             token = self._CSRF.search(self.last_body)
             if token:
                 data = {**data, "csrfmiddlewaretoken": token.group(1)}
@@ -199,19 +197,23 @@ def _step(
 # Journeys: what one arrival does. Each request is a page in the results; the first is timed from arrival.
 
 
+def _one_page(rec, base, page: str, path: str, due: float, cookies: dict | None = None) -> None:
+    """A journey of a single page: one person opens it and leaves."""
+    b = Browser(base, cookies)
+    _step(rec, page, b, "GET", path, since=due, expect=(200,))
+    b.close()
+
+
 def _account(rec, base, world, rng, due):
     r = rng.choice(world["residents"])
-    b = Browser(base, {"sessionid": r["session"]})
-    _step(rec, "account page", b, "GET", f"/pay-rent/accounts/{r['account']}/", since=due, expect=(200,))
-    b.close()
+    url = f"/pay-rent/accounts/{r['account']}/"
+    _one_page(rec, base, "account page", url, due, {"sessionid": r["session"]})
 
 
 def _statement(rec, base, world, rng, due):
     r = rng.choice(world["residents"])
-    b = Browser(base, {"sessionid": r["session"]})
     url = f"/pay-rent/accounts/{r['account']}/statement/"
-    _step(rec, "statement", b, "GET", url, since=due, expect=(200,))
-    b.close()
+    _one_page(rec, base, "statement", url, due, {"sessionid": r["session"]})
 
 
 def _payment(rec, base, world, rng, due):
@@ -266,17 +268,13 @@ def _payment(rec, base, world, rng, due):
 
 
 def _search(rec, base, world, rng, due):
-    b = Browser(base)
     q = rng.choice(TERMS)
     extra = rng.choice(["", "", "&sector=Care", "&hours=part_time", "&sort=newest"])
-    _step(rec, "job search", b, "GET", f"/jobs/?q={quote_plus(q)}{extra}", since=due, expect=(200,))
-    b.close()
+    _one_page(rec, base, "job search", f"/jobs/?q={quote_plus(q)}{extra}", due)
 
 
 def _listing(rec, base, world, rng, due):
-    b = Browser(base)
-    _step(rec, "job listing", b, "GET", f"/jobs/{rng.choice(world['listings'])}/", since=due, expect=(200,))
-    b.close()
+    _one_page(rec, base, "job listing", f"/jobs/{rng.choice(world['listings'])}/", due)
 
 
 def _intake(rec, base, world, rng, due):
@@ -298,26 +296,10 @@ def _intake(rec, base, world, rng, due):
             rec, "intake: answer sent", b, "POST", nxt, since=t, expect=(302,), data=PAGES[slug]
         )
     t = time.perf_counter()
-    if _step(
-        rec,
-        "intake: check answers",
-        b,
-        "GET",
-        "/housing-help/apply/check-your-answers/",
-        since=t,
-        expect=(200,),
-    )[0]:
+    check = "/housing-help/apply/check-your-answers/"
+    if _step(rec, "intake: check answers", b, "GET", check, since=t, expect=(200,))[0] == 200:
         t = time.perf_counter()
-        _step(
-            rec,
-            "intake: submitted",
-            b,
-            "POST",
-            "/housing-help/apply/check-your-answers/",
-            since=t,
-            expect=(302,),
-            data={},
-        )
+        _step(rec, "intake: submitted", b, "POST", check, since=t, expect=(302,), data={})
     b.close()
 
 
@@ -344,16 +326,13 @@ def _referral(rec, base, world, rng, due):
 
 
 def _queue(rec, base, world, rng, due):
-    b = Browser(base, {"sessionid": rng.choice(world["officers"])})
     q = rng.choice(["", "", "?queue=new", "?queue=mine", "?queue=due7", "?queue=urgent"])
-    _step(rec, "officers' queue", b, "GET", f"/admin/homelessness/case/{q}", since=due, expect=(200,))
-    b.close()
+    cookies = {"sessionid": rng.choice(world["officers"])}
+    _one_page(rec, base, "officers' queue", f"/admin/homelessness/case/{q}", due, cookies)
 
 
 def _home(rec, base, world, rng, due):
-    b = Browser(base)
-    _step(rec, "home page", b, "GET", "/", since=due, expect=(200,))
-    b.close()
+    _one_page(rec, base, "home page", "/", due)
 
 
 JOURNEYS = {

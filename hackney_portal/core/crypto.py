@@ -21,20 +21,20 @@ def _fernet(keys: tuple[str, ...]) -> MultiFernet:
     return MultiFernet([Fernet(k.encode()) for k in keys])
 
 
-def encrypt(plaintext: str) -> str:
-    return _fernet(tuple(settings.FIELD_ENCRYPTION_KEYS)).encrypt(plaintext.encode()).decode()
-
-
-def decrypt(token: str) -> str:
-    return _fernet(tuple(settings.FIELD_ENCRYPTION_KEYS)).decrypt(token.encode()).decode()
-
-
 def encrypt_bytes(data: bytes) -> bytes:
     return _fernet(tuple(settings.FIELD_ENCRYPTION_KEYS)).encrypt(data)
 
 
 def decrypt_bytes(token: bytes) -> bytes:
     return _fernet(tuple(settings.FIELD_ENCRYPTION_KEYS)).decrypt(token)
+
+
+def encrypt(plaintext: str) -> str:
+    return encrypt_bytes(plaintext.encode()).decode()
+
+
+def decrypt(token: str) -> str:
+    return decrypt_bytes(token.encode()).decode()
 
 
 class EncryptedTextField(models.TextField):
