@@ -66,7 +66,7 @@ def pages(path: str):
 
 def main() -> None:
     n, path, mode = int(sys.argv[1]), sys.argv[2], sys.argv[3]
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hackney_portal.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hackney_portal.settings.development")
     import django
 
     django.setup()

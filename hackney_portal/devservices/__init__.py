@@ -149,8 +149,13 @@ class Services:
 
     def start(self, *, want_stripe: bool = True) -> dict[str, str]:
         self.root.mkdir(parents=True, exist_ok=True)
+        # whitenoise expects STATIC_ROOT to exist; settings no longer make folders on import.
+        Path(os.environ.get("PORTAL_STATIC_ROOT") or BASE_DIR / ".data" / "staticfiles").mkdir(
+            parents=True, exist_ok=True
+        )
         ports = self._ports()
         self.env["PORTAL_WEB_PORT"] = str(ports["web"])
+        self.env.update(self._secrets())
         try:
             if not os.environ.get("DATABASE_URL"):
                 self.env["DATABASE_URL"] = self._start_postgres(ports["postgres"])
@@ -161,6 +166,9 @@ class Services:
         except BaseException:
             self.stop()
             raise
+        # It carries the generated secrets, so only this user may read it.
+        self.state_file.touch(mode=0o600)
+        self.state_file.chmod(0o600)
         self.state_file.write_text("".join(f"{k}={v}\n" for k, v in sorted(self.env.items())))
         return self.env
 
@@ -189,6 +197,31 @@ class Services:
         if self._lock_file is not None:
             self._lock_file.close()
             self._lock_file = None
+
+    # -- secrets -------------------------------------------------------------------------------------
+    def _secrets(self) -> dict[str, str]:
+        """The Django secret key and the field encryption key, generated for this data folder (kept by
+        `make run`, so sessions and encrypted data survive a restart; new for every test run). Values already
+        in the environment win."""
+        from cryptography.fernet import Fernet
+
+        makers = {
+            "DJANGO_SECRET_KEY": ("secret_key", lambda: secrets.token_urlsafe(50)),
+            "FIELD_ENCRYPTION_KEYS": ("field_key", lambda: Fernet.generate_key().decode()),
+        }
+        found = {}
+        for var, (name, make) in makers.items():
+            if os.environ.get(var):
+                continue
+            path = self.root / name
+            if self.persistent and path.exists():
+                found[var] = path.read_text().strip()
+                continue
+            found[var] = make()
+            if self.persistent:
+                path.touch(mode=0o600)
+                path.write_text(found[var])
+        return found
 
     # -- PostgreSQL --------------------------------------------------------------------------------
     def _start_postgres(self, port: int) -> str:
