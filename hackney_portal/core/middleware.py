@@ -23,6 +23,14 @@ def current_request_id() -> str | None:
     return _request_id.get()
 
 
+def request_route(request) -> str:
+    """The URL pattern a request matched ("/housing-help/status/<str:token>/"), never the path itself:
+    paths carry case-status, resume, password-reset and confirmation tokens, and logs are read by more
+    people than may hold those links. Unmatched paths are not logged at all."""
+    match = getattr(request, "resolver_match", None)
+    return f"/{match.route}" if match is not None else "(no matching route)"
+
+
 class RequestIdMiddleware:
     """Give every request an id (or keep a well-formed one from the proxy) for logs and audit rows."""
 
@@ -42,7 +50,7 @@ class RequestIdMiddleware:
                 "request",
                 extra={
                     "method": request.method,
-                    "path": request.path,
+                    "path": request_route(request),
                     "status_code": response.status_code,
                     "duration_ms": round((time.monotonic() - started) * 1000, 1),
                 },
@@ -103,7 +111,7 @@ class AccessDeniedLogMiddleware:
                 "status_code": 403 if isinstance(exception, PermissionDenied) else 404,
                 "user_id": user.pk if user is not None and user.is_authenticated else None,
                 "method": request.method,
-                "path": request.path,
+                "path": request_route(request),
                 "url_name": match.view_name if match else None,
             },
         )
