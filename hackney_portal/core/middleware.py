@@ -7,7 +7,8 @@ import uuid
 from django.conf import settings
 from django.contrib.auth import logout
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
+from django.template.loader import render_to_string
 
 _request: contextvars.ContextVar = contextvars.ContextVar("request", default=None)
 _request_id: contextvars.ContextVar = contextvars.ContextVar("request_id", default=None)
@@ -59,6 +60,34 @@ class RequestIdMiddleware:
         finally:
             _request.reset(token_r)
             _request_id.reset(token_id)
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse a request whose declared body is larger than any form of ours accepts, before anything reads
+    it: a 60 MB upload is answered at once from its headers, not streamed to disk first. (A body sent without
+    a length is never read by Django's WSGI handler, and a declared length is all it reads.)"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        limit = settings.PORTAL_MAX_REQUEST_BYTES
+        if length <= limit:
+            return self.get_response(request)
+        response = HttpResponse(
+            render_to_string(
+                "core/413.html", {"max_upload_mb": settings.PORTAL_MAX_UPLOAD_BYTES // (1024 * 1024)}, request
+            ),
+            status=413,
+        )
+        # The answer goes out at once; what the server does with the unread rest of the body (gunicorn reads
+        # and discards it to keep the connection) stores nothing. WSGI lets no application send
+        # `Connection: close`, so the proxy's own body limit is what closes such connections early.
+        return response
 
 
 class SessionIdleTimeoutMiddleware:

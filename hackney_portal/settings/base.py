@@ -207,6 +207,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before any view or CSRF check reads the body (those run after every middleware's own call).
+    "hackney_portal.core.middleware.RequestSizeLimitMiddleware",
     "hackney_portal.core.middleware.SessionIdleTimeoutMiddleware",
     "hackney_portal.core.middleware.AccessDeniedLogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -226,8 +228,14 @@ STORAGES = {
 # Uploaded files (CVs, case documents) are private: never served from a public URL.
 MEDIA_ROOT = env.path("PORTAL_MEDIA_ROOT", default=BASE_DIR / ".data" / "media")
 MEDIA_URL = "/media/"
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Request size: the largest file any form takes, and the largest request body at all, refused from its
+# headers before it is read (RequestSizeLimitMiddleware). Put the same limit in the proxy in front of the
+# portal (nginx client_max_body_size, or the load balancer's).
+PORTAL_MAX_UPLOAD_BYTES = env.int("PORTAL_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
+PORTAL_MAX_REQUEST_BYTES = env.int("PORTAL_MAX_REQUEST_BYTES", default=PORTAL_MAX_UPLOAD_BYTES + 1024 * 1024)
+# Larger uploads stream to a temporary file instead of memory; form fields other than files are capped.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # In tests and `make run`, whitenoise serves files straight from static/ without collectstatic.
 WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=True)
 WHITENOISE_AUTOREFRESH = DEBUG
@@ -329,7 +337,7 @@ HOMELESSNESS_THREAT_NOTICE_TYPES = env.list(
 HOMELESSNESS_RETENTION_YEARS = env.int("HOMELESSNESS_RETENTION_YEARS", default=6)
 HOMELESSNESS_HCLIC_LA_CODE = env("HOMELESSNESS_HCLIC_LA_CODE", default="E09000012")
 HOMELESSNESS_TEAM_EMAIL = env("HOMELESSNESS_TEAM_EMAIL", default="housing.advice@example.org")
-HOMELESSNESS_UPLOAD_MAX_BYTES = env.int("HOMELESSNESS_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+HOMELESSNESS_UPLOAD_MAX_BYTES = env.int("HOMELESSNESS_UPLOAD_MAX_BYTES", default=PORTAL_MAX_UPLOAD_BYTES)
 # A safe page the "Leave this page" button goes to.
 HOMELESSNESS_EXIT_URL = env("HOMELESSNESS_EXIT_URL", default="https://www.bbc.co.uk/weather")
 
