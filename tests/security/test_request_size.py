@@ -43,7 +43,8 @@ def test_the_server_answers_before_the_body_arrives(live_server):
                 "Content-Type: multipart/form-data; boundary=x\r\n"
                 f"Content-Length: {SIXTY_MB}\r\n\r\n"
             ).encode()
-            + b"--x\r\n" + b"a" * 65536
+            + b"--x\r\n"
+            + b"a" * 65536
         )
         started = time.monotonic()
         sock.settimeout(5)
