@@ -107,7 +107,7 @@ class Context:
     def setup_django(self) -> None:
         if self._django_ready:
             return
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hackney_portal.settings")
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hackney_portal.settings.development")
         os.environ.setdefault("LOG_LEVEL", "WARNING")
         import django
         from django.core.management import call_command

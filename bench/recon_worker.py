@@ -53,9 +53,12 @@ def clear() -> None:
 
     with connection.cursor() as cur:
         cur.execute("TRUNCATE payments_discrepancy, payments_reconciliationrun RESTART IDENTITY CASCADE")
+        # The ledger refuses TRUNCATE; the bench's own database is the one place it is thrown away.
+        cur.execute("ALTER TABLE payments_ledgerentry DISABLE TRIGGER USER")
         cur.execute(
             "TRUNCATE payments_ledgerentry, payments_payment, payments_rentaccount RESTART IDENTITY CASCADE"
         )
+        cur.execute("ALTER TABLE payments_ledgerentry ENABLE TRIGGER USER")
 
 
 def pages(path: str):
@@ -66,7 +69,7 @@ def pages(path: str):
 
 def main() -> None:
     n, path, mode = int(sys.argv[1]), sys.argv[2], sys.argv[3]
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hackney_portal.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hackney_portal.settings.development")
     import django
 
     django.setup()

@@ -3,7 +3,7 @@ import os
 from celery import Celery
 from celery.signals import setup_logging
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hackney_portal.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hackney_portal.settings.development")
 
 app = Celery("hackney_portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")

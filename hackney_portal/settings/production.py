@@ -1,11 +1,18 @@
-"""Production: the same code, with every secret from the environment and HTTPS enforced."""
+"""Production: the shared settings, every secret and address from the environment, HTTPS enforced.
 
-from . import *  # noqa: F403
-from . import env
+Built on `base` alone: it never reads `.data/` or any development file, and a missing required variable
+stops the process at start-up rather than running with a default.
+"""
 
+from .base import *  # noqa: F403
+from .base import env
+
+PORTAL_ENVIRONMENT = "production"
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
+# Links in emails and letters are built outside a request (Celery), so the public address must be given.
+SITE_URL = env("PORTAL_SITE_URL")
 # https://docs.djangoproject.com/en/5.2/howto/deployment/checklist/
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)

@@ -13,7 +13,7 @@ def test_production_settings_pass_the_deployment_checklist():
         "DJANGO_SECRET_KEY": "k" * 20 + "production-like-secret-key-with-enough-entropy-0123456789",
         "DJANGO_ALLOWED_HOSTS": "portal.example.gov.uk",
         "FIELD_ENCRYPTION_KEYS": "ZGV2LW9ubHktZmllbGQta2V5LWNoYW5nZS1tZS0wMDA=",
-        "PORTAL_IGNORE_SERVICES_FILE": "1",
+        "PORTAL_SITE_URL": "https://portal.example.gov.uk",
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

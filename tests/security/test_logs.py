@@ -45,3 +45,46 @@ def test_sign_in_payment_and_intake_leave_nothing_sensitive_in_the_logs(client, 
     assert caplog.records, "the flows above log something, or this test checks nothing"
     for needle in (secret_password, token, settings.STRIPE_SECRET_KEY, "Secret Refuge Road", "mental_health"):
         assert needle not in logged, needle
+
+
+@pytest.fixture
+def log_lines():
+    """What the console handler writes, through the same filter and formatter as LOGGING configures."""
+    import io
+
+    from hackney_portal.core.logging import JsonFormatter, RequestIdFilter
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(RequestIdFilter())
+    handler.setFormatter(JsonFormatter())
+    root = logging.getLogger()
+    old_level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+    yield stream
+    root.removeHandler(handler)
+    root.setLevel(old_level)
+
+
+def test_request_log_records_the_route_never_a_token_in_the_path(client, make_case, resident, log_lines):
+    from homelessness.services import case_status_token
+
+    case = make_case(actor=resident)
+    status_token = case_status_token(case)
+    tokens = {
+        status_token: f"/housing-help/status/{status_token}/",
+        "Resume-Tok3n-Secret": "/housing-help/apply/resume/Resume-Tok3n-Secret/",
+        "Reset-K3y-Secret": "/accounts/password/reset/key/1-Reset-K3y-Secret/",
+        "Confirm-K3y-Secret": "/accounts/confirm-email/Confirm-K3y-Secret/",
+        "Alert-Tok3n-Secret": "/jobs/alerts/confirm/Alert-Tok3n-Secret/",
+        # A path that matches no route is not logged either (Django's own "Not Found: <path>" line).
+        "Unrouted-Tok3n-Secret": "/housing-help/nowhere/Unrouted-Tok3n-Secret/",
+    }
+    for path in tokens.values():
+        client.get(path)
+        client.get(path + "?token=Query-Tok3n-Secret")
+    written = log_lines.getvalue()
+    assert "/housing-help/status/<str:token>/" in written, "the request log names the route"
+    for token in [*tokens, "Query-Tok3n-Secret"]:
+        assert token not in written, token

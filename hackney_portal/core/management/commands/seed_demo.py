@@ -1,6 +1,7 @@
 import importlib
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from hackney_portal.devservices.demo_logins import DEMO_LOGINS, DEMO_PASSWORD
@@ -14,6 +15,12 @@ class Command(BaseCommand):
     help = "Create demo users and demo data for every service. Running it again creates no duplicates."
 
     def handle(self, *args, **options):
+        # Demo users share a published password and fixed two-factor secrets: never in a real deployment.
+        if settings.PORTAL_ENVIRONMENT != "development":
+            raise CommandError(
+                "seed_demo only runs with development settings (hackney_portal.settings.development): it "
+                "creates demo users with a published password."
+            )
         users = {}
         with transaction.atomic():
             for login in DEMO_LOGINS:

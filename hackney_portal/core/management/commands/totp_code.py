@@ -14,8 +14,8 @@ class Command(BaseCommand):
     def handle(self, *args, email: str, **options):
         from django.conf import settings
 
-        if not settings.DEBUG:
-            raise CommandError("only available with DJANGO_DEBUG=true")
+        if settings.PORTAL_ENVIRONMENT != "development" or not settings.DEBUG:
+            raise CommandError("only available with development settings and DJANGO_DEBUG=true")
         user = User.objects.get(email=email.lower())
         auth = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
         secret = auth.wrap().instance.data["secret"]

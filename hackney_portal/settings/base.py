@@ -1,0 +1,378 @@
+"""Settings every environment shares, read from the environment (12-factor).
+
+Importing this module reads only environment variables: no files, no folders made. `development` (make run,
+make test) adds the embedded servers' addresses and a generated secret key; `production` requires every
+secret from the environment. Every variable is documented in `.env.example`.
+"""
+
+from pathlib import Path
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+env = environ.Env()
+
+# GENERAL
+# ------------------------------------------------------------------------------
+# https://docs.djangoproject.com/en/5.2/ref/settings/#debug
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
+# https://docs.djangoproject.com/en/5.2/ref/settings/#secret-key
+# No default: development generates one (see development.py); production must set it.
+SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
+# Which kind of deployment this is; commands that must never run in production (demo data, demo two-factor
+# codes) check it. Only the development settings set "development".
+PORTAL_ENVIRONMENT = "production"
+# https://docs.djangoproject.com/en/5.2/ref/settings/#allowed-hosts
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
+TIME_ZONE = "Europe/London"
+LANGUAGE_CODE = "en-gb"
+USE_I18N = True
+USE_TZ = True
+SITE_ID = 1
+# The address residents use; used in emails and links built outside a request (Celery tasks).
+SITE_URL = env("PORTAL_SITE_URL", default="http://127.0.0.1:8000")
+
+# COUNCIL (everything another council changes to adopt the portal)
+# ------------------------------------------------------------------------------
+COUNCIL = {
+    "name": env("COUNCIL_NAME", default="Hackney Council"),
+    "short_name": env("COUNCIL_SHORT_NAME", default="Hackney"),
+    "logo_text": env("COUNCIL_LOGO_TEXT", default="Hackney"),
+    "service_name": env("COUNCIL_SERVICE_NAME", default="Hackney Portal"),
+    "brand_colour": env("COUNCIL_BRAND_COLOUR", default="#00664f"),
+    "link_colour": env("COUNCIL_LINK_COLOUR", default="#025ea6"),
+    "focus_colour": env("COUNCIL_FOCUS_COLOUR", default="#ffc845"),
+    "contact_email": env("COUNCIL_CONTACT_EMAIL", default="digital.services@hackney.gov.uk"),
+    "contact_phone": env("COUNCIL_CONTACT_PHONE", default="020 8356 3000"),
+    "out_of_hours_phone": env("COUNCIL_OUT_OF_HOURS_PHONE", default="020 8356 2300"),
+    "website": env("COUNCIL_WEBSITE", default="https://hackney.gov.uk"),
+    "address": env("COUNCIL_ADDRESS", default="Hackney Town Hall, Mare Street, London E8 1EA"),
+    # Rent account reference format: a regular expression and words to explain it to residents.
+    "rent_reference_regex": env("COUNCIL_RENT_REFERENCE_REGEX", default=r"^\d{10}$"),
+    "rent_reference_hint": env("COUNCIL_RENT_REFERENCE_HINT", default="10 digits, for example 1234567890"),
+    # Postcode districts treated as "in the borough" for residency checks and job searches.
+    "postcode_districts": env.list(
+        "COUNCIL_POSTCODE_DISTRICTS", default=["E2", "E5", "E8", "E9", "N1", "N16", "N4"]
+    ),
+}
+
+# DATABASES
+# ------------------------------------------------------------------------------
+DATABASES = {"default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/hackney_portal")}
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Reuse connections, but check them first so a dropped connection never surfaces as a 500.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# URLS
+# ------------------------------------------------------------------------------
+# Benchmarks serve the same URLs plus a minimal ceiling view (bench/urls.py).
+ROOT_URLCONF = env("DJANGO_ROOT_URLCONF", default="hackney_portal.urls")
+WSGI_APPLICATION = "hackney_portal.wsgi.application"
+
+# APPS
+# ------------------------------------------------------------------------------
+DJANGO_APPS = [
+    "hackney_portal.core.apps.PortalAdminConfig",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.sites",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.postgres",
+    "django.contrib.humanize",
+    "django.forms",
+]
+THIRD_PARTY_APPS = [
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "django_celery_beat",
+    "csp",
+]
+LOCAL_APPS = [
+    "hackney_portal.users",
+    "hackney_portal.core",
+    "payments",
+    "employment",
+    "homelessness",
+]
+INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
+
+# AUTHENTICATION
+# ------------------------------------------------------------------------------
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+AUTH_USER_MODEL = "users.User"
+LOGIN_REDIRECT_URL = "core:home"
+LOGIN_URL = "account_login"
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# django-allauth: https://docs.allauth.org/en/latest/account/configuration.html
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = False
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_ADAPTER = "hackney_portal.users.adapters.AccountAdapter"
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+# Rate limits are kept in the cache (Redis), so they hold across gunicorn workers. (Bandit takes the
+# "reset_password" key for a password.)
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "5/5m/ip,5/5m/key",
+    "signup": "20/m/ip",
+    "reset_password": "20/m/ip,5/m/key",  # nosec B105
+    "confirm_email": "1/3m/key",
+}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = COUNCIL["service_name"]
+
+# SESSIONS AND SECURITY
+# ------------------------------------------------------------------------------
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_COOKIE_AGE = env.int("SESSION_ABSOLUTE_TIMEOUT", default=60 * 60 * 8)
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=60 * 30)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Content Security Policy (django-csp 4): scripts only from our origin and Stripe, no inline script.
+# Real Stripe.js needs exactly these (Stripe's security guide): its script from js.stripe.com, calls to
+# api.stripe.com, and frames from js.stripe.com (card fields) and hooks.stripe.com (3-D Secure). A
+# Stripe-compatible server (localstripe in development) serves all three from its own origin.
+STRIPE_JS_URL = env("STRIPE_JS_URL", default="https://js.stripe.com/v3/")
+STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
+
+
+def _origin(url: str) -> str:
+    return "/".join(url.split("/")[:3])
+
+
+if STRIPE_API_BASE:
+    _stripe_script = [_origin(STRIPE_JS_URL)]
+    _stripe_connect = sorted({_origin(STRIPE_JS_URL), _origin(STRIPE_API_BASE)})
+    _stripe_frames = [_origin(STRIPE_JS_URL)]
+else:
+    _stripe_script = ["https://js.stripe.com"]
+    _stripe_connect = ["https://api.stripe.com"]
+    _stripe_frames = ["https://js.stripe.com", "https://hooks.stripe.com"]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", *_stripe_script],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'", *_stripe_connect],
+        "frame-src": ["'self'", *_stripe_frames],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
+
+# MIDDLEWARE
+# ------------------------------------------------------------------------------
+MIDDLEWARE = [
+    "hackney_portal.core.middleware.RequestIdMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before any view or CSRF check reads the body (those run after every middleware's own call).
+    "hackney_portal.core.middleware.RequestSizeLimitMiddleware",
+    "hackney_portal.core.middleware.SessionIdleTimeoutMiddleware",
+    "hackney_portal.core.middleware.AccessDeniedLogMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+]
+
+# STATIC AND MEDIA
+# ------------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = env.path("PORTAL_STATIC_ROOT", default=BASE_DIR / ".data" / "staticfiles")
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+# Uploaded files (CVs, case documents) are private: never served from a public URL.
+MEDIA_ROOT = env.path("PORTAL_MEDIA_ROOT", default=BASE_DIR / ".data" / "media")
+MEDIA_URL = "/media/"
+# Request size: the largest file any form takes, and the largest request body at all, refused from its
+# headers before it is read (RequestSizeLimitMiddleware). Put the same limit in the proxy in front of the
+# portal (nginx client_max_body_size, or the load balancer's).
+PORTAL_MAX_UPLOAD_BYTES = env.int("PORTAL_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
+PORTAL_MAX_REQUEST_BYTES = env.int("PORTAL_MAX_REQUEST_BYTES", default=PORTAL_MAX_UPLOAD_BYTES + 1024 * 1024)
+# Larger uploads stream to a temporary file instead of memory; form fields other than files are capped.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# In tests and `make run`, whitenoise serves files straight from static/ without collectstatic.
+WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=True)
+WHITENOISE_AUTOREFRESH = DEBUG
+
+# TEMPLATES
+# ------------------------------------------------------------------------------
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "hackney_portal.core.context_processors.council",
+            ],
+        },
+    }
+]
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+
+# CACHES AND CELERY (Redis)
+# ------------------------------------------------------------------------------
+REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
+CACHES = {
+    "default": {
+        "BACKEND": "hackney_portal.core.cache.ResilientRedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="portal"),
+        "TIMEOUT": 300,
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+    }
+}
+# https://docs.celeryq.dev/en/stable/userguide/configuration.html
+CELERY_BROKER_URL = REDIS_URL
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_TASK_TIME_LIMIT = 5 * 60
+CELERY_TASK_SOFT_TIME_LIMIT = 4 * 60
+# Work that must not be lost is acknowledged only after it finishes, and redelivered if a worker dies.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=60 * 60),
+    # How often a worker looks for messages whose worker died (kombu sweeps every interval x throttle s).
+    "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
+    "unacked_restore_throttle": env.int("CELERY_UNACKED_RESTORE_THROTTLE", default=10),
+    "socket_connect_timeout": 2,
+}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_WORKER_SEND_TASK_EVENTS = True
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+
+# EMAIL
+# ------------------------------------------------------------------------------
+EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend")
+EMAIL_FILE_PATH = env("PORTAL_EMAIL_FILE_PATH", default=str(BASE_DIR / ".data" / "mail"))
+EMAIL_HOST = env("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Hackney Council <no-reply@hackney.gov.uk>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# STRIPE
+# ------------------------------------------------------------------------------
+# With no keys set, `make run` and the tests point these at the embedded localstripe server.
+STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
+STRIPE_PUBLISHABLE_KEY = env("STRIPE_PUBLISHABLE_KEY", default="")
+# Several secrets, comma-separated, let a webhook secret be rotated without dropping events.
+STRIPE_WEBHOOK_SECRETS = env.list("STRIPE_WEBHOOK_SECRET", default=[])
+STRIPE_MAX_NETWORK_RETRIES = env.int("STRIPE_MAX_NETWORK_RETRIES", default=3)
+STRIPE_TIMEOUT_SECONDS = env.float("STRIPE_TIMEOUT_SECONDS", default=15.0)
+# Pay My Rent: the largest single card payment, and where dispute alerts go.
+PAYMENTS_MAX_PENCE = env.int("PAYMENTS_MAX_PENCE", default=500_000)
+PAYMENTS_FINANCE_EMAIL = env("PAYMENTS_FINANCE_EMAIL", default="finance@example.org")
+# Balance transactions read and committed per step of a reconciliation run.
+PAYMENTS_RECONCILIATION_PAGE_SIZE = env.int("PAYMENTS_RECONCILIATION_PAGE_SIZE", default=100)
+# Where the daily income file for the housing management system is written.
+PAYMENTS_INCOME_FILE_DIR = env("PAYMENTS_INCOME_FILE_DIR", default=str(BASE_DIR / ".data" / "income"))
+
+# Homelessness: case references, what counts as a notice that threatens homelessness, retention, H-CLIC.
+HOMELESSNESS_REFERENCE_PREFIX = env("HOMELESSNESS_REFERENCE_PREFIX", default="HHA")
+# Notice types that make a person "threatened with homelessness" on a valid notice (s.175(5)); the Renters'
+# Rights Act replaces section 21 notices, so this is a setting and not code.
+HOMELESSNESS_THREAT_NOTICE_TYPES = env.list(
+    "HOMELESSNESS_THREAT_NOTICE_TYPES", default=["section_21", "section_8"]
+)
+HOMELESSNESS_RETENTION_YEARS = env.int("HOMELESSNESS_RETENTION_YEARS", default=6)
+HOMELESSNESS_HCLIC_LA_CODE = env("HOMELESSNESS_HCLIC_LA_CODE", default="E09000012")
+HOMELESSNESS_TEAM_EMAIL = env("HOMELESSNESS_TEAM_EMAIL", default="housing.advice@example.org")
+HOMELESSNESS_UPLOAD_MAX_BYTES = env.int("HOMELESSNESS_UPLOAD_MAX_BYTES", default=PORTAL_MAX_UPLOAD_BYTES)
+# A safe page the "Leave this page" button goes to.
+HOMELESSNESS_EXIT_URL = env("HOMELESSNESS_EXIT_URL", default="https://www.bbc.co.uk/weather")
+
+# ENCRYPTION AT REST (special category fields)
+# ------------------------------------------------------------------------------
+# First key encrypts, every key decrypts (rotation). No default here: development generates one.
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
+
+# ADMIN AND LOGGING
+# ------------------------------------------------------------------------------
+ADMIN_URL = env("DJANGO_ADMIN_URL", default="admin/")
+ADMINS = [("Portal operations", env("PORTAL_OPS_EMAIL", default="ops@example.org"))]
+LOG_LEVEL = env("LOG_LEVEL", default="INFO")
+LOG_FORMAT = env("LOG_FORMAT", default="json")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "hackney_portal.core.logging.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "hackney_portal.core.logging.JsonFormatter"},
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
+    "root": {"level": LOG_LEVEL, "handlers": ["console"]},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Both log request URLs and bodies at DEBUG, which carry card tokens and Stripe object ids.
+        "stripe": {"level": "WARNING"},
+        "urllib3": {"level": "WARNING"},
+        "celery": {"level": "INFO"},
+    },
+}
