@@ -138,6 +138,8 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_ADAPTER = "hackney_portal.users.adapters.AccountAdapter"
+# Signing up with a registered email does the same work (a password hash) as a new sign-up: equal timing.
+ACCOUNT_FORMS = {"signup": "hackney_portal.users.forms.SignupForm"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 # Rate limits are kept in the cache (Redis), so they hold across gunicorn workers. (Bandit takes the
 # "reset_password" key for a password.) Failed sign-ins are counted per account and client together
