@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from hackney_portal.core.forms import ApplicationError
 from hackney_portal.core.models import AuditEvent
-from payments import services
 from payments import models as rent
+from payments import services
 from payments.models import AccountLink
 
 CONTACT = "jane.smith@example.org"
@@ -272,3 +272,24 @@ def test_one_code_entered_twice_at_once_links_once(resident, other_resident, acc
         t.join()
     assert sorted(results) == ["linked", "refused"]
     assert AccountLink.objects.filter(account=account).count() == 1
+
+
+@pytest.mark.django_db
+def test_the_demo_still_lets_a_demo_tenant_link_an_account_with_the_posted_demo_code(client, other_resident):
+    from django.core.management import call_command
+
+    from hackney_portal.devservices.demo_logins import DEMO_RENT_LINK_CODES
+
+    call_command("seed_demo")
+    account = rent.RentAccount.objects.get(reference="2345678901")
+    assert account.contact_email
+    client.force_login(other_resident)
+    client.post(reverse("payments:start"), {"reference": "2345678901", "postcode": "E5 0LL"})
+    response = _enter(client, account, DEMO_RENT_LINK_CODES["2345678901"])
+    assert response["Location"] == reverse("payments:account", args=[account.pk])
+    # Used once; seeding again issues it again, and nothing is duplicated.
+    call_command("seed_demo")
+    assert rent.AccountLinkCode.objects.filter(account=account, used_at__isnull=True).count() == 1
+    # The demo resident's own account is linked already and its tenancy contact is the demo resident.
+    linked = rent.RentAccount.objects.get(reference="1234567890")
+    assert linked.links.filter(user__email="resident@example.com").exists()
