@@ -22,10 +22,18 @@ UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
 def _clean_ip(value: str) -> str | None:
+    value = value.strip()
+    # Some load balancers add the client's port: "203.0.113.9:51234", "[2001:db8::1]:51234".
+    if value.startswith("[") and "]" in value:
+        value = value[1 : value.index("]")]
+    elif value.count(":") == 1:
+        value = value.split(":", 1)[0]
     try:
-        addr = ipaddress.ip_address(value.strip().strip("[]"))
+        addr = ipaddress.ip_address(value)
     except ValueError:
         return None
+    if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped:
+        return str(addr.ipv4_mapped)  # ::ffff:203.0.113.9, as a dual-stack socket reports IPv4 clients
     if isinstance(addr, ipaddress.IPv6Address):
         # One household gets a /64; counting each address in it separately would let one client be many.
         return str(ipaddress.IPv6Network(f"{addr}/64", strict=False).network_address)

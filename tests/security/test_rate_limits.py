@@ -37,6 +37,9 @@ def _refused(response) -> bool:
         (1, "not-an-address", LOAD_BALANCER),
         (1, "", LOAD_BALANCER),
         (1, "2001:db8:1:2:3:4:5:6", "2001:db8:1:2::"),  # one household's /64 is one client
+        (1, "203.0.113.9:51234", "203.0.113.9"),  # with the port some load balancers add
+        (1, "[2001:db8:1:2::9]:51234", "2001:db8:1:2::"),
+        (1, "::ffff:203.0.113.9", "203.0.113.9"),  # an IPv4 client on a dual-stack socket
     ],
 )
 def test_client_ip_reads_forwarded_for_only_from_our_own_proxies(settings, hops, forwarded, expected):
