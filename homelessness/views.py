@@ -6,6 +6,7 @@ sensitive circumstances and may be opened on a shared or watched device.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -40,6 +41,11 @@ def _remember(request, draft: IntakeDraft) -> None:
 
 def _emergency(draft: IntakeDraft | None) -> bool:
     return bool(draft and intake.is_emergency(draft.answers))
+
+
+def _wait_message(wait: int) -> str:
+    # Being slowed down must never stop someone getting help today.
+    return f"{wait_message(wait)} If you need help today, call us on {settings.COUNCIL['contact_phone']}."
 
 
 def _remember_case(request, reference: str) -> None:
@@ -199,7 +205,7 @@ def apply_check(request):
             _remember_case(request, case.reference)
             return redirect("homelessness:done", reference=case.reference)
         # The draft stays as it is, ready to send once the wait is over.
-        errors, status = [("", wait_message(wait))], 429
+        errors, status = [("", _wait_message(wait))], 429
     rows = intake.check_rows(draft.answers)
     sections: dict[str, list] = {}
     for row in rows:
@@ -226,7 +232,7 @@ def refer(request):
             values={"client": client_ip(request), "email": form.cleaned_data.get("referrer_email")},
         )
         if wait:
-            form.add_error(None, wait_message(wait))
+            form.add_error(None, _wait_message(wait))
             return render(request, "homelessness/refer.html", {"form": form}, status=429)
         try:
             case = services.referral_submit(data=form.cleaned_data, actor=request.user)

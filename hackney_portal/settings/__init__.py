@@ -166,11 +166,13 @@ PORTAL_RATE_LIMITS = {
     # Link codes emailed to the contact on the tenancy record, and tries at typing one.
     "rent_link_code_send": "3/15m/account,10/h/client",
     "rent_link_code_verify": "10/15m/client,10/15m/user",
-    # Public forms that create records or send email, counted when they would be accepted.
-    "homelessness_referral": "10/10m/client,30/d/client,5/h/email",
-    "homelessness_intake": "5/10m/client,20/d/client",
-    "employment_application": "10/10m/client,50/d/client,5/h/email",
-    "employment_alert": "5/10m/client,20/d/client,3/h/email",
+    # Public forms that create records or send email, counted when they would be accepted. Generous per
+    # client (a library, a hostel or an advice centre sends many from one address), tighter per address that
+    # the council would email.
+    "homelessness_referral": "20/10m/client,200/d/client,10/h/email",
+    "homelessness_intake": "10/10m/client,100/d/client",
+    "employment_application": "20/10m/client,200/d/client,5/h/email",
+    "employment_alert": "10/10m/client,50/d/client,3/h/email",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = COUNCIL["service_name"]
