@@ -293,3 +293,18 @@ def test_the_demo_still_lets_a_demo_tenant_link_an_account_with_the_posted_demo_
     # The demo resident's own account is linked already and its tenancy contact is the demo resident.
     linked = rent.RentAccount.objects.get(reference="1234567890")
     assert linked.links.filter(user__email="resident@example.com").exists()
+
+
+@pytest.mark.django_db
+def test_a_code_for_a_letter_is_issued_by_command_and_audited(resident, account):
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("rent_link_letter", account.reference, stdout=out)
+    code = out.getvalue().strip().split("\t")[-1]
+    assert re.fullmatch(r"\d{6}", code)
+    assert AuditEvent.objects.filter(action="payments.account.link_code_letter").exists()
+    services.account_link_with_code(user=resident, account=account, code=code, client_key="x", actor=resident)
+    assert _linked(resident, account)
