@@ -11,6 +11,7 @@ from django.utils.feedgenerator import Rss201rev2Feed
 from django.views.decorators.http import require_POST
 
 from hackney_portal.core.forms import ApplicationError, add_application_error
+from hackney_portal.core.ratelimit import client_ip, rate_limit_wait, wait_message
 from payments.calendar import business_date
 
 from . import selectors, services
@@ -128,6 +129,13 @@ def apply(request, pk: int):
         request.FILES if request.method == "POST" else None,
     )
     if request.method == "POST" and form.is_valid():
+        wait = rate_limit_wait(
+            action="employment_application",
+            values={"client": client_ip(request), "email": form.cleaned_data.get("email")},
+        )
+        if wait:
+            form.add_error(None, wait_message(wait))
+            return render(request, "employment/apply.html", {"opp": opp, "form": form}, status=429)
         try:
             application = services.application_submit(opp_id=opp.pk, actor=request.user, **form.cleaned_data)
         except ApplicationError as exc:
@@ -155,6 +163,13 @@ def alert_create(request):
     query = request.GET.urlencode() if request.method == "GET" else request.POST.get("query", "")
     form = AlertForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
+        wait = rate_limit_wait(
+            action="employment_alert",
+            values={"client": client_ip(request), "email": form.cleaned_data.get("email")},
+        )
+        if wait:
+            form.add_error(None, wait_message(wait))
+            return render(request, "employment/alert_create.html", {"form": form, "query": query}, status=429)
         services.saved_search_create(query=query, actor=request.user, **form.cleaned_data)
         return render(request, "employment/alert_check_email.html", {"email": form.cleaned_data["email"]})
     return render(request, "employment/alert_create.html", {"form": form, "query": query})

@@ -6,6 +6,7 @@ sensitive circumstances and may be opened on a shared or watched device.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from hackney_portal.core.forms import ApplicationError, add_application_error
+from hackney_portal.core.ratelimit import client_ip, rate_limit_wait, wait_message
 
 from . import intake, selectors, services
 from .forms import PersonForm, ReferralForm, ResumeEmailForm, UploadForm
@@ -39,6 +41,11 @@ def _remember(request, draft: IntakeDraft) -> None:
 
 def _emergency(draft: IntakeDraft | None) -> bool:
     return bool(draft and intake.is_emergency(draft.answers))
+
+
+def _wait_message(wait: int) -> str:
+    # Being slowed down must never stop someone getting help today.
+    return f"{wait_message(wait)} If you need help today, call us on {settings.COUNCIL['contact_phone']}."
 
 
 def _remember_case(request, reference: str) -> None:
@@ -189,11 +196,16 @@ def apply_check(request):
     missing = intake.next_step(draft.answers)
     if missing:
         return redirect("homelessness:step", slug=missing)
+    errors, status = [], 200
     if request.method == "POST":
-        case = services.intake_submit(draft=draft, actor=request.user)
-        request.session.pop(DRAFT_KEY, None)
-        _remember_case(request, case.reference)
-        return redirect("homelessness:done", reference=case.reference)
+        wait = rate_limit_wait(action="homelessness_intake", values={"client": client_ip(request)})
+        if not wait:
+            case = services.intake_submit(draft=draft, actor=request.user)
+            request.session.pop(DRAFT_KEY, None)
+            _remember_case(request, case.reference)
+            return redirect("homelessness:done", reference=case.reference)
+        # The draft stays as it is, ready to send once the wait is over.
+        errors, status = [("", _wait_message(wait))], 429
     rows = intake.check_rows(draft.answers)
     sections: dict[str, list] = {}
     for row in rows:
@@ -201,7 +213,8 @@ def apply_check(request):
     return render(
         request,
         "homelessness/check.html",
-        {"sections": sections, "emergency": _emergency(draft)},
+        {"sections": sections, "emergency": _emergency(draft), "errors": errors},
+        status=status,
     )
 
 
@@ -214,6 +227,13 @@ def apply_done(request, reference: str):
 def refer(request):
     form = ReferralForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        wait = rate_limit_wait(
+            action="homelessness_referral",
+            values={"client": client_ip(request), "email": form.cleaned_data.get("referrer_email")},
+        )
+        if wait:
+            form.add_error(None, _wait_message(wait))
+            return render(request, "homelessness/refer.html", {"form": form}, status=429)
         try:
             case = services.referral_submit(data=form.cleaned_data, actor=request.user)
         except ApplicationError as error:

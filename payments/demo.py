@@ -4,11 +4,24 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import timezone
+
+from hackney_portal.devservices.demo_logins import DEMO_RENT_LINK_CODES
+
 from .calendar import business_date
-from .models import LedgerEntry, RentAccount
-from .services import account_link, ledger_post
+from .models import AccountLinkCode, LedgerEntry, RentAccount
+from .services import LINK_CODE_LETTER_LIFETIME, _link_code_hash, account_link, ledger_post
 
 K = LedgerEntry.Kind
+# The email on each demo tenancy record: link codes and "your account was linked" notices go there (in the
+# demo, files in .data/mail/). The first is the demo resident's own, already linked.
+DEMO_CONTACTS = {
+    "1234567890": "resident@example.com",
+    "2345678901": "kwame.mensah@example.com",
+    "3456789012": "aisha.rahman@example.com",
+}
+# Link codes "posted" to the demo properties, shown in the README and the `make run` banner.
+DEMO_LETTER_CODES = DEMO_RENT_LINK_CODES
 DEMO_ACCOUNTS = [
     # reference, postcode, name, address, weekly rent, service charge, benefit kind, weekly benefit
     (
@@ -62,6 +75,11 @@ def demo_load(*, users: dict) -> None:
                 "weekly_benefit_pence": benefit_pence,
             },
         )
+        if account.contact_email != DEMO_CONTACTS[ref]:
+            account.contact_email = DEMO_CONTACTS[ref]
+            account.save(update_fields=["contact_email"])
+        if ref in DEMO_LETTER_CODES:
+            _demo_letter_code(account, DEMO_LETTER_CODES[ref])
         if created:
             due = rent + service - benefit_pence
             monday = start
@@ -110,3 +128,19 @@ def demo_load(*, users: dict) -> None:
                 week += 1
     if resident is not None:
         account_link(user=resident, account=RentAccount.objects.get(reference="1234567890"), actor=None)
+
+
+def _demo_letter_code(account: RentAccount, code: str) -> None:
+    now = timezone.now()
+    live = AccountLinkCode.objects.filter(account=account, user=None, used_at__isnull=True)
+    if live.filter(expires_at__gt=now, attempts__lt=AccountLinkCode.MAX_ATTEMPTS).exists():
+        return
+    live.update(used_at=now)
+    AccountLinkCode.objects.create(
+        account=account,
+        user=None,
+        channel=AccountLinkCode.Channel.LETTER,
+        code_hash=_link_code_hash(account_id=account.pk, code=code),
+        created_at=now,
+        expires_at=now + LINK_CODE_LETTER_LIFETIME,
+    )

@@ -34,6 +34,21 @@ class FindAccountForm(forms.Form):
         return value
 
 
+class LinkCodeForm(forms.Form):
+    code = forms.CharField(
+        label="Code",
+        max_length=20,
+        help_text="The 6-digit code from the email or the letter we sent, for example 123456",
+        error_messages={"required": "Enter the code", "max_length": "Enter the 6-digit code"},
+    )
+
+    def clean_code(self):
+        value = re.sub(r"[\s-]+", "", self.cleaned_data["code"])
+        if not re.fullmatch(r"\d{6}", value):
+            raise forms.ValidationError("Enter the 6-digit code, like 123456")
+        return value
+
+
 class AmountForm(forms.Form):
     choice = forms.ChoiceField(
         label="How much do you want to pay?",

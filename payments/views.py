@@ -12,11 +12,12 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from hackney_portal.core.forms import ApplicationError, add_application_error
+from hackney_portal.core.ratelimit import client_ip
 
 from . import selectors, services
 from . import stripe_gateway as gateway
 from .calendar import business_date
-from .forms import AmountForm, FindAccountForm, RemindersForm, StatementPeriodForm
+from .forms import AmountForm, FindAccountForm, LinkCodeForm, RemindersForm, StatementPeriodForm
 from .models import Payment
 from .statement import statement_csv_rows, statement_pdf
 
@@ -34,7 +35,7 @@ def start(request):
             account = services.account_find(
                 reference=form.cleaned_data["reference"],
                 postcode=form.cleaned_data["postcode"],
-                client_key=request.META.get("REMOTE_ADDR", "unknown"),
+                client_key=client_ip(request),
                 actor=request.user,
             )
         except ApplicationError as exc:
@@ -63,13 +64,48 @@ def found(request, pk: int):
     )
 
 
+@never_cache
 @login_required
-@require_POST
 def link(request, pk: int):
+    """Link a found account to this login with a one-time code sent to the contact on the tenancy record (or
+    posted to the property). Knowing the account number and postcode is not enough."""
     account = selectors.account_for_payment(request=request, pk=pk)
-    services.account_link(user=request.user, account=account, actor=request.user)
-    messages.success(request, f"Rent account {account.reference} is now linked to your account.")
-    return redirect("payments:account", pk=account.pk)
+    if selectors.account_is_linked(user=request.user, account=account):
+        return redirect("payments:account", pk=account.pk)
+    form = LinkCodeForm(request.POST if request.method == "POST" and "code" in request.POST else None)
+    status, send_errors = 200, []
+    if request.method == "POST" and request.POST.get("action") == "send":
+        try:
+            services.account_link_code_send(
+                user=request.user, account=account, client_key=client_ip(request), actor=request.user
+            )
+        except ApplicationError as exc:
+            send_errors = [("", exc.message)]
+            status = 429 if exc.code == "rate_limited" else 200
+        else:
+            messages.success(request, "We have sent a code to the email address on your tenancy record.")
+            return redirect("payments:link", pk=account.pk)
+    elif request.method == "POST" and form.is_valid():
+        try:
+            services.account_link_with_code(
+                user=request.user,
+                account=account,
+                code=form.cleaned_data["code"],
+                client_key=client_ip(request),
+                actor=request.user,
+            )
+        except ApplicationError as exc:
+            add_application_error(form, exc)
+            status = 429 if exc.code == "rate_limited" else 200
+        else:
+            messages.success(request, f"Rent account {account.reference} is now linked to your account.")
+            return redirect("payments:account", pk=account.pk)
+    return render(
+        request,
+        "payments/link.html",
+        {"account": account, "form": form, "send_errors": send_errors},
+        status=status,
+    )
 
 
 @login_required

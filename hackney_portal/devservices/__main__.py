@@ -132,7 +132,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _print_banner(base_url: str, root: Path) -> None:
-    from .demo_logins import DEMO_LOGINS, DEMO_PASSWORD
+    from .demo_logins import DEMO_LOGINS, DEMO_PASSWORD, DEMO_RENT_LINK_CODES
 
     print(flush=True)
     print(f"  Hackney Portal is running at {base_url}/", flush=True)
@@ -146,6 +146,8 @@ def _print_banner(base_url: str, root: Path) -> None:
         print(f"    {login['role']:<18} {login['email']:<32}{totp}", flush=True)
     print("  Staff two-factor codes: add the TOTP secret to an authenticator app, or run", flush=True)
     print("    .venv/bin/python manage.py totp_code <email>", flush=True)
+    codes = ", ".join(f"{code} for {ref}" for ref, code in DEMO_RENT_LINK_CODES.items())
+    print(f"  Rent account link codes (as if posted to the tenant): {codes}", flush=True)
     print("\n  Press Ctrl-C to stop everything.\n", flush=True)
 
 

@@ -54,3 +54,7 @@ DEMO_LOGINS = [
         "totp_secret": "JBSWY3DPEHPK3PXPADMINXX2",
     },
 ]
+
+# Rent account link codes "posted" to the demo properties (rent account number -> code), so a demo login can
+# link an account without reading the emailed code. Each works once; seed_demo issues them again.
+DEMO_RENT_LINK_CODES = {"2345678901": "246810", "3456789012": "135790"}

@@ -134,15 +134,41 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_ADAPTER = "hackney_portal.users.adapters.AccountAdapter"
+# Signing up with a registered email does the same work (a password hash) as a new sign-up: equal timing.
+ACCOUNT_FORMS = {"signup": "hackney_portal.users.forms.SignupForm"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 # Rate limits are kept in the cache (Redis), so they hold across gunicorn workers. (Bandit takes the
-# "reset_password" key for a password.)
+# "reset_password" key for a password.) Failed sign-ins are counted per account and client together
+# ("key" is email + client address, see users.adapters), with short windows that slow a guesser down step by
+# step, and per account alone ("login_failed_account") with a longer window that several clients are needed
+# to reach. The per-address limits are high: a whole borough can share one address.
 ACCOUNT_RATE_LIMITS = {
-    "login": "30/m/ip",
-    "login_failed": "5/5m/ip,5/5m/key",
-    "signup": "20/m/ip",
-    "reset_password": "20/m/ip,5/m/key",  # nosec B105
+    "login": "300/m/ip",
+    "login_failed": "100/5m/ip,5/m/key,10/15m/key",
+    "login_failed_account": "30/15m/key",
+    "signup": "60/m/ip",
+    "reset_password": "60/m/ip,5/m/key",  # nosec B105
     "confirm_email": "1/3m/key",
+}
+# The client address for every limit (ours and allauth's) comes from hackney_portal.core.ratelimit.client_ip:
+# REMOTE_ADDR, or behind this many proxies of our own, that many entries from the right of X-Forwarded-For.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+# Our own limits: "amount/window/keys", windows keyed on the client address ("client") and on what is asked
+# about; several windows per action make a growing delay rather than a lock-out.
+PORTAL_RATE_LIMITS = {
+    # Failed rent account lookups: per client, and per account number from any client.
+    "rent_lookup": "5/5m/client,15/h/client,10/15m/account",
+    # Link codes emailed to the contact on the tenancy record, and tries at typing one.
+    "rent_link_code_send": "3/15m/account,10/h/client",
+    "rent_link_code_verify": "10/15m/client,10/15m/user",
+    # Public forms that create records or send email, counted when they would be accepted. Generous per
+    # client (a library, a hostel or an advice centre sends many from one address), tighter per address that
+    # the council would email.
+    "homelessness_referral": "20/10m/client,200/d/client,10/h/email",
+    "homelessness_intake": "10/10m/client,100/d/client",
+    "employment_application": "20/10m/client,200/d/client,5/h/email",
+    "employment_alert": "10/10m/client,50/d/client,3/h/email",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = COUNCIL["service_name"]

@@ -1,10 +1,58 @@
 from allauth.account.adapter import DefaultAccountAdapter
+
+# The module allauth's own adapter uses: its consume() returns a usage that can be rolled back.
+from allauth.core.internal import ratelimit
 from django.conf import settings
+from django.contrib.sites.shortcuts import get_current_site
+
+from hackney_portal.core.ratelimit import client_ip
 
 
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request) -> bool:
         return settings.COUNCIL.get("signup_open", True)
+
+    def get_client_ip(self, request) -> str:
+        # allauth's own per-address limits key on the same address as ours.
+        return client_ip(request)
+
+    def _account_key(self, request, **credentials) -> str:
+        login = credentials.get("email", credentials.get("username", "")).lower()
+        return f"{get_current_site(request).domain}:{login}"
+
+    def _get_login_attempts_cache_key(self, request, **credentials) -> str:
+        # Failures count against this account from this client: a guesser slows only himself down, and a
+        # resident signing in from elsewhere (or another person behind the same address) is not affected.
+        return f"{self._account_key(request, **credentials)}:{client_ip(request)}"
+
+    def pre_authenticate(self, request, **credentials) -> None:
+        super().pre_authenticate(request, **credentials)
+        # And against the account from every client, with a window long enough that one client cannot fill
+        # it alone (see ACCOUNT_RATE_LIMITS): guessing spread over many addresses is slowed as well.
+        self._login_failed_account_usage = ratelimit.consume(
+            request,
+            app="allauth.account",
+            action="login_failed_account",
+            key=self._account_key(request, **credentials),
+        )
+        if not self._login_failed_account_usage:
+            self._rollback_login_failed_rl_usage()
+            raise self.validation_error("too_many_login_attempts")
+
+    def _rollback_login_failed_rl_usage(self) -> None:
+        super()._rollback_login_failed_rl_usage()
+        usage = getattr(self, "_login_failed_account_usage", None)
+        if usage:
+            usage.rollback()
+
+    def _delete_login_attempts_cached_email(self, request, **credentials) -> None:
+        super()._delete_login_attempts_cached_email(request, **credentials)
+        ratelimit.clear(
+            request,
+            app="allauth.account",
+            action="login_failed_account",
+            key=self._account_key(request, **credentials),
+        )
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         # Account emails go through the notifications outbox like every other email, so they are recorded,

@@ -29,6 +29,7 @@ def rent_account(transactional_db, live_server):
         tenant_name="Jane Smith",
         address="4 Mare Street",
         weekly_rent_pence=15_000,
+        contact_email="jane.smith@example.org",
     )
     services.ledger_post(account_id=acc.pk, kind="rent", amount_pence=15_000, description="Rent")
     make_user("tenant@example.org", password="tenant-pass-phrase-1")
@@ -56,6 +57,12 @@ def _find_sign_in_and_link(page):
     page.fill("input[name=password]", "tenant-pass-phrase-1")
     page.get_by_role("button", name=re.compile("^sign in$", re.I)).click()
     page.get_by_role("button", name="Link this rent account").click()
+    # The code goes to the email on the tenancy record; the tenant types it in.
+    assert_accessible(page)
+    note = Notification.objects.filter(template="payments/email/link_code").latest("created_at")
+    assert note.to == "jane.smith@example.org"
+    page.fill("#id_code", re.search(r"enter this code: (\d{6})", note.body).group(1))
+    page.get_by_role("button", name="Continue").click()
     assert "£150.00" in page.locator("#balance").inner_text()
     assert_accessible(page)
 

@@ -1,3 +1,4 @@
+import re
 import uuid
 
 import pytest
@@ -92,8 +93,10 @@ def test_abandoned_attempt_expires_and_its_intent_is_cancelled(account):
 
 @pytest.mark.django_db
 def test_resident_journey_find_link_pay_over_http(
-    client, resident, account, django_capture_on_commit_callbacks
+    client, resident, account, mailbox, django_capture_on_commit_callbacks
 ):
+    account.contact_email = "jane.smith@example.org"
+    account.save(update_fields=["contact_email"])
     response = client.post(reverse("payments:start"), {"reference": "1234 567 890", "postcode": "e81ea"})
     assert response.status_code == 302
     found = client.get(response["Location"])
@@ -101,7 +104,11 @@ def test_resident_journey_find_link_pay_over_http(
     assert "Jane Smith" not in found.content.decode()
     client.force_login(resident)
     client.post(reverse("payments:start"), {"reference": "1234567890", "postcode": "E8 1EA"})
-    client.post(reverse("payments:link", args=[account.pk]))
+    # Linking takes the one-time code emailed to the contact on the tenancy record.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("payments:link", args=[account.pk]), {"action": "send"})
+    code = re.search(r"enter this code: (\d{6})", mailbox[-1].body).group(1)
+    client.post(reverse("payments:link", args=[account.pk]), {"code": code})
     page = client.get(reverse("payments:account", args=[account.pk]))
     assert page.status_code == 200
     assert page["Cache-Control"].startswith("max-age=0") or "no-store" in page["Cache-Control"]

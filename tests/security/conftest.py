@@ -1,2 +1,7 @@
-from tests.homelessness.conftest import make_case, manager  # noqa: F401 - shared fixtures
+from tests.employment.conftest import pdf_cv  # noqa: F401 - shared fixture
+from tests.homelessness.conftest import (  # noqa: F401 - shared fixtures
+    make_case,
+    manager,
+    on_commit,
+)
 from tests.payments.conftest import account  # noqa: F401 - shared fixture
