@@ -75,7 +75,7 @@ def test_trusted_proxy_count_comes_from_the_environment_and_defaults_to_none():
         capture_output=True,
         text=True,
         check=True,
-        env={**__import__("os").environ, "DJANGO_SETTINGS_MODULE": "hackney_portal.settings"},
+        env={**__import__("os").environ, "DJANGO_SETTINGS_MODULE": "hackney_portal.settings.development"},
     )
     assert env_default.stdout.split() == ["0", "0"]
     env_two = subprocess.run(
@@ -85,7 +85,7 @@ def test_trusted_proxy_count_comes_from_the_environment_and_defaults_to_none():
         check=True,
         env={
             **__import__("os").environ,
-            "DJANGO_SETTINGS_MODULE": "hackney_portal.settings",
+            "DJANGO_SETTINGS_MODULE": "hackney_portal.settings.development",
             "TRUSTED_PROXY_COUNT": "2",
         },
     )
