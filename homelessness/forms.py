@@ -453,6 +453,15 @@ class ReferralForm(forms.Form):
     safe_contact = forms.CharField(
         label="Safe way and time to contact them (optional)", required=False, max_length=300
     )
+    safe_method = forms.ChoiceField(
+        label="The only safe way to contact them, if there is one (optional)",
+        choices=[("phone", "Phone call"), ("text", "Text message"), ("email", "Email")],
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    no_messages = forms.BooleanField(
+        label="We must not send them any messages (no emails, texts or letters)", required=False
+    )
     situation = forms.CharField(
         label="Why are they homeless or at risk of homelessness?",
         widget=forms.Textarea(attrs={"rows": 6}),

@@ -252,7 +252,7 @@ class IntakeDraft(models.Model):
     resume_email = models.EmailField(blank=True)
     # Only a hash of the one live resume link's secret: using the link clears it (single use), and a new
     # link replaces the old one.
-    resume_token_hash = models.CharField(max_length=64, blank=True)
+    resume_link_digest = models.CharField(max_length=64, blank=True)
     resume_sent_at = models.DateTimeField(null=True, blank=True)
     verified_email = models.EmailField(
         blank=True, help_text="The address whose resume link opened this draft"

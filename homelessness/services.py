@@ -140,9 +140,9 @@ def _draft_for_token(token: str, *, lock: bool = False) -> IntakeDraft | None:
         uuid.UUID(public_id)
     except (signing.BadSignature, ValueError):
         return None
-    drafts = IntakeDraft.objects.filter(public_id=public_id, case__isnull=True).exclude(resume_token_hash="")
+    drafts = IntakeDraft.objects.filter(public_id=public_id, case__isnull=True).exclude(resume_link_digest="")
     draft = (drafts.select_for_update() if lock else drafts).first()
-    if draft is None or not hmac.compare_digest(draft.resume_token_hash, _resume_hash(secret)):
+    if draft is None or not hmac.compare_digest(draft.resume_link_digest, _resume_hash(secret)):
         return None
     return draft
 
@@ -160,9 +160,9 @@ def intake_draft_resume(*, token: str, actor) -> IntakeDraft | None:
     if draft is None:
         return None
     draft.public_id = uuid.uuid4()
-    draft.resume_token_hash = ""
+    draft.resume_link_digest = ""
     draft.verified_email = draft.resume_email
-    draft.save(update_fields=["public_id", "resume_token_hash", "verified_email", "updated_at"])
+    draft.save(update_fields=["public_id", "resume_link_digest", "verified_email", "updated_at"])
     return draft
 
 
@@ -180,9 +180,9 @@ def intake_draft_send_resume_link(*, draft: IntakeDraft, email: str, actor) -> N
         )
     secret = secrets.token_urlsafe(32)
     draft.resume_email = email
-    draft.resume_token_hash = _resume_hash(secret)
+    draft.resume_link_digest = _resume_hash(secret)
     draft.resume_sent_at = timezone.now()
-    draft.save(update_fields=["resume_email", "resume_token_hash", "resume_sent_at", "updated_at"])
+    draft.save(update_fields=["resume_email", "resume_link_digest", "resume_sent_at", "updated_at"])
     notification_send(
         template="homelessness/email/resume",
         to=email,
@@ -326,6 +326,8 @@ def referral_submit(*, data: dict, actor) -> Case:
         contact_email=data.get("email", ""),
         contact_phone=data.get("phone", ""),
         safe_contact=data.get("safe_contact", ""),
+        safe_method=data.get("safe_method") or "",
+        no_messages=bool(data.get("no_messages")),
         # Leaving custody or hospital within a week with nowhere to go is as urgent as nowhere tonight.
         urgent=bool(flags)
         or bool(data.get("leaving_on") and data["leaving_on"] <= _today() + dt.timedelta(days=7)),

@@ -56,7 +56,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name='intakedraft',
-            name='resume_token_hash',
+            name='resume_link_digest',
             field=models.CharField(blank=True, max_length=64),
         ),
         migrations.AddField(

@@ -174,6 +174,24 @@ def test_an_applicant_who_chose_email_is_emailed_and_the_case_page_says_so(clien
     assert message.notification.status == "sent"
 
 
+def test_a_referral_that_says_phone_only_is_held_like_an_intake(client, mailbox, on_commit, officer):
+    from homelessness.demo import FORM_REFERRAL
+
+    with on_commit(execute=True):
+        client.post(
+            "/housing-help/refer/", {**FORM_REFERRAL, "email": "chris@example.org", "safe_method": "phone"}
+        )
+    case = Case.objects.get()
+    assert case.safe_method == "phone"
+    with on_commit(execute=True):
+        services.document_request_create(
+            case=case, actor=officer, description="Your ID", due_on=case.created_at.date()
+        )
+    assert [m for m in mailbox if "chris@example.org" in m.to] == []
+    (held,) = CaseMessage.objects.filter(case=case)
+    assert held.held_reason == "Not emailed: the applicant said email is not safe (phone call only)"
+
+
 def test_a_held_message_is_never_delivered_even_if_its_task_runs(client, on_commit, mailbox):
     from hackney_portal.core.notifications import notification_deliver
 

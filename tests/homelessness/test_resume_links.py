@@ -148,3 +148,35 @@ def test_a_signed_in_persons_draft_does_not_carry_past_sign_out(client, resident
     client.post("/accounts/logout/")
     assert "Rita Resident" not in client.get("/housing-help/apply/about/").content.decode()
     assert client.get("/housing-help/apply/").url == "/housing-help/apply/who/"
+
+
+def test_a_link_pressed_in_several_browsers_at_once_opens_the_draft_in_only_one(transactional_db, mailbox):
+    import threading
+
+    from django.db import connection
+
+    stranger = Client()
+    stranger.post("/housing-help/apply/who/", PAGES["who"])
+    stranger.post("/housing-help/apply/saved/", {"email": VICTIM})
+    from hackney_portal.core.models import Notification
+    from hackney_portal.core.notifications import notification_deliver
+
+    notification_deliver(notification_id=Notification.objects.get().pk)
+    link = _resume_link(mailbox)
+    barrier = threading.Barrier(4)
+    codes = []
+
+    def press():
+        try:
+            browser = Client()
+            barrier.wait()
+            codes.append(browser.post(link).status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=press) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(codes) == [302, 404, 404, 404]
