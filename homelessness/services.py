@@ -162,7 +162,12 @@ def intake_draft_resume(*, token: str, actor) -> IntakeDraft | None:
     draft.public_id = uuid.uuid4()
     draft.resume_link_digest = ""
     draft.verified_email = draft.resume_email
-    draft.save(update_fields=["public_id", "resume_link_digest", "verified_email", "updated_at"])
+    contact = draft.answers.get("contact") or {}
+    if (contact.get("email") or "").lower() not in ("", draft.verified_email.lower()):
+        # Contact details typed by whoever asked for the link, pointing elsewhere (perhaps at themselves):
+        # asked again, so updates and later links cannot be steered away from the person who opened it.
+        draft.answers = {k: v for k, v in draft.answers.items() if k != "contact"}
+    draft.save(update_fields=["public_id", "resume_link_digest", "verified_email", "answers", "updated_at"])
     return draft
 
 

@@ -170,7 +170,9 @@ def apply_saved(request):
     if request.user.is_authenticated:
         return render(request, "homelessness/saved.html", {"signed_in": True})
     form = ResumeEmailForm(
-        request.POST or None, initial={"email": draft.answers.get("contact", {}).get("email", "")}
+        request.POST or None,
+        # The address that proved it is theirs first: contact answers may have been typed by someone else.
+        initial={"email": draft.verified_email or draft.answers.get("contact", {}).get("email", "")},
     )
     if request.method == "POST" and form.is_valid():
         try:

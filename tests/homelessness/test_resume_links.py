@@ -72,6 +72,27 @@ def test_the_stranger_who_started_a_draft_cannot_read_what_the_victim_types(clie
     assert victims.verified_email == VICTIM
 
 
+def test_contact_details_the_stranger_planted_are_asked_again_and_never_offered_for_the_next_link(
+    client, mailbox, on_commit
+):
+    stranger = Client()
+    stranger.post("/housing-help/apply/who/", PAGES["who"])
+    stranger.post(
+        "/housing-help/apply/contact/",
+        {"email": "attacker@example.net", "phone": "", "safe_method": "email", "safe_times": ""},
+    )
+    with on_commit(execute=True):
+        stranger.post("/housing-help/apply/saved/", {"email": VICTIM})
+    _open(client, _resume_link(mailbox))
+    # Updates about the case would go to the contact address: the victim is asked for it again.
+    assert client.get("/housing-help/apply/").url == "/housing-help/apply/safe-tonight/"
+    assert "attacker@example.net" not in client.get("/housing-help/apply/contact/").content.decode()
+    # Saving again offers the address that proved it is theirs, not one the stranger typed.
+    page = client.get("/housing-help/apply/saved/").content.decode()
+    assert "attacker@example.net" not in page
+    assert VICTIM in page
+
+
 def test_a_used_resume_link_cannot_be_used_again(client, mailbox, on_commit):
     _stranger_sends_a_link_to_the_victim(mailbox, on_commit)
     link = _resume_link(mailbox)
