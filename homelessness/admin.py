@@ -208,6 +208,7 @@ class CaseAdmin(admin.ModelAdmin):
             "members": case.members.all(),
             "referral": getattr(case, "referral", None),
             "notes": case.notes.select_related("author"),
+            "case_messages": case.messages.select_related("notification"),
             "letters": case.letters.select_related("issued_by"),
             "reviews": case.reviews.select_related("reviewer", "original_decider"),
             "notices": case.noncooperation_notices.select_related("proposed_by", "approved_by"),

@@ -94,6 +94,11 @@ class ContactForm(StepForm):
         max_length=300,
         help_text="For example, weekdays after 2pm. Tell us if we must not leave a message.",
     )
+    no_messages = forms.BooleanField(
+        label="Do not send me any messages (no emails, texts or letters)",
+        required=False,
+        help_text="Choose this if someone else may see your messages. We will only call you.",
+    )
 
     def clean(self):
         data = super().clean()
@@ -104,6 +109,8 @@ class ContactForm(StepForm):
             self.add_error("phone", "Enter a phone number, or choose email")
         if method == "email" and not data.get("email") and "email" not in self.errors:
             self.add_error("email", "Enter an email address, or choose phone")
+        if data.get("no_messages") and method in ("email", "text"):
+            self.add_error("no_messages", "Choose phone call if we must not send you any messages")
         return data
 
     def clean_phone(self):
@@ -445,6 +452,15 @@ class ReferralForm(forms.Form):
     )
     safe_contact = forms.CharField(
         label="Safe way and time to contact them (optional)", required=False, max_length=300
+    )
+    safe_method = forms.ChoiceField(
+        label="The only safe way to contact them, if there is one (optional)",
+        choices=[("phone", "Phone call"), ("text", "Text message"), ("email", "Email")],
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    no_messages = forms.BooleanField(
+        label="We must not send them any messages (no emails, texts or letters)", required=False
     )
     situation = forms.CharField(
         label="Why are they homeless or at risk of homelessness?",

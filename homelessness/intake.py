@@ -148,6 +148,8 @@ def case_fields_from_answers(answers: dict) -> dict:
                 ],
             )
         ),
+        "safe_method": _answer(answers, "contact", "safe_method", "") or "",
+        "no_messages": bool(_answer(answers, "contact", "no_messages", False)),
         "urgent": is_emergency(answers),
         "flags": flags,
         "accommodation_at_application": _answer(answers, "accommodation", "accommodation", ""),

@@ -13,8 +13,10 @@ from django.db import models
 from django.db.models import F, Q
 
 from hackney_portal.core.crypto import EncryptedJSONField, EncryptedTextField
+from hackney_portal.core.models import Notification
 from hackney_portal.core.storage import private_storage
 
+from .contact import Channel, SafeMethod
 from .rules import AssessmentOutcome, CloseReason, PriorityNeed, ReviewKind, Stage
 
 
@@ -76,6 +78,11 @@ class Case(models.Model):
     contact_email = models.EmailField(blank=True)
     contact_phone = models.CharField(max_length=30, blank=True)
     safe_contact = EncryptedTextField(blank=True, default="", help_text="Safe way and time to make contact")
+    # The coded safe-contact answers every message to the applicant is checked against (see contact.py).
+    safe_method = models.CharField(
+        max_length=10, choices=SafeMethod.choices, blank=True, default="", help_text="The one safe way"
+    )
+    no_messages = models.BooleanField(default=False, help_text="No messages at all, by any channel")
 
     stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.RECEIVED, db_index=True)
     urgent = models.BooleanField(default=False, db_index=True)
@@ -157,6 +164,7 @@ class Case(models.Model):
                 condition=Q(assigned_to__isnull=True) | Q(assigned_at__isnull=False),
                 name="case_assigned_has_time",
             ),
+            models.CheckConstraint(condition=Q(safe_method__in=SafeMethod.values), name="case_safe_method"),
         ]
 
     def __str__(self) -> str:
@@ -242,6 +250,13 @@ class IntakeDraft(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     resume_email = models.EmailField(blank=True)
+    # Only a hash of the one live resume link's secret: using the link clears it (single use), and a new
+    # link replaces the old one.
+    resume_link_digest = models.CharField(max_length=64, blank=True)
+    resume_sent_at = models.DateTimeField(null=True, blank=True)
+    verified_email = models.EmailField(
+        blank=True, help_text="The address whose resume link opened this draft"
+    )
     answers = EncryptedJSONField(default=dict)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
@@ -258,6 +273,23 @@ class IntakeDraft(models.Model):
 
     def __str__(self) -> str:
         return str(self.public_id)
+
+
+class CaseMessage(models.Model):
+    """Something the service had to tell the applicant: sent, or held because they ruled the channel out."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="messages")
+    notification = models.OneToOneField(Notification, on_delete=models.PROTECT, related_name="+")
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    template = models.CharField(max_length=200)
+    held_reason = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.template} for {self.case}"
 
 
 class CaseNote(models.Model):

@@ -7,6 +7,10 @@ case at once are serialised and every rule below is checked against the current 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
+import secrets
+import uuid
 
 from django.conf import settings
 from django.core import signing
@@ -22,9 +26,11 @@ from hackney_portal.core.uploads import upload_check
 from hackney_portal.users import roles
 
 from . import rules
+from .contact import Channel, case_contact_check, draft_contact_check
 from .intake import case_fields_from_answers
 from .models import (
     Case,
+    CaseMessage,
     CaseNote,
     DecisionLetter,
     Document,
@@ -118,32 +124,86 @@ def intake_draft_remove_person(*, draft: IntakeDraft, index: int, actor) -> Inta
     return draft
 
 
-def intake_resume_token(draft: IntakeDraft) -> str:
-    return signing.dumps(str(draft.public_id), salt=RESUME_SALT)
+def _resume_hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _resume_token(draft: IntakeDraft, secret: str) -> str:
+    # Signed for the expiry; the secret (kept only as a hash) makes the link single use and replaceable.
+    return signing.dumps(f"{draft.public_id}:{secret}", salt=RESUME_SALT)
+
+
+def _draft_for_token(token: str, *, lock: bool = False) -> IntakeDraft | None:
+    try:
+        value = signing.loads(token, salt=RESUME_SALT, max_age=dt.timedelta(days=RESUME_DAYS))
+        public_id, secret = str(value).split(":", 1)
+        uuid.UUID(public_id)
+    except (signing.BadSignature, ValueError):
+        return None
+    drafts = IntakeDraft.objects.filter(public_id=public_id, case__isnull=True).exclude(resume_link_digest="")
+    draft = (drafts.select_for_update() if lock else drafts).first()
+    if draft is None or not hmac.compare_digest(draft.resume_link_digest, _resume_hash(secret)):
+        return None
+    return draft
 
 
 def intake_draft_from_token(token: str) -> IntakeDraft | None:
-    try:
-        public_id = signing.loads(token, salt=RESUME_SALT, max_age=dt.timedelta(days=RESUME_DAYS))
-    except signing.BadSignature:
+    """The draft a live resume link opens, without using the link up (for the page with the button)."""
+    return _draft_for_token(token)
+
+
+@transaction.atomic
+def intake_draft_resume(*, token: str, actor) -> IntakeDraft | None:
+    """Use a resume link: once only, and the draft moves to a new id, so the browser that started it (perhaps
+    a stranger who typed someone else's address) can no longer read or change what is typed from here on."""
+    draft = _draft_for_token(token, lock=True)
+    if draft is None:
         return None
-    return IntakeDraft.objects.filter(public_id=public_id, case__isnull=True).first()
+    draft.public_id = uuid.uuid4()
+    draft.resume_link_digest = ""
+    draft.verified_email = draft.resume_email
+    contact = draft.answers.get("contact") or {}
+    if (contact.get("email") or "").lower() not in ("", draft.verified_email.lower()):
+        # Contact details typed by whoever asked for the link, pointing elsewhere (perhaps at themselves):
+        # asked again, so updates and later links cannot be steered away from the person who opened it.
+        draft.answers = {k: v for k, v in draft.answers.items() if k != "contact"}
+    draft.save(update_fields=["public_id", "resume_link_digest", "verified_email", "answers", "updated_at"])
+    return draft
 
 
 @transaction.atomic
 def intake_draft_send_resume_link(*, draft: IntakeDraft, email: str, actor) -> None:
+    """Email a link to carry on. It holds nothing they typed: the address may not be theirs."""
+    draft = IntakeDraft.objects.select_for_update().get(pk=draft.pk)
+    if draft.case_id or draft.user_id:
+        raise ApplicationError("Sign in to carry on with this application.")
+    if draft_contact_check(draft.answers, channel=Channel.EMAIL, address=email):
+        raise ApplicationError(
+            "You told us email is not a safe way to contact you. To save your answers, create an account"
+            " and sign in, or change how it is safe to contact you.",
+            field="email",
+        )
+    secret = secrets.token_urlsafe(32)
     draft.resume_email = email
-    draft.save(update_fields=["resume_email", "updated_at"])
+    draft.resume_link_digest = _resume_hash(secret)
+    draft.resume_sent_at = timezone.now()
+    draft.save(update_fields=["resume_email", "resume_link_digest", "resume_sent_at", "updated_at"])
     notification_send(
         template="homelessness/email/resume",
         to=email,
         context={
-            "url": f"{settings.SITE_URL}/housing-help/apply/resume/{intake_resume_token(draft)}/",
+            "url": f"{settings.SITE_URL}/housing-help/apply/resume/{_resume_token(draft, secret)}/",
             "days": RESUME_DAYS,
         },
         key=None,
         actor=actor,
     )
+
+
+@transaction.atomic
+def intake_draft_discard(*, draft: IntakeDraft, actor) -> None:
+    """'Exit this page': nothing of the draft is kept for whoever uses the device next."""
+    IntakeDraft.objects.filter(pk=draft.pk, case__isnull=True).delete()
 
 
 def case_status_token(case: Case) -> str:
@@ -212,27 +272,46 @@ def intake_submit(*, draft: IntakeDraft, actor) -> Case:
     return case
 
 
-def _tell_applicant(case: Case, *, template: str, key: str, actor, **context) -> None:
-    """Email the applicant, if they gave an address (they may have told us only a safe phone number)."""
-    if not case.contact_email:
-        return
-    notification_send(
+def case_message_send(*, case: Case, template: str, key: str, actor, context: dict) -> CaseMessage:
+    """Everything the service tells an applicant goes through here, and so through their safe-contact answers.
+
+    A message by a channel they ruled out is recorded as it would have been sent but held, never delivered;
+    the case page shows officers what was held and why, so they can pass it on in a way that is safe.
+    """
+    channel = Channel.EMAIL  # the only channel the portal delivers today
+    held_reason = case_contact_check(case, channel=channel)
+    note = notification_send(
         template=f"homelessness/email/{template}",
         to=case.contact_email,
         context={"case": case, **context},
         key=key,
         actor=actor,
+        held_reason=held_reason,
     )
+    message, created = CaseMessage.objects.get_or_create(
+        notification=note,
+        defaults={"case": case, "channel": channel, "template": note.template, "held_reason": held_reason},
+    )
+    if created and held_reason:
+        audit_log(
+            actor=actor,
+            action="homelessness.message.held",
+            obj=case,
+            data={"template": template, "reason": held_reason},
+        )
+    return message
 
 
 def _send_received(case: Case, actor) -> None:
-    _tell_applicant(
-        case,
+    case_message_send(
+        case=case,
         template="received",
         key=f"homelessness.received:{case.pk}",
         actor=actor,
-        status_url=f"{settings.SITE_URL}/housing-help/status/{case_status_token(case)}/",
-        emergency=case.urgent,
+        context={
+            "status_url": f"{settings.SITE_URL}/housing-help/status/{case_status_token(case)}/",
+            "emergency": case.urgent,
+        },
     )
 
 
@@ -252,6 +331,8 @@ def referral_submit(*, data: dict, actor) -> Case:
         contact_email=data.get("email", ""),
         contact_phone=data.get("phone", ""),
         safe_contact=data.get("safe_contact", ""),
+        safe_method=data.get("safe_method") or "",
+        no_messages=bool(data.get("no_messages")),
         # Leaving custody or hospital within a week with nowhere to go is as urgent as nowhere tonight.
         urgent=bool(flags)
         or bool(data.get("leaving_on") and data["leaving_on"] <= _today() + dt.timedelta(days=7)),
@@ -439,8 +520,12 @@ def letter_issue(*, case: Case, actor, kind: str, reasons: str, decision: str = 
     audit_log(
         actor=actor, action="homelessness.letter.issued", obj=case, data={"kind": kind, "letter": letter.pk}
     )
-    _tell_applicant(
-        case, template="letter", key=f"homelessness.letter:{letter.pk}", actor=actor, letter=letter
+    case_message_send(
+        case=case,
+        template="letter",
+        key=f"homelessness.letter:{letter.pk}",
+        actor=actor,
+        context={"letter": letter},
     )
     return letter
 
@@ -517,12 +602,12 @@ def case_move(*, case: Case, actor, to_stage: str, end_reason: str = "", reasons
 
 
 def _tell_applicant_stage(case: Case, actor) -> None:
-    _tell_applicant(
-        case,
+    case_message_send(
+        case=case,
         template="stage",
         key=f"homelessness.stage:{case.pk}:{case.stage}",
         actor=actor,
-        stage=case.get_stage_display(),
+        context={"stage": case.get_stage_display()},
     )
 
 
@@ -594,12 +679,12 @@ def document_request_create(*, case: Case, actor, description: str, due_on: dt.d
         case=case, description=description, due_on=due_on, requested_by=actor
     )
     audit_log(actor=actor, action="homelessness.document.requested", obj=case, data={"request": request.pk})
-    _tell_applicant(
-        case,
+    case_message_send(
+        case=case,
         template="document_request",
         key=f"homelessness.docreq:{request.pk}",
         actor=actor,
-        request=request,
+        context={"request": request},
     )
     return request
 

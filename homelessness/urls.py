@@ -5,6 +5,7 @@ from . import views
 app_name = "homelessness"
 urlpatterns = [
     path("", views.start, name="start"),
+    path("exit/", views.exit_page, name="exit"),
     path("apply/", views.apply_begin, name="apply"),
     path("apply/emergency/", views.apply_emergency, name="emergency"),
     path("apply/saved/", views.apply_saved, name="saved"),

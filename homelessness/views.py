@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -23,6 +23,13 @@ from .models import IntakeDraft, PlanStep
 
 DRAFT_KEY = "homelessness_draft"
 CASES_KEY = "homelessness_cases"
+# Everything of the journey this browser holds; cleared on sign-in, sign-out and "Exit this page".
+SESSION_KEYS = (DRAFT_KEY, CASES_KEY, "homelessness_next", "homelessness_referral")
+
+
+def forget_journey(session) -> None:
+    for key in SESSION_KEYS:
+        session.pop(key, None)
 
 
 def _draft(request) -> IntakeDraft | None:
@@ -169,23 +176,46 @@ def apply_saved(request):
     if request.user.is_authenticated:
         return render(request, "homelessness/saved.html", {"signed_in": True})
     form = ResumeEmailForm(
-        request.POST or None, initial={"email": draft.answers.get("contact", {}).get("email", "")}
+        request.POST or None,
+        # The address that proved it is theirs first: contact answers may have been typed by someone else.
+        initial={"email": draft.verified_email or draft.answers.get("contact", {}).get("email", "")},
     )
     if request.method == "POST" and form.is_valid():
-        services.intake_draft_send_resume_link(
-            draft=draft, email=form.cleaned_data["email"], actor=request.user
-        )
-        return render(request, "homelessness/saved.html", {"email": form.cleaned_data["email"]})
+        try:
+            services.intake_draft_send_resume_link(
+                draft=draft, email=form.cleaned_data["email"], actor=request.user
+            )
+        except ApplicationError as error:
+            add_application_error(form, error)
+        else:
+            return render(request, "homelessness/saved.html", {"email": form.cleaned_data["email"]})
     return render(request, "homelessness/save_email.html", {"form": form})
 
 
 @never_cache
 def apply_resume(request, token: str):
-    draft = services.intake_draft_from_token(token)
+    """The emailed link shows a button; only pressing it uses the link (mail scanners fetch links too)."""
+    if request.method == "POST":
+        draft = services.intake_draft_resume(token=token, actor=request.user)
+    else:
+        draft = services.intake_draft_from_token(token)
     if draft is None:
         return render(request, "homelessness/resume_expired.html", status=404)
+    if request.method != "POST":
+        return render(request, "homelessness/resume.html")
+    forget_journey(request.session)
     _remember(request, draft)
     return redirect("homelessness:apply")
+
+
+@never_cache
+def exit_page(request):
+    """'Exit this page': the draft this browser can reach is deleted and the session ended, then away."""
+    draft = _draft(request)
+    if draft is not None:
+        services.intake_draft_discard(draft=draft, actor=request.user)
+    request.session.flush()
+    return HttpResponseRedirect(settings.HOMELESSNESS_EXIT_URL)
 
 
 @never_cache

@@ -46,6 +46,8 @@ class Notification(models.Model):
         PENDING = "pending", "Pending"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
+        # Recorded but never to be delivered: the recipient ruled this channel out (see held_reason).
+        HELD = "held", "Held"
 
     created_at = models.DateTimeField(auto_now_add=True)
     key = models.CharField(max_length=200, unique=True)
@@ -60,6 +62,7 @@ class Notification(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    held_reason = models.CharField(max_length=300, blank=True, help_text="Why it was not sent, for staff")
 
     class Meta:
         ordering = ["-created_at"]
@@ -67,7 +70,12 @@ class Notification(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(status="sent") | models.Q(sent_at__isnull=False),
                 name="notification_sent_has_time",
-            )
+            ),
+            models.CheckConstraint(
+                condition=(models.Q(status="held") & ~models.Q(held_reason=""))
+                | (~models.Q(status="held") & models.Q(held_reason="")),
+                name="notification_held_has_reason",
+            ),
         ]
 
     def __str__(self) -> str:

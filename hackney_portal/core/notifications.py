@@ -4,6 +4,9 @@ Services call `notification_send(...)` inside their transaction. The message is 
 once with a uniqueness key; delivery happens in a Celery task after commit. A second call with the same key
 returns the existing row and sends nothing. SMS has a channel value and a delivery branch ready for a
 provider; only email is wired today.
+
+A message given a `held_reason` is recorded as it would have been sent, but never queued or delivered: the
+recipient ruled the channel out, and staff need to see what we could not tell them and why.
 """
 
 from __future__ import annotations
@@ -24,7 +27,9 @@ from .outbox import enqueue
 log = logging.getLogger(__name__)
 
 
-def notification_send(*, template: str, to: str, context: dict, key: str, actor=None) -> Notification:
+def notification_send(
+    *, template: str, to: str, context: dict, key: str, actor=None, held_reason: str = ""
+) -> Notification:
     """Render `templates/<template>_subject.txt`, `_body.txt` (and `_body.html` if present), record, send."""
     ctx = {"council": settings.COUNCIL, "site_url": settings.SITE_URL, **context}
     subject = " ".join(render_to_string(f"{template}_subject.txt", ctx).split())
@@ -34,12 +39,27 @@ def notification_send(*, template: str, to: str, context: dict, key: str, actor=
     except TemplateDoesNotExist:  # the HTML part is optional
         html = ""
     return notification_send_rendered(
-        to=to, subject=subject, body=body, html_body=html, template=template, key=key, actor=actor
+        to=to,
+        subject=subject,
+        body=body,
+        html_body=html,
+        template=template,
+        key=key,
+        actor=actor,
+        held_reason=held_reason,
     )
 
 
 def notification_send_rendered(
-    *, to: str, subject: str, body: str, template: str, key: str | None, actor=None, html_body: str = ""
+    *,
+    to: str,
+    subject: str,
+    body: str,
+    template: str,
+    key: str | None,
+    actor=None,
+    html_body: str = "",
+    held_reason: str = "",
 ) -> Notification:
     if key is None:
         # Messages with no natural key (a password reset asked for twice) are each distinct.
@@ -47,10 +67,19 @@ def notification_send_rendered(
     try:
         with transaction.atomic():
             note = Notification.objects.create(
-                key=key, template=template, to=to, subject=subject, body=body, html_body=html_body
+                key=key,
+                template=template,
+                to=to,
+                subject=subject,
+                body=body,
+                html_body=html_body,
+                status=Notification.Status.HELD if held_reason else Notification.Status.PENDING,
+                held_reason=held_reason[:300],
             )
     except IntegrityError:
         return Notification.objects.get(key=key)
+    if held_reason:
+        return note
     enqueue("hackney_portal.core.tasks.notification_deliver", note.pk)
     return note
 
@@ -59,7 +88,7 @@ def notification_deliver(*, notification_id: int) -> Notification:
     """Send one recorded message unless already sent. Holds a row lock so two workers cannot both send."""
     with transaction.atomic():
         note = Notification.objects.select_for_update().get(pk=notification_id)
-        if note.status == Notification.Status.SENT:
+        if note.status in (Notification.Status.SENT, Notification.Status.HELD):
             return note
         note.attempts += 1
         if note.channel == Notification.Channel.SMS:

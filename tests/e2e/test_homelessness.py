@@ -64,6 +64,7 @@ def test_intake_on_a_phone_with_save_and_resume_then_officer_triage(mobile_page,
     link = _link_in("homelessness/email/resume", r"http\S+/housing-help/apply/resume/\S+/")
     context2, p = _mobile(browser, live_server)
     p.goto("/housing-help/" + link.split("/housing-help/", 1)[1])
+    p.get_by_role("button", name="Continue").click()
     p.wait_for_url("**/housing-help/apply/contact/")
     p.get_by_label("Email address").fill("sam.rivers@example.org")
     p.get_by_role("radio", name="Email").check()

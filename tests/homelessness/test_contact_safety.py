@@ -1,0 +1,253 @@
+"""Contact safety: nothing reaches an applicant by a channel they ruled out, and officers see what was held.
+
+An applicant who says only a phone call is safe (their email may be read by someone who harms them) must
+never be emailed, whichever part of the service has something to tell them.
+"""
+
+import ast
+import pathlib
+
+import pytest
+
+from homelessness import services
+from homelessness.contact import Channel, contact_check
+from homelessness.demo import FORM_PAGES as PAGES
+from homelessness.models import Case, CaseMessage
+from homelessness.rules import AssessmentOutcome, Stage
+from tests.conftest import staff_login
+
+from .test_intake import _go
+
+pytestmark = pytest.mark.django_db
+
+HOMELESSNESS = pathlib.Path(__file__).resolve().parents[2] / "homelessness"
+# Messages that go to staff or to a referring body, never to the applicant, and the resume link (no case
+# exists yet; it is checked against the draft's answers, see test_a_resume_link_is_not_emailed_...).
+NOT_TO_THE_APPLICANT = {"deadline", "unassigned", "referral_ack", "referral_outcome", "resume"}
+
+
+def _applicant_templates() -> set[str]:
+    names = {
+        p.name.rsplit("_", 1)[0] for p in (HOMELESSNESS / "templates/homelessness/email").glob("*_body.txt")
+    }
+    return names - NOT_TO_THE_APPLICANT
+
+
+# ---------------------------------------------------------------------------------------------------------
+# One rule per channel
+
+
+@pytest.mark.parametrize(
+    ("safe_method", "no_messages", "address", "allowed"),
+    [
+        ("email", False, "a@example.org", True),
+        ("phone", False, "a@example.org", False),
+        ("text", False, "a@example.org", False),
+        ("email", True, "a@example.org", False),
+        ("", False, "a@example.org", True),  # not asked (a referral): the address was given with consent
+        ("email", False, "", False),
+    ],
+)
+def test_email_rule(safe_method, no_messages, address, allowed):
+    reason = contact_check(
+        channel=Channel.EMAIL, safe_method=safe_method, no_messages=no_messages, address=address
+    )
+    assert (reason == "") is allowed
+    if not allowed:
+        assert reason.startswith("Not emailed: ")
+
+
+@pytest.mark.parametrize(
+    ("safe_method", "no_messages", "allowed"),
+    [("text", False, True), ("phone", False, False), ("email", False, False), ("text", True, False)],
+)
+def test_text_message_rule(safe_method, no_messages, allowed):
+    reason = contact_check(
+        channel=Channel.SMS, safe_method=safe_method, no_messages=no_messages, address="07700900982"
+    )
+    assert (reason == "") is allowed
+    if not allowed:
+        assert reason.startswith("Not texted: ")
+
+
+@pytest.mark.parametrize(
+    ("safe_method", "no_messages", "suppressed", "allowed"),
+    [
+        ("", False, False, True),
+        ("phone", False, False, False),  # no intake answer offers post: anyone who answered did not choose it
+        ("email", False, False, False),
+        ("", True, False, False),
+        ("", False, True, False),  # a suppressed address (domestic abuse) is never written to
+    ],
+)
+def test_letter_rule(safe_method, no_messages, suppressed, allowed):
+    reason = contact_check(
+        channel=Channel.LETTER,
+        safe_method=safe_method,
+        no_messages=no_messages,
+        address="Flat 2, 10 Mare Street",
+        address_suppressed=suppressed,
+    )
+    assert (reason == "") is allowed
+    if not allowed:
+        assert reason.startswith("Not posted: ")
+
+
+def test_no_messages_at_all_rules_out_every_channel():
+    for channel in Channel:
+        assert contact_check(channel=channel, safe_method="phone", no_messages=True, address="x")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Every message the service sends to an applicant, for one who ruled email out
+
+
+def _phone_only_pages(**contact):
+    return {
+        **PAGES,
+        "contact": {"email": "sam@example.org", "phone": "07700900982", "safe_method": "phone", **contact},
+    }
+
+
+def test_an_applicant_who_said_phone_only_is_never_emailed_whatever_happens(
+    client, mailbox, on_commit, officer
+):
+    # The intake as they filled it in: an email address given, but "phone call" as the only safe way.
+    with on_commit(execute=True):
+        response = _go(client, _phone_only_pages(safe_times="Phone only, no messages"))
+        client.post(response.url)
+    case = Case.objects.get()
+    assert case.safe_method == "phone"
+    with on_commit(execute=True):
+        services.case_assign(case=case, officer=officer, actor=officer)
+        services.document_request_create(
+            case=case, actor=officer, description="Your section 21 notice", due_on=case.created_at.date()
+        )
+        services.case_record_assessment(
+            case=case, actor=officer, eligible=True, outcome=AssessmentOutcome.THREATENED
+        )
+        services.case_move(case=case, actor=officer, to_stage=Stage.PREVENTION)
+        services.letter_issue(case=case, actor=officer, kind="s184", reasons="We have decided.")
+
+    assert [m for m in mailbox if "sam@example.org" in m.to] == []
+    held = CaseMessage.objects.filter(case=case)
+    assert {m.template.rsplit("/", 1)[-1] for m in held} == _applicant_templates()
+    for message in held:
+        assert message.held_reason == "Not emailed: the applicant said email is not safe (phone call only)"
+        # The message is kept, as it would have been sent, so an officer can read it out by phone.
+        assert message.notification.status == "held"
+        assert message.notification.body
+
+    staff_login(client, officer)
+    page = client.get(f"/admin/homelessness/case/{case.pk}/change/").content.decode()
+    assert "Not emailed: the applicant said email is not safe (phone call only)" in page
+
+
+def test_an_applicant_who_said_no_messages_at_all_is_not_emailed(client, mailbox, on_commit):
+    pages = _phone_only_pages(no_messages="on")
+    with on_commit(execute=True):
+        response = _go(client, pages)
+        client.post(response.url)
+    case = Case.objects.get()
+    assert case.no_messages
+    assert mailbox == []
+    (held,) = CaseMessage.objects.filter(case=case)
+    assert held.held_reason == "Not emailed: the applicant said we must not send them any messages"
+
+
+def test_no_messages_with_email_as_the_safe_way_is_refused_on_the_contact_page(client):
+    response = client.post("/housing-help/apply/contact/", {**PAGES["contact"], "no_messages": "on"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "govuk-error-summary" in body
+    assert "Choose phone call if we must not send you any messages" in body
+
+
+def test_an_applicant_who_chose_email_is_emailed_and_the_case_page_says_so(client, mailbox, on_commit):
+    with on_commit(execute=True):
+        response = _go(client)
+        client.post(response.url)
+    case = Case.objects.get()
+    assert [m.to for m in mailbox] == [["sam@example.org"]]
+    (message,) = CaseMessage.objects.filter(case=case)
+    assert message.held_reason == ""
+    assert message.notification.status == "sent"
+
+
+def test_a_referral_that_says_phone_only_is_held_like_an_intake(client, mailbox, on_commit, officer):
+    from homelessness.demo import FORM_REFERRAL
+
+    with on_commit(execute=True):
+        client.post(
+            "/housing-help/refer/", {**FORM_REFERRAL, "email": "chris@example.org", "safe_method": "phone"}
+        )
+    case = Case.objects.get()
+    assert case.safe_method == "phone"
+    with on_commit(execute=True):
+        services.document_request_create(
+            case=case, actor=officer, description="Your ID", due_on=case.created_at.date()
+        )
+    assert [m for m in mailbox if "chris@example.org" in m.to] == []
+    (held,) = CaseMessage.objects.filter(case=case)
+    assert held.held_reason == "Not emailed: the applicant said email is not safe (phone call only)"
+
+
+def test_a_held_message_is_never_delivered_even_if_its_task_runs(client, on_commit, mailbox):
+    from hackney_portal.core.notifications import notification_deliver
+
+    with on_commit(execute=True):
+        response = _go(client, _phone_only_pages())
+        client.post(response.url)
+    (message,) = CaseMessage.objects.all()
+    notification_deliver(notification_id=message.notification_id)
+    assert mailbox == []
+    message.notification.refresh_from_db()
+    assert message.notification.status == "held"
+
+
+def test_a_resume_link_is_not_emailed_to_someone_who_said_email_is_not_safe(client, mailbox, on_commit):
+    client.post("/housing-help/apply/who/", PAGES["who"])
+    client.post("/housing-help/apply/contact/", _phone_only_pages()["contact"])
+    with on_commit(execute=True):
+        response = client.post("/housing-help/apply/saved/", {"email": "sam@example.org"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "govuk-error-summary" in body
+    assert "You told us email is not a safe way to contact you" in body
+    assert mailbox == []
+
+
+# ---------------------------------------------------------------------------------------------------------
+# One way out
+
+
+def test_nothing_in_homelessness_sends_to_an_applicant_except_through_the_check():
+    """Only `case_message_send` may hand a message to the raw sender, with these reviewed exceptions."""
+    allowed = {
+        ("services.py", "case_message_send"),
+        ("services.py", "intake_draft_send_resume_link"),  # checked against the draft's contact answers
+        ("services.py", "referral_submit"),  # to the referring body's work address
+        ("services.py", "_tell_referrer_outcome"),  # the same, only with the person's consent
+        ("services.py", "deadline_reminders_send"),  # to staff
+        ("services.py", "unassigned_escalate"),  # to staff
+    }
+    raw = {
+        "notification_send",
+        "notification_send_rendered",
+        "send_mail",
+        "EmailMessage",
+        "EmailMultiAlternatives",
+    }
+    found = set()
+    for path in HOMELESSNESS.rglob("*.py"):
+        tree = ast.parse(path.read_text())
+        for func in ast.walk(tree):
+            if not isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            for node in ast.walk(func):
+                if isinstance(node, ast.Call):
+                    name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+                    if name in raw:
+                        found.add((path.name, func.name))
+    assert found - allowed == set()
+    assert ("services.py", "case_message_send") in found
