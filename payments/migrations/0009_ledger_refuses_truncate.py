@@ -5,5 +5,5 @@ from hackney_portal.core.append_only import refuse_truncate
 
 class Migration(migrations.Migration):
     # TRUNCATE skips row triggers, so the ledger needs a statement trigger of its own.
-    dependencies = [("payments", "0008_account_link_codes"), ("core", "0005_audit_refuses_truncate")]
+    dependencies = [("payments", "0008_account_link_codes"), ("core", "0006_audit_refuses_truncate")]
     operations = [refuse_truncate("payments_ledgerentry")]
