@@ -193,6 +193,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "hackney_portal.core.hostile.ControlCharactersMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "hackney_portal.core.middleware.SessionIdleTimeoutMiddleware",
     "hackney_portal.core.middleware.AccessDeniedLogMiddleware",
