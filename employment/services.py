@@ -314,7 +314,7 @@ def alerts_send(*, now=None) -> int:
         try:
             with transaction.atomic():
                 sent += _alert_send(search_id=pk, now=now, sectors=sectors)
-        except Exception:  # noqa: BLE001 - isolate each alert; the next one must still go
+        except Exception:
             log.exception("job alerts: saved search %s failed and was skipped; the others were sent", pk)
     return sent
 

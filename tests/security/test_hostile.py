@@ -18,7 +18,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.employment.conftest import pdf_cv  # noqa: F401 - shared fixture
+from tests.employment.conftest import pdf_bytes
 from tests.employment.test_search import listing
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +31,9 @@ HOSTILE = "Jo\x00\x01\x07\x1b[31m\x7f\x85 Bloggs\x0b\x0c"
 
 def _govuk_error(response) -> bool:
     body = response.content.decode()
-    return response.status_code in (200, 400) and "govuk-error-summary" in body and "There is a problem" in body
+    return (
+        response.status_code in (200, 400) and "govuk-error-summary" in body and "There is a problem" in body
+    )
 
 
 # -- On the way in: control characters are stripped before any form, view or database sees them ----------
@@ -107,15 +109,21 @@ NUL_REQUESTS = [
 ]
 
 
-@pytest.mark.parametrize(("method", "url", "data"), NUL_REQUESTS, ids=[f"{m} {u}" for m, u, _ in NUL_REQUESTS])
+@pytest.mark.parametrize(
+    ("method", "url", "data"), NUL_REQUESTS, ids=[f"{m} {u}" for m, u, _ in NUL_REQUESTS]
+)
 def test_nul_bytes_never_reach_postgresql(client, opp, method, url, data):
     """PostgreSQL refuses NUL in text: before the fix each of these was a 500."""
     response = getattr(client, method)(url, data)
     assert response.status_code < 500
 
 
-def test_an_application_is_stored_without_its_control_characters(client, opp, pdf_cv):
+def test_an_application_is_stored_without_its_control_characters(client, opp):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
     from employment.models import Application
+
+    pdf_cv = SimpleUploadedFile("cv.pdf", pdf_bytes(), content_type="application/pdf")
 
     response = client.post(
         reverse("employment:apply", args=[opp.pk]),
@@ -150,7 +158,9 @@ def test_a_saved_search_is_stored_without_control_characters(client, opp):
 @pytest.mark.parametrize(
     "amount", ["Infinity", "-Infinity", "inf", "NaN", "sNaN", "-sNaN", "1e999999", "1E+30", "-0", "0e-999999"]
 )
-def test_pay_amount_refuses_non_finite_and_absurd_numbers_with_a_govuk_error(client, resident, account, amount):
+def test_pay_amount_refuses_non_finite_and_absurd_numbers_with_a_govuk_error(
+    client, resident, account, amount
+):
     from payments import services
 
     services.account_link(user=resident, account=account, actor=resident)
@@ -296,7 +306,9 @@ def test_one_bad_saved_search_never_stops_the_other_alerts(
     # The bad one either ran (its hostile parts dropped) or failed alone, and said so in the log.
     bad.refresh_from_db()
     sent_bad = bad.last_sent_at > timezone.now() - dt.timedelta(minutes=5)
-    assert sent_bad or any("saved search" in r.getMessage() and str(bad.pk) in r.getMessage() for r in caplog.records)
+    assert sent_bad or any(
+        "saved search" in r.getMessage() and str(bad.pk) in r.getMessage() for r in caplog.records
+    )
 
 
 def test_a_failing_alert_is_logged_and_the_next_one_still_goes(opp, mailbox, caplog):
@@ -370,7 +382,8 @@ def test_hclic_xml_is_well_formed_whatever_a_case_holds(make_case, officer):
         ET.fromstring(built[name].split("\n", 1)[1])  # noqa: S314 - our own output
     personal = ET.fromstring(built["personal_xml"].split("\n", 1)[1])  # noqa: S314
     person = personal.find("Person")
-    assert person.get("Name").startswith("Chef") and not CONTROL.search(person.get("Name"))
+    assert person.get("Name").startswith("Chef")
+    assert not CONTROL.search(person.get("Name"))
     assert person.get("NINO") == "QQ123456C"
 
 
@@ -387,7 +400,7 @@ def test_statement_csv_and_pdf_are_well_formed_whatever_the_ledger_holds(client,
     from payments import services
 
     services.account_link(user=resident, account=account, actor=resident)
-    description = "\x01=HYPERLINK(\"http://x\")\r\n\x1b 日本 💥 \ufffe\u2028end"
+    description = '\x01=HYPERLINK("http://x")\r\n\x1b 日本 💥 \ufffe\u2028end'
     # The ledger is append-only: a hostile description arrives as a new entry (from a feed or a script).
     services.ledger_post(account_id=account.pk, kind="rent", amount_pence=100, description=description)
     _sql_update("payments_rentaccount", account.pk, address="4 Mare St\x01\x0b 💥 日本\n")
@@ -424,7 +437,8 @@ def test_email_subjects_are_one_clean_line_whatever_a_listing_holds(
     assert len(mailbox) == 1
     parsed = email.message_from_bytes(mailbox[0].message().as_bytes())
     subject = str(email.header.make_header(email.header.decode_header(parsed["Subject"])))
-    assert "\n" not in subject and "\r" not in subject
+    assert "\n" not in subject
+    assert "\r" not in subject
     assert not CONTROL.search(subject)
     assert parsed["Bcc"] is None
     assert "Chef" in subject
