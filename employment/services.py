@@ -314,7 +314,7 @@ def alerts_send(*, now=None) -> int:
         try:
             with transaction.atomic():
                 sent += _alert_send(search_id=pk, now=now, sectors=sectors)
-        except Exception:
+        except Exception:  # any failure, hostile data or a bug: it must cost this one alert, not all of them
             log.exception("job alerts: saved search %s failed and was skipped; the others were sent", pk)
     return sent
 

@@ -118,6 +118,36 @@ def test_nul_bytes_never_reach_postgresql(client, opp, method, url, data):
     assert response.status_code < 500
 
 
+def _routes(patterns, prefix=""):
+    from django.urls import URLPattern, URLResolver
+
+    for entry in patterns:
+        route = getattr(entry.pattern, "_route", None)
+        if route is None:
+            continue  # a regular expression (the admin's catch-all): nothing to fill in
+        if isinstance(entry, URLResolver):
+            yield from _routes(entry.url_patterns, prefix + route)
+        elif isinstance(entry, URLPattern):
+            yield prefix + route
+
+
+def test_every_url_with_a_text_argument_survives_nul_and_control_characters(client, opp):
+    """A guard for URLs added later: every route taking text (tokens, references) is requested with a NUL
+    and other control characters in it; none may answer 500."""
+    from django.urls import get_resolver
+
+    fill = {"int": "1", "slug": "who", "str": "ab\x00\x01cd", "path": "ab\x00cd/x", "uuid": None}
+    tried = 0
+    for route in _routes(get_resolver().url_patterns):
+        if "<" not in route or not re.search(r"<(str|path|slug):|<(?!\w+:)", route):
+            continue
+        url = "/" + re.sub(r"<(?:(\w+):)?\w+>", lambda m: fill.get(m.group(1) or "str") or "x", route)
+        response = client.get(url)
+        assert response.status_code < 500, url
+        tried += 1
+    assert tried >= 10  # the tokens and references of every service were reached
+
+
 def test_an_application_is_stored_without_its_control_characters(client, opp):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
