@@ -481,3 +481,36 @@ def test_csv_safe_strips_control_characters_before_looking_for_a_formula():
     assert csv_safe("\x00\x1b@SUM(A1)") == "'@SUM(A1)"
     assert csv_safe("plain") == "plain"
     assert csv_safe("-12.34") == "'-12.34"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_alert_runs_at_once_send_each_alert_once():
+    """Each alert is locked while it is sent: a second run at the same moment skips it, it does not
+    send it again (the two runs' clocks differ by a minute, so the outbox key would not catch it)."""
+    import threading
+
+    from django.db import connections
+
+    from employment import services
+    from hackney_portal.core.models import Notification
+
+    listing("Chef", "Cooking")
+    searches = [_saved(f"person{i}@example.org", "q=chef") for i in range(5)]
+    now = timezone.now()
+    results, barrier = [], threading.Barrier(2)
+
+    def run(offset):
+        try:
+            barrier.wait()
+            results.append(services.alerts_send(now=now + dt.timedelta(minutes=offset)))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sum(results) == len(searches)
+    for search in searches:
+        assert Notification.objects.filter(to=search.email, template="employment/email/alert").count() == 1
