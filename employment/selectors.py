@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
@@ -62,6 +63,40 @@ def opportunity_for_page(*, pk: int) -> Opportunity:
     return opp
 
 
+MAX_SEARCH_TERMS = 32
+_TOKEN = re.compile(r'-?"[^"]*"?|\S+')
+_WORD = re.compile(r"\w+")
+
+
+def search_text_normalise(q: str) -> str:
+    """The search box's words, quoted phrases, `-word` exclusions and ORs, and nothing else, in a form
+    `websearch_to_tsquery` always accepts. Runs of operators (`------`, `OR OR OR`, `!!!`, `&&&`, `:*`)
+    are dropped: PostgreSQL answers a long run of them with "tsquery stack too small" (a 500 before), and
+    no one means them. At most MAX_SEARCH_TERMS terms, so one query cannot ask for unbounded work."""
+    out: list[str] = []
+    for token in _TOKEN.findall(q or ""):
+        if len(out) >= MAX_SEARCH_TERMS:
+            break
+        negate = token.startswith("-")
+        body = token.lstrip("-")
+        if body.lower() == "or" and not negate:
+            if out and out[-1] != "or":
+                out.append("or")
+            continue
+        words = _WORD.findall(body.replace("_", " "))
+        if not words:
+            continue
+        if body.startswith('"'):
+            term = '"' + " ".join(words) + '"'
+            out.append(("-" if negate else "") + term)
+        else:
+            out.append(("-" if negate else "") + words[0])
+            out.extend(words[1:])
+    while out and out[-1] == "or":
+        out.pop()
+    return " ".join(out[:MAX_SEARCH_TERMS])
+
+
 def _expand_synonyms(q: str) -> str:
     words = {w.lower().strip('"-') for w in q.split()}
     extra: list[str] = []
@@ -112,7 +147,7 @@ def opportunity_search(*, params: dict, page_number: int = 1, today: dt.date | N
             output_field=IntegerField(),
         )
     )
-    q = (params.get("q") or "").strip()
+    q = search_text_normalise(params.get("q") or "")
     fuzzy = False
     suggestion = ""
     if q:

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from django.db import transaction
 from django.utils import timezone
 
 from hackney_portal.core.audit import audit_log
 from hackney_portal.core.forms import ApplicationError
+from hackney_portal.core.hostile import strip_control
 from hackney_portal.core.notifications import notification_send
 
 from .models import Opportunity
 from .text import sanitise_listing_text
 
+log = logging.getLogger(__name__)
 S = Opportunity.Status
 ALLOWED = {
     S.DRAFT: {S.SUBMITTED},
@@ -257,7 +260,7 @@ def saved_search_create(*, email: str, frequency: str, query: str, actor):
     search = SavedSearch.objects.create(
         email=email.strip().lower(),
         frequency=frequency,
-        query=query[:1000],
+        query=strip_control(query)[:1000],
         token=secrets.token_urlsafe(32),
         user=actor if getattr(actor, "is_authenticated", False) else None,
     )
@@ -296,43 +299,62 @@ def saved_search_unsubscribe(*, token: str):
 
 
 def alerts_send(*, now=None) -> int:
-    """Email each confirmed saved search the listings published since its last alert (new matches only)."""
-    from django.http import QueryDict
+    """Email each confirmed saved search the listings published since its last alert (new matches only).
 
-    from .forms import SearchForm
+    Each search is sent in its own transaction and a failure is logged and skipped: one hostile or broken
+    saved search (stored years ago, or by SQL) must never stop everyone else's alerts."""
     from .models import SavedSearch
-    from .selectors import live, opportunity_search
+    from .selectors import live
 
     now = now or timezone.now()
     sent = 0
-    due = SavedSearch.objects.filter(confirmed_at__isnull=False, unsubscribed_at__isnull=True)
+    due = SavedSearch.objects.filter(confirmed_at__isnull=False, unsubscribed_at__isnull=True).order_by("pk")
     sectors = sorted(set(live().values_list("sector", flat=True)))
-    for search in due.iterator():
-        gap = dt.timedelta(days=1 if search.frequency == "daily" else 7) - dt.timedelta(minutes=30)
-        if search.last_sent_at and now - search.last_sent_at < gap:
-            continue
-        form = SearchForm(QueryDict(search.query), sectors=sectors)
-        form.is_valid()
-        params = {k: v for k, v in getattr(form, "cleaned_data", {}).items() if k not in form.errors}
-        params["sort"] = "newest"
-        params["published_after"] = search.last_sent_at
-        result = opportunity_search(params=params)
-        new = list(result.page.object_list)
-        with transaction.atomic():
-            locked = SavedSearch.objects.select_for_update().get(pk=search.pk)
-            if locked.last_sent_at != search.last_sent_at:
-                continue  # another run got here first
-            if new:
-                notification_send(
-                    template="employment/email/alert",
-                    to=search.email,
-                    key=f"employment.alert:{search.pk}:{now:%Y%m%d%H%M}",
-                    context={"search": search, "opportunities": new, "count": result.count},
-                )
-                sent += 1
-            locked.last_sent_at = now
-            locked.save(update_fields=["last_sent_at"])
+    for pk in due.values_list("pk", flat=True).iterator():
+        try:
+            with transaction.atomic():
+                sent += _alert_send(search_id=pk, now=now, sectors=sectors)
+        except Exception:  # any failure, hostile data or a bug: it must cost this one alert, not all of them
+            log.exception("job alerts: saved search %s failed and was skipped; the others were sent", pk)
     return sent
+
+
+def _alert_send(*, search_id: int, now, sectors: list[str]) -> int:
+    from hackney_portal.core.hostile import querystring_parse
+
+    from .forms import SearchForm
+    from .models import SavedSearch
+    from .selectors import opportunity_search
+
+    # SKIP LOCKED: another run already holds this one and will send it.
+    search = (
+        SavedSearch.objects.select_for_update(skip_locked=True)
+        .filter(pk=search_id, confirmed_at__isnull=False, unsubscribed_at__isnull=True)
+        .first()
+    )
+    if search is None:
+        return 0
+    gap = dt.timedelta(days=1 if search.frequency == "daily" else 7) - dt.timedelta(minutes=30)
+    if search.last_sent_at and now - search.last_sent_at < gap:
+        return 0
+    # Read back as the search page reads a request: control characters stripped, bad fields dropped.
+    form = SearchForm(querystring_parse(search.query), sectors=sectors)
+    form.is_valid()
+    params = {k: v for k, v in getattr(form, "cleaned_data", {}).items() if k not in form.errors}
+    params["sort"] = "newest"
+    params["published_after"] = search.last_sent_at
+    result = opportunity_search(params=params)
+    new = list(result.page.object_list)
+    if new:
+        notification_send(
+            template="employment/email/alert",
+            to=search.email,
+            key=f"employment.alert:{search.pk}:{now:%Y%m%d%H%M}",
+            context={"search": search, "opportunities": new, "count": result.count},
+        )
+    search.last_sent_at = now
+    search.save(update_fields=["last_sent_at"])
+    return 1 if new else 0
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ from django.utils.feedgenerator import Rss201rev2Feed
 from django.views.decorators.http import require_POST
 
 from hackney_portal.core.forms import ApplicationError, add_application_error
+from hackney_portal.core.hostile import xml_safe
 from hackney_portal.core.ratelimit import client_ip, rate_limit_wait, wait_message
 from payments.calendar import business_date
 
@@ -69,8 +70,26 @@ def opp_url(opp: Opportunity) -> str:
     return reverse("employment:detail", args=[opp.pk])
 
 
+class XmlSafeRssFeed(Rss201rev2Feed):
+    """RSS with only characters XML 1.0 allows: a control character in a listing made the feed a 500."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*map(_xml_safe, args), **{k: _xml_safe(v) for k, v in kwargs.items()})
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(*map(_xml_safe, args), **{k: _xml_safe(v) for k, v in kwargs.items()})
+
+
+def _xml_safe(value):
+    if isinstance(value, str):
+        return xml_safe(value)
+    if isinstance(value, (list, tuple)):
+        return type(value)(_xml_safe(v) for v in value)
+    return value
+
+
 class LiveFeed(Feed):
-    feed_type = Rss201rev2Feed
+    feed_type = XmlSafeRssFeed
     link = "/jobs/"
 
     def title(self):

@@ -25,6 +25,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from hackney_portal.core.audit import audit_log
+from hackney_portal.core.hostile import xml_safe
 
 from .models import Case, Code, CodeList, HclicExport, HouseholdMember, Review, TemporaryAccommodation
 from .rules import Stage
@@ -286,6 +287,13 @@ def build(year: int, quarter: int) -> dict:
                 )
             if problems:
                 report.append({"case": ref, "problems": problems})
+    for tree in (root, personal):
+        # Names, addresses and codes can hold anything a row was given (an import, SQL, an old form):
+        # only characters XML 1.0 allows are written, so the file is always well-formed.
+        for element in tree.iter():
+            element.attrib = {k: xml_safe(v) for k, v in element.attrib.items()}
+            if element.text:
+                element.text = xml_safe(element.text)
     ET.indent(root)
     ET.indent(personal)
     case_xml = ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"

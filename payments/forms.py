@@ -80,6 +80,14 @@ class AmountForm(forms.Form):
             except InvalidOperation:
                 self.add_error("amount", "Amount must be a number, like 12.34")
                 return data
+            # Decimal also reads "Infinity", "NaN" and "1E+30": refuse them before any arithmetic, which
+            # would raise on them (a 500 before).
+            if not amount.is_finite():
+                self.add_error("amount", "Amount must be a number, like 12.34")
+                return data
+            if amount.adjusted() > 12:
+                self.add_error("amount", f"Amount must be £{settings.PAYMENTS_MAX_PENCE // 100:,} or less")
+                return data
             if amount != amount.quantize(Decimal("0.01")):
                 self.add_error("amount", "Amount must be in pounds and pence, like 12.34")
                 return data

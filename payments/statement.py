@@ -7,6 +7,7 @@ import datetime as dt
 from django.conf import settings
 
 from hackney_portal.core.csvsafe import csv_safe
+from hackney_portal.core.hostile import one_line
 
 
 def _pounds(pence: int) -> str:
@@ -31,6 +32,12 @@ def statement_csv_rows(entries) -> list[list[str]]:
     return rows
 
 
+def _pdf_text(text: str) -> str:
+    """One line in the PDF's core font (Latin-1): control characters and line breaks go, and characters
+    the font does not have become "?" rather than breaking the file."""
+    return one_line(text).encode("latin-1", "replace").decode("latin-1")
+
+
 def statement_pdf(*, account, entries, start: dt.date, end: dt.date) -> bytes:
     from fpdf import FPDF
 
@@ -41,7 +48,7 @@ def statement_pdf(*, account, entries, start: dt.date, end: dt.date) -> bytes:
     pdf.cell(0, 10, f"{settings.COUNCIL['name']}: rent statement", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 11)
     for line in (f"Rent account {account.reference}", account.address, f"{start:%d %B %Y} to {end:%d %B %Y}"):
-        pdf.cell(0, 7, line.encode("latin-1", "replace").decode("latin-1"), new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, 7, _pdf_text(line), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
     widths = (25, 70, 25, 25, 30)
     pdf.set_font("Helvetica", "B", 10)
@@ -52,12 +59,12 @@ def statement_pdf(*, account, entries, start: dt.date, end: dt.date) -> bytes:
     for e in entries:
         cells = (
             f"{e.business_date:%d/%m/%Y}",
-            (e.description or e.get_kind_display())[:40],
+            one_line(e.description or e.get_kind_display())[:40],
             _pounds(e.amount_pence) if e.amount_pence > 0 else "",
             _pounds(-e.amount_pence) if e.amount_pence < 0 else "",
             _pounds(e.balance_after_pence),
         )
         for w, c in zip(widths, cells, strict=True):
-            pdf.cell(w, 6, c.encode("latin-1", "replace").decode("latin-1"), border=1)
+            pdf.cell(w, 6, _pdf_text(c), border=1)
         pdf.ln()
     return bytes(pdf.output())

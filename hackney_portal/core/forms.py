@@ -40,7 +40,7 @@ class GovukDateField(forms.MultiValueField):
             raise ValidationError(f"{self.label or 'Date'} must include a {' and '.join(missing)}")
         try:
             value = dt.date(int(year), int(month), int(day))
-        except ValueError:
+        except (ValueError, OverflowError):  # "99999999999" overflows the C date, "9" * 5000 int()
             raise ValidationError(f"{self.label or 'Date'} must be a real date") from None
         if len(year) != 4:
             raise ValidationError(f"Year must include 4 numbers in the {label}")

@@ -21,6 +21,7 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from .hostile import one_line
 from .models import Notification
 from .outbox import enqueue
 
@@ -32,7 +33,7 @@ def notification_send(
 ) -> Notification:
     """Render `templates/<template>_subject.txt`, `_body.txt` (and `_body.html` if present), record, send."""
     ctx = {"council": settings.COUNCIL, "site_url": settings.SITE_URL, **context}
-    subject = " ".join(render_to_string(f"{template}_subject.txt", ctx).split())
+    subject = render_to_string(f"{template}_subject.txt", ctx)
     body = render_to_string(f"{template}_body.txt", ctx)
     try:
         html = render_to_string(f"{template}_body.html", ctx)
@@ -61,6 +62,9 @@ def notification_send_rendered(
     html_body: str = "",
     held_reason: str = "",
 ) -> Notification:
+    # One line without control characters, whatever a template put in: a newline in a subject is a
+    # BadHeaderError at delivery (or, elsewhere, a header injected), and the rest garble mail clients.
+    subject = one_line(subject)
     if key is None:
         # Messages with no natural key (a password reset asked for twice) are each distinct.
         key = f"{template}:{to}:{timezone.now().isoformat()}:{hashlib.sha256(body.encode()).hexdigest()[:16]}"

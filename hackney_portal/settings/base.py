@@ -232,6 +232,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "hackney_portal.core.hostile.ControlCharactersMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Before any view or CSRF check reads the body (those run after every middleware's own call).
     "hackney_portal.core.middleware.RequestSizeLimitMiddleware",
