@@ -262,7 +262,8 @@ def payment_pay_by_card(*, payment_id: int, card_token: str, actor=None) -> Paym
 def _payment_confirmation_claim(*, payment_id: int) -> Payment | None:
     """Claim the attempt for one confirmation: the payment, "confirming" and committed, or None if it is
     not "created" (confirming or confirmed by another submission, or finished)."""
-    payment = Payment.objects.select_for_update().select_related("account").get(pk=payment_id)
+    # Only the payment row is locked ("of self"): the account row is the ledger's lock, taken to credit.
+    payment = Payment.objects.select_for_update(of=("self",)).select_related("account").get(pk=payment_id)
     if payment.status != Status.CREATED:
         return None
     # The status check is repeated in the UPDATE itself, so the claim holds even for code that forgot the
