@@ -54,14 +54,14 @@ def totp_code_verify(*, authenticator_id: int, code: str, now: float | None = No
     """
     import time
 
-    from allauth.core.internal.cryptokit import compare_user_code
+    from allauth.core.internal.cryptokit import compare_user_code, normalize_user_code
     from allauth.mfa import app_settings
     from allauth.mfa.models import Authenticator
     from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
     from allauth.mfa.utils import decrypt
 
-    code = (code or "").strip()
-    if not code.isdigit() or len(code) != app_settings.TOTP_DIGITS:
+    code = normalize_user_code(code or "")  # "123 456" as the app shows it is "123456"
+    if not (code.isascii() and code.isdigit()) or len(code) != app_settings.TOTP_DIGITS:
         return False
     with transaction.atomic():
         auth = Authenticator.objects.select_for_update().get(
