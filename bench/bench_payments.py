@@ -12,7 +12,7 @@ from .harness import Section
 def _payments_with_intents(n: int):
     from payments import services
     from payments import stripe_gateway as gateway
-    from payments.models import RentAccount
+    from payments.models import Payment, RentAccount
     from payments.stripe_gateway import _client
 
     accounts = [
@@ -46,6 +46,8 @@ def _payments_with_intents(n: int):
             card_token=token.id,
             idempotency_key=f"bench-{payment.pk}",
         )
+        # Recorded before confirming, as the portal does: an intent it never recorded is never credited.
+        Payment.objects.filter(pk=payment.pk).update(provider_payment_id=intent.id)
         gateway.intent_confirm(intent.id, idempotency_key=f"bench-{payment.pk}-c")
         out.append((payment, intent.id))
     return out

@@ -135,6 +135,9 @@ class Payment(models.Model):
 
     class Status(models.TextChoices):
         CREATED = "created", "Started"
+        # Claimed by one card submission, under a row lock, before Stripe is called: no second
+        # submission can start a confirmation while this one is in flight.
+        CONFIRMING = "confirming", "Confirming"
         REQUIRES_ACTION = "requires_action", "Waiting for your bank"
         PROCESSING = "processing", "Processing"
         SUCCEEDED = "succeeded", "Paid"
@@ -149,6 +152,17 @@ class Payment(models.Model):
     # Allowed moves; anything else (a late "failed" after "succeeded") is ignored, never applied.
     TRANSITIONS: dict[str, set[str]] = {
         Status.CREATED: {
+            Status.CONFIRMING,
+            Status.REQUIRES_ACTION,
+            Status.PROCESSING,
+            Status.SUCCEEDED,
+            Status.FAILED,
+            Status.CANCELLED,
+            Status.EXPIRED,
+        },
+        # Back to "created" only by the submission that claimed it, or by the sweeper once it is stale
+        # (payment_confirmation_release), never by whatever Stripe says meanwhile.
+        Status.CONFIRMING: {
             Status.REQUIRES_ACTION,
             Status.PROCESSING,
             Status.SUCCEEDED,
@@ -217,7 +231,12 @@ class Payment(models.Model):
 
     @property
     def is_pending(self) -> bool:
-        return self.status in {self.Status.CREATED, self.Status.REQUIRES_ACTION, self.Status.PROCESSING}
+        return self.status in {
+            self.Status.CREATED,
+            self.Status.CONFIRMING,
+            self.Status.REQUIRES_ACTION,
+            self.Status.PROCESSING,
+        }
 
 
 class Refund(models.Model):

@@ -68,8 +68,11 @@ def _match_page(run: ReconciliationRun, txns: list[dict], *, resolve_unknown: bo
         amount = int(txn["amount"])
         payment = payments.get(charge_id)
         if payment is None and resolve_unknown:
-            reference = gateway.charge_payment_reference(charge_id)
-            payment = Payment.objects.filter(reference=reference).first() if reference else None
+            # A charge whose id we never heard (its answer was lost) is ours only if its intent is one we
+            # recorded; an intent with our reference copied into its metadata stays "money taken by card
+            # with no payment record here" for finance to look into.
+            intent_id = gateway.charge_payment_intent(charge_id)
+            payment = Payment.objects.filter(provider_payment_id=intent_id).first() if intent_id else None
             if payment is not None and not payment.provider_charge_id:
                 Payment.objects.filter(pk=payment.pk).update(provider_charge_id=charge_id)
                 payment.provider_charge_id = charge_id

@@ -77,7 +77,12 @@ def account_summary(*, account: RentAccount, today: dt.date | None = None) -> di
         "next_due_date": next_monday(today),
         "amount_due_pence": max(0, balance),
         "processing": account.payments.filter(
-            status__in=[Payment.Status.CREATED, Payment.Status.REQUIRES_ACTION, Payment.Status.PROCESSING],
+            status__in=[
+                Payment.Status.CREATED,
+                Payment.Status.CONFIRMING,
+                Payment.Status.REQUIRES_ACTION,
+                Payment.Status.PROCESSING,
+            ],
             provider_payment_id__isnull=False,
         ),
         "recent": account.entries.order_by("-seq")[:5],

@@ -320,10 +320,26 @@ def payment_start(
 
 
 def payment_pay_by_card(*, payment_id: int, card_token: str, actor=None) -> Payment:
-    """Create the PaymentIntent (recording its id first), then confirm it. Calling this again for the same
-    attempt (a double submit, the back button) never creates a second intent: it picks up the first."""
-    payment = Payment.objects.select_related("account").get(pk=payment_id)
-    if payment.status != Status.CREATED:
+    """Take the card payment for an attempt. However many times it is submitted at once (a double click,
+    five tabs), at most one confirmation is ever in flight and one PaymentIntent is ever confirmed, whatever
+    Stripe does with idempotency keys (localstripe ignores them).
+
+    1. Under a row lock the attempt moves from "created" to "confirming", and that commits. Any other
+       submission waits for the lock, then finds "confirming" (or later) and is shown where the payment is;
+       it never reaches Stripe.
+    2. The PaymentIntent is created and its id recorded (committed) before it is confirmed, so whatever
+       happens next the sweeper can find and finish it. The lock is not held across calls to Stripe: a slow
+       Stripe must not hold a row lock and a database connection for up to a minute per resident, and a
+       worker killed mid-call must not roll back the record of an intent that may have taken money.
+    3. Stripe's answer is applied. With no answer (Stripe down, the answer lost) the attempt goes back to
+       "created": a retry picks up the recorded intent instead of making another, and the sweeper re-reads
+       it meanwhile.
+    """
+    payment = _payment_confirmation_claim(payment_id=payment_id)
+    if payment is None:
+        current = Payment.objects.get(pk=payment_id)
+        if current.status == Status.CONFIRMING:
+            return current  # another submission is confirming it now
         return payment_refresh(payment_id=payment_id, actor=actor)
     try:
         if payment.provider_payment_id:
@@ -340,13 +356,59 @@ def payment_pay_by_card(*, payment_id: int, card_token: str, actor=None) -> Paym
             payment = _payment_apply(
                 payment_id=payment.pk, status=payment.status, provider_payment_id=intent.id, actor=actor
             )
+            if payment.provider_payment_id != intent.id:
+                # Never confirm an intent that is not the one on record: it could never be credited.
+                log.error("payment %s already has another intent; %s not used", payment.reference, intent.id)
+                payment_confirmation_release(payment_id=payment.pk)
+                return payment_refresh(payment_id=payment.pk, actor=actor)
         if intent.status == "requires_confirmation":
             intent = gateway.intent_confirm(intent.id, idempotency_key=f"payment-{payment.pk}-confirm")
     except gateway.GatewayError as exc:
         if not exc.retryable and not payment.provider_payment_id:
             _payment_apply(payment_id=payment.pk, status=Status.FAILED, failure_message=str(exc), actor=actor)
+        else:
+            payment_confirmation_release(payment_id=payment.pk)
         raise ApplicationError(str(exc), code="gateway") from exc
-    return _payment_apply_intent(payment_id=payment.pk, intent=intent, actor=actor)
+    except BaseException:
+        # Anything else (a bug, a lost database connection): free the attempt for a retry or the sweeper.
+        payment_confirmation_release(payment_id=payment.pk)
+        raise
+    payment = _payment_apply_intent(payment_id=payment.pk, intent=intent, actor=actor)
+    if payment.status == Status.CONFIRMING:
+        # Stripe left it unconfirmed (e.g. still "requires_confirmation"): let the next submission try.
+        payment_confirmation_release(payment_id=payment.pk)
+        payment.refresh_from_db()
+    return payment
+
+
+@transaction.atomic
+def _payment_confirmation_claim(*, payment_id: int) -> Payment | None:
+    """Claim the attempt for one confirmation: the payment, "confirming" and committed, or None if it is
+    not "created" (confirming or confirmed by another submission, or finished)."""
+    # Only the payment row is locked ("of self"): the account row is the ledger's lock, taken to credit.
+    payment = Payment.objects.select_for_update(of=("self",)).select_related("account").get(pk=payment_id)
+    if payment.status != Status.CREATED:
+        return None
+    # The status check is repeated in the UPDATE itself, so the claim holds even for code that forgot the
+    # lock: PostgreSQL re-reads a row another transaction changed before applying the WHERE.
+    now = timezone.now()
+    claimed = Payment.objects.filter(pk=payment_id, status=Status.CREATED).update(
+        status=Status.CONFIRMING, updated_at=now
+    )
+    if not claimed:
+        return None
+    payment.status, payment.updated_at = Status.CONFIRMING, now
+    return payment
+
+
+def payment_confirmation_release(*, payment_id: int) -> bool:
+    """Put an attempt whose confirmation ended without an answer back to "created", so it can be retried.
+    Only the submission that claimed it calls this, or the sweeper once the claim is long stale."""
+    return bool(
+        Payment.objects.filter(pk=payment_id, status=Status.CONFIRMING).update(
+            status=Status.CREATED, updated_at=timezone.now()
+        )
+    )
 
 
 def payment_refresh(*, payment_id: int, actor=None) -> Payment:
@@ -369,8 +431,10 @@ _INTENT_STATUS = {
 
 def _payment_apply_intent(*, payment_id: int, intent: gateway.Intent, actor=None) -> Payment:
     payment = Payment.objects.get(pk=payment_id)
-    if intent.metadata.get("payment_reference") not in (None, payment.reference):
-        log.error("intent %s does not belong to payment %s", intent.id, payment.reference)
+    if not payment.provider_payment_id or intent.id != payment.provider_payment_id:
+        # Only the intent we created and recorded before confirming it belongs to this payment. Metadata
+        # proves nothing: anyone who can create an intent on the account can copy our reference into it.
+        log.error("intent %s is not the one recorded for payment %s: ignored", intent.id, payment.reference)
         return payment
     if intent.status == "requires_payment_method":
         # Stripe's way of saying the card was declined or authentication failed.
@@ -532,21 +596,23 @@ def stripe_event_process(*, event_pk: int) -> StripeEvent:
         return row
 
 
-def _payment_for_intent(intent_id: str, metadata: dict) -> Payment | None:
-    payment = Payment.objects.filter(provider_payment_id=intent_id).first()
-    if payment is None and metadata.get("payment_reference"):
-        # The webhook can beat our own save of the intent id; the reference in metadata still finds it.
-        payment = Payment.objects.filter(reference=metadata["payment_reference"]).first()
-    return payment
+def _payment_for_intent(intent_id: str) -> Payment | None:
+    """Our payment for an intent, by the intent id we recorded before confirming it, and by nothing else.
+
+    The id is committed before the intent is confirmed, so no webhook can arrive before it; an intent we
+    never recorded (its metadata copied from one of ours, or another system's on the same Stripe account)
+    is never adopted.
+    """
+    if not intent_id:
+        return None
+    return Payment.objects.filter(provider_payment_id=intent_id).first()
 
 
 def _event_payment_intent(obj: dict) -> None:
-    payment = _payment_for_intent(obj.get("id", ""), obj.get("metadata") or {})
+    payment = _payment_for_intent(obj.get("id", ""))
     if payment is None:
-        log.warning("event for unknown PaymentIntent %s", obj.get("id"))
+        log.warning("event for a PaymentIntent we did not record: %s", obj.get("id"))
         return
-    if not payment.provider_payment_id:
-        _payment_apply(payment_id=payment.pk, status=payment.status, provider_payment_id=obj["id"])
     # Never trust the event body: re-read the intent.
     intent = gateway.intent_retrieve(obj["id"])
     _payment_apply_intent(payment_id=payment.pk, intent=intent)
@@ -555,7 +621,7 @@ def _event_payment_intent(obj: dict) -> None:
 def _event_refund(obj: dict) -> None:
     refunds = obj.get("refunds", {}).get("data") if obj.get("object") == "charge" else [obj]
     for data in refunds or []:
-        payment = _payment_for_intent(data.get("payment_intent") or obj.get("payment_intent") or "", {})
+        payment = _payment_for_intent(data.get("payment_intent") or obj.get("payment_intent") or "")
         if payment is None:
             continue
         refund_record(
@@ -688,7 +754,7 @@ def refund_record(
 
 def _event_dispute(event_type: str, obj: dict) -> None:
     intent_id = obj.get("payment_intent") or ""
-    payment = _payment_for_intent(intent_id, {})
+    payment = _payment_for_intent(intent_id)
     if payment is None:
         log.warning("dispute for unknown payment %s", intent_id)
         return
@@ -755,15 +821,19 @@ def payments_sweep(*, now: dt.datetime | None = None) -> dict:
     now = now or timezone.now()
     checked = expired = 0
     stuck = Payment.objects.filter(
-        status__in=[Status.REQUIRES_ACTION, Status.PROCESSING, Status.CREATED],
+        status__in=[Status.REQUIRES_ACTION, Status.PROCESSING, Status.CREATED, Status.CONFIRMING],
         updated_at__lt=now - STUCK_AFTER,
-    ).values_list("pk", "created_at")
-    for pk, created_at in stuck:
+    ).values_list("pk", "created_at", "status")
+    for pk, created_at, status in stuck:
         try:
             if created_at < now - ABANDON_AFTER:
                 payment = payment_expire(payment_id=pk)
                 expired += payment.status == Status.EXPIRED
             else:
+                if status == Status.CONFIRMING:
+                    # Its submission died mid-call (a request gives up on Stripe within a few minutes):
+                    # free it, then read whatever Stripe did with the recorded intent.
+                    payment_confirmation_release(payment_id=pk)
                 payment_refresh(payment_id=pk)
                 checked += 1
         except gateway.GatewayError:

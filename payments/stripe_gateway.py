@@ -270,15 +270,14 @@ def balance_transaction_pages(
         params["starting_after"] = data[-1]["id"]
 
 
-def charge_payment_reference(charge_id: str) -> str:
-    """Which of our payments a charge belongs to, from its PaymentIntent's metadata ('' if none)."""
+def charge_payment_intent(charge_id: str) -> str:
+    """The id of the PaymentIntent a charge belongs to ('' if none). Which payment of ours that is, is
+    decided by the intent ids we recorded, never by metadata anyone could have copied."""
     charge = _call(_client().v1.charges.retrieve, charge_id).to_dict()
     intent = charge.get("payment_intent")
-    if isinstance(intent, dict):
-        return (intent.get("metadata") or {}).get("payment_reference", "")
-    if intent:
-        return intent_retrieve(intent).metadata.get("payment_reference", "")
-    return (charge.get("metadata") or {}).get("payment_reference", "")
+    if isinstance(intent, dict):  # localstripe embeds it
+        return intent.get("id", "")
+    return intent or ""
 
 
 def payouts_with_transactions(*, created_gte: int, created_lt: int):

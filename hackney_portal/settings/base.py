@@ -172,6 +172,13 @@ PORTAL_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = COUNCIL["service_name"]
+# One 30-second step of clock drift either way, as RFC 6238 s5.2 advises: a code typed as its window ends
+# (or on a phone whose clock is a little out) still works. Each step is accepted once (see the forms).
+MFA_TOTP_TOLERANCE = 1
+MFA_FORMS = {
+    "authenticate": "hackney_portal.users.forms.TwoFactorAuthenticateForm",
+    "reauthenticate": "hackney_portal.users.forms.TwoFactorReauthenticateForm",
+}
 
 # SESSIONS AND SECURITY
 # ------------------------------------------------------------------------------

@@ -41,3 +41,41 @@ def user_ensure(
         TOTP.activate(user, totp_secret)
         RecoveryCodes.activate(user)
     return user
+
+
+def totp_code_verify(*, authenticator_id: int, code: str, now: float | None = None) -> bool:
+    """Check a two-factor code, allowing `MFA_TOTP_TOLERANCE` steps of clock drift (RFC 6238 s5.2), and
+    accept each time step at most once.
+
+    allauth remembers a used code in the cache for one period only, but with drift allowed a code stays
+    valid for (2 * tolerance + 1) periods, and a cache can be flushed or down. So the last accepted time step
+    is kept on the authenticator row itself, and any code for that step or an earlier one is refused. The
+    row lock makes two submissions of one code at once accept exactly one.
+    """
+    import time
+
+    from allauth.core.internal.cryptokit import compare_user_code, normalize_user_code
+    from allauth.mfa import app_settings
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+    from allauth.mfa.utils import decrypt
+
+    code = normalize_user_code(code or "")  # "123 456" as the app shows it is "123456"
+    if not (code.isascii() and code.isdigit()) or len(code) != app_settings.TOTP_DIGITS:
+        return False
+    with transaction.atomic():
+        auth = Authenticator.objects.select_for_update().get(
+            pk=authenticator_id, type=Authenticator.Type.TOTP
+        )
+        secret = decrypt(auth.data["secret"])
+        current = int(time.time() if now is None else now) // app_settings.TOTP_PERIOD
+        tolerance = app_settings.TOTP_TOLERANCE
+        last = auth.data.get("last_step")
+        for step in range(current - tolerance, current + tolerance + 1):
+            if last is not None and step <= last:
+                continue
+            if compare_user_code(actual=code, expected=format_hotp_value(hotp_value(secret, step))):
+                auth.data = {**auth.data, "last_step": step}
+                auth.save(update_fields=["data"])
+                return True
+    return False

@@ -19,7 +19,8 @@ URL = "/payments/stripe/webhook/"
 
 
 def _confirm_behind_our_back(payment: Payment, number: str = CARD_OK) -> str:
-    """Pay at Stripe without our app hearing the answer, as if the browser never came back."""
+    """Pay at Stripe without our app hearing the answer, as if the browser never came back. As in the real
+    flow, the intent's id is recorded before it is confirmed: an intent we never recorded is not ours."""
     intent = gateway.intent_create(
         payment_id=payment.pk,
         reference=payment.reference,
@@ -28,6 +29,7 @@ def _confirm_behind_our_back(payment: Payment, number: str = CARD_OK) -> str:
         card_token=card_token(number),
         idempotency_key=f"t-{payment.pk}",
     )
+    Payment.objects.filter(pk=payment.pk).update(provider_payment_id=intent.id)
     gateway.intent_confirm(intent.id, idempotency_key=f"t-{payment.pk}-c")
     return intent.id
 

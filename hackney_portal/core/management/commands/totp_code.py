@@ -1,5 +1,8 @@
+import time
+
+from allauth.mfa import app_settings
 from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.core.management.base import BaseCommand, CommandError
 
 from hackney_portal.users.models import User
@@ -19,5 +22,7 @@ class Command(BaseCommand):
         user = User.objects.get(email=email.lower())
         auth = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
         secret = auth.wrap().instance.data["secret"]
-        counter = next(iter(yield_hotp_counters_from_time()))
+        # The current step: allauth's counter list starts at the oldest step drift allows, which would
+        # print a code about to expire.
+        counter = int(time.time()) // app_settings.TOTP_PERIOD
         self.stdout.write(format_hotp_value(hotp_value(secret, counter)))
