@@ -387,8 +387,15 @@ class CaseAdmin(admin.ModelAdmin):
         return response
 
 
+EXPORT_PERMISSION = "homelessness.export_hclic"
+
+
 @admin.register(HclicExport)
 class HclicExportAdmin(ReadOnlyAdmin):
+    """The statutory return, for the statutory returns group only (the export permission). The case-level
+    file counts every case; a restricted case's people and problems are left out for anyone not named on
+    it, and every download is audited."""
+
     list_display = ["__str__", "created_at", "created_by", "case_count", "problems", "downloads"]
     readonly_fields = [
         "year",
@@ -401,6 +408,12 @@ class HclicExportAdmin(ReadOnlyAdmin):
         "sha256",
     ]
     exclude = ["case_xml", "personal_xml", "report"]
+
+    def has_module_permission(self, request):
+        return request.user.has_perm(EXPORT_PERMISSION)
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm(EXPORT_PERMISSION) and super().has_view_permission(request, obj)
 
     @admin.display(description="Problems to fix")
     def problems(self, obj):
@@ -431,7 +444,7 @@ class HclicExportAdmin(ReadOnlyAdmin):
         return super().changelist_view(request, extra_context)
 
     def generate(self, request):
-        if not request.user.has_perm("homelessness.export_hclic"):
+        if not request.user.has_perm(EXPORT_PERMISSION):
             raise PermissionDenied
         form = forms.HclicForm(request.POST or None, initial=hclic.last_quarter(timezone.localdate()))
         if request.method == "POST" and form.is_valid():
@@ -445,19 +458,28 @@ class HclicExportAdmin(ReadOnlyAdmin):
         )
 
     def file(self, request, pk: int, which: str):
-        if not request.user.has_perm("homelessness.view_hclicexport"):
+        if not self.has_view_permission(request):
             raise PermissionDenied
         export = HclicExport.objects.filter(pk=pk).first()
-        if export is None:
+        if export is None or which not in ("case", "personal", "report"):
             raise Http404
-        services.hclic_download_record(actor=request.user, export=export, which=which)
+        hidden = set(selectors.restricted_cases_hidden_from(request.user).values_list("reference", flat=True))
+        withheld = hclic.refs_withheld_from(export, hidden_refs=hidden) if which != "case" else set()
+        services.hclic_download_record(actor=request.user, export=export, which=which, withheld=len(withheld))
         if which == "report":
+            rows = [row for row in export.report if row["case"] not in withheld]
             return render(
                 request,
                 "admin/homelessness/hclic_report.html",
-                {**self.admin_site.each_context(request), "export": export, "title": str(export)},
+                {
+                    **self.admin_site.each_context(request),
+                    "export": export,
+                    "rows": rows,
+                    "withheld": len(export.report) - len(rows),
+                    "title": str(export),
+                },
             )
-        body = export.case_xml if which == "case" else export.personal_xml
+        body = export.case_xml if which == "case" else hclic.personal_xml_for(export, withheld=withheld)
         response = HttpResponse(body, content_type="application/xml; charset=utf-8")
         name = f"hclic-{export.year}-q{export.quarter}-v{export.version}-{which}.xml"
         response["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from urllib.parse import quote, quote_plus
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from hackney_portal.users import roles
 
-from .models import Case, Code, CodeList, Review
+from .models import Case, Code, CodeList, DecisionLetter, DocumentRequest, Review
 from .rules import Stage
 
 NEXT_STEP = {
@@ -59,6 +61,74 @@ def cases_visible_to(user) -> QuerySet[Case]:
         return Case.objects.none()
     named = Case.named_officers.through.objects.filter(case_id=OuterRef("pk"), user_id=user.pk)
     return Case.objects.filter(Q(restriction="") | Exists(named))
+
+
+def restricted_cases_hidden_from(user) -> QuerySet[Case]:
+    """Restricted cases this person is not named on: every output (lists, files, logs, emails) leaves
+    them out. The rule holds for administrators too, as in `cases_visible_to`."""
+    restricted = Case.objects.exclude(restriction="")
+    if not getattr(user, "is_authenticated", False):
+        return restricted
+    named = Case.named_officers.through.objects.filter(case_id=OuterRef("pk"), user_id=user.pk)
+    return restricted.exclude(Exists(named))
+
+
+def restricted_case_recipients(case: Case, emails: list[str]) -> list[str]:
+    """Of the staff a message about this case would go to, those who may read it: all of them for an
+    ordinary case, only those named on a restricted one."""
+    if not case.restriction:
+        return emails
+    named = {e.lower() for e in case.named_officers.filter(is_active=True).values_list("email", flat=True)}
+    return [e for e in emails if e.lower() in named]
+
+
+def _alternation(values) -> str:
+    return "|".join(re.escape(str(v)) for v in values)
+
+
+def audit_events_scope(user, qs: QuerySet) -> QuerySet:
+    """Audit rows about a restricted case, for anyone not named on it: the rows on the case itself (its
+    flags, named officers, moves), refusals to open it, and case lists or searches that showed its
+    reference or searched for its reference or name. A person's own rows stay visible to them: they show
+    only what that person typed or was shown, and hiding them would tell an outsider a guess was right."""
+    hidden = list(restricted_cases_hidden_from(user).values_list("pk", "reference", "applicant_name"))
+    if not hidden:
+        return qs
+    ids = [str(pk) for pk, _, _ in hidden]
+    refs = [ref for _, ref, _ in hidden]
+    terms = [*refs]
+    for _, _, name in hidden:
+        if name.strip():
+            terms += [quote_plus(name.strip()), quote(name.strip())]
+    about = (
+        Q(object_type="homelessness.case", object_id__in=ids)
+        | Q(action="homelessness.case.access_denied", data__case_id__in=ids)
+        | Q(action="homelessness.case.listed", data__references__has_any_keys=refs)
+        | Q(action="homelessness.case.listed", data__query__iregex=_alternation(terms))
+    )
+    mine = Q(actor_id=user.pk) if getattr(user, "is_authenticated", False) else Q(pk__in=[])
+    return qs.exclude(about & ~mine)
+
+
+_CASE_KEYED = "received|referral_ack|stage|referral_outcome|deadline|unassigned"
+
+
+def notifications_scope(user, qs: QuerySet) -> QuerySet:
+    """Messages about a restricted case (to the applicant, the referrer or staff) for anyone not named
+    on it. Each homelessness message key names the case, or a letter, request or review of it."""
+    hidden = restricted_cases_hidden_from(user)
+    case_ids = list(hidden.values_list("pk", flat=True))
+    if not case_ids:
+        return qs
+    letters = DecisionLetter.objects.filter(case_id__in=case_ids).values_list("pk", flat=True)
+    requests = DocumentRequest.objects.filter(case_id__in=case_ids).values_list("pk", flat=True)
+    reviews = Review.objects.filter(case_id__in=case_ids).values_list("pk", flat=True)
+    patterns = [rf"^homelessness\.({_CASE_KEYED}):({_alternation(case_ids)})(:|$)"]
+    for kind, pks in (("letter", letters), ("docreq", requests), ("review_due", reviews)):
+        pks = list(pks)
+        if pks:
+            patterns.append(rf"^homelessness\.{kind}:({_alternation(pks)})(:|$)")
+    return qs.exclude(key__regex="|".join(f"({p})" for p in patterns))
 
 
 def cases_for_resident(user) -> QuerySet[Case]:

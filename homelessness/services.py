@@ -25,7 +25,7 @@ from hackney_portal.core.notifications import notification_send
 from hackney_portal.core.uploads import upload_check
 from hackney_portal.users import roles
 
-from . import rules
+from . import rules, selectors
 from .contact import Channel, case_contact_check, draft_contact_check
 from .intake import case_fields_from_answers
 from .models import (
@@ -393,8 +393,13 @@ def case_access_denied(*, actor, case_id) -> None:
     audit_log(actor=actor, action="homelessness.case.access_denied", data={"case_id": str(case_id)[:20]})
 
 
-def hclic_download_record(*, actor, export, which: str) -> None:
-    audit_log(actor=actor, action="homelessness.hclic.downloaded", obj=export, data={"file": which})
+def hclic_download_record(*, actor, export, which: str, withheld: int = 0) -> None:
+    audit_log(
+        actor=actor,
+        action="homelessness.hclic.downloaded",
+        obj=export,
+        data={"file": which, "withheld_restricted_cases": withheld},
+    )
 
 
 @transaction.atomic
@@ -851,6 +856,15 @@ def _officer_and_manager(case: Case) -> list[str]:
     return [p.email for p in people if p.is_active]
 
 
+def _staff_recipients(case: Case, emails: list[str]) -> list[str]:
+    """Staff emails about a restricted case go only to people named on it; the team mailbox, read by
+    everyone, is replaced by the named officers."""
+    allowed = selectors.restricted_case_recipients(case, emails or [settings.HOMELESSNESS_TEAM_EMAIL])
+    if case.restriction and not allowed:
+        allowed = sorted(case.named_officers.filter(is_active=True).values_list("email", flat=True))
+    return allowed
+
+
 def deadline_reminders_send(*, today: dt.date | None = None) -> int:
     """Remind the officer and their manager of duties ending and reviews due within 7 days, once each."""
     today = today or _today()
@@ -860,7 +874,7 @@ def deadline_reminders_send(*, today: dt.date | None = None) -> int:
         stage__in=[Stage.PREVENTION, Stage.RELIEF], duty_deadline__lte=soon
     ).select_related("assigned_to__manager")
     for case in cases:
-        for email in _officer_and_manager(case) or [settings.HOMELESSNESS_TEAM_EMAIL]:
+        for email in _staff_recipients(case, _officer_and_manager(case)):
             with transaction.atomic():
                 notification_send(
                     template="homelessness/email/deadline",
@@ -877,7 +891,7 @@ def deadline_reminders_send(*, today: dt.date | None = None) -> int:
     for review in Review.objects.filter(decided_on__isnull=True, due_on__lte=soon).select_related(
         "case__assigned_to__manager"
     ):
-        for email in _officer_and_manager(review.case) or [settings.HOMELESSNESS_TEAM_EMAIL]:
+        for email in _staff_recipients(review.case, _officer_and_manager(review.case)):
             with transaction.atomic():
                 notification_send(
                     template="homelessness/email/deadline",
@@ -919,7 +933,8 @@ def unassigned_escalate(*, now: dt.datetime | None = None) -> int:
             case = Case.objects.select_for_update().get(pk=pk)
             if case.escalated_at or case.assigned_to_id:
                 continue
-            for email in managers:
+            recipients = _staff_recipients(case, managers)
+            for email in recipients:
                 notification_send(
                     template="homelessness/email/unassigned",
                     to=email,
@@ -928,7 +943,7 @@ def unassigned_escalate(*, now: dt.datetime | None = None) -> int:
                 )
             case.escalated_at = now
             case.save(update_fields=["escalated_at"])
-            audit_log(actor=None, action="homelessness.case.escalated", obj=case, data={"to": managers})
+            audit_log(actor=None, action="homelessness.case.escalated", obj=case, data={"to": recipients})
         count += 1
     return count
 

@@ -3,6 +3,7 @@ from django.db.models import Q
 
 from hackney_portal.users import roles
 
+from . import visibility
 from .models import AuditEvent, Notification, OutboxTask
 
 
@@ -21,13 +22,16 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 class ServiceScopedAdmin(ReadOnlyAdmin):
     """Audit rows and sent messages are tables shared by the services: each group reads only its own
-    service's, named by the prefix of `service_field` ("payments.refund.created", "homelessness/email/")."""
+    service's, named by the prefix of `service_field` ("payments.refund.created", "homelessness/email/"),
+    and only the rows its app's registered scope lets this person see (`core.visibility`)."""
 
     service_field = ""
     separator = ""
 
     def get_queryset(self, request):
-        qs = super().get_queryset(request)
+        # Each app's own rules apply to everyone, administrators too (a restricted case is hidden from
+        # anyone not named on it); list, search, filters, counts and the change page all start here.
+        qs = visibility.visible_to(request.user, super().get_queryset(request))
         if request.user.is_superuser:
             return qs
         allowed = Q(pk__in=[])

@@ -18,7 +18,7 @@ DEMO_LOGINS = [
         "email": "housing.manager@example.com",
         "name": "Mona Adeyemi",
         "staff": True,
-        "groups": ["Housing officers", "Housing managers"],
+        "groups": ["Housing officers", "Housing managers", "Statutory returns officers"],
         "totp_secret": "JBSWY3DPEHPK3PXPMANAGER2",
     },
     {

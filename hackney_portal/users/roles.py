@@ -9,6 +9,9 @@ HOUSING_MANAGERS = "Housing managers"
 FINANCE_OFFICERS = "Finance officers"
 JOBS_MODERATORS = "Jobs moderators"
 EMPLOYERS = "Employers"
+# Statutory returns (H-CLIC): the only people who build and download the quarterly files. Created by a
+# data migration in homelessness, which owns the permission.
+STATUTORY_RETURNS = "Statutory returns officers"
 
 ALL_GROUPS = [HOUSING_OFFICERS, HOUSING_MANAGERS, FINANCE_OFFICERS, JOBS_MODERATORS, EMPLOYERS]
 

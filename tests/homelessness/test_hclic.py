@@ -114,8 +114,12 @@ def test_a_snapshot_is_frozen_and_unchanged_when_generated_again(make_case, offi
     assert HclicExport.objects.get(pk=first.pk).case_xml == first.case_xml
 
 
-def test_admin_builds_and_downloads_the_return(make_case, manager, officer, client):
+def test_admin_builds_and_downloads_the_return(make_case, make_staff, manager, officer, client):
+    from hackney_portal.users import roles
     from tests.conftest import staff_login
+
+    # Only the statutory returns group builds the return (issue 13): a housing manager no longer does.
+    returns = make_staff("returns@example.org", roles.STATUTORY_RETURNS)
 
     case = _assessed(make_case, officer)
     _on(case, dt.date(2026, 10, 15))
@@ -125,6 +129,11 @@ def test_admin_builds_and_downloads_the_return(make_case, manager, officer, clie
         == 403
     )
     staff_login(client, manager)
+    assert (
+        client.post("/admin/homelessness/hclicexport/generate/", {"year": 2026, "quarter": 3}).status_code
+        == 403
+    )
+    staff_login(client, returns)
     response = client.post("/admin/homelessness/hclicexport/generate/", {"year": 2026, "quarter": 3})
     export = HclicExport.objects.get()
     assert response.url == f"/admin/homelessness/hclicexport/{export.pk}/file/report/"

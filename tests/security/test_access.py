@@ -233,7 +233,8 @@ ADMIN_POLICY = {
     "employment.synonym": {roles.JOBS_MODERATORS},
     "homelessness.case": {roles.HOUSING_OFFICERS, roles.HOUSING_MANAGERS},
     "homelessness.codelist": {roles.HOUSING_OFFICERS, roles.HOUSING_MANAGERS},
-    "homelessness.hclicexport": {roles.HOUSING_OFFICERS, roles.HOUSING_MANAGERS},
+    # The statutory return holds every case, restricted ones too: its own group only.
+    "homelessness.hclicexport": {roles.STATUTORY_RETURNS},
     # Shared tables: each group sees only its own service's rows (next test).
     "core.auditevent": {roles.FINANCE_OFFICERS, roles.HOUSING_OFFICERS, roles.HOUSING_MANAGERS},
     "core.notification": {roles.FINANCE_OFFICERS},
@@ -250,7 +251,13 @@ ADMIN_POLICY = {
     "django_celery_beat.periodictask": set(),
     "django_celery_beat.solarschedule": set(),
 }
-STAFF_GROUPS = [roles.FINANCE_OFFICERS, roles.JOBS_MODERATORS, roles.HOUSING_OFFICERS, roles.HOUSING_MANAGERS]
+STAFF_GROUPS = [
+    roles.FINANCE_OFFICERS,
+    roles.JOBS_MODERATORS,
+    roles.HOUSING_OFFICERS,
+    roles.HOUSING_MANAGERS,
+    roles.STATUTORY_RETURNS,
+]
 
 
 def test_the_admin_policy_covers_every_registered_model():
@@ -323,8 +330,8 @@ ADMIN_EXTRA = {
     "employment_application_cv": ({roles.JOBS_MODERATORS}, ["application"]),
     "homelessness_case_act": (HOUSING, ["case", "note"]),
     "homelessness_case_document": (HOUSING, ["case", "document"]),
-    "homelessness_hclicexport_generate": ({roles.HOUSING_MANAGERS}, []),
-    "homelessness_hclicexport_file": (HOUSING, [None, "report"]),
+    "homelessness_hclicexport_generate": ({roles.STATUTORY_RETURNS}, []),
+    "homelessness_hclicexport_file": ({roles.STATUTORY_RETURNS}, [None, "report"]),
 }
 MISSING = 999_999
 
@@ -396,3 +403,437 @@ def test_custom_back_office_pages_refuse_other_groups_and_never_fail(group, make
         assert posted in (403, 404), (group, name, posted)
         assert [r for r in caplog.records if getattr(r, "path", None) == url], (group, name)
     assert not Refund.objects.exists()
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Restricted cases (domestic abuse, staff, high profile) are invisible to anyone not named on them, in every
+# output that can carry case data. Each admin model and URL that can carry case data is classified here, with
+# the test that proves it; a new one fails the classification tests until someone decides how it hides them.
+
+SECRET = "Zephyrine Quillfeather"  # the restricted applicant's name: it must appear nowhere an outsider looks
+
+# Every model registered in the back office: how it keeps restricted cases out, or why it holds no case data.
+CASE_DATA_ADMIN = {
+    "homelessness.case": ("cases_visible_to in CaseAdmin.get_queryset", "test_case_admin_outputs_hide_it"),
+    "homelessness.hclicexport": (
+        "statutory returns group only; personal file and report filtered per downloader",
+        "test_hclic_files_count_it_but_hide_its_personal_data",
+    ),
+    "core.auditevent": ("audit_scopes registered by homelessness", "test_audit_views_hide_it"),
+    "core.notification": ("notification scopes registered by homelessness", "test_sent_messages_hide_it"),
+}
+NO_CASE_DATA = {
+    "homelessness.codelist": "H-CLIC code lists",
+    "core.outboxtask": "task names and ids only",
+    "users.user": "accounts (administrators only)",
+    "auth.group": "groups",
+    "account.emailaddress": "addresses of accounts",
+    "mfa.authenticator": "second factors",
+    "sites.site": "site name",
+    "django_celery_beat.clockedschedule": "schedules",
+    "django_celery_beat.crontabschedule": "schedules",
+    "django_celery_beat.intervalschedule": "schedules",
+    "django_celery_beat.periodictask": "schedules (task ids only)",
+    "django_celery_beat.solarschedule": "schedules",
+    **{
+        label: "rent, payments and jobs: no homelessness case data"
+        for label in ADMIN_POLICY
+        if label.split(".")[0] in ("payments", "employment")
+    },
+}
+
+# Every URL that can carry case data, with the test that proves a restricted case stays out of it.
+CASE_DATA_URLS = {
+    "admin:index": "test_case_admin_outputs_hide_it",
+    "admin:app_list": "test_case_admin_outputs_hide_it",
+    "admin:autocomplete": "test_admin_autocomplete_hides_it",
+    "admin:homelessness_case_changelist": "test_case_admin_outputs_hide_it",
+    "admin:homelessness_case_change": "test_case_admin_outputs_hide_it",
+    "admin:homelessness_case_history": "test_case_admin_outputs_hide_it",
+    "admin:homelessness_case_add": "test_case_admin_outputs_hide_it",
+    "admin:homelessness_case_delete": "test_case_admin_outputs_hide_it",
+    "admin:homelessness_case_act": "test_case_admin_outputs_hide_it",
+    "admin:homelessness_case_document": "test_case_admin_outputs_hide_it",
+    "admin:homelessness_hclicexport_changelist": "test_hclic_files_count_it_but_hide_its_personal_data",
+    "admin:homelessness_hclicexport_change": "test_hclic_files_count_it_but_hide_its_personal_data",
+    "admin:homelessness_hclicexport_history": "test_hclic_files_count_it_but_hide_its_personal_data",
+    "admin:homelessness_hclicexport_add": "test_hclic_files_count_it_but_hide_its_personal_data",
+    "admin:homelessness_hclicexport_delete": "test_hclic_files_count_it_but_hide_its_personal_data",
+    "admin:homelessness_hclicexport_generate": "test_hclic_files_count_it_but_hide_its_personal_data",
+    "admin:homelessness_hclicexport_file": "test_hclic_files_count_it_but_hide_its_personal_data",
+    "admin:core_auditevent_changelist": "test_audit_views_hide_it",
+    "admin:core_auditevent_change": "test_audit_views_hide_it",
+    "admin:core_auditevent_history": "test_audit_views_hide_it",
+    "admin:core_auditevent_add": "test_audit_views_hide_it",
+    "admin:core_auditevent_delete": "test_audit_views_hide_it",
+    "admin:core_notification_changelist": "test_sent_messages_hide_it",
+    "admin:core_notification_change": "test_sent_messages_hide_it",
+    "admin:core_notification_history": "test_sent_messages_hide_it",
+    "admin:core_notification_add": "test_sent_messages_hide_it",
+    "admin:core_notification_delete": "test_sent_messages_hide_it",
+    # The applicant's own pages: only the applicant (or the emailed link) opens them (tests above).
+    **{
+        f"homelessness:{name}": "test_another_resident_gets_404_and_the_refusal_is_logged"
+        for name in ("case", "done", "plan_step", "letter", "my_cases", "status_link")
+    },
+    # The public intake: this browser's own draft, never a case.
+    **{
+        f"homelessness:{name}": "test_tokens_cannot_be_forged_or_moved_to_another_record"
+        for name in (
+            "start",
+            "apply",
+            "emergency",
+            "saved",
+            "resume",
+            "person",
+            "person_remove",
+            "check",
+            "step",
+            "refer",
+            "refer_done",
+        )
+    },
+    # Scheduled tasks that email staff about cases send a restricted case only to people named on it.
+    "task:homelessness.tasks.deadline_reminders": "test_staff_emails_about_it_go_only_to_named_people",
+    "task:homelessness.tasks.unassigned_escalations": "test_staff_emails_about_it_go_only_to_named_people",
+    # Tasks with no output of their own: retention deletes; the H-CLIC files are read through its admin.
+    "task:homelessness.tasks.retention_delete": "test_every_admin_model_is_classified_for_restricted_cases",
+    "task:homelessness.tasks.hclic_export": "test_hclic_files_count_it_but_hide_its_personal_data",
+}
+
+
+def _related_to_case(model) -> bool:
+    from homelessness.models import Case
+
+    return model is Case or any(
+        f.is_relation and f.related_model is Case for f in model._meta.get_fields() if not f.auto_created
+    )
+
+
+def test_every_admin_model_is_classified_for_restricted_cases():
+    registered = {f"{m._meta.app_label}.{m._meta.model_name}": m for m in admin.site._registry}
+    unclassified = registered.keys() - CASE_DATA_ADMIN.keys() - NO_CASE_DATA.keys()
+    assert not unclassified, f"say how these hide restricted cases (CASE_DATA_ADMIN): {sorted(unclassified)}"
+    # A model that points at a case cannot be waved through as holding no case data.
+    wrongly = {label for label in NO_CASE_DATA if label in registered and _related_to_case(registered[label])}
+    assert not wrongly, wrongly
+    for label, (_, test_name) in CASE_DATA_ADMIN.items():
+        assert callable(globals().get(test_name)), (label, test_name)
+
+
+def test_every_url_and_staff_email_that_can_carry_case_data_is_classified():
+    from celery import current_app
+
+    admin_models = {f"{m._meta.app_label}_{m._meta.model_name}" for m in admin.site._registry}
+    case_models = {label.replace(".", "_") for label in CASE_DATA_ADMIN}
+    assert case_models <= admin_models
+    names = {name for name, _ in _named_patterns(get_resolver())}
+    assert "admin:autocomplete" in names, "the URL walk found no admin: the check itself is broken"
+    carrying = {n for n in names if n.startswith("homelessness:")}
+    carrying |= {"admin:index", "admin:app_list", "admin:autocomplete"}
+    carrying |= {
+        n for n in names if n.startswith("admin:") and any(n[6:].startswith(m + "_") for m in case_models)
+    }
+    # Any back-office page added to a model that carries case data is caught by the line above; any task
+    # in homelessness that emails staff is caught here.
+    carrying |= {f"task:{name}" for name in current_app.tasks if name.startswith("homelessness.")}
+    unclassified = carrying - CASE_DATA_URLS.keys()
+    assert not unclassified, f"say how these hide restricted cases (CASE_DATA_URLS): {sorted(unclassified)}"
+    for name, test_name in CASE_DATA_URLS.items():
+        assert callable(globals().get(test_name)), (name, test_name)
+
+
+@dataclass
+class Restricted:
+    case: object
+    open_case: object
+    named: object  # a housing manager named on the case (restricted at intake, so every manager then)
+    outsider: object  # a housing manager who joined later: not named
+    returns: object  # a statutory returns officer, not named
+    named_returns: object  # a statutory returns officer who is also named on the case
+
+
+def _client(user) -> Client:
+    client = Client()
+    staff_login(client, user)
+    return client
+
+
+@pytest.fixture
+def restricted_world(make_case, make_staff, settings, tmp_path) -> Restricted:
+    settings.MEDIA_ROOT = tmp_path
+    named = make_staff("named@example.org", roles.HOUSING_OFFICERS, roles.HOUSING_MANAGERS)
+    named_returns = make_staff(
+        "named-returns@example.org", roles.HOUSING_OFFICERS, roles.HOUSING_MANAGERS, roles.STATUTORY_RETURNS
+    )
+    open_case = make_case(name="Open Applicant", email="open@example.org")
+    case = make_case(risk="domestic_abuse", name=SECRET, email="zephyrine@example.org")
+    assert case.restriction
+    assert set(case.named_officers.all()) == {named, named_returns}
+    outsider = make_staff("outsider@example.org", roles.HOUSING_OFFICERS, roles.HOUSING_MANAGERS)
+    returns = make_staff("returns@example.org", roles.STATUTORY_RETURNS)
+    return Restricted(case, open_case, named, outsider, returns, named_returns)
+
+
+def _shows(response, *marks) -> list:
+    body = response.content.decode() if not getattr(response, "streaming", False) else ""
+    return [m for m in marks if m in body]
+
+
+def test_case_admin_outputs_hide_it(restricted_world):
+    w = restricted_world
+    hidden, outsider, named = w.case, _client(w.outsider), _client(w.named)
+    marks = (SECRET, hidden.reference)
+    listing = reverse("admin:homelessness_case_changelist")
+    queries = ["", f"?q={hidden.reference}", "?q=Zephyrine", "?_facets=1", "?queue=new", "?route=self"]
+    for query in queries:
+        page = outsider.get(listing + query)
+        assert page.status_code == 200, query
+        # The search box repeats what the outsider typed; nothing else on the page may name the case.
+        assert not _shows(page, *marks) or query == f"?q={hidden.reference}", query
+        cl = page.context_data["cl"]
+        assert hidden.pk not in {c.pk for c in cl.result_list}, query
+        assert cl.result_count == (0 if "q=" in query else 1), query
+        assert SECRET not in page.content.decode(), query
+        # The same page shows it to a named manager: the check above is about who asked.
+        seen = named.get(listing + query)
+        assert hidden.reference in seen.content.decode(), query
+    # Facet counts come from the same visible rows: one self-referred case for the outsider, two when named.
+    assert "(1)" in outsider.get(listing + "?_facets=1").content.decode()
+    assert "(2)" in named.get(listing + "?_facets=1").content.decode()
+    for name in ("admin:index",):
+        assert not _shows(outsider.get(reverse(name)), *marks)
+    assert not _shows(outsider.get(reverse("admin:app_list", args=["homelessness"])), *marks)
+    for name, args in [
+        ("admin:homelessness_case_change", [hidden.pk]),
+        ("admin:homelessness_case_history", [hidden.pk]),
+        ("admin:homelessness_case_delete", [hidden.pk]),
+        ("admin:homelessness_case_act", [hidden.pk, "note"]),
+        ("admin:homelessness_case_document", [hidden.pk, 1]),
+        ("admin:homelessness_case_add", []),
+    ]:
+        response = outsider.get(reverse(name, args=args))
+        assert response.status_code in (302, 403, 404), name
+        assert not _shows(response, *marks), name
+        assert outsider.post(reverse(name, args=args), {"text": "x"}).status_code in (302, 403, 404), name
+    assert named.get(reverse("admin:homelessness_case_change", args=[hidden.pk])).status_code == 200
+
+
+def test_admin_autocomplete_hides_it(restricted_world, rf):
+    """Django's autocomplete reads the target model's admin queryset: a widget added to any model that
+    points at a case lists only cases the person may see."""
+    import json
+
+    from django.contrib.admin import AdminSite, ModelAdmin
+
+    from homelessness.admin import CaseAdmin
+    from homelessness.models import Case, HouseholdMember
+
+    w = restricted_world
+    site = AdminSite(name="probe")
+    site.register(Case, CaseAdmin)
+    site.register(HouseholdMember, type("MemberAdmin", (ModelAdmin,), {"autocomplete_fields": ["case"]}))
+
+    def ask(user, term):
+        request = rf.get(
+            "/",
+            {
+                "app_label": "homelessness",
+                "model_name": "householdmember",
+                "field_name": "case",
+                "term": term,
+            },
+        )
+        request.user = user
+        response = site.autocomplete_view(request)
+        assert response.status_code == 200
+        return {r["id"] for r in json.loads(response.content)["results"]}
+
+    for term in ("", "Zephyrine", w.case.reference):
+        assert str(w.case.pk) not in ask(w.outsider, term), term
+    assert str(w.case.pk) in ask(w.named, "Zephyrine")
+    assert ask(w.outsider, "") == {str(w.open_case.pk)}
+
+
+def _hclic_ready(w):
+    import datetime as dt
+
+    from homelessness.models import Case
+    from homelessness.rules import AssessmentOutcome
+
+    for case, officer in ((w.open_case, w.named), (w.case, w.named)):
+        housing.case_assign(case=case, officer=officer, actor=officer)
+        housing.case_record_assessment(
+            case=case,
+            actor=officer,
+            eligible=True,
+            outcome=AssessmentOutcome.THREATENED_BY_NOTICE,
+            household_type="single_female",
+            reason_loss="private_ast_end",
+            accommodation_at_application="private_rented",
+            support_needs=["mental_health"],
+        )
+    Case.objects.filter(pk__in=[w.case.pk, w.open_case.pk]).update(assessed_on=dt.date(2026, 10, 15))
+    # A problem on each case, so each appears in the validation report.
+    Case.objects.filter(pk__in=[w.case.pk, w.open_case.pk]).update(household_type="")
+
+
+def test_hclic_files_count_it_but_hide_its_personal_data(restricted_world):
+    from homelessness.models import HclicExport
+
+    w = restricted_world
+    _hclic_ready(w)
+    generate = reverse("admin:homelessness_hclicexport_generate")
+    # Housing officers and managers without the statutory returns permission neither build nor download.
+    for user in (w.outsider, w.named):
+        client = _client(user)
+        assert client.post(generate, {"year": 2026, "quarter": 3}).status_code == 403
+        assert client.get(reverse("admin:homelessness_hclicexport_changelist")).status_code == 403
+    returns = _client(w.returns)
+    built = returns.post(generate, {"year": 2026, "quarter": 3})
+    assert built.status_code == 302
+    export = HclicExport.objects.get()
+    assert export.case_count == 2  # the department counts every case, restricted ones too
+    for user in (w.outsider, w.named):
+        for which in ("case", "personal", "report"):
+            url = reverse("admin:homelessness_hclicexport_file", args=[export.pk, which])
+            assert _client(user).get(url).status_code == 403, which
+    for name, args in [
+        ("admin:homelessness_hclicexport_change", [export.pk]),
+        ("admin:homelessness_hclicexport_history", [export.pk]),
+    ]:
+        assert _client(w.outsider).get(reverse(name, args=args)).status_code in (302, 403, 404), name
+
+    def files(client):
+        got = {}
+        for which in ("case", "personal", "report"):
+            response = client.get(reverse("admin:homelessness_hclicexport_file", args=[export.pk, which]))
+            assert response.status_code == 200, which
+            got[which] = response.content.decode()
+        return got
+
+    unnamed = files(returns)
+    # The case-level file (no names) still counts it; its people and its problems are left out.
+    assert unnamed["case"].count("<Case ") == 2
+    assert SECRET not in unnamed["case"]
+    assert "Open Applicant" in unnamed["personal"]
+    assert SECRET not in unnamed["personal"]
+    assert w.case.reference not in unnamed["personal"]
+    assert w.open_case.reference in unnamed["report"]
+    assert w.case.reference not in unnamed["report"]
+    assert "restricted" in unnamed["report"]
+    # A returns officer named on the case gets its personal data.
+    named = files(_client(w.named_returns))
+    assert SECRET in named["personal"]
+    assert w.case.reference in named["report"]
+    downloads = AuditEvent.objects.filter(action="homelessness.hclic.downloaded", object_id=str(export.pk))
+    assert downloads.count() == 6
+    assert {(e.actor_label, e.data["file"]) for e in downloads} == {
+        (u.email, which) for u in (w.returns, w.named_returns) for which in ("case", "personal", "report")
+    }
+
+
+def test_audit_views_hide_it(restricted_world):
+    w = restricted_world
+    hidden = w.case
+    named = _client(w.named)
+    listing = reverse("admin:homelessness_case_changelist")
+    named.get(reverse("admin:homelessness_case_change", args=[hidden.pk]))
+    named.get(listing + f"?q={hidden.reference}")
+    named.get(listing + "?q=Zephyrine+Quillfeather")
+    housing.case_assign(case=hidden, officer=w.named, actor=w.named)
+    outsider = _client(w.outsider)
+    assert outsider.get(reverse("admin:homelessness_case_change", args=[hidden.pk])).status_code == 404
+
+    about_it = AuditEvent.objects.filter(object_type="homelessness.case", object_id=str(hidden.pk))
+    assert about_it.filter(action="homelessness.case.restricted").exists()
+    audit = reverse("admin:core_auditevent_changelist")
+    marks = (SECRET, "Zephyrine", hidden.reference, "homelessness.case.restricted", "named@example.org")
+    visible = {e.pk for e in AuditEvent.objects.all()} - {e.pk for e in about_it}
+    for query in [
+        "",
+        "?all=",
+        f"?q={hidden.pk}",
+        f"?q={hidden.reference}",
+        "?action=homelessness.case.restricted",
+        "?action=homelessness.case.listed",
+        "?_facets=1",
+    ]:
+        page = outsider.get(audit + query)
+        assert page.status_code == 200, query
+        # The search box and the filter repeat what the outsider typed; nothing else may name the case.
+        typed = (
+            {hidden.reference}
+            if "q=HHA" in query
+            else {"homelessness.case.restricted"}
+            if "restricted" in query
+            else set()
+        )
+        assert not set(_shows(page, *marks)) - typed, (query, _shows(page, *marks))
+        rows = {e.pk for e in page.context_data["cl"].result_list}
+        assert not rows & {e.pk for e in about_it}, query
+    page = outsider.get(audit)
+    assert page.context_data["cl"].result_count < len(visible)  # the search rows went too
+    for event in about_it:
+        response = outsider.get(reverse("admin:core_auditevent_change", args=[event.pk]))
+        assert response.status_code in (302, 404), event.action
+        assert not _shows(response, *marks), event.action
+    # The outsider's own refusal stays in their view: hiding it would confirm the id was a restricted case.
+    own = AuditEvent.objects.get(action="homelessness.case.access_denied", actor=w.outsider)
+    assert own.pk in {e.pk for e in outsider.get(audit).context_data["cl"].result_list}
+    # The named manager still sees the whole trail.
+    trail = named.get(audit + f"?q={hidden.pk}").content.decode()
+    assert "homelessness.case.restricted" in trail
+    listed = named.get(audit + "?action=homelessness.case.listed").context_data["cl"].result_list
+    assert [e for e in listed if hidden.reference in e.data["references"]]
+    assert [e for e in listed if "Zephyrine" in e.data["query"]]
+
+
+def test_sent_messages_hide_it(restricted_world, make_staff):
+    w = restricted_world
+    admin_user = make_staff("admin@example.org", superuser=True)  # not named on the case
+    messages = _client(admin_user).get(reverse("admin:core_notification_changelist") + "?q=example.org")
+    assert messages.status_code == 200
+    assert "open@example.org" in messages.content.decode()
+    assert "zephyrine@example.org" not in messages.content.decode()
+    sent = Notification.objects.get(to="zephyrine@example.org")
+    response = _client(admin_user).get(reverse("admin:core_notification_change", args=[sent.pk]))
+    assert response.status_code in (302, 404)
+    assert SECRET not in response.content.decode()
+    # An administrator named on the case sees its messages: the rule is about who is named.
+    w.case.named_officers.add(admin_user)
+    again = _client(admin_user).get(reverse("admin:core_notification_changelist") + "?q=example.org")
+    assert "zephyrine@example.org" in again.content.decode()
+
+
+def test_staff_emails_about_it_go_only_to_named_people(restricted_world, make_staff):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from homelessness.models import Case
+
+    w = restricted_world
+    Case.objects.update(created_at=timezone.now() - dt.timedelta(days=7))
+    housing.unassigned_escalate()
+    escalated = Notification.objects.filter(template="homelessness/email/unassigned")
+    assert {n.to for n in escalated if w.case.reference in n.body} == {
+        "named@example.org",
+        "named-returns@example.org",
+    }
+    assert "outsider@example.org" in {n.to for n in escalated if w.open_case.reference in n.body}
+
+    # The officer named on the case reports to a manager who is not: the reminder goes to the officer only.
+    officer = make_staff("caseworker@example.org", roles.HOUSING_OFFICERS)
+    officer.manager = w.outsider
+    officer.save(update_fields=["manager"])
+    for case in (w.case, w.open_case):
+        housing.case_assign(case=case, officer=officer, actor=w.named)
+    Case.objects.update(stage="prevention", duty_deadline=timezone.localdate() + dt.timedelta(days=3))
+    housing.deadline_reminders_send()
+    reminders = Notification.objects.filter(template="homelessness/email/deadline")
+    assert {n.to for n in reminders if w.case.reference in n.body} == {"caseworker@example.org"}
+    assert {n.to for n in reminders if w.open_case.reference in n.body} == {
+        "caseworker@example.org",
+        "outsider@example.org",
+    }
