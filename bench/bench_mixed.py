@@ -582,8 +582,11 @@ def child(output: str, quick: bool) -> None:
     world = _seed(quick)
     seeded_s = time.monotonic() - t
     duration = 20.0 if quick else 120.0
-    # The server as `make run` starts it (WEB_CONCURRENCY workers, WEB_THREADS threads each).
-    with ctx.celery_worker(), ctx.gunicorn(workers=int(os.environ.get("WEB_CONCURRENCY", "3"))) as base:
+    # The server as `make run` starts it (WEB_CONCURRENCY workers, WEB_THREADS threads each), except that the
+    # per-client limits on public forms are off: the whole simulated borough comes from one address here.
+    workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
+    no_limits = {"PORTAL_RATE_LIMITS_ENABLED": "0"}
+    with ctx.celery_worker(), ctx.gunicorn(workers=workers, extra_env=no_limits) as base:
         _warm(ctx, base, world)
         rec, elapsed = open_loop(base, world, duration_s=duration)
         saturation = _saturation(ctx, base, world, 2.0 if quick else 5.0)

@@ -87,7 +87,7 @@ def rate_limit_wait(*, action: str, values: dict[str, str], record: bool = True)
     """
     wait = 0
     now = time.time()
-    for rate in parse_rates(settings.PORTAL_RATE_LIMITS.get(action, "")):
+    for rate in _rates(action):
         key = _key(action, rate, values, now)
         if key is None:
             continue
@@ -108,7 +108,7 @@ def rate_limit_wait(*, action: str, values: dict[str, str], record: bool = True)
 def rate_limit_record(*, action: str, values: dict[str, str]) -> None:
     """Count one failure of `action` (for actions limited on failures only, checked with record=False)."""
     now = time.time()
-    for rate in parse_rates(settings.PORTAL_RATE_LIMITS.get(action, "")):
+    for rate in _rates(action):
         key = _key(action, rate, values, now)
         if key is None:
             continue
@@ -117,6 +117,12 @@ def rate_limit_record(*, action: str, values: dict[str, str]) -> None:
             cache.incr(key)
         except ValueError:
             cache.set(key, 1, rate.seconds)
+
+
+def _rates(action: str) -> list[Rate]:
+    if not settings.PORTAL_RATE_LIMITS_ENABLED:
+        return []
+    return parse_rates(settings.PORTAL_RATE_LIMITS.get(action, ""))
 
 
 def _key(action: str, rate: Rate, values: dict[str, str], now: float) -> str | None:

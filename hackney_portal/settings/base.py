@@ -154,6 +154,9 @@ ACCOUNT_RATE_LIMITS = {
 # REMOTE_ADDR, or behind this many proxies of our own, that many entries from the right of X-Forwarded-For.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+# Off only for load tests that send a whole borough's traffic from one address (bench_mixed); never in
+# production.
+PORTAL_RATE_LIMITS_ENABLED = env.bool("PORTAL_RATE_LIMITS_ENABLED", default=True)
 # Our own limits: "amount/window/keys", windows keyed on the client address ("client") and on what is asked
 # about; several windows per action make a growing delay rather than a lock-out.
 PORTAL_RATE_LIMITS = {

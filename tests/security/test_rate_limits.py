@@ -178,6 +178,7 @@ def _limited_page(response, *typed: str) -> None:
 def test_every_public_form_that_creates_records_or_sends_email_has_a_limit(settings):
     from hackney_portal.core.ratelimit import parse_rates
 
+    assert settings.PORTAL_RATE_LIMITS_ENABLED  # on unless PORTAL_RATE_LIMITS_ENABLED=0 (load tests only)
     for action in (
         "homelessness_referral",
         "homelessness_intake",
@@ -359,3 +360,14 @@ def test_allauth_limits_answer_with_the_govuk_429_page(client, settings):
     html = response.content.decode()
     assert "govuk-error-summary" in html
     assert "govuk-header" in html or "govuk-template" in html
+
+
+def test_limits_can_be_switched_off_only_explicitly_for_load_tests(settings):
+    from hackney_portal.core.ratelimit import rate_limit_wait
+
+    settings.PORTAL_RATE_LIMITS = {**settings.PORTAL_RATE_LIMITS, "homelessness_intake": "1/10m/client"}
+    values = {"client": "203.0.113.77"}
+    assert rate_limit_wait(action="homelessness_intake", values=values) == 0
+    assert rate_limit_wait(action="homelessness_intake", values=values) > 0
+    settings.PORTAL_RATE_LIMITS_ENABLED = False
+    assert rate_limit_wait(action="homelessness_intake", values=values) == 0
