@@ -20,9 +20,11 @@ def _redact_request_path(record: logging.LogRecord) -> None:
     request = getattr(record, "request", None)
     if request is None or not isinstance(record.args, tuple):
         return
-    secrets = {getattr(request, "path", None), request.get_full_path()}
+    paths = {getattr(request, "path", ""), getattr(request, "path_info", ""), request.get_full_path()}
+    # Django escapes control and non-ASCII characters in the path before logging it (log_response).
+    secrets = paths | {p.encode("unicode_escape").decode("ascii") for p in paths}
     route = request_route(request)
-    record.args = tuple(route if arg in secrets else arg for arg in record.args)
+    record.args = tuple(route if isinstance(arg, str) and arg in secrets else arg for arg in record.args)
 
 
 class JsonFormatter(logging.Formatter):

@@ -406,6 +406,9 @@ LOGGING = {
     },
     "root": {"level": LOG_LEVEL, "handlers": ["console"]},
     "loggers": {
+        # Only our handler: Django's defaults would also print request lines unfiltered while DEBUG is on,
+        # and email 500s to ADMINS with the full path and form data (case details) when it is off.
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "WARNING"},
         # Both log request URLs and bodies at DEBUG, which carry card tokens and Stripe object ids.
         "stripe": {"level": "WARNING"},

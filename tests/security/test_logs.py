@@ -88,3 +88,28 @@ def test_request_log_records_the_route_never_a_token_in_the_path(client, make_ca
     assert "/housing-help/status/<str:token>/" in written, "the request log names the route"
     for token in [*tokens, "Query-Tok3n-Secret"]:
         assert token not in written, token
+
+
+def test_a_token_with_odd_characters_is_not_logged_either(client, log_lines):
+    # Django escapes such characters before logging the path, so the escaped form must be caught too.
+    for path in (
+        "/housing-help/status/Odd\x01Tok3n\u00e9Secret/",
+        "/jobs/alerts/confirm/Odd\x01Tok3n\u00e9Secret/",
+    ):
+        client.get(path)
+    written = log_lines.getvalue()
+    assert "Tok3n" not in written
+
+
+def test_django_logs_only_through_our_filtered_handler(settings):
+    # Django's default handlers would print request lines unfiltered (DEBUG) or email them with form data to
+    # ADMINS (production); the "django" logger must use ours alone.
+    django_logger = settings.LOGGING["loggers"]["django"]
+    assert django_logger["handlers"] == ["console"]
+    assert django_logger["propagate"] is False
+    handlers = logging.getLogger("django").handlers
+    assert handlers, "Django's logger has our handler"
+    assert not [h for h in handlers if type(h).__name__ == "AdminEmailHandler"]
+    assert [h for h in handlers if any(type(f).__name__ == "RequestIdFilter" for f in h.filters)]
+    django_default = {"RequireDebugTrue", "RequireDebugFalse"}
+    assert not [h for h in handlers if {type(f).__name__ for f in h.filters} & django_default]
