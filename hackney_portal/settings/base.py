@@ -236,6 +236,9 @@ CONTENT_SECURITY_POLICY = {
 # ------------------------------------------------------------------------------
 MIDDLEWARE = [
     "hackney_portal.core.middleware.RequestIdMiddleware",
+    # First after the request id: before anything can read the body, even an error page (Django's debug page
+    # for a bad Host header reads the whole form).
+    "hackney_portal.core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -244,8 +247,6 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "hackney_portal.core.hostile.ControlCharactersMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # Before any view or CSRF check reads the body (those run after every middleware's own call).
-    "hackney_portal.core.middleware.RequestSizeLimitMiddleware",
     "hackney_portal.core.middleware.SessionIdleTimeoutMiddleware",
     "hackney_portal.core.middleware.AccessDeniedLogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -24,6 +24,21 @@ def test_a_declared_60_mb_upload_is_refused_with_a_plain_english_page(client):
     assert "Nothing you sent has been saved" in body
 
 
+def test_the_limit_comes_before_any_other_check_reads_the_body(client, settings):
+    # A bad Host header is refused by a middleware that runs early; with DEBUG on its error page reads the
+    # whole form, so the size limit must answer first.
+    settings.DEBUG = True
+    response = client.generic(
+        "POST",
+        "/housing-help/refer/",
+        b"--x\r\n",
+        content_type="multipart/form-data; boundary=x",
+        CONTENT_LENGTH=str(SIXTY_MB),
+        HTTP_HOST="not-our-host.example",
+    )
+    assert response.status_code == 413
+
+
 def test_form_fields_other_than_files_are_capped(client, settings):
     # Below the request limit but over DATA_UPLOAD_MAX_MEMORY_SIZE: a 400 page, never a 500.
     big = "a" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 10)
