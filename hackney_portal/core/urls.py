@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import health, views
 
 app_name = "core"
 urlpatterns = [
@@ -9,7 +9,8 @@ urlpatterns = [
     path("privacy/", views.privacy, name="privacy"),
     path("cookies/", views.cookies, name="cookies"),
     path("staff-only/", views.staff_only, name="staff_only"),
-    path("healthz", views.healthz, name="healthz"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("brand.css", views.brand_css, name="brand_css"),
     path("favicon.svg", views.favicon, name="favicon"),
     path("favicon.ico", views.favicon),

@@ -1,10 +1,5 @@
-import time
-
 from django.conf import settings
-from django.db import connection
-from django.http import JsonResponse
 from django.shortcuts import render
-from django.views.decorators.cache import never_cache
 
 SERVICES = [
     {
@@ -43,49 +38,6 @@ def cookies(request):
 
 def staff_only(request):
     return render(request, "core/staff_only.html", status=403)
-
-
-_worker_cache: dict[str, float | bool] = {"at": 0.0, "ok": False}
-
-
-def _check_worker() -> bool:
-    # Asking workers to reply costs up to the timeout; a positive answer is good for a few seconds.
-    if _worker_cache["ok"] and time.monotonic() - float(_worker_cache["at"]) < 5:
-        return True
-    from hackney_portal.celery import app
-
-    ok = bool(app.control.ping(timeout=1.0))
-    _worker_cache.update(at=time.monotonic(), ok=ok)
-    return ok
-
-
-@never_cache
-def healthz(request):
-    checks: dict[str, str] = {}
-    try:
-        with connection.cursor() as cur:
-            cur.execute("SELECT 1")
-        checks["database"] = "ok"
-    except Exception as exc:  # noqa: BLE001 - any failure means unhealthy
-        checks["database"] = f"error: {type(exc).__name__}"
-    try:
-        import redis
-
-        redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1).ping()
-        checks["redis"] = "ok"
-    except Exception as exc:  # noqa: BLE001 - any failure means unhealthy
-        checks["redis"] = f"error: {type(exc).__name__}"
-    if checks["redis"] == "ok":
-        try:
-            checks["celery"] = "ok" if _check_worker() else "error: no worker replied"
-        except Exception as exc:  # noqa: BLE001 - any failure means unhealthy
-            checks["celery"] = f"error: {type(exc).__name__}"
-    else:
-        checks["celery"] = "error: broker unreachable"
-    healthy = all(v == "ok" for v in checks.values())
-    return JsonResponse(
-        {"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503
-    )
 
 
 def error_404(request, exception=None):

@@ -136,7 +136,7 @@ def _print_banner(base_url: str, root: Path) -> None:
 
     print(flush=True)
     print(f"  Hackney Portal is running at {base_url}/", flush=True)
-    print(f"  Health:      {base_url}/healthz", flush=True)
+    print(f"  Health:      {base_url}/readyz?worker=1", flush=True)
     print(f"  Back office: {base_url}/admin/", flush=True)
     print(f"  Emails sent are written to {BASE_DIR / '.data' / 'mail'}/", flush=True)
     print(f"  Logs: {root / 'logs'}/", flush=True)

@@ -75,7 +75,7 @@ def test_run_starts_healthy_refuses_a_second_copy_and_leaves_nothing_behind(tmp_
         WEB_CONCURRENCY="2",
         PORTAL_EMAIL_FILE_PATH=str(tmp_path / "mail"),
     )
-    url = f"http://127.0.0.1:{port}/healthz"
+    url = f"http://127.0.0.1:{port}/readyz?worker=1"
 
     first = _start(env)
     try:

@@ -1,0 +1,83 @@
+"""Liveness and readiness, kept apart as orchestrators expect.
+
+`/healthz` answers whether this process can serve at all, and touches nothing else: a database or Redis outage
+must not make Kubernetes restart every healthy web process at once. `/readyz` answers whether this process
+should be sent traffic: the database answers, every migration in the code is applied, and Redis answers;
+`?worker=1` also asks a Celery worker to reply (used by `make run`, not by load balancers).
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+
+_worker_cache: dict[str, float | bool] = {"at": 0.0, "ok": False}
+# Once every migration is seen applied it stays applied for this code, so the graph is read once per process.
+_migrations_applied: dict[str, bool] = {"ok": False}
+
+
+def _check_database() -> str:
+    with connection.cursor() as cur:
+        cur.execute("SELECT 1")
+    return "ok"
+
+
+def _check_migrations() -> str:
+    if _migrations_applied["ok"]:
+        return "ok"
+    loader = MigrationLoader(connection, ignore_no_migrations=True)
+    missing = set(loader.graph.leaf_nodes()) - set(loader.applied_migrations)
+    # A leaf can be applied while an earlier node is not (a squash, a fake): compare the whole graph.
+    missing |= set(loader.graph.nodes) - set(loader.applied_migrations) - set(loader.replacements)
+    if missing:
+        return f"error: {len(missing)} migration(s) not applied"
+    _migrations_applied["ok"] = True
+    return "ok"
+
+
+def _check_redis() -> str:
+    import redis
+
+    redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1).ping()
+    return "ok"
+
+
+def _check_worker() -> str:
+    # Asking workers to reply costs up to the timeout; a positive answer is good for a few seconds.
+    if _worker_cache["ok"] and time.monotonic() - float(_worker_cache["at"]) < 5:
+        return "ok"
+    from hackney_portal.celery import app
+
+    ok = bool(app.control.ping(timeout=1.0))
+    _worker_cache.update(at=time.monotonic(), ok=ok)
+    return "ok" if ok else "error: no worker replied"
+
+
+def _run(check) -> str:
+    try:
+        return check()
+    except Exception as exc:  # noqa: BLE001 - any failure means not ready; the type says which
+        return f"error: {type(exc).__name__}"
+
+
+@never_cache
+def healthz(request):
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+def readyz(request):
+    checks = {"database": _run(_check_database)}
+    checks["migrations"] = _run(_check_migrations) if checks["database"] == "ok" else "error: no database"
+    checks["redis"] = _run(_check_redis)
+    if request.GET.get("worker"):
+        checks["celery"] = _run(_check_worker) if checks["redis"] == "ok" else "error: broker unreachable"
+    ready = all(value == "ok" for value in checks.values())
+    return JsonResponse(
+        {"status": "ok" if ready else "error", "checks": checks}, status=200 if ready else 503
+    )
