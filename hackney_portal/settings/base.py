@@ -331,7 +331,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": 2,
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Any number of beats may run (one per host); a Redis lock lets exactly one send (core/beat.py).
+CELERY_BEAT_SCHEDULER = "hackney_portal.core.beat:SingleBeatScheduler"
+CELERY_BEAT_LOCK_KEY = env("CELERY_BEAT_LOCK_KEY", default="hackney-portal:beat-leader")
+CELERY_BEAT_LOCK_TIMEOUT = env.int("CELERY_BEAT_LOCK_TIMEOUT", default=60)
+# Write each entry's last run to the database as soon as it is sent, so a standby taking over repeats nothing.
+CELERY_BEAT_SYNC_EVERY = 1
 CELERY_WORKER_SEND_TASK_EVENTS = True
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 
