@@ -388,19 +388,19 @@ def register_localstripe_webhook(
 
 
 def web_command(*, port: int, workers: int | None = None) -> list[str]:
-    """The web server as `make run` starts it; the benchmarks start the same one."""
+    """The web server as `make run` starts it; the benchmarks start the same one, configured by
+    `gunicorn.conf.py` like production, with only the address and size given here."""
     return [
         sys.executable,
         "-m",
         "gunicorn",
+        "--config",
+        str(BASE_DIR / "gunicorn.conf.py"),
         "hackney_portal.wsgi",
         "--bind",
         f"127.0.0.1:{port}",
         "--workers",
         str(workers or os.environ.get("WEB_CONCURRENCY", "3")),
-        # Threads let a worker keep serving while one request waits on Stripe or the database.
-        "--threads",
-        os.environ.get("WEB_THREADS", "4"),
     ]
 
 
