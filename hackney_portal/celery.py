@@ -1,7 +1,7 @@
 import os
 
 from celery import Celery
-from celery.signals import setup_logging
+from celery.signals import setup_logging, task_postrun
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hackney_portal.settings.development")
 
@@ -45,3 +45,11 @@ def config_loggers(*args, **kwargs):
     from django.conf import settings
 
     dictConfig(settings.LOGGING)
+
+
+@task_postrun.connect
+def count_task_outcome(sender=None, state=None, **kwargs):
+    # Counted in Redis, not in the worker's memory: workers are not scraped, any web host reports them.
+    from hackney_portal.core.metrics import task_outcome_record
+
+    task_outcome_record(task=getattr(sender, "name", "unknown"), outcome=(state or "unknown").lower())

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -289,3 +290,49 @@ def wait_until(predicate, timeout: float = 30.0, interval: float = 0.1, message:
             return value
         time.sleep(interval)
     raise AssertionError(f"timed out after {timeout}s waiting for {message}")
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """A local S3-compatible server (moto's server mode) in its own process, as object storage would be."""
+    from hackney_portal.devservices import free_port, terminate_group, wait_for_port
+
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    wait_for_port(port, timeout=60, proc=proc)
+    yield f"http://127.0.0.1:{port}"
+    terminate_group(proc)
+
+
+S3_KEYS = {"access_key": "testing", "secret_key": "testing", "region_name": "eu-west-2"}
+
+
+@pytest.fixture
+def s3_bucket(s3_server, settings):
+    """Private files go to a fresh bucket on the local S3 server for this test."""
+    import uuid
+
+    import boto3
+
+    bucket = f"portal-{uuid.uuid4().hex[:12]}"
+    client = boto3.client(
+        "s3",
+        endpoint_url=s3_server,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+        region_name="eu-west-2",
+    )
+    client.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": "eu-west-2"})
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            "BACKEND": "hackney_portal.core.storage.EncryptedS3Storage",
+            "OPTIONS": {"bucket_name": bucket, "endpoint_url": s3_server, "location": "private", **S3_KEYS},
+        },
+    }
+    return client, bucket

@@ -1,8 +1,14 @@
-"""Private uploads (CVs, evidence for homelessness cases) encrypted on disk with the field encryption keys.
+"""Private files (CVs, evidence for homelessness cases) encrypted at rest with the field encryption keys, on
+the local disk (`make run`, the tests) or in S3-compatible object storage (production, many hosts).
 
 Evidence for a homelessness case is often special category data (medical letters, police reports), so a copy
-of the media volume or a backup must not show it. Files are small (the upload limit is a few megabytes), so
-each is encrypted whole with Fernet, as the encrypted database fields are.
+of the media volume, the bucket or a backup must not show it. Files are small (the upload limit is a few
+megabytes), so each is encrypted whole with Fernet, as the encrypted database fields are. The storage holds
+only ciphertext, so a signed URL to the object would be useless: every download goes through the portal's own
+audited views, which decrypt.
+
+Which backend holds them is `STORAGES["private"]` (`PORTAL_STORAGE=local|s3`); models reach it through
+`private_storage`, which looks the backend up when used, so one setting moves every file field.
 """
 
 from __future__ import annotations
@@ -10,7 +16,10 @@ from __future__ import annotations
 import io
 
 from django.core.files.base import ContentFile, File
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import FileSystemStorage, storages
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.utils.functional import LazyObject, empty
 
 from .crypto import decrypt_bytes, encrypt_bytes
 
@@ -18,7 +27,9 @@ from .crypto import decrypt_bytes, encrypt_bytes
 _FERNET_PREFIX = b"gAAAAA"
 
 
-class EncryptedFileSystemStorage(FileSystemStorage):
+class EncryptingMixin:
+    """Encrypts on save and decrypts on open, over any Django storage backend."""
+
     def _save(self, name, content):
         content.seek(0)
         return super()._save(name, ContentFile(encrypt_bytes(content.read())))
@@ -35,22 +46,56 @@ class EncryptedFileSystemStorage(FileSystemStorage):
         with self._open(name) as f:
             return len(f.read())
 
+    def url(self, name, *args, **kwargs):
+        # A public or signed URL would hand out ciphertext, or worse bypass the audit: there is none.
+        raise NotImplementedError("private files are downloaded through the portal's views")
 
-def private_storage() -> EncryptedFileSystemStorage:
-    """The storage for private uploads (a callable, so migrations do not record settings)."""
+
+class EncryptedFileSystemStorage(EncryptingMixin, FileSystemStorage):
+    pass
+
+
+try:
+    from storages.backends.s3 import S3Storage
+except ImportError:  # pragma: no cover - django-storages is a production dependency
+    S3Storage = None
+
+if S3Storage is not None:
+
+    class EncryptedS3Storage(EncryptingMixin, S3Storage):
+        # Never overwrite an object: two hosts saving the same name get two names, as on one disk.
+        file_overwrite = False
+        default_acl = None
+        querystring_auth = True
+
+
+class _PrivateStorage(LazyObject):
+    def _setup(self):
+        self._wrapped = storages["private"]
+
+
+_storage = _PrivateStorage()
+
+
+@receiver(setting_changed)
+def _reset_private_storage(*, setting, **kwargs):
+    if setting in {"STORAGES", "MEDIA_ROOT"}:
+        _storage._wrapped = empty
+
+
+def private_storage():
+    """The storage for private files (a callable, so migrations do not record settings)."""
     return _storage
-
-
-_storage = EncryptedFileSystemStorage()
 
 
 def encrypt_file_in_place(name: str) -> None:
     """Encrypt a file stored before encryption was turned on (used by a data migration)."""
     if not _storage.exists(name):
         return
-    path = _storage.path(name)
-    with open(path, "rb") as f:
-        data = f.read()
+    backend = _storage._wrapped
+    # The backend's own open, below the decrypting one, reads the bytes as stored.
+    with super(EncryptingMixin, backend)._open(name, "rb") as raw:
+        data = raw.read()
     if not data.startswith(_FERNET_PREFIX):
-        with open(path, "wb") as f:
-            f.write(encrypt_bytes(data))
+        backend.delete(name)
+        backend.save(name, ContentFile(data))

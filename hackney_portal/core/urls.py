@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import health, views
+from . import health, metrics, views
 
 app_name = "core"
 urlpatterns = [
@@ -11,6 +11,7 @@ urlpatterns = [
     path("staff-only/", views.staff_only, name="staff_only"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics.metrics_view, name="metrics"),
     path("brand.css", views.brand_css, name="brand_css"),
     path("favicon.svg", views.favicon, name="favicon"),
     path("favicon.ico", views.favicon),

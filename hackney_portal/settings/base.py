@@ -235,6 +235,7 @@ CONTENT_SECURITY_POLICY = {
 # MIDDLEWARE
 # ------------------------------------------------------------------------------
 MIDDLEWARE = [
+    "hackney_portal.core.metrics.MetricsMiddleware",
     "hackney_portal.core.middleware.RequestIdMiddleware",
     # First after the request id: before anything can read the body, even an error page (Django's debug page
     # for a bad Host header reads the whole form).
@@ -259,12 +260,33 @@ MIDDLEWARE = [
 STATIC_URL = "/static/"
 STATIC_ROOT = env.path("PORTAL_STATIC_ROOT", default=BASE_DIR / ".data" / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded files (CVs, case documents) are private: encrypted, never served from a public URL, and kept on
+# the local disk (one machine) or in S3-compatible object storage (many hosts share no disk).
+MEDIA_ROOT = env.path("PORTAL_MEDIA_ROOT", default=BASE_DIR / ".data" / "media")
+PORTAL_STORAGE = env("PORTAL_STORAGE", default="local")
+if PORTAL_STORAGE == "s3":
+    _private_storage = {
+        "BACKEND": "hackney_portal.core.storage.EncryptedS3Storage",
+        "OPTIONS": {
+            "bucket_name": env("AWS_STORAGE_BUCKET_NAME"),
+            "region_name": env("AWS_S3_REGION_NAME", default=None),
+            # Unset on AWS; the address of any other S3-compatible server (MinIO, Ceph, moto in the tests).
+            "endpoint_url": env("AWS_S3_ENDPOINT_URL", default=None),
+            # Unset on AWS to use the pod's or instance's role; set for other servers.
+            "access_key": env("AWS_ACCESS_KEY_ID", default=None),
+            "secret_key": env("AWS_SECRET_ACCESS_KEY", default=None),
+            "location": env("AWS_S3_PREFIX", default="private"),
+        },
+    }
+elif PORTAL_STORAGE == "local":
+    _private_storage = {"BACKEND": "hackney_portal.core.storage.EncryptedFileSystemStorage"}
+else:
+    raise ValueError(f"PORTAL_STORAGE must be 'local' or 's3', not {PORTAL_STORAGE!r}")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "private": _private_storage,
 }
-# Uploaded files (CVs, case documents) are private: never served from a public URL.
-MEDIA_ROOT = env.path("PORTAL_MEDIA_ROOT", default=BASE_DIR / ".data" / "media")
 MEDIA_URL = "/media/"
 # Request size: the largest file any form takes, and the largest request body at all, refused from its
 # headers before it is read (RequestSizeLimitMiddleware). Put the same limit in the proxy in front of the
@@ -331,6 +353,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": 2,
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Prometheus scrapes /metrics with this bearer token; unset, /metrics does not exist (core/metrics.py).
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+PORTAL_METRICS_QUEUES = ["celery"]
 # Any number of beats may run (one per host); a Redis lock lets exactly one send (core/beat.py).
 CELERY_BEAT_SCHEDULER = "hackney_portal.core.beat:SingleBeatScheduler"
 CELERY_BEAT_LOCK_KEY = env("CELERY_BEAT_LOCK_KEY", default="hackney-portal:beat-leader")
