@@ -25,15 +25,17 @@ $(STAMP): requirements.lock
 
 install: $(STAMP)
 
-# Browser tests drive Debian's Chromium; install it (as root) when it is missing.
+# Browser tests drive Debian's Chromium, and the pooling tests Debian's PgBouncer; install them (as root) when
+# missing.
+SYSTEM_PACKAGES := chromium fonts-liberation pgbouncer
 system-deps:
-	@if [ ! -x /usr/bin/chromium ]; then \
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/sbin/pgbouncer ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-liberation) \
-	      || { echo "could not install chromium"; exit 1; }; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES)) \
+	      || { echo "could not install $(SYSTEM_PACKAGES)"; exit 1; }; \
 	  elif command -v sudo >/dev/null; then \
-	    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-liberation; \
-	  else echo "Chromium is missing: apt-get install chromium (browser tests need it)"; exit 1; fi; \
+	    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES); \
+	  else echo "Missing: apt-get install $(SYSTEM_PACKAGES) (browser and pooling tests need them)"; exit 1; fi; \
 	fi
 
 run: $(STAMP)

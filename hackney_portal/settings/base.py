@@ -63,6 +63,15 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # Reuse connections, but check them first so a dropped connection never surfaces as a 500.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Behind PgBouncer in transaction mode each transaction may get a different server connection, so nothing
+# may outlive a transaction on the server: no prepared statements (psycopg prepares a query after 5 runs)
+# and no server-side cursors (Django's iterator() declares them WITH HOLD outside a transaction).
+DATABASE_POOLER = env("DATABASE_POOLER", default="")
+if DATABASE_POOLER == "pgbouncer":
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
+elif DATABASE_POOLER:
+    raise ValueError(f"DATABASE_POOLER must be empty or 'pgbouncer', not {DATABASE_POOLER!r}")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # URLS
