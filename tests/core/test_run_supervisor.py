@@ -6,6 +6,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 
 import psutil
@@ -43,7 +44,14 @@ def _wait_healthy(proc, url, timeout):
         if _healthy(url):
             return time.monotonic()
         time.sleep(0.5)
-    raise AssertionError(f"not healthy within {timeout}s")
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            last = response.read().decode()
+    except urllib.error.HTTPError as exc:
+        last = exc.read().decode()
+    except OSError as exc:
+        last = repr(exc)
+    raise AssertionError(f"not healthy within {timeout}s: {last}")
 
 
 def _stop(proc) -> str:
