@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 UV_VERSION := 0.13.9
 STAMP := $(VENV)/.installed
 
-.PHONY: help install run test lint format check e2e assets bench system-deps clean
+.PHONY: help install run test lint format check e2e assets bench system-deps clean scale-test
 
 help:
 	@echo "make run     start the whole portal (web, Celery worker and beat, services) with demo data"
@@ -60,6 +60,10 @@ test: $(STAMP) system-deps lint
 
 e2e: $(STAMP) system-deps
 	$(PY) -m hackney_portal.devservices exec -- $(PY) -m pytest tests/e2e $(PYTEST_ARGS)
+
+# Two web hosts, two worker hosts and two beats with separate folders, one PostgreSQL, Redis and S3 server.
+scale-test: $(STAMP) system-deps
+	$(PY) -m hackney_portal.devservices exec -- $(PY) -m pytest -m scale tests/scale $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(PY) -m hackney_portal.devservices exec -- $(PY) -m bench $(BENCH_ARGS)
