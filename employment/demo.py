@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.db import transaction
 
-from payments.calendar import business_date
+from hackney_portal.core.calendar import business_date
 
 from .models import Opportunity, Synonym
 from .services import opportunity_create, opportunity_publish, opportunity_submit

@@ -14,7 +14,7 @@ from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils.html import escape
 
-from payments.calendar import business_date
+from hackney_portal.core.calendar import business_date
 
 from .models import Opportunity, Synonym
 

@@ -36,7 +36,7 @@ def opportunity_create(*, actor, description: str, **fields) -> Opportunity:
         **fields,
     )
     _place(opp)
-    from payments.calendar import business_date
+    from hackney_portal.core.calendar import business_date
 
     from .wages import below_minimum_wage
 
@@ -208,7 +208,7 @@ def application_submit(
 
     from django.db import IntegrityError
 
-    from payments.calendar import business_date
+    from hackney_portal.core.calendar import business_date
 
     from .models import Application
 

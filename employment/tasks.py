@@ -3,7 +3,7 @@ from celery import shared_task
 
 @shared_task(acks_late=True)
 def opportunities_expire() -> int:
-    from payments.calendar import business_date
+    from hackney_portal.core.calendar import business_date
 
     from .services import opportunities_expire as expire
 

@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils.feedgenerator import Rss201rev2Feed
 from django.views.decorators.http import require_POST
 
+from hackney_portal.core.calendar import business_date
 from hackney_portal.core.forms import ApplicationError, add_application_error
 from hackney_portal.core.hostile import xml_safe
 from hackney_portal.core.ratelimit import client_ip, rate_limit_wait, wait_message
-from payments.calendar import business_date
 
 from . import selectors, services
 from .forms import AlertForm, ApplyForm, ListingForm, SearchForm

@@ -3,16 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
-from django.utils import timezone
-
-LONDON = ZoneInfo("Europe/London")
-
-
-def business_date(at: dt.datetime | None = None) -> dt.date:
-    """The date in London for a moment (times are stored in UTC; business dates are local)."""
-    return (at or timezone.now()).astimezone(LONDON).date()
+# The shared clock is the kernel's; rent's own calendar (financial years, rent weeks) is here.
+from hackney_portal.core.calendar import LONDON, business_date  # noqa: F401
 
 
 def financial_year_start(day: dt.date) -> dt.date:

@@ -1,9 +1,7 @@
 from django.contrib import admin
 from django.db.models import Q
 
-from hackney_portal.users import roles
-
-from . import visibility
+from . import roles, visibility
 from .models import AuditEvent, Notification, OutboxTask
 
 

@@ -55,6 +55,5 @@ DEMO_LOGINS = [
     },
 ]
 
-# Rent account link codes "posted" to the demo properties (rent account number -> code), so a demo login can
-# link an account without reading the emailed code. Each works once; seed_demo issues them again.
-DEMO_RENT_LINK_CODES = {"2345678901": "246810", "3456789012": "135790"}
+# The demo rent accounts' link codes belong to Pay My Rent's demo data; the banner shows them from here.
+from payments.demo import DEMO_RENT_LINK_CODES  # noqa: E402, F401

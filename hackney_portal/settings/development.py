@@ -23,6 +23,9 @@ from .base import *  # noqa: E402, F403
 from .base import env  # noqa: E402
 
 PORTAL_ENVIRONMENT = "development"
+# The embedded servers' supervisor and its commands (seed_demo, totp_code): installed here only, and absent
+# from the production image, so production has no command that makes demo users.
+INSTALLED_APPS = [*INSTALLED_APPS, "hackney_portal.devservices"]  # noqa: F405
 
 
 # `make run` generates both secrets into its data folder and `make test` makes new ones for each run; either

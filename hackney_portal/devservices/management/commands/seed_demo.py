@@ -1,5 +1,6 @@
 import importlib
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -7,8 +8,15 @@ from django.db import transaction
 from hackney_portal.devservices.demo_logins import DEMO_LOGINS, DEMO_PASSWORD
 from hackney_portal.users.services import user_ensure
 
-# Each service app may provide `<app>.demo.demo_load(*, users)`; each must be idempotent.
-DEMO_MODULES = ["payments.demo", "employment.demo", "homelessness.demo"]
+
+def _demo_modules():
+    """Each installed app may provide `<app>.demo.demo_load(*, users)`, idempotent, found as Django's admin
+    finds `admin.py`: nothing here names a service."""
+    from django.utils.module_loading import module_has_submodule
+
+    for config in apps.get_app_configs():
+        if module_has_submodule(config.module, "demo"):
+            yield importlib.import_module(f"{config.name}.demo")
 
 
 class Command(BaseCommand):
@@ -33,13 +41,7 @@ class Command(BaseCommand):
                     groups=login["groups"],
                     totp_secret=login.get("totp_secret"),
                 )
-        for module_name in DEMO_MODULES:
-            try:
-                module = importlib.import_module(module_name)
-            except ModuleNotFoundError as exc:
-                if exc.name == module_name:
-                    continue
-                raise
+        for module in _demo_modules():
             with transaction.atomic():
                 module.demo_load(users=users)
         self.stdout.write(f"demo data ready ({len(users)} demo users)")
