@@ -6,10 +6,16 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVectorExact,
+    SearchVectorField,
+)
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Case, Count, F, FloatField, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, FloatField, Func, IntegerField, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils.html import escape
@@ -17,6 +23,7 @@ from django.utils.html import escape
 from payments.calendar import business_date
 
 from .models import Opportunity, Synonym
+from .search_query import Term, query_parse, query_show, synonym_groups, synonyms_for
 
 HOURS_PER_YEAR = 37.5 * 52
 PAGE_SIZE = 20
@@ -97,18 +104,80 @@ def search_text_normalise(q: str) -> str:
     return " ".join(out[:MAX_SEARCH_TERMS])
 
 
-def _expand_synonyms(q: str) -> str:
-    words = {w.lower().strip('"-') for w in q.split()}
-    extra: list[str] = []
-    for syn in Synonym.objects.all():
-        group = {syn.term, *syn.words()}
-        if words & group:
-            extra += sorted(group - words)
-    return " OR ".join(extra)
+def _synonyms() -> dict[str, set[str]]:
+    """The moderators' synonym groups (a short list, read once per search)."""
+    return synonym_groups((s.term, s.words()) for s in Synonym.objects.all())
+
+
+def _leaf(text: str, *, negate: bool = False) -> SearchQuery:
+    kind = "phrase" if " " in text else "plain"
+    return SearchQuery(text, search_type=kind, config="english", invert=negate)
+
+
+def _any(queries: list) -> SearchQuery:
+    out = queries[0]
+    for q in queries[1:]:
+        out = out | q
+    return out
+
+
+def _term_query(term: Term, synonyms: dict[str, set[str]]):
+    """A negated term or phrase stays exactly as typed; a positive one is itself OR any of its synonyms."""
+    if term.negate:
+        return _leaf(term.text, negate=True)
+    return _any([_leaf(t) for t in synonyms_for(term.text, synonyms)])
+
+
+def build_tsquery(groups: list[list[Term]], synonyms: dict[str, set[str]]):
+    """OR of the groups, each the AND of its terms (websearch precedence), synonyms inside each term."""
+    ors = []
+    for group in groups:
+        both = _term_query(group[0], synonyms)
+        for term in group[1:]:
+            both = both & _term_query(term, synonyms)
+        ors.append(both)
+    return _any(ors)
+
+
+MAX_CORRECTED_WORDS = 8
+
+
+def _correct(groups: list[list[Term]], synonyms: dict[str, set[str]], base: QuerySet) -> list[list[Term]]:
+    """Replace only the plain words that match no live listing on their own (with their synonyms) by the
+    closest title word: a word that found something is never "corrected". One pass counts every word."""
+    words = sorted({t.text for g in groups for t in g if not t.negate and not t.phrase})[:MAX_CORRECTED_WORDS]
+    if not words:
+        return groups
+    hits = base.order_by().aggregate(
+        **{
+            f"w{i}": Count("id", filter=Q(search_vector=_term_query(Term(w), synonyms)))
+            for i, w in enumerate(words)
+        }
+    )
+    fixes = {}
+    for i, w in enumerate(words):
+        if not hits[f"w{i}"]:
+            better = did_you_mean(w)
+            if better:
+                fixes[w] = better
+    if not fixes:
+        return groups
+    return [
+        [Term(fixes[t.text]) if not t.negate and not t.phrase and t.text in fixes else t for t in group]
+        for group in groups
+    ]
+
+
+class _TitleVector(Func):
+    """Only the title's lexemes (weight A in the trigger), to tell a title match from a body match."""
+
+    template = "ts_filter(%(expressions)s, '{a}')"
+    output_field = SearchVectorField()
 
 
 def did_you_mean(q: str) -> str:
-    """The closest word from live titles when a search found nothing (pg_trgm similarity)."""
+    """The closest word from live titles to one word that found nothing (pg_trgm similarity). The bar is
+    0.4: at 0.3, `nurse` became `course`."""
     word = q.strip().lower()
     if not word or " " in word:
         return ""
@@ -119,8 +188,8 @@ def did_you_mean(q: str) -> str:
               SELECT DISTINCT unnest(regexp_split_to_array(lower(title), '[^a-z]+')) AS w
               FROM employment_opportunity WHERE status = 'published'
             ) words
-            WHERE length(w) > 2 AND similarity(w, %s) > 0.3 AND w <> %s
-            ORDER BY similarity(w, %s) DESC LIMIT 1
+            WHERE length(w) > 2 AND similarity(w, %s) >= 0.4 AND w <> %s
+            ORDER BY similarity(w, %s) DESC, w LIMIT 1
             """,
             [word, word, word],
         )
@@ -150,18 +219,20 @@ def opportunity_search(*, params: dict, page_number: int = 1, today: dt.date | N
     q = search_text_normalise(params.get("q") or "")
     fuzzy = False
     suggestion = ""
+    strict = None
     if q:
-        query = SearchQuery(q, search_type="websearch", config="english")
-        extra = _expand_synonyms(q)
-        if extra:
-            query = query | SearchQuery(extra, search_type="websearch", config="english")
+        groups = query_parse(q)
+        synonyms = _synonyms()
+        query, strict = build_tsquery(groups, synonyms), build_tsquery(groups, {})
         matched = qs.filter(search_vector=query)
         if not matched.exists():
-            suggestion = did_you_mean(q)
-            if suggestion:
-                query = SearchQuery(suggestion, search_type="websearch", config="english")
-                matched = qs.filter(search_vector=query)
-                fuzzy = True
+            corrected = _correct(groups, synonyms, base=qs)
+            if corrected != groups:
+                suggestion = query_show(corrected)
+                again = build_tsquery(corrected, synonyms)
+                if qs.filter(search_vector=again).exists():
+                    query, strict, fuzzy = again, build_tsquery(corrected, {}), True
+                    matched = qs.filter(search_vector=again)
         qs = matched
     for name in ("kind", "sector", "contract", "hours"):
         values = [v for v in params.get(name, []) if v]
@@ -217,8 +288,17 @@ def opportunity_search(*, params: dict, page_number: int = 1, today: dt.date | N
         counts[name] = totals[name]
     if q:
         # Rank and highlight only now, so the counts above do not compute them for every match.
+        # A title that has the words as typed, then a title with a synonym, then the text's own rank
+        # (bounded below 1 by normalisation 32, so it only orders within a tier).
+        title = _TitleVector(F("search_vector"))
         qs = qs.annotate(
-            rank=SearchRank(F("search_vector"), query),
+            rank=SearchRank(F("search_vector"), query, normalization=32)
+            + Case(
+                When(SearchVectorExact(title, strict), then=Value(2.0)),
+                When(SearchVectorExact(title, query), then=Value(1.0)),
+                default=Value(0.0),
+                output_field=FloatField(),
+            ),
             headline=SearchHeadline(
                 "summary",
                 query,
@@ -227,6 +307,9 @@ def opportunity_search(*, params: dict, page_number: int = 1, today: dt.date | N
                 stop_sel="\x03",
                 max_words=35,
                 min_words=15,
+            ),
+            title_headline=SearchHeadline(
+                "title", query, config="english", start_sel="\x02", stop_sel="\x03", highlight_all=True
             ),
         )
 
@@ -247,8 +330,13 @@ def opportunity_search(*, params: dict, page_number: int = 1, today: dt.date | N
             opp.distance_miles = opp.distance_m / METRES_PER_MILE
         if hasattr(opp, "headline"):
             # Escape the employer's text, then turn our markers into <mark>: nothing else becomes markup.
-            opp.snippet = escape(opp.headline).replace("\x02", "<mark>").replace("\x03", "</mark>")
+            opp.snippet = _marked(opp.headline)
+            opp.title_html = _marked(opp.title_headline)
     return SearchResult(page=page, count=paginator.count, counts=counts, suggestion=suggestion, fuzzy=fuzzy)
+
+
+def _marked(text: str) -> str:
+    return escape(text).replace("\x02", "<mark>").replace("\x03", "</mark>")
 
 
 FACETS = {
