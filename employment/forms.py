@@ -77,6 +77,15 @@ class SearchForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["sector"].choices = [(s, s) for s in sectors]
 
+    def show_counts(self, counts: dict) -> None:
+        """Put the number of results each choice would give beside it, as the checkboxes have."""
+        for name in ("posted_within", "min_pay", "distance"):
+            known = counts.get(name) or {}
+            self.fields[name].choices = [
+                (value, f"{label} ({known[value]})" if value in known else label)
+                for value, label in self.fields[name].choices
+            ]
+
     def clean(self):
         data = super().clean()
         postcode = (data.get("postcode") or "").strip()

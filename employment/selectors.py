@@ -15,7 +15,7 @@ from django.contrib.postgres.search import (
 )
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Case, Count, F, FloatField, Func, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, FloatField, Func, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils.html import escape
@@ -168,6 +168,10 @@ def _correct(groups: list[list[Term]], synonyms: dict[str, set[str]], base: Quer
     ]
 
 
+def _expands(groups: list[list[Term]], synonyms: dict[str, set[str]]) -> bool:
+    return any(len(synonyms_for(t.text, synonyms)) > 1 for g in groups for t in g if not t.negate)
+
+
 class _TitleVector(Func):
     """Only the title's lexemes (weight A in the trigger), to tell a title match from a body match."""
 
@@ -208,14 +212,7 @@ class SearchResult:
 
 def opportunity_search(*, params: dict, page_number: int = 1, today: dt.date | None = None) -> SearchResult:
     today = today or business_date()
-    qs = live(today).annotate(
-        annual_pay_max=Case(
-            When(pay_period="hour", then=F("pay_max_pence") * Value(int(HOURS_PER_YEAR))),
-            When(pay_period="year", then=F("pay_max_pence")),
-            default=Value(0),
-            output_field=IntegerField(),
-        )
-    )
+    qs = live(today)
     q = search_text_normalise(params.get("q") or "")
     fuzzy = False
     suggestion = ""
@@ -224,6 +221,7 @@ def opportunity_search(*, params: dict, page_number: int = 1, today: dt.date | N
         groups = query_parse(q)
         synonyms = _synonyms()
         query, strict = build_tsquery(groups, synonyms), build_tsquery(groups, {})
+        expanded = _expands(groups, synonyms)
         matched = qs.filter(search_vector=query)
         if not matched.exists():
             corrected = _correct(groups, synonyms, base=qs)
@@ -232,22 +230,9 @@ def opportunity_search(*, params: dict, page_number: int = 1, today: dt.date | N
                 again = build_tsquery(corrected, synonyms)
                 if qs.filter(search_vector=again).exists():
                     query, strict, fuzzy = again, build_tsquery(corrected, {}), True
+                    expanded = _expands(corrected, synonyms)
                     matched = qs.filter(search_vector=again)
         qs = matched
-    for name in ("kind", "sector", "contract", "hours"):
-        values = [v for v in params.get(name, []) if v]
-        if values:
-            qs = qs.filter(**{f"{name}__in": values})
-    if params.get("living_wage"):
-        qs = qs.filter(london_living_wage=True)
-    if params.get("disability_confident"):
-        qs = qs.filter(disability_confident=True)
-    if params.get("no_experience"):
-        qs = qs.filter(no_experience_needed=True)
-    if params.get("closing_soon"):
-        qs = qs.filter(closing_date__lte=today + dt.timedelta(days=7))
-    if params.get("posted_within"):
-        qs = qs.filter(published_at__date__gte=today - dt.timedelta(days=int(params["posted_within"])))
     origin = params.get("origin")
     if origin:
         qs = qs.filter(latitude__isnull=False).annotate(
@@ -257,35 +242,66 @@ def opportunity_search(*, params: dict, page_number: int = 1, today: dt.date | N
                 output_field=FloatField(),
             )
         )
-        if params.get("distance"):
-            qs = qs.filter(distance_m__lte=float(params["distance"]) * METRES_PER_MILE)
     if params.get("published_after"):
         qs = qs.filter(published_at__gt=params["published_after"])
-    if params.get("min_pay"):
-        qs = qs.filter(annual_pay_max__gte=int(params["min_pay"]) * 100)
 
-    # Every filter's counts and the total in one pass over the matches (sectors, open-ended, in a second).
-    flags = {
-        "living_wage": Q(london_living_wage=True),
-        "disability_confident": Q(disability_confident=True),
-        "no_experience": Q(no_experience_needed=True),
-    }
-    aggregates = {"total": Count("id")}
+    # Each filter as a condition, so that each group's counts can leave out that group's own choice
+    # (disjunctive facets): ticking "Job" still says how many apprenticeships there are.
+    chosen: dict[str, Q] = {}
+    for name in ("kind", "sector", "contract", "hours"):
+        values = [v for v in params.get(name, []) if v]
+        if values:
+            chosen[name] = Q(**{f"{name}__in": values})
+    for name, condition in FLAGS.items():
+        if params.get(name):
+            chosen[name] = condition(today)
+    if params.get("posted_within"):
+        chosen["posted_within"] = _posted_within(params["posted_within"], today)
+    if origin and params.get("distance"):
+        chosen["distance"] = _within(params["distance"])
+    if params.get("min_pay"):
+        chosen["min_pay"] = _min_pay(params["min_pay"])
+
+    def others(name: str) -> Q:
+        out = Q()
+        for other, condition in chosen.items():
+            if other != name:
+                out &= condition
+        return out
+
+    # The total and every count in one pass over the text matches (sectors, open-ended, in a second).
+    aggregates = {"total": Count("id", filter=others(""))}
     for name, choices in FACETS.items():
         for value in choices:
-            aggregates[f"{name}:{value}"] = Count("id", filter=Q(**{name: value}))
-    for name, condition in flags.items():
-        aggregates[name] = Count("id", filter=condition)
+            aggregates[f"{name}:{value}"] = Count("id", filter=others(name) & Q(**{name: value}))
+    for name, condition in FLAGS.items():
+        aggregates[name] = Count("id", filter=others(name) & condition(today))
+    for value in POSTED_WITHIN:
+        aggregates[f"posted_within:{value}"] = Count(
+            "id", filter=others("posted_within") & _posted_within(value, today)
+        )
+    for value in MIN_PAY:
+        aggregates[f"min_pay:{value}"] = Count("id", filter=others("min_pay") & _min_pay(value))
+    if origin:
+        for value in DISTANCES:
+            aggregates[f"distance:{value}"] = Count("id", filter=others("distance") & _within(value))
     totals = qs.order_by().aggregate(**aggregates)
-    counts = {
+    counts: dict = {
         name: {v: totals[f"{name}:{v}"] for v in choices if totals[f"{name}:{v}"]}
         for name, choices in FACETS.items()
     }
     counts["sector"] = dict(
-        qs.order_by().values_list("sector").annotate(n=Count("id")).values_list("sector", "n")
+        qs.filter(others("sector"))
+        .order_by()
+        .values_list("sector")
+        .annotate(n=Count("id"))
+        .values_list("sector", "n")
     )
-    for name in flags:
+    for name in FLAGS:
         counts[name] = totals[name]
+    for name, values in (("posted_within", POSTED_WITHIN), ("min_pay", MIN_PAY), ("distance", DISTANCES)):
+        counts[name] = {v: totals[f"{name}:{v}"] for v in values if f"{name}:{v}" in totals}
+    qs = qs.filter(others(""))
     if q:
         # Rank and highlight only now, so the counts above do not compute them for every match.
         # A title that has the words as typed, then a title with a synonym, then the text's own rank
@@ -295,7 +311,8 @@ def opportunity_search(*, params: dict, page_number: int = 1, today: dt.date | N
             rank=SearchRank(F("search_vector"), query, normalization=32)
             + Case(
                 When(SearchVectorExact(title, strict), then=Value(2.0)),
-                When(SearchVectorExact(title, query), then=Value(1.0)),
+                # Only when a synonym is in play: otherwise it is the same test again.
+                *([When(SearchVectorExact(title, query), then=Value(1.0))] if expanded else []),
                 default=Value(0.0),
                 output_field=FloatField(),
             ),
@@ -328,6 +345,7 @@ def opportunity_search(*, params: dict, page_number: int = 1, today: dt.date | N
     for opp in page.object_list:
         if hasattr(opp, "distance_m"):
             opp.distance_miles = opp.distance_m / METRES_PER_MILE
+        opp.pay = pay_text(opp)
         if hasattr(opp, "headline"):
             # Escape the employer's text, then turn our markers into <mark>: nothing else becomes markup.
             opp.snippet = _marked(opp.headline)
@@ -337,6 +355,38 @@ def opportunity_search(*, params: dict, page_number: int = 1, today: dt.date | N
 
 def _marked(text: str) -> str:
     return escape(text).replace("\x02", "<mark>").replace("\x03", "</mark>")
+
+
+FLAGS = {
+    "living_wage": lambda today: Q(london_living_wage=True),
+    "disability_confident": lambda today: Q(disability_confident=True),
+    "no_experience": lambda today: Q(no_experience_needed=True),
+    "closing_soon": lambda today: Q(closing_date__lte=today + dt.timedelta(days=7)),
+}
+POSTED_WITHIN = ["1", "7", "30"]
+MIN_PAY = ["20000", "25000", "30000", "40000"]
+DISTANCES = ["1", "2", "5", "10", "20"]
+
+
+def _posted_within(days: str, today: dt.date) -> Q:
+    """Published on or after that London date: compared as an instant, so the index column is used as is
+    (no time zone conversion for every row in every count)."""
+    from zoneinfo import ZoneInfo
+
+    since = dt.datetime.combine(today - dt.timedelta(days=int(days)), dt.time.min, ZoneInfo("Europe/London"))
+    return Q(published_at__gte=since)
+
+
+def _min_pay(pounds: str) -> Q:
+    """Top of the pay range at least that much a year; hourly pay over a full-time year. Plain comparisons
+    on the stored columns (no per-row arithmetic), so a dozen counts stay cheap."""
+    pence = int(pounds) * 100
+    per_hour = -(-pence // int(HOURS_PER_YEAR))  # rounded up: at least the yearly figure
+    return Q(pay_period="year", pay_max_pence__gte=pence) | Q(pay_period="hour", pay_max_pence__gte=per_hour)
+
+
+def _within(miles: str) -> Q:
+    return Q(distance_m__lte=float(miles) * METRES_PER_MILE)
 
 
 FACETS = {

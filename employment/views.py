@@ -32,6 +32,7 @@ def search(request):
     except ValueError:
         page_number = 1
     result = selectors.opportunity_search(params=params, page_number=page_number)
+    form.show_counts(result.counts)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
