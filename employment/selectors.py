@@ -122,9 +122,11 @@ def _any(queries: list) -> SearchQuery:
 
 
 def _term_query(term: Term, synonyms: dict[str, set[str]]):
-    """A negated term or phrase stays exactly as typed; a positive one is itself OR any of its synonyms."""
+    """A negated or quoted term stays exactly as typed; a plain word is itself OR any of its synonyms."""
     if term.negate:
         return _leaf(term.text, negate=True)
+    if term.phrase:
+        return _leaf(term.text)
     return _any([_leaf(t) for t in synonyms_for(term.text, synonyms)])
 
 
@@ -169,7 +171,9 @@ def _correct(groups: list[list[Term]], synonyms: dict[str, set[str]], base: Quer
 
 
 def _expands(groups: list[list[Term]], synonyms: dict[str, set[str]]) -> bool:
-    return any(len(synonyms_for(t.text, synonyms)) > 1 for g in groups for t in g if not t.negate)
+    return any(
+        len(synonyms_for(t.text, synonyms)) > 1 for g in groups for t in g if not t.negate and not t.phrase
+    )
 
 
 class _TitleVector(Func):
