@@ -43,6 +43,13 @@ def postcode_centroid(postcode: str) -> tuple[float, float] | None:
     return row
 
 
+def pay_rates() -> list[tuple[str, dt.date, int]]:
+    """Every pay rate row as (kind, effective_from, pence per hour): a few dozen rows at most."""
+    from .models import PayRate
+
+    return list(PayRate.objects.values_list("kind", "effective_from", "pence_per_hour"))
+
+
 def live(today: dt.date | None = None) -> QuerySet[Opportunity]:
     """Published and not past their closing date (the closing date itself is still open, London time)."""
     today = today or business_date()

@@ -28,28 +28,44 @@ ALLOWED = {
 
 
 @transaction.atomic
-def opportunity_create(*, actor, description: str, **fields) -> Opportunity:
-    """A new listing, in draft; the text is sanitised before it is stored."""
+def opportunity_create(*, actor, description: str, london_living_wage: bool = False, **fields) -> Opportunity:
+    """A new listing, in draft; the text is sanitised before it is stored. `london_living_wage` is what
+    the employer says; whether the listing shows the badge is computed from its pay."""
+    from payments.calendar import business_date
+
     opp = Opportunity(
         description_html=sanitise_listing_text(description),
         employer=actor if getattr(actor, "is_authenticated", False) else None,
+        claims_london_living_wage=bool(london_living_wage or fields.pop("claims_london_living_wage", False)),
         **fields,
     )
     _place(opp)
-    from payments.calendar import business_date
-
-    from .wages import below_minimum_wage
-
-    opp.below_minimum_wage = below_minimum_wage(
-        pay_min_pence=opp.pay_min_pence or opp.pay_max_pence,
-        pay_period=opp.pay_period,
-        age_band=opp.age_band,
-        on=business_date(),
-    )
+    _check_pay(opp, on=business_date())
     opp.full_clean()
     opp.save()
     audit_log(actor=actor, action="employment.opportunity.created", obj=opp)
     return opp
+
+
+def _check_pay(opp: Opportunity, *, on: dt.date) -> None:
+    """Set the computed pay flags from the rates in force on the listing's date."""
+    from .selectors import pay_rates
+    from .wages import wage_check
+
+    check = wage_check(
+        kind=opp.kind,
+        pay_min_pence=opp.pay_min_pence,
+        pay_max_pence=opp.pay_max_pence,
+        pay_period=opp.pay_period,
+        hours_per_week=opp.hours_per_week,
+        age_band=opp.age_band,
+        claims_london_living_wage=opp.claims_london_living_wage,
+        on=on,
+        rates=pay_rates(),
+    )
+    opp.london_living_wage = check.meets_london_living_wage
+    opp.below_minimum_wage = check.below_minimum
+    opp.wage_problems = "\n".join(check.problems)
 
 
 def _place(opp: Opportunity) -> None:
@@ -89,8 +105,37 @@ def opportunity_submit(*, opp_id: int, actor) -> Opportunity:
 
 
 @transaction.atomic
-def opportunity_publish(*, opp_id: int, actor) -> Opportunity:
-    return _move(opp_id, S.PUBLISHED, actor=actor, published_at=timezone.now(), rejection_reason="")
+def opportunity_publish(*, opp_id: int, actor, wage_override_reason: str = "") -> Opportunity:
+    """Publish a submitted listing. Its pay is checked again against the rates on the day it goes live;
+    one below the minimum (or unpaid and not volunteering) needs a moderator's reason, recorded with
+    their name."""
+    from payments.calendar import business_date
+
+    opp = Opportunity.objects.select_for_update().get(pk=opp_id)
+    _check_pay(opp, on=business_date())
+    changes: dict = {
+        "published_at": timezone.now(),
+        "rejection_reason": "",
+        "london_living_wage": opp.london_living_wage,
+        "below_minimum_wage": opp.below_minimum_wage,
+        "wage_problems": opp.wage_problems,
+    }
+    reason = strip_control(wage_override_reason or "").strip()
+    if opp.below_minimum_wage and opp.status == S.SUBMITTED:
+        if not getattr(actor, "is_authenticated", False):
+            raise ApplicationError("Only a moderator can publish a listing below the minimum wage")
+        if not reason:
+            raise ApplicationError(
+                f"{opp.wage_problems or 'The pay is below the minimum'}. "
+                "Give the reason for publishing it anyway",
+                field="wage_override_reason",
+            )
+        changes |= {
+            "wage_override_reason": reason,
+            "wage_override_by": actor,
+            "wage_override_at": timezone.now(),
+        }
+    return _move(opp_id, S.PUBLISHED, actor=actor, **changes)
 
 
 @transaction.atomic

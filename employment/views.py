@@ -218,6 +218,7 @@ LISTING_FIELDS = [
     "hours",
     "pay_period",
     "age_band",
+    "hours_per_week",
     "london_living_wage",
     "disability_confident",
     "no_experience_needed",

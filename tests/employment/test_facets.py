@@ -13,7 +13,9 @@ from .test_search import listing
 
 @pytest.fixture
 def mix(db):
-    listing("Job A", kind="job", sector="Retail", contract="permanent", london_living_wage=True)
+    listing(
+        "Job A", kind="job", sector="Retail", contract="permanent", pay_min_pence=1500, pay_max_pence=1500
+    )
     listing("Job B", kind="job", sector="Retail", contract="temporary", closing_in=3)
     listing("Apprentice C", kind="apprenticeship", sector="Construction", pay_min_pence=0, pay_max_pence=1000)
     listing(
@@ -68,4 +70,4 @@ def test_search_page_shows_counts_pay_and_closing_date(client, mix):
     assert "£25,000 (2)" in html
     assert "In the last 7 days (2)" in html
     closing = (business_date() + dt.timedelta(days=3)).strftime("%-d %B %Y")
-    assert "Pay: <strong>£14.00 per hour</strong> · Closes <strong>" + closing in html
+    assert "Pay: <strong>£14.00 per hour</strong> · Closes <strong>" + closing in html  # Job B
