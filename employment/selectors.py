@@ -221,7 +221,9 @@ class SearchResult:
     fuzzy: bool = False
 
 
-def opportunity_search(*, params: dict, page_number: int = 1, today: dt.date | None = None) -> SearchResult:
+def opportunity_search(
+    *, params: dict, page_number: int = 1, today: dt.date | None = None, page_size: int = PAGE_SIZE
+) -> SearchResult:
     today = today or business_date()
     qs = live(today)
     q = search_text_normalise(params.get("q") or "")
@@ -350,7 +352,7 @@ def opportunity_search(*, params: dict, page_number: int = 1, today: dt.date | N
         qs = qs.order_by("closing_date", "-id")
     else:
         qs = qs.order_by("-published_at", "-id")
-    paginator = Paginator(qs, PAGE_SIZE)
+    paginator = Paginator(qs, page_size)
     paginator.count = totals["total"]  # known already: saves the paginator its own COUNT(*)
     page = paginator.get_page(page_number)
     for opp in page.object_list:
@@ -418,3 +420,44 @@ def pay_text(opp: Opportunity) -> str:
     if opp.pay_min_pence and opp.pay_min_pence != opp.pay_max_pence:
         return f"{money(opp.pay_min_pence)} to {money(opp.pay_max_pence)} {period}"
     return f"{money(opp.pay_max_pence)} {period}"
+
+
+def search_describe(query: str) -> str:
+    """A saved search in words, for the emails and pages about it: “chef”, Job, within 2 miles of E8 1EA."""
+    from django.core.exceptions import TooManyFieldsSent
+
+    from hackney_portal.core.hostile import querystring_parse
+
+    try:
+        data = querystring_parse(query)
+    except TooManyFieldsSent:
+        return "your search"
+    labels = {
+        "kind": dict(Opportunity.Kind.choices),
+        "contract": dict(Opportunity.Contract.choices),
+        "hours": dict(Opportunity.Hours.choices),
+    }
+    parts: list[str] = []
+    q = search_text_normalise(data.get("q", ""))
+    if q:
+        parts.append(f"“{q}”")
+    for name in ("kind", "sector", "contract", "hours"):
+        for value in data.getlist(name)[:10]:
+            label = labels[name].get(value) if name in labels else value
+            if label:
+                parts.append(str(label)[:60])
+    flags = {
+        "living_wage": "London Living Wage or above",
+        "disability_confident": "Disability Confident employers",
+        "no_experience": "no experience needed",
+        "closing_soon": "closing in the next 7 days",
+    }
+    parts += [label for name, label in flags.items() if data.get(name)]
+    if data.get("min_pay", "") in MIN_PAY:
+        parts.append(f"£{int(data['min_pay']):,} a year or more")
+    if data.get("distance", "") in DISTANCES and data.get("postcode"):
+        parts.append(
+            f"within {data['distance']} mile{'s' if data['distance'] != '1' else ''} of "
+            f"{data['postcode'].upper()[:10]}"
+        )
+    return ", ".join(parts) if parts else "all opportunities"
