@@ -193,6 +193,7 @@ class Application(models.Model):
     class Status(models.TextChoices):
         RECEIVED = "received", "Received"
         SHORTLISTED = "shortlisted", "Shortlisted"
+        INTERVIEW = "interview", "Invited to interview"
         UNSUCCESSFUL = "unsuccessful", "Unsuccessful"
         HIRED = "hired", "Hired"
 
@@ -214,6 +215,12 @@ class Application(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(fields=["opportunity", "email"], name="one_application_per_email"),
+            # Signed in, one application per account too, whatever email address is typed.
+            models.UniqueConstraint(
+                fields=["opportunity", "user"],
+                condition=Q(user__isnull=False),
+                name="one_application_per_account",
+            ),
             models.CheckConstraint(
                 condition=Q(email=models.functions.Lower("email")), name="application_email_lower"
             ),

@@ -461,3 +461,10 @@ def search_describe(query: str) -> str:
             f"{data['postcode'].upper()[:10]}"
         )
     return ", ".join(parts) if parts else "all opportunities"
+
+
+def applications_for_user(*, user) -> QuerySet:
+    """A signed-in jobseeker's own applications, newest first (never anyone else's)."""
+    from .models import Application
+
+    return Application.objects.filter(user=user).select_related("opportunity").order_by("-created_at")

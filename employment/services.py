@@ -264,13 +264,16 @@ def application_submit(
         raise ApplicationError("Apply for this opportunity on the employer's website")
     cv_type = cv_check(cv)
     email = email.strip().lower()
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    if user is not None and Application.objects.filter(opportunity=opp, user=user).exists():
+        raise ApplicationError("You have already applied for this opportunity")
     try:
         with transaction.atomic():
             application = Application.objects.create(
                 reference="HW-"
                 + "".join(secrets.choice("ABCDEFGHJKLMNPQRSTUVWXYZ23456789") for _ in range(8)),
                 opportunity=opp,
-                user=actor if getattr(actor, "is_authenticated", False) else None,
+                user=user,
                 name=name,
                 email=email,
                 phone=phone,
@@ -472,16 +475,32 @@ def listing_save(*, user, opp_id: int, saved: bool) -> None:
         SavedListing.objects.filter(user=user, opportunity_id=opp_id).delete()
 
 
+STATUS_EMAILS = {"shortlisted", "interview", "unsuccessful", "hired"}
+
+
 @transaction.atomic
 def application_set_status(*, application_id: int, status: str, feedback: str, actor):
+    """Set an application's status; the applicant is emailed when it changes (with any feedback given),
+    once per status and feedback, however often the form is saved."""
+    import hashlib
+
     from .models import Application
 
-    application = Application.objects.select_for_update().get(pk=application_id)
+    application = Application.objects.select_for_update().select_related("opportunity").get(pk=application_id)
+    previous = (application.status, application.feedback)
     application.status = status
-    application.feedback = feedback
+    application.feedback = strip_control(feedback or "").strip()
     application.full_clean(exclude=["cv"])
     application.save(update_fields=["status", "feedback"])
     audit_log(actor=actor, action=f"employment.application.{status}", obj=application)
+    if status in STATUS_EMAILS and (application.status, application.feedback) != previous:
+        digest = hashlib.sha256(application.feedback.encode()).hexdigest()[:12]
+        notification_send(
+            template="employment/email/application_status",
+            to=application.email,
+            key=f"employment.application-status:{application.pk}:{status}:{digest}",
+            context={"application": application, "opp": application.opportunity},
+        )
     return application
 
 

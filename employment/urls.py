@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/applied/", views.applied, name="applied"),
     path("<int:pk>/save/", views.save_listing, name="save"),
     path("saved/", views.saved_listings, name="saved"),
+    path("applications/", views.my_applications, name="my_applications"),
     path("employers/new/", views.employer_new, name="employer_new"),
     path("alerts/new/", views.alert_create, name="alert_create"),
     path("alerts/confirm/<str:token>/", views.alert_confirm, name="alert_confirm"),

@@ -176,9 +176,12 @@ def feed_json(request):
 
 def apply(request, pk: int):
     opp = selectors.opportunity_for_page(pk=pk)
+    signed_in = request.user.is_authenticated
     form = ApplyForm(
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,
+        # Signed in: name and email filled in from the account.
+        initial={"name": request.user.name, "email": request.user.email} if signed_in else None,
     )
     if request.method == "POST" and form.is_valid():
         wait = rate_limit_wait(
@@ -316,3 +319,12 @@ def saved_listings(request):
         SavedListing.objects.filter(user=request.user).select_related("opportunity").order_by("-created_at")
     )
     return render(request, "employment/saved.html", {"saved": saved})
+
+
+@login_required
+def my_applications(request):
+    return render(
+        request,
+        "employment/my_applications.html",
+        {"applications": selectors.applications_for_user(user=request.user)},
+    )

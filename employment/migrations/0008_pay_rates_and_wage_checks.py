@@ -123,4 +123,13 @@ class Migration(migrations.Migration):
             model_name='payrate',
             constraint=models.UniqueConstraint(fields=('kind', 'effective_from'), name='one_rate_per_day'),
         ),
+        migrations.AlterField(
+            model_name='application',
+            name='status',
+            field=models.CharField(choices=[('received', 'Received'), ('shortlisted', 'Shortlisted'), ('interview', 'Invited to interview'), ('unsuccessful', 'Unsuccessful'), ('hired', 'Hired')], db_index=True, default='received', max_length=20),
+        ),
+        migrations.AddConstraint(
+            model_name='application',
+            constraint=models.UniqueConstraint(condition=models.Q(('user__isnull', False)), fields=('opportunity', 'user'), name='one_application_per_account'),
+        ),
     ]
