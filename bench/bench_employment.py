@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import time
+from pathlib import Path
 
 from .harness import LoadStats, Section
 
@@ -70,6 +72,34 @@ def _sql_load(dsn: str, statements, *, concurrency: int, duration_s: float) -> L
     return LoadStats(count=len(flat), errors=0, duration_s=time.monotonic() - t0, latencies_ms=flat)
 
 
+RELEVANCE = Path(__file__).resolve().parent / "results" / "relevance.json"
+
+
+def relevance_section() -> Section | None:
+    """The relevance set's last figures, written by tests/employment/test_relevance.py (not timed here)."""
+    if not RELEVANCE.exists():
+        return None
+    data = json.loads(RELEVANCE.read_text())
+    return Section(
+        title="Job search relevance",
+        intro=(
+            f"{data['queries']} queries (phrases, minus, synonyms, typos, plurals) over a fixed corpus of "
+            f"{data['corpus']} listings, each with the acceptable first results and the relevant set. Precision@5 "
+            "is the relevant share of the first five results, out of min(5, number relevant). Produced by "
+            f"`{data['command']}`."
+        ),
+        headers=["queries", "mean precision@5", "first result correct"],
+        rows=[
+            [
+                data["queries"],
+                data["mean_precision_at_5"],
+                f"{data['first_result_correct']} of {data['queries']}",
+            ]
+        ],
+        measured=time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(RELEVANCE.stat().st_mtime)),
+    )
+
+
 def run(ctx) -> list[Section]:
     ctx.setup_django()
     from django.core.management import call_command
@@ -126,7 +156,9 @@ def run(ctx) -> list[Section]:
                 dist.p95_ms,
             ]
         )
+    relevance = relevance_section()
     return [
+        *([relevance] if relevance else []),
         Section(
             title=f"Job search with {n:,} live listings",
             intro=(
@@ -138,5 +170,5 @@ def run(ctx) -> list[Section]:
             ),
             headers=["what", "how", "per second", "p50 ms", "p95 ms"],
             rows=rows,
-        )
+        ),
     ]

@@ -22,11 +22,21 @@ class OpportunityAdmin(admin.ModelAdmin):
         "kind",
         "status",
         "below_minimum_wage",
+        "london_living_wage",
+        "claims_london_living_wage",
         "closing_date",
         "published_at",
         "applications_link",
     ]
-    list_filter = ["status", "kind", "below_minimum_wage", "sector", "london_living_wage"]
+    list_filter = [
+        "status",
+        "kind",
+        "below_minimum_wage",
+        "sector",
+        "london_living_wage",
+        "claims_london_living_wage",
+        "disability_confident_verified",
+    ]
     search_fields = ["title", "employer_name"]
     readonly_fields = [
         "status",
@@ -35,6 +45,13 @@ class OpportunityAdmin(admin.ModelAdmin):
         "description_html",
         "created_at",
         "employer",
+        "below_minimum_wage",
+        "london_living_wage",
+        "claims_london_living_wage",
+        "wage_problems",
+        "wage_override_reason",
+        "wage_override_by",
+        "wage_override_at",
     ]
     actions = ["publish", "reject", "close"]
 
@@ -56,7 +73,32 @@ class OpportunityAdmin(admin.ModelAdmin):
 
     @admin.action(description="Publish selected listings", permissions=["change"])
     def publish(self, request, queryset):
-        self._each(request, queryset, lambda o: services.opportunity_publish(opp_id=o.pk, actor=request.user))
+        from django.shortcuts import render
+
+        reason = (request.POST.get("wage_override_reason") or "").strip()
+        flagged = [o for o in queryset if o.below_minimum_wage]
+        if flagged and not ("apply" in request.POST and reason):
+            # Below the minimum: ask for the moderator's reason first; the same selection comes back.
+            return render(
+                request,
+                "admin/employment/publish_override.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": "Publish listings below the minimum wage",
+                    "opportunities": queryset,
+                    "flagged": flagged,
+                    "error": "Enter the reason for publishing" if "apply" in request.POST else "",
+                    "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                },
+            )
+        self._each(
+            request,
+            queryset,
+            lambda o: services.opportunity_publish(
+                opp_id=o.pk, actor=request.user, wage_override_reason=reason if o.below_minimum_wage else ""
+            ),
+        )
+        return None
 
     @admin.action(description="Reject selected listings (the reason is emailed)", permissions=["change"])
     def reject(self, request, queryset):

@@ -252,6 +252,8 @@ def demo_load(*, users: dict) -> None:
                 pay_min_pence=lo,
                 pay_max_pence=hi,
                 pay_period=period,
+                # Yearly pay is checked per hour over the stated hours (demo listings state them).
+                hours_per_week=(37.5 if hours == H.FULL_TIME else 20) if period == P.YEAR else None,
                 london_living_wage=llw,
                 disability_confident=dc,
                 no_experience_needed=noexp,
@@ -260,4 +262,13 @@ def demo_load(*, users: dict) -> None:
                 closing_date=today + dt.timedelta(days=3 + 4 * i),
             )
             opportunity_submit(opp_id=opp.pk, actor=users.get("employer"))
-            opportunity_publish(opp_id=opp.pk, actor=moderator)
+            opp.refresh_from_db()
+            opportunity_publish(
+                opp_id=opp.pk,
+                actor=moderator,
+                # The demo's unpaid work placement: a moderator's recorded reason, as the rules require.
+                wage_override_reason="Four weeks' unpaid work experience with a reference, agreed with the"
+                " Hackney Works team"
+                if opp.below_minimum_wage
+                else "",
+            )

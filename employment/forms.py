@@ -77,6 +77,15 @@ class SearchForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["sector"].choices = [(s, s) for s in sectors]
 
+    def show_counts(self, counts: dict) -> None:
+        """Put the number of results each choice would give beside it, as the checkboxes have."""
+        for name in ("posted_within", "min_pay", "distance"):
+            known = counts.get(name) or {}
+            self.fields[name].choices = [
+                (value, f"{label} ({known[value]})" if value in known else label)
+                for value, label in self.fields[name].choices
+            ]
+
     def clean(self):
         data = super().clean()
         postcode = (data.get("postcode") or "").strip()
@@ -166,8 +175,24 @@ class ListingForm(forms.Form):
     pay_period = forms.ChoiceField(label="Pay is", choices=Opportunity.PayPeriod.choices)
     pay_min = forms.DecimalField(label="Pay from, in pounds", required=False, min_value=0, decimal_places=2)
     pay_max = forms.DecimalField(label="Pay up to, in pounds", required=False, min_value=0, decimal_places=2)
+    hours_per_week = forms.DecimalField(
+        label="Hours a week",
+        required=False,
+        min_value=1,
+        max_value=60,
+        decimal_places=1,
+        help_text="Needed for yearly pay, to work out the hourly pay",
+        error_messages={
+            "min_value": "Hours a week must be 1 or more",
+            "max_value": "Hours a week must be 60 or fewer",
+        },
+    )
     age_band = forms.ChoiceField(label="Age of the people you will employ", choices=[])
-    london_living_wage = forms.BooleanField(label="We pay the London Living Wage or above", required=False)
+    london_living_wage = forms.BooleanField(
+        label="We pay the London Living Wage or above",
+        required=False,
+        help_text="We check this against your pay and the current rate before showing it",
+    )
     disability_confident = forms.BooleanField(label="We are a Disability Confident employer", required=False)
     no_experience_needed = forms.BooleanField(label="No experience needed", required=False)
     postcode = forms.CharField(
@@ -200,6 +225,12 @@ class ListingForm(forms.Form):
             if lo and hi and lo > hi:
                 self.add_error("pay_max", "Pay up to must be the same as or more than pay from")
             data["pay_min_pence"], data["pay_max_pence"] = int((lo or 0) * 100), int((hi or 0) * 100)
+            if (
+                data["pay_period"] == "year"
+                and not data.get("hours_per_week")
+                and "hours_per_week" not in self.errors
+            ):
+                self.add_error("hours_per_week", "Enter the hours a week, so we can work out the hourly pay")
         else:
             data["pay_min_pence"] = data["pay_max_pence"] = 0
         return data

@@ -67,9 +67,30 @@ class Opportunity(models.Model):
     age_band = models.CharField(
         max_length=12, default="21_plus", help_text="Youngest age band the pay is for"
     )
-    below_minimum_wage = models.BooleanField(default=False, help_text="Flagged for moderators at submission")
-    london_living_wage = models.BooleanField("London Living Wage or above", default=False)
-    disability_confident = models.BooleanField("Disability Confident employer", default=False)
+    below_minimum_wage = models.BooleanField(
+        default=False, help_text="Computed: unpaid (not volunteering), or below the minimum on its date"
+    )
+    london_living_wage = models.BooleanField(
+        "London Living Wage or above",
+        default=False,
+        editable=False,
+        help_text="Computed from the hourly equivalent and the rate on the listing's date, never declared",
+    )
+    claims_london_living_wage = models.BooleanField(
+        "Employer says London Living Wage or above", default=False
+    )
+    wage_problems = models.TextField(blank=True, editable=False, help_text="What the pay check found")
+    wage_override_reason = models.TextField(
+        blank=True, help_text="Why a moderator published a listing flagged below the minimum"
+    )
+    wage_override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    wage_override_at = models.DateTimeField(null=True, blank=True)
+    disability_confident = models.BooleanField("Employer says Disability Confident", default=False)
+    disability_confident_verified = models.BooleanField(
+        "Disability Confident checked by a moderator", default=False
+    )
     no_experience_needed = models.BooleanField(default=False)
     address = models.CharField(max_length=300, blank=True)
     postcode = models.CharField(max_length=8, blank=True)
@@ -106,6 +127,12 @@ class Opportunity(models.Model):
                 condition=~Q(status="rejected") | ~Q(rejection_reason=""),
                 name="opportunity_rejected_has_reason",
             ),
+            # A listing below the minimum goes live only with a moderator's recorded reason (the service
+            # records who; listings published before the check have a reason saying so, and no one).
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(below_minimum_wage=False) | ~Q(wage_override_reason=""),
+                name="opportunity_below_minimum_needs_override",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -123,6 +150,23 @@ class Synonym(models.Model):
 
     def words(self) -> list[str]:
         return [w.strip().lower() for w in self.alternatives.split(",") if w.strip()]
+
+
+class PayRate(models.Model):
+    """An hourly pay rate and the date it takes effect: National Living Wage and Minimum Wage by age band
+    (each April) and the London Living Wage (each autumn). Listings are checked against these, never
+    against what the employer says."""
+
+    kind = models.CharField(max_length=20)
+    effective_from = models.DateField()
+    pence_per_hour = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["kind", "-effective_from"]
+        constraints = [models.UniqueConstraint(fields=["kind", "effective_from"], name="one_rate_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} from {self.effective_from}: {self.pence_per_hour}p"
 
 
 class Postcode(models.Model):
@@ -149,6 +193,7 @@ class Application(models.Model):
     class Status(models.TextChoices):
         RECEIVED = "received", "Received"
         SHORTLISTED = "shortlisted", "Shortlisted"
+        INTERVIEW = "interview", "Invited to interview"
         UNSUCCESSFUL = "unsuccessful", "Unsuccessful"
         HIRED = "hired", "Hired"
 
@@ -170,6 +215,12 @@ class Application(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(fields=["opportunity", "email"], name="one_application_per_email"),
+            # Signed in, one application per account too, whatever email address is typed.
+            models.UniqueConstraint(
+                fields=["opportunity", "user"],
+                condition=Q(user__isnull=False),
+                name="one_application_per_account",
+            ),
             models.CheckConstraint(
                 condition=Q(email=models.functions.Lower("email")), name="application_email_lower"
             ),

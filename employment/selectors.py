@@ -6,10 +6,16 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVectorExact,
+    SearchVectorField,
+)
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Case, Count, F, FloatField, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, FloatField, Func, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils.html import escape
@@ -17,6 +23,7 @@ from django.utils.html import escape
 from hackney_portal.core.calendar import business_date
 
 from .models import Opportunity, Synonym
+from .search_query import Term, query_parse, query_show, synonym_groups, synonyms_for
 
 HOURS_PER_YEAR = 37.5 * 52
 PAGE_SIZE = 20
@@ -34,6 +41,13 @@ def postcode_centroid(postcode: str) -> tuple[float, float] | None:
         .first()
     )
     return row
+
+
+def pay_rates() -> list[tuple[str, dt.date, int]]:
+    """Every pay rate row as (kind, effective_from, pence per hour): a few dozen rows at most."""
+    from .models import PayRate
+
+    return list(PayRate.objects.values_list("kind", "effective_from", "pence_per_hour"))
 
 
 def live(today: dt.date | None = None) -> QuerySet[Opportunity]:
@@ -97,18 +111,88 @@ def search_text_normalise(q: str) -> str:
     return " ".join(out[:MAX_SEARCH_TERMS])
 
 
-def _expand_synonyms(q: str) -> str:
-    words = {w.lower().strip('"-') for w in q.split()}
-    extra: list[str] = []
-    for syn in Synonym.objects.all():
-        group = {syn.term, *syn.words()}
-        if words & group:
-            extra += sorted(group - words)
-    return " OR ".join(extra)
+def _synonyms() -> dict[str, set[str]]:
+    """The moderators' synonym groups (a short list, read once per search)."""
+    return synonym_groups((s.term, s.words()) for s in Synonym.objects.all())
+
+
+def _leaf(text: str, *, negate: bool = False) -> SearchQuery:
+    kind = "phrase" if " " in text else "plain"
+    return SearchQuery(text, search_type=kind, config="english", invert=negate)
+
+
+def _any(queries: list) -> SearchQuery:
+    out = queries[0]
+    for q in queries[1:]:
+        out = out | q
+    return out
+
+
+def _term_query(term: Term, synonyms: dict[str, set[str]]):
+    """A negated or quoted term stays exactly as typed; a plain word is itself OR any of its synonyms."""
+    if term.negate:
+        return _leaf(term.text, negate=True)
+    if term.phrase:
+        return _leaf(term.text)
+    return _any([_leaf(t) for t in synonyms_for(term.text, synonyms)])
+
+
+def build_tsquery(groups: list[list[Term]], synonyms: dict[str, set[str]]):
+    """OR of the groups, each the AND of its terms (websearch precedence), synonyms inside each term."""
+    ors = []
+    for group in groups:
+        both = _term_query(group[0], synonyms)
+        for term in group[1:]:
+            both = both & _term_query(term, synonyms)
+        ors.append(both)
+    return _any(ors)
+
+
+MAX_CORRECTED_WORDS = 8
+
+
+def _correct(groups: list[list[Term]], synonyms: dict[str, set[str]], base: QuerySet) -> list[list[Term]]:
+    """Replace only the plain words that match no live listing on their own (with their synonyms) by the
+    closest title word: a word that found something is never "corrected". One pass counts every word."""
+    words = sorted({t.text for g in groups for t in g if not t.negate and not t.phrase})[:MAX_CORRECTED_WORDS]
+    if not words:
+        return groups
+    hits = base.order_by().aggregate(
+        **{
+            f"w{i}": Count("id", filter=Q(search_vector=_term_query(Term(w), synonyms)))
+            for i, w in enumerate(words)
+        }
+    )
+    fixes = {}
+    for i, w in enumerate(words):
+        if not hits[f"w{i}"]:
+            better = did_you_mean(w)
+            if better:
+                fixes[w] = better
+    if not fixes:
+        return groups
+    return [
+        [Term(fixes[t.text]) if not t.negate and not t.phrase and t.text in fixes else t for t in group]
+        for group in groups
+    ]
+
+
+def _expands(groups: list[list[Term]], synonyms: dict[str, set[str]]) -> bool:
+    return any(
+        len(synonyms_for(t.text, synonyms)) > 1 for g in groups for t in g if not t.negate and not t.phrase
+    )
+
+
+class _TitleVector(Func):
+    """Only the title's lexemes (weight A in the trigger), to tell a title match from a body match."""
+
+    template = "ts_filter(%(expressions)s, '{a}')"
+    output_field = SearchVectorField()
 
 
 def did_you_mean(q: str) -> str:
-    """The closest word from live titles when a search found nothing (pg_trgm similarity)."""
+    """The closest word from live titles to one word that found nothing (pg_trgm similarity). The bar is
+    0.4: at 0.3, `nurse` became `course`."""
     word = q.strip().lower()
     if not word or " " in word:
         return ""
@@ -119,8 +203,8 @@ def did_you_mean(q: str) -> str:
               SELECT DISTINCT unnest(regexp_split_to_array(lower(title), '[^a-z]+')) AS w
               FROM employment_opportunity WHERE status = 'published'
             ) words
-            WHERE length(w) > 2 AND similarity(w, %s) > 0.3 AND w <> %s
-            ORDER BY similarity(w, %s) DESC LIMIT 1
+            WHERE length(w) > 2 AND similarity(w, %s) >= 0.4 AND w <> %s
+            ORDER BY similarity(w, %s) DESC, w LIMIT 1
             """,
             [word, word, word],
         )
@@ -137,46 +221,31 @@ class SearchResult:
     fuzzy: bool = False
 
 
-def opportunity_search(*, params: dict, page_number: int = 1, today: dt.date | None = None) -> SearchResult:
+def opportunity_search(
+    *, params: dict, page_number: int = 1, today: dt.date | None = None, page_size: int = PAGE_SIZE
+) -> SearchResult:
     today = today or business_date()
-    qs = live(today).annotate(
-        annual_pay_max=Case(
-            When(pay_period="hour", then=F("pay_max_pence") * Value(int(HOURS_PER_YEAR))),
-            When(pay_period="year", then=F("pay_max_pence")),
-            default=Value(0),
-            output_field=IntegerField(),
-        )
-    )
+    qs = live(today)
     q = search_text_normalise(params.get("q") or "")
     fuzzy = False
     suggestion = ""
+    strict = None
     if q:
-        query = SearchQuery(q, search_type="websearch", config="english")
-        extra = _expand_synonyms(q)
-        if extra:
-            query = query | SearchQuery(extra, search_type="websearch", config="english")
+        groups = query_parse(q)
+        synonyms = _synonyms()
+        query, strict = build_tsquery(groups, synonyms), build_tsquery(groups, {})
+        expanded = _expands(groups, synonyms)
         matched = qs.filter(search_vector=query)
         if not matched.exists():
-            suggestion = did_you_mean(q)
-            if suggestion:
-                query = SearchQuery(suggestion, search_type="websearch", config="english")
-                matched = qs.filter(search_vector=query)
-                fuzzy = True
+            corrected = _correct(groups, synonyms, base=qs)
+            if corrected != groups:
+                suggestion = query_show(corrected)
+                again = build_tsquery(corrected, synonyms)
+                if qs.filter(search_vector=again).exists():
+                    query, strict, fuzzy = again, build_tsquery(corrected, {}), True
+                    expanded = _expands(corrected, synonyms)
+                    matched = qs.filter(search_vector=again)
         qs = matched
-    for name in ("kind", "sector", "contract", "hours"):
-        values = [v for v in params.get(name, []) if v]
-        if values:
-            qs = qs.filter(**{f"{name}__in": values})
-    if params.get("living_wage"):
-        qs = qs.filter(london_living_wage=True)
-    if params.get("disability_confident"):
-        qs = qs.filter(disability_confident=True)
-    if params.get("no_experience"):
-        qs = qs.filter(no_experience_needed=True)
-    if params.get("closing_soon"):
-        qs = qs.filter(closing_date__lte=today + dt.timedelta(days=7))
-    if params.get("posted_within"):
-        qs = qs.filter(published_at__date__gte=today - dt.timedelta(days=int(params["posted_within"])))
     origin = params.get("origin")
     if origin:
         qs = qs.filter(latitude__isnull=False).annotate(
@@ -186,39 +255,80 @@ def opportunity_search(*, params: dict, page_number: int = 1, today: dt.date | N
                 output_field=FloatField(),
             )
         )
-        if params.get("distance"):
-            qs = qs.filter(distance_m__lte=float(params["distance"]) * METRES_PER_MILE)
     if params.get("published_after"):
         qs = qs.filter(published_at__gt=params["published_after"])
-    if params.get("min_pay"):
-        qs = qs.filter(annual_pay_max__gte=int(params["min_pay"]) * 100)
 
-    # Every filter's counts and the total in one pass over the matches (sectors, open-ended, in a second).
-    flags = {
-        "living_wage": Q(london_living_wage=True),
-        "disability_confident": Q(disability_confident=True),
-        "no_experience": Q(no_experience_needed=True),
-    }
-    aggregates = {"total": Count("id")}
+    # Each filter as a condition, so that each group's counts can leave out that group's own choice
+    # (disjunctive facets): ticking "Job" still says how many apprenticeships there are.
+    chosen: dict[str, Q] = {}
+    for name in ("kind", "sector", "contract", "hours"):
+        values = [v for v in params.get(name, []) if v]
+        if values:
+            chosen[name] = Q(**{f"{name}__in": values})
+    for name, condition in FLAGS.items():
+        if params.get(name):
+            chosen[name] = condition(today)
+    if params.get("posted_within"):
+        chosen["posted_within"] = _posted_within(params["posted_within"], today)
+    if origin and params.get("distance"):
+        chosen["distance"] = _within(params["distance"])
+    if params.get("min_pay"):
+        chosen["min_pay"] = _min_pay(params["min_pay"])
+
+    def others(name: str) -> Q:
+        out = Q()
+        for other, condition in chosen.items():
+            if other != name:
+                out &= condition
+        return out
+
+    # The total and every count in one pass over the text matches (sectors, open-ended, in a second).
+    aggregates = {"total": Count("id", filter=others(""))}
     for name, choices in FACETS.items():
         for value in choices:
-            aggregates[f"{name}:{value}"] = Count("id", filter=Q(**{name: value}))
-    for name, condition in flags.items():
-        aggregates[name] = Count("id", filter=condition)
+            aggregates[f"{name}:{value}"] = Count("id", filter=others(name) & Q(**{name: value}))
+    for name, condition in FLAGS.items():
+        aggregates[name] = Count("id", filter=others(name) & condition(today))
+    for value in POSTED_WITHIN:
+        aggregates[f"posted_within:{value}"] = Count(
+            "id", filter=others("posted_within") & _posted_within(value, today)
+        )
+    for value in MIN_PAY:
+        aggregates[f"min_pay:{value}"] = Count("id", filter=others("min_pay") & _min_pay(value))
+    if origin:
+        for value in DISTANCES:
+            aggregates[f"distance:{value}"] = Count("id", filter=others("distance") & _within(value))
     totals = qs.order_by().aggregate(**aggregates)
-    counts = {
+    counts: dict = {
         name: {v: totals[f"{name}:{v}"] for v in choices if totals[f"{name}:{v}"]}
         for name, choices in FACETS.items()
     }
     counts["sector"] = dict(
-        qs.order_by().values_list("sector").annotate(n=Count("id")).values_list("sector", "n")
+        qs.filter(others("sector"))
+        .order_by()
+        .values_list("sector")
+        .annotate(n=Count("id"))
+        .values_list("sector", "n")
     )
-    for name in flags:
+    for name in FLAGS:
         counts[name] = totals[name]
+    for name, values in (("posted_within", POSTED_WITHIN), ("min_pay", MIN_PAY), ("distance", DISTANCES)):
+        counts[name] = {v: totals[f"{name}:{v}"] for v in values if f"{name}:{v}" in totals}
+    qs = qs.filter(others(""))
     if q:
         # Rank and highlight only now, so the counts above do not compute them for every match.
+        # A title that has the words as typed, then a title with a synonym, then the text's own rank
+        # (bounded below 1 by normalisation 32, so it only orders within a tier).
+        title = _TitleVector(F("search_vector"))
         qs = qs.annotate(
-            rank=SearchRank(F("search_vector"), query),
+            rank=SearchRank(F("search_vector"), query, normalization=32)
+            + Case(
+                When(SearchVectorExact(title, strict), then=Value(2.0)),
+                # Only when a synonym is in play: otherwise it is the same test again.
+                *([When(SearchVectorExact(title, query), then=Value(1.0))] if expanded else []),
+                default=Value(0.0),
+                output_field=FloatField(),
+            ),
             headline=SearchHeadline(
                 "summary",
                 query,
@@ -227,6 +337,9 @@ def opportunity_search(*, params: dict, page_number: int = 1, today: dt.date | N
                 stop_sel="\x03",
                 max_words=35,
                 min_words=15,
+            ),
+            title_headline=SearchHeadline(
+                "title", query, config="english", start_sel="\x02", stop_sel="\x03", highlight_all=True
             ),
         )
 
@@ -239,16 +352,54 @@ def opportunity_search(*, params: dict, page_number: int = 1, today: dt.date | N
         qs = qs.order_by("closing_date", "-id")
     else:
         qs = qs.order_by("-published_at", "-id")
-    paginator = Paginator(qs, PAGE_SIZE)
+    paginator = Paginator(qs, page_size)
     paginator.count = totals["total"]  # known already: saves the paginator its own COUNT(*)
     page = paginator.get_page(page_number)
     for opp in page.object_list:
         if hasattr(opp, "distance_m"):
             opp.distance_miles = opp.distance_m / METRES_PER_MILE
+        opp.pay = pay_text(opp)
         if hasattr(opp, "headline"):
             # Escape the employer's text, then turn our markers into <mark>: nothing else becomes markup.
-            opp.snippet = escape(opp.headline).replace("\x02", "<mark>").replace("\x03", "</mark>")
+            opp.snippet = _marked(opp.headline)
+            opp.title_html = _marked(opp.title_headline)
     return SearchResult(page=page, count=paginator.count, counts=counts, suggestion=suggestion, fuzzy=fuzzy)
+
+
+def _marked(text: str) -> str:
+    return escape(text).replace("\x02", "<mark>").replace("\x03", "</mark>")
+
+
+FLAGS = {
+    "living_wage": lambda today: Q(london_living_wage=True),
+    "disability_confident": lambda today: Q(disability_confident=True),
+    "no_experience": lambda today: Q(no_experience_needed=True),
+    "closing_soon": lambda today: Q(closing_date__lte=today + dt.timedelta(days=7)),
+}
+POSTED_WITHIN = ["1", "7", "30"]
+MIN_PAY = ["20000", "25000", "30000", "40000"]
+DISTANCES = ["1", "2", "5", "10", "20"]
+
+
+def _posted_within(days: str, today: dt.date) -> Q:
+    """Published on or after that London date: compared as an instant, so the index column is used as is
+    (no time zone conversion for every row in every count)."""
+    from zoneinfo import ZoneInfo
+
+    since = dt.datetime.combine(today - dt.timedelta(days=int(days)), dt.time.min, ZoneInfo("Europe/London"))
+    return Q(published_at__gte=since)
+
+
+def _min_pay(pounds: str) -> Q:
+    """Top of the pay range at least that much a year; hourly pay over a full-time year. Plain comparisons
+    on the stored columns (no per-row arithmetic), so a dozen counts stay cheap."""
+    pence = int(pounds) * 100
+    per_hour = -(-pence // int(HOURS_PER_YEAR))  # rounded up: at least the yearly figure
+    return Q(pay_period="year", pay_max_pence__gte=pence) | Q(pay_period="hour", pay_max_pence__gte=per_hour)
+
+
+def _within(miles: str) -> Q:
+    return Q(distance_m__lte=float(miles) * METRES_PER_MILE)
 
 
 FACETS = {
@@ -269,3 +420,51 @@ def pay_text(opp: Opportunity) -> str:
     if opp.pay_min_pence and opp.pay_min_pence != opp.pay_max_pence:
         return f"{money(opp.pay_min_pence)} to {money(opp.pay_max_pence)} {period}"
     return f"{money(opp.pay_max_pence)} {period}"
+
+
+def search_describe(query: str) -> str:
+    """A saved search in words, for the emails and pages about it: “chef”, Job, within 2 miles of E8 1EA."""
+    from django.core.exceptions import TooManyFieldsSent
+
+    from hackney_portal.core.hostile import querystring_parse
+
+    try:
+        data = querystring_parse(query)
+    except TooManyFieldsSent:
+        return "your search"
+    labels = {
+        "kind": dict(Opportunity.Kind.choices),
+        "contract": dict(Opportunity.Contract.choices),
+        "hours": dict(Opportunity.Hours.choices),
+    }
+    parts: list[str] = []
+    q = search_text_normalise(data.get("q", ""))
+    if q:
+        parts.append(f"“{q}”")
+    for name in ("kind", "sector", "contract", "hours"):
+        for value in data.getlist(name)[:10]:
+            label = labels[name].get(value) if name in labels else value
+            if label:
+                parts.append(str(label)[:60])
+    flags = {
+        "living_wage": "London Living Wage or above",
+        "disability_confident": "Disability Confident employers",
+        "no_experience": "no experience needed",
+        "closing_soon": "closing in the next 7 days",
+    }
+    parts += [label for name, label in flags.items() if data.get(name)]
+    if data.get("min_pay", "") in MIN_PAY:
+        parts.append(f"£{int(data['min_pay']):,} a year or more")
+    if data.get("distance", "") in DISTANCES and data.get("postcode"):
+        parts.append(
+            f"within {data['distance']} mile{'s' if data['distance'] != '1' else ''} of "
+            f"{data['postcode'].upper()[:10]}"
+        )
+    return ", ".join(parts) if parts else "all opportunities"
+
+
+def applications_for_user(*, user) -> QuerySet:
+    """A signed-in jobseeker's own applications, newest first (never anyone else's)."""
+    from .models import Application
+
+    return Application.objects.filter(user=user).select_related("opportunity").order_by("-created_at")

@@ -28,28 +28,44 @@ ALLOWED = {
 
 
 @transaction.atomic
-def opportunity_create(*, actor, description: str, **fields) -> Opportunity:
-    """A new listing, in draft; the text is sanitised before it is stored."""
+def opportunity_create(*, actor, description: str, london_living_wage: bool = False, **fields) -> Opportunity:
+    """A new listing, in draft; the text is sanitised before it is stored. `london_living_wage` is what
+    the employer says; whether the listing shows the badge is computed from its pay."""
+    from hackney_portal.core.calendar import business_date
+
     opp = Opportunity(
         description_html=sanitise_listing_text(description),
         employer=actor if getattr(actor, "is_authenticated", False) else None,
+        claims_london_living_wage=bool(london_living_wage or fields.pop("claims_london_living_wage", False)),
         **fields,
     )
     _place(opp)
-    from hackney_portal.core.calendar import business_date
-
-    from .wages import below_minimum_wage
-
-    opp.below_minimum_wage = below_minimum_wage(
-        pay_min_pence=opp.pay_min_pence or opp.pay_max_pence,
-        pay_period=opp.pay_period,
-        age_band=opp.age_band,
-        on=business_date(),
-    )
+    _check_pay(opp, on=business_date())
     opp.full_clean()
     opp.save()
     audit_log(actor=actor, action="employment.opportunity.created", obj=opp)
     return opp
+
+
+def _check_pay(opp: Opportunity, *, on: dt.date) -> None:
+    """Set the computed pay flags from the rates in force on the listing's date."""
+    from .selectors import pay_rates
+    from .wages import wage_check
+
+    check = wage_check(
+        kind=opp.kind,
+        pay_min_pence=opp.pay_min_pence,
+        pay_max_pence=opp.pay_max_pence,
+        pay_period=opp.pay_period,
+        hours_per_week=opp.hours_per_week,
+        age_band=opp.age_band,
+        claims_london_living_wage=opp.claims_london_living_wage,
+        on=on,
+        rates=pay_rates(),
+    )
+    opp.london_living_wage = check.meets_london_living_wage
+    opp.below_minimum_wage = check.below_minimum
+    opp.wage_problems = "\n".join(check.problems)
 
 
 def _place(opp: Opportunity) -> None:
@@ -89,8 +105,37 @@ def opportunity_submit(*, opp_id: int, actor) -> Opportunity:
 
 
 @transaction.atomic
-def opportunity_publish(*, opp_id: int, actor) -> Opportunity:
-    return _move(opp_id, S.PUBLISHED, actor=actor, published_at=timezone.now(), rejection_reason="")
+def opportunity_publish(*, opp_id: int, actor, wage_override_reason: str = "") -> Opportunity:
+    """Publish a submitted listing. Its pay is checked again against the rates on the day it goes live;
+    one below the minimum (or unpaid and not volunteering) needs a moderator's reason, recorded with
+    their name."""
+    from hackney_portal.core.calendar import business_date
+
+    opp = Opportunity.objects.select_for_update().get(pk=opp_id)
+    _check_pay(opp, on=business_date())
+    changes: dict = {
+        "published_at": timezone.now(),
+        "rejection_reason": "",
+        "london_living_wage": opp.london_living_wage,
+        "below_minimum_wage": opp.below_minimum_wage,
+        "wage_problems": opp.wage_problems,
+    }
+    reason = strip_control(wage_override_reason or "").strip()
+    if opp.below_minimum_wage and opp.status == S.SUBMITTED:
+        if not getattr(actor, "is_authenticated", False):
+            raise ApplicationError("Only a moderator can publish a listing below the minimum wage")
+        if not reason:
+            raise ApplicationError(
+                f"{opp.wage_problems or 'The pay is below the minimum'}. "
+                "Give the reason for publishing it anyway",
+                field="wage_override_reason",
+            )
+        changes |= {
+            "wage_override_reason": reason,
+            "wage_override_by": actor,
+            "wage_override_at": timezone.now(),
+        }
+    return _move(opp_id, S.PUBLISHED, actor=actor, **changes)
 
 
 @transaction.atomic
@@ -219,13 +264,16 @@ def application_submit(
         raise ApplicationError("Apply for this opportunity on the employer's website")
     cv_type = cv_check(cv)
     email = email.strip().lower()
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    if user is not None and Application.objects.filter(opportunity=opp, user=user).exists():
+        raise ApplicationError("You have already applied for this opportunity")
     try:
         with transaction.atomic():
             application = Application.objects.create(
                 reference="HW-"
                 + "".join(secrets.choice("ABCDEFGHJKLMNPQRSTUVWXYZ23456789") for _ in range(8)),
                 opportunity=opp,
-                user=actor if getattr(actor, "is_authenticated", False) else None,
+                user=user,
                 name=name,
                 email=email,
                 phone=phone,
@@ -264,37 +312,88 @@ def saved_search_create(*, email: str, frequency: str, query: str, actor):
         token=secrets.token_urlsafe(32),
         user=actor if getattr(actor, "is_authenticated", False) else None,
     )
+    from .selectors import search_describe
+
     notification_send(
         template="employment/email/alert_confirm",
         to=search.email,
         key=f"employment.alert-confirm:{search.pk}",
-        context={"search": search},
+        context={"search": search, "description": search_describe(search.query)},
     )
     audit_log(actor=actor, action="employment.saved_search.created", obj=search)
     return search
 
 
+UNSUBSCRIBE_SALT = "employment.alert.unsubscribe"
+
+
+def unsubscribe_token(search) -> str:
+    """A signed token naming one saved search, for its unsubscribe links (never expires: an old email's
+    link must still work). Separate from the confirmation token, so one cannot be used for the other."""
+    from django.core import signing
+
+    return signing.Signer(salt=UNSUBSCRIBE_SALT).sign(str(search.pk))
+
+
+def unsubscribe_url(search) -> str:
+    from django.conf import settings
+    from django.urls import reverse
+
+    return settings.SITE_URL.rstrip("/") + reverse(
+        "employment:alert_unsubscribe", args=[unsubscribe_token(search)]
+    )
+
+
+def saved_search_for_unsubscribe(*, token: str):
+    """The saved search a signed unsubscribe token names, or None if the signature does not hold."""
+    from django.core import signing
+
+    from .models import SavedSearch
+
+    try:
+        pk = signing.Signer(salt=UNSUBSCRIBE_SALT).unsign(token)
+    except signing.BadSignature:
+        return None
+    return SavedSearch.objects.filter(pk=int(pk)).first() if pk.isdigit() else None
+
+
+def alert_mail_headers(note) -> dict:
+    """RFC 8058 one-click unsubscribe for an alert email: mail clients POST `List-Unsubscribe=One-Click`."""
+    from .models import SavedSearch
+
+    pk = note.key.split(":")[1] if note.key.count(":") >= 2 else ""
+    search = SavedSearch.objects.filter(pk=int(pk)).first() if pk.isdigit() else None
+    if search is None:
+        return {}
+    return {
+        "List-Unsubscribe": f"<{unsubscribe_url(search)}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+
+
 @transaction.atomic
 def saved_search_confirm(*, token: str):
+    """Confirm an alert. An alert already unsubscribed stays off: an old confirmation link must not
+    switch it back on."""
     from .models import SavedSearch
 
     search = SavedSearch.objects.select_for_update().filter(token=token).first()
-    if search and not search.confirmed_at:
+    if search and not search.confirmed_at and not search.unsubscribed_at:
         # Alerts list what is new from now on, not everything already live.
         search.confirmed_at = search.last_sent_at = timezone.now()
-        search.unsubscribed_at = None
-        search.save(update_fields=["confirmed_at", "last_sent_at", "unsubscribed_at"])
+        search.save(update_fields=["confirmed_at", "last_sent_at"])
     return search
 
 
 @transaction.atomic
-def saved_search_unsubscribe(*, token: str):
+def saved_search_unsubscribe(*, search_id: int, actor=None):
     from .models import SavedSearch
 
-    search = SavedSearch.objects.select_for_update().filter(token=token).first()
+    search = SavedSearch.objects.select_for_update().filter(pk=search_id).first()
     if search and not search.unsubscribed_at:
         search.unsubscribed_at = timezone.now()
         search.save(update_fields=["unsubscribed_at"])
+        audit_log(actor=actor, action="employment.saved_search.unsubscribed", obj=search)
     return search
 
 
@@ -324,7 +423,7 @@ def _alert_send(*, search_id: int, now, sectors: list[str]) -> int:
 
     from .forms import SearchForm
     from .models import SavedSearch
-    from .selectors import opportunity_search
+    from .selectors import opportunity_search, search_describe
 
     # SKIP LOCKED: another run already holds this one and will send it.
     search = (
@@ -335,7 +434,10 @@ def _alert_send(*, search_id: int, now, sectors: list[str]) -> int:
     if search is None:
         return 0
     gap = dt.timedelta(days=1 if search.frequency == "daily" else 7) - dt.timedelta(minutes=30)
-    if search.last_sent_at and now - search.last_sent_at < gap:
+    # The first alert goes at the next scheduled run after confirming (last_sent_at is still the
+    # confirmation time); after that, at most one a day or a week.
+    first = search.last_sent_at == search.confirmed_at
+    if search.last_sent_at and not first and now - search.last_sent_at < gap:
         return 0
     # Read back as the search page reads a request: control characters stripped, bad fields dropped.
     form = SearchForm(querystring_parse(search.query), sectors=sectors)
@@ -350,7 +452,13 @@ def _alert_send(*, search_id: int, now, sectors: list[str]) -> int:
             template="employment/email/alert",
             to=search.email,
             key=f"employment.alert:{search.pk}:{now:%Y%m%d%H%M}",
-            context={"search": search, "opportunities": new, "count": result.count},
+            context={
+                "search": search,
+                "opportunities": new,
+                "count": result.count,
+                "description": search_describe(search.query),
+                "unsubscribe_url": unsubscribe_url(search),
+            },
         )
     search.last_sent_at = now
     search.save(update_fields=["last_sent_at"])
@@ -367,16 +475,32 @@ def listing_save(*, user, opp_id: int, saved: bool) -> None:
         SavedListing.objects.filter(user=user, opportunity_id=opp_id).delete()
 
 
+STATUS_EMAILS = {"shortlisted", "interview", "unsuccessful", "hired"}
+
+
 @transaction.atomic
 def application_set_status(*, application_id: int, status: str, feedback: str, actor):
+    """Set an application's status; the applicant is emailed when it changes (with any feedback given),
+    once per status and feedback, however often the form is saved."""
+    import hashlib
+
     from .models import Application
 
-    application = Application.objects.select_for_update().get(pk=application_id)
+    application = Application.objects.select_for_update().select_related("opportunity").get(pk=application_id)
+    previous = (application.status, application.feedback)
     application.status = status
-    application.feedback = feedback
+    application.feedback = strip_control(feedback or "").strip()
     application.full_clean(exclude=["cv"])
     application.save(update_fields=["status", "feedback"])
     audit_log(actor=actor, action=f"employment.application.{status}", obj=application)
+    if status in STATUS_EMAILS and (application.status, application.feedback) != previous:
+        digest = hashlib.sha256(application.feedback.encode()).hexdigest()[:12]
+        notification_send(
+            template="employment/email/application_status",
+            to=application.email,
+            key=f"employment.application-status:{application.pk}:{status}:{digest}",
+            context={"application": application, "opp": application.opportunity},
+        )
     return application
 
 

@@ -1,14 +1,86 @@
-"""schema.org JobPosting for a live listing, so search engines can show it."""
+"""schema.org data for a live listing, so search engines can show it: JobPosting for work (jobs,
+apprenticeships, placements, volunteering), Course for training and Event for events."""
 
 from __future__ import annotations
 
+import datetime as dt
+from zoneinfo import ZoneInfo
+
 from .models import Opportunity
 
+LONDON = ZoneInfo("Europe/London")
 EMPLOYMENT_TYPE = {
     Opportunity.Hours.FULL_TIME: "FULL_TIME",
     Opportunity.Hours.PART_TIME: "PART_TIME",
     Opportunity.Hours.FLEXIBLE: "OTHER",
 }
+
+
+def valid_through(closing: dt.date) -> str:
+    """The end of the closing date in London, with the offset in force that day (+01:00 in summer)."""
+    return dt.datetime.combine(closing, dt.time(23, 59, 59), LONDON).isoformat()
+
+
+def employment_types(opp: Opportunity) -> list[str] | str:
+    if opp.kind == Opportunity.Kind.VOLUNTEERING:
+        return "VOLUNTEER"
+    if opp.kind == Opportunity.Kind.PLACEMENT:
+        types = ["INTERN"]
+    else:
+        types = [EMPLOYMENT_TYPE.get(opp.hours, "OTHER")]
+    if opp.contract in (Opportunity.Contract.TEMPORARY, Opportunity.Contract.FIXED_TERM):
+        types.append("TEMPORARY")  # a full-time temporary job is both
+    types = list(dict.fromkeys(types))
+    return types[0] if len(types) == 1 else types
+
+
+def _place(opp: Opportunity) -> dict:
+    return {
+        "@type": "Place",
+        "address": {
+            "@type": "PostalAddress",
+            "streetAddress": opp.address,
+            "addressLocality": "London",
+            "addressRegion": "Greater London",
+            "postalCode": opp.postcode,
+            "addressCountry": "GB",
+        },
+    }
+
+
+def _organisation(opp: Opportunity) -> dict:
+    return {"@type": "Organization", "name": opp.employer_name}
+
+
+def structured_data(opp: Opportunity, url: str) -> dict:
+    if opp.kind == Opportunity.Kind.TRAINING:
+        return {
+            "@context": "https://schema.org/",
+            "@type": "Course",
+            "name": opp.title,
+            "description": opp.summary,
+            "provider": _organisation(opp),
+            "url": url,
+            "hasCourseInstance": {
+                "@type": "CourseInstance",
+                "courseMode": "online" if opp.remote else "onsite",
+                **({} if opp.remote else {"location": _place(opp)}),
+            },
+            "offers": {"@type": "Offer", "category": "Free" if not opp.pay_max_pence else "Paid"},
+        }
+    if opp.kind == Opportunity.Kind.EVENT:
+        return {
+            "@context": "https://schema.org/",
+            "@type": "Event",
+            "name": opp.title,
+            "description": opp.summary,
+            "organizer": _organisation(opp),
+            "url": url,
+            "eventAttendanceMode": "https://schema.org/"
+            + ("OnlineEventAttendanceMode" if opp.remote else "OfflineEventAttendanceMode"),
+            "location": {"@type": "VirtualLocation", "url": url} if opp.remote else _place(opp),
+        }
+    return job_posting(opp, url)
 
 
 def job_posting(opp: Opportunity, url: str) -> dict:
@@ -18,29 +90,18 @@ def job_posting(opp: Opportunity, url: str) -> dict:
         "title": opp.title,
         "description": opp.description_html,
         "identifier": {"@type": "PropertyValue", "name": opp.employer_name, "value": str(opp.pk)},
-        "datePosted": opp.published_at.date().isoformat() if opp.published_at else None,
-        "validThrough": f"{opp.closing_date.isoformat()}T23:59:59+00:00",
-        "employmentType": EMPLOYMENT_TYPE.get(opp.hours, "OTHER"),
-        "hiringOrganization": {"@type": "Organization", "name": opp.employer_name},
+        "datePosted": opp.published_at.astimezone(LONDON).date().isoformat() if opp.published_at else None,
+        "validThrough": valid_through(opp.closing_date),
+        "employmentType": employment_types(opp),
+        "hiringOrganization": _organisation(opp),
         "directApply": not opp.apply_url,
         "url": url,
     }
-    if opp.contract == Opportunity.Contract.TEMPORARY:
-        data["employmentType"] = "TEMPORARY"
     if opp.remote:
         data["jobLocationType"] = "TELECOMMUTE"
         data["applicantLocationRequirements"] = {"@type": "Country", "name": "United Kingdom"}
     else:
-        data["jobLocation"] = {
-            "@type": "Place",
-            "address": {
-                "@type": "PostalAddress",
-                "streetAddress": opp.address,
-                "postalCode": opp.postcode,
-                "addressLocality": "London",
-                "addressCountry": "GB",
-            },
-        }
+        data["jobLocation"] = _place(opp)
     if opp.pay_max_pence and opp.pay_period != Opportunity.PayPeriod.NONE:
         value: dict = {"@type": "QuantitativeValue", "unitText": opp.pay_period.upper()}
         if opp.pay_min_pence and opp.pay_min_pence != opp.pay_max_pence:

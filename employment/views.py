@@ -2,12 +2,12 @@ import json
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.contrib.syndication.views import Feed
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.feedgenerator import Rss201rev2Feed
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from hackney_portal.core.calendar import business_date
@@ -18,7 +18,7 @@ from hackney_portal.core.ratelimit import client_ip, rate_limit_wait, wait_messa
 from . import selectors, services
 from .forms import AlertForm, ApplyForm, ListingForm, SearchForm
 from .models import Opportunity
-from .structured_data import job_posting
+from .structured_data import structured_data
 
 
 def search(request):
@@ -32,6 +32,7 @@ def search(request):
     except ValueError:
         page_number = 1
     result = selectors.opportunity_search(params=params, page_number=page_number)
+    form.show_counts(result.counts)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -52,7 +53,7 @@ def detail(request, pk: int):
     data = None
     if not closed:
         # A data block, not a script; escaped so listing text can never close the element.
-        raw = json.dumps(job_posting(opp, request.build_absolute_uri(opp_url(opp))))
+        raw = json.dumps(structured_data(opp, f"{settings.SITE_URL.rstrip('/')}{opp_url(opp)}"))
         data = raw.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return render(
         request,
@@ -88,45 +89,75 @@ def _xml_safe(value):
     return value
 
 
-class LiveFeed(Feed):
-    feed_type = XmlSafeRssFeed
-    link = "/jobs/"
+FEED_SIZE = 100
 
-    def title(self):
-        return f"{settings.COUNCIL['name']}: jobs, apprenticeships and training"
 
-    def description(self):
-        return "Live opportunities, newest first"
+def _feed(request):
+    """The feed's listings: the same search as the page (words and filters from the address), newest
+    first. Links use the site's configured address (SITE_URL), never the Sites table or the Host header."""
+    form = SearchForm(request.GET or None, sectors=selectors.live_sectors())
+    form.is_valid()
+    params = {k: v for k, v in getattr(form, "cleaned_data", {}).items() if k not in form.errors}
+    params["sort"] = "newest"
+    items = list(selectors.opportunity_search(params=params, page_size=FEED_SIZE).page.object_list)
+    query = request.GET.copy()
+    query.pop("page", None)
+    query = query.urlencode()
+    site = settings.SITE_URL.rstrip("/")
+    return {
+        "items": items,
+        "site": site,
+        "home": f"{site}{reverse('employment:search')}" + (f"?{query}" if query else ""),
+        "self": f"{site}{request.path}" + (f"?{query}" if query else ""),
+        "title": f"{settings.COUNCIL['name']}: jobs, apprenticeships and training"
+        + (f" matching “{params['q']}”" if params.get("q") else ""),
+    }
 
-    def items(self):
-        return selectors.live().order_by("-published_at", "-id")[:100]
 
-    def item_title(self, item):
-        return f"{item.title}, {item.employer_name}"
+def _feed_text(o: Opportunity) -> str:
+    return f"{o.summary} Pay: {selectors.pay_text(o)}. Closes {o.closing_date:%-d %B %Y}."
 
-    def item_description(self, item):
-        return item.summary
 
-    def item_link(self, item):
-        return opp_url(item)
+def feed_rss(request):
+    from django.http import HttpResponse
 
-    def item_pubdate(self, item):
-        return item.published_at
+    f = _feed(request)
+    feed = XmlSafeRssFeed(
+        title=f["title"],
+        link=f["home"],
+        description="Live opportunities, newest first",
+        feed_url=f["self"],
+        language="en-gb",
+    )
+    for o in f["items"]:
+        feed.add_item(
+            title=f"{o.title}, {o.employer_name}",
+            link=f"{f['site']}{opp_url(o)}",
+            unique_id=f"{f['site']}{opp_url(o)}",
+            description=_feed_text(o),
+            pubdate=o.published_at,
+            categories=[o.get_kind_display(), o.sector],
+        )
+    response = HttpResponse(content_type="application/rss+xml; charset=utf-8")
+    feed.write(response, "utf-8")
+    return response
 
 
 def feed_json(request):
-    items = selectors.live().order_by("-published_at", "-id")[:100]
+    f = _feed(request)
     return JsonResponse(
         {
             "version": "https://jsonfeed.org/version/1.1",
-            "title": f"{settings.COUNCIL['name']}: jobs, apprenticeships and training",
-            "home_page_url": request.build_absolute_uri("/jobs/"),
+            "title": f["title"],
+            "home_page_url": f["home"],
+            "feed_url": f["self"],
+            "language": "en-GB",
             "items": [
                 {
-                    "id": str(o.pk),
-                    "url": request.build_absolute_uri(opp_url(o)),
+                    "id": f"{f['site']}{opp_url(o)}",
+                    "url": f"{f['site']}{opp_url(o)}",
                     "title": o.title,
-                    "content_text": o.summary,
+                    "content_text": _feed_text(o),
                     "date_published": o.published_at.isoformat() if o.published_at else None,
                     "_hackney_works": {
                         "kind": o.kind,
@@ -135,17 +166,22 @@ def feed_json(request):
                         "pay": selectors.pay_text(o),
                     },
                 }
-                for o in items
+                for o in f["items"]
             ],
-        }
+        },
+        content_type="application/feed+json",
+        json_dumps_params={"ensure_ascii": False},
     )
 
 
 def apply(request, pk: int):
     opp = selectors.opportunity_for_page(pk=pk)
+    signed_in = request.user.is_authenticated
     form = ApplyForm(
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,
+        # Signed in: name and email filled in from the account.
+        initial={"name": request.user.name, "email": request.user.email} if signed_in else None,
     )
     if request.method == "POST" and form.is_valid():
         wait = rate_limit_wait(
@@ -198,14 +234,33 @@ def alert_confirm(request, token: str):
     search = services.saved_search_confirm(token=token)
     if search is None:
         raise Http404
-    return render(request, "employment/alert_done.html", {"search": search, "confirmed": True})
+    return render(
+        request,
+        "employment/alert_done.html",
+        {"search": search, "description": selectors.search_describe(search.query)},
+    )
 
 
+@csrf_exempt  # RFC 8058: mail clients POST `List-Unsubscribe=One-Click` with no token; the URL is signed
 def alert_unsubscribe(request, token: str):
-    search = services.saved_search_unsubscribe(token=token)
+    """GET asks (link checkers and previews fetch links, and must not unsubscribe anyone); POST
+    unsubscribes, from our button or from a mail client's one-click unsubscribe."""
+    search = services.saved_search_for_unsubscribe(token=token)
     if search is None:
         raise Http404
-    return render(request, "employment/alert_done.html", {"search": search, "confirmed": False})
+    if request.method == "POST":
+        search = services.saved_search_unsubscribe(search_id=search.pk, actor=request.user)
+    elif request.method != "GET":
+        from django.http import HttpResponseNotAllowed
+
+        return HttpResponseNotAllowed(["GET", "POST"])
+    return render(
+        request,
+        "employment/alert_unsubscribe.html"
+        if search.unsubscribed_at is None
+        else "employment/alert_done.html",
+        {"search": search, "description": selectors.search_describe(search.query)},
+    )
 
 
 LISTING_FIELDS = [
@@ -217,6 +272,7 @@ LISTING_FIELDS = [
     "hours",
     "pay_period",
     "age_band",
+    "hours_per_week",
     "london_living_wage",
     "disability_confident",
     "no_experience_needed",
@@ -263,3 +319,12 @@ def saved_listings(request):
         SavedListing.objects.filter(user=request.user).select_related("opportunity").order_by("-created_at")
     )
     return render(request, "employment/saved.html", {"saved": saved})
+
+
+@login_required
+def my_applications(request):
+    return render(
+        request,
+        "employment/my_applications.html",
+        {"applications": selectors.applications_for_user(user=request.user)},
+    )

@@ -88,6 +88,16 @@ def notification_send_rendered(
     return note
 
 
+# Extra mail headers by template, registered by the apps (AppConfig.ready): for example a one-click
+# List-Unsubscribe (RFC 8058) for alert emails. Each takes the recorded notification and returns headers,
+# so they are computed at delivery from the message's own key and need no stored column.
+HEADER_PROVIDERS: dict = {}
+
+
+def notification_headers_register(template: str, provider) -> None:
+    HEADER_PROVIDERS[template] = provider
+
+
 def notification_deliver(*, notification_id: int) -> Notification:
     """Send one recorded message unless already sent. Holds a row lock so two workers cannot both send."""
     with transaction.atomic():
@@ -102,7 +112,10 @@ def notification_deliver(*, notification_id: int) -> Notification:
             body=note.body,
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[note.to],
-            headers={"X-Portal-Notification": note.key[:100]},
+            headers={
+                "X-Portal-Notification": note.key[:100],
+                **(HEADER_PROVIDERS[note.template](note) if note.template in HEADER_PROVIDERS else {}),
+            },
         )
         if note.html_body:
             message.attach_alternative(note.html_body, "text/html")

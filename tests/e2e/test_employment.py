@@ -42,9 +42,14 @@ def jobs(transactional_db, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     mail.outbox = []
     call_command("load_postcodes", verbosity=0)
-    _listing("Chef de partie", london_living_wage=True)  # Dalston, under a mile from E8 1EA
+    # The Living Wage badge is computed: these pay at least £14.80 an hour; the pastry chef starts at £14.50.
+    _listing(
+        "Chef de partie", london_living_wage=True, pay_min_pence=1500
+    )  # Dalston, under a mile from E8 1EA
     _listing("Pastry chef", london_living_wage=False)
-    _listing("Chef in Walthamstow", postcode="E17 4PP", london_living_wage=True)  # about 3 miles
+    _listing(
+        "Chef in Walthamstow", postcode="E17 4PP", london_living_wage=True, pay_min_pence=1500
+    )  # ~3 miles
     _listing("Bus driver", sector="Transport", summary="Driving routes")
 
 
@@ -101,7 +106,7 @@ def test_search_filter_apply_with_a_cv_and_get_an_alert(page, jobs, tmp_path):
     assert_accessible(page)
 
     # A new matching listing is published; the beat task runs a day later and sends the alert.
-    _listing("Head chef", london_living_wage=True)
+    _listing("Head chef", london_living_wage=True, pay_min_pence=1500)
     from django.utils import timezone
 
     services.alerts_send(now=timezone.now() + dt.timedelta(days=1))

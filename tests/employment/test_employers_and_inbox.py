@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from employment.models import Application, Opportunity
-from employment.wages import below_minimum_wage
+from employment.wages import SEED_RATES, wage_check
 from hackney_portal.users import roles
 from payments.calendar import business_date
 from tests.conftest import make_user, staff_login
@@ -36,12 +36,30 @@ def _listing_post(**over):
     return {**data, **over}
 
 
+def below_minimum_wage(*, pay_min_pence, pay_period, age_band, on, hours_per_week=None, kind="job"):
+    return wage_check(
+        kind=kind,
+        pay_min_pence=pay_min_pence,
+        pay_max_pence=pay_min_pence,
+        pay_period=pay_period,
+        hours_per_week=hours_per_week,
+        age_band=age_band,
+        claims_london_living_wage=False,
+        on=on,
+        rates=SEED_RATES,
+    ).below_minimum
+
+
 def test_minimum_wage_by_age_band_and_date():
     april = dt.date(2026, 5, 1)
     assert below_minimum_wage(pay_min_pence=1200, pay_period="hour", age_band="21_plus", on=april)
     assert not below_minimum_wage(pay_min_pence=1200, pay_period="hour", age_band="18_20", on=april)
-    assert not below_minimum_wage(pay_min_pence=2_500_000, pay_period="year", age_band="21_plus", on=april)
-    assert not below_minimum_wage(pay_min_pence=0, pay_period="none", age_band="21_plus", on=april)
+    assert not below_minimum_wage(
+        pay_min_pence=2_500_000, pay_period="year", age_band="21_plus", on=april, hours_per_week=37.5
+    )
+    assert not below_minimum_wage(
+        pay_min_pence=0, pay_period="none", age_band="21_plus", on=april, kind="volunteering"
+    )
 
 
 @pytest.mark.django_db

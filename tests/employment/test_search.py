@@ -74,9 +74,10 @@ def test_moderator_synonyms_widen_the_search():
 
 @pytest.mark.django_db
 def test_filters_and_their_counts_agree_with_the_results():
-    listing("A", london_living_wage=True, kind="job", sector="Retail")
+    # The badge is computed from the pay (£15 meets the £14.80 London Living Wage), not the tick.
+    listing("A", london_living_wage=True, kind="job", sector="Retail", pay_min_pence=1500, pay_max_pence=1500)
     listing("B", london_living_wage=False, kind="job", sector="Retail")
-    listing("C", london_living_wage=True, kind="apprenticeship", sector="Construction")
+    listing("C", kind="apprenticeship", sector="Construction", pay_min_pence=1500, pay_max_pence=1500)
     everything = opportunity_search(params={})
     assert everything.counts["kind"] == {"job": 2, "apprenticeship": 1}
     assert everything.counts["living_wage"] == 2

@@ -1,0 +1,123 @@
+"""Issue 17 items 1 and 2: synonyms inside the query language, title highlighting and ranking, fallbacks."""
+
+import pytest
+from django.urls import reverse
+
+from employment.models import Synonym
+from employment.search_query import Term, query_parse, synonym_groups, synonyms_for
+from employment.selectors import opportunity_search
+
+from .test_search import listing, titles
+
+
+@pytest.fixture
+def kitchen(db):
+    Synonym.objects.create(term="chef", alternatives="cook, kitchen")
+    Synonym.objects.create(term="carer", alternatives="care assistant, care worker")
+    listing("Commis chef", "Start your career in a restaurant")
+    listing("Kitchen porter", "Wash up in a busy kitchen and help the cook")
+    listing("Community cook", "Cook lunches in our community kitchen")
+    listing("Kitchen community worker", "Run a kitchen garden for the community")
+    listing("Food hygiene level 2 course", "A one-day course with a certificate")
+
+
+def test_parse_keeps_phrases_negation_and_or():
+    assert query_parse('kitchen -porter "community kitchen" OR -"night shift"') == [
+        [Term("kitchen"), Term("porter", negate=True), Term("community kitchen", phrase=True)],
+        [Term("night shift", phrase=True, negate=True)],
+    ]
+    groups = synonym_groups([("chef", ["cook", "kitchen"]), ("carer", ["care assistant"])])
+    assert synonyms_for("kitchen", groups) == ["kitchen", "chef", "cook"]
+    assert synonyms_for("chefs", groups) == ["chefs", "chef", "cook", "kitchen"]
+    assert synonyms_for("care assistant", groups) == ["care assistant", "carer"]
+
+
+@pytest.mark.django_db
+def test_minus_still_excludes_when_a_synonym_is_in_play(kitchen):
+    found = titles({"q": "kitchen -porter"})
+    assert "Kitchen porter" not in found
+    assert {"Commis chef", "Community cook", "Kitchen community worker"} <= set(found)
+
+
+@pytest.mark.django_db
+def test_a_phrase_matches_its_words_in_order_only(kitchen):
+    assert titles({"q": '"community kitchen"'}) == ["Community cook"]
+    assert set(titles({"q": '"kitchen community"'})) == {"Kitchen community worker"}
+
+
+@pytest.mark.django_db
+def test_a_synonym_phrase_expands_inside_the_query(kitchen):
+    listing("Night carer", "Support residents overnight")
+    listing("Care assistant", "Support residents in the day")
+    assert set(titles({"q": "carer"})) == {"Night carer", "Care assistant"}
+    assert titles({"q": "carer -night"}) == ["Care assistant"]
+
+
+@pytest.mark.django_db
+def test_a_word_that_matched_is_never_corrected(kitchen):
+    # Nothing mentions a nurse: no bogus correction to "course".
+    result = opportunity_search(params={"q": "nurse"})
+    assert result.count == 0
+    assert result.suggestion == ""
+    assert not result.fuzzy
+    listing("Support worker", "Work alongside the district nurse team")
+    result = opportunity_search(params={"q": "nurse"})
+    assert [o.title for o in result.page.object_list] == ["Support worker"]
+    assert result.suggestion == ""
+    assert not result.fuzzy
+    # Both words match on their own, just not together: neither is "corrected".
+    result = opportunity_search(params={"q": "nurse certificate"})
+    assert result.count == 0
+    assert result.suggestion == ""
+
+
+@pytest.mark.django_db
+def test_the_page_never_says_showing_results_for_course(client, kitchen):
+    html = client.get(reverse("employment:search"), {"q": "nurse"}).content.decode()
+    assert "Showing results for" not in html
+    assert "0 results" in html
+
+
+@pytest.mark.django_db
+def test_a_title_match_outranks_a_synonym_or_body_match(kitchen):
+    found = titles({"q": "chef"})
+    assert found[0] == "Commis chef"
+    assert set(found) >= {"Kitchen porter", "Community cook", "Kitchen community worker"}
+    listing("Waiter", "Work with our chef in a cook kitchen kitchen kitchen")
+    found = titles({"q": "chef"})
+    assert found[0] == "Commis chef"
+    assert found[-1] == "Waiter"  # the word only in the text, however often: below every title match
+
+
+@pytest.mark.django_db
+def test_titles_are_highlighted_like_summaries_and_stay_escaped(client, kitchen):
+    listing("Chef <b>& co</b>", "Chef for a small team")
+    html = client.get(reverse("employment:search"), {"q": "chef"}).content.decode()
+    assert "Commis <mark>chef</mark></a>" in html
+    assert "<mark>Chef</mark> &lt;b&gt;&amp; co&lt;/b&gt;" in html
+    assert "<b>&" not in html
+
+
+@pytest.mark.django_db
+def test_multi_word_and_plural_typos_fall_back_word_by_word(client, kitchen):
+    listing("Electrician", "Wiring new homes")
+    result = opportunity_search(params={"q": "kitchn portr"})
+    assert result.fuzzy
+    assert result.suggestion == "kitchen porter"
+    assert [o.title for o in result.page.object_list] == ["Kitchen porter"]
+    result = opportunity_search(params={"q": "electricains"})
+    assert result.fuzzy
+    assert [o.title for o in result.page.object_list] == ["Electrician"]
+    # Only the word that found nothing is replaced; the minus survives the correction.
+    result = opportunity_search(params={"q": "kitchn -porter"})
+    assert result.fuzzy
+    assert result.suggestion == "kitchen -porter"
+    assert "Kitchen porter" not in [o.title for o in result.page.object_list]
+    html = client.get(reverse("employment:search"), {"q": "kitchn portr"}).content.decode()
+    assert "Showing results for <strong>kitchen porter</strong>" in html
+
+
+@pytest.mark.django_db
+def test_plurals_match_their_singular(kitchen):
+    assert "Commis chef" in titles({"q": "chefs"})
+    assert "Food hygiene level 2 course" in titles({"q": "courses"})
