@@ -21,7 +21,7 @@ from hackney_portal.core.admin import ReadOnlyAdmin
 from hackney_portal.core.forms import ApplicationError
 from hackney_portal.users import roles
 
-from . import forms, hclic, selectors, services
+from . import admin_forms, forms, hclic, rules, selectors, services
 from .models import Case, CodeList, DecisionLetter, Document, HclicExport, Review
 from .rules import END_REASONS, MOVES, Stage
 
@@ -164,7 +164,7 @@ class CaseAdmin(admin.ModelAdmin):
         stages = [(s, Stage(s).label) for s in MOVES.get(Stage(case.stage), [])]
         if END_REASONS.get(Stage(case.stage)):
             stages.append((Stage.CLOSED, "Close the case / end the duty"))
-        move = bound.get("move") or forms.MoveForm(stages=stages)
+        move = bound.get("move") or admin_forms.DecisionMoveForm(stages=stages, stage=case.stage)
         move.fields["end_reason"].choices = [
             ("", "---"),
             *[(r, r.label) for r in END_REASONS.get(Stage(case.stage), [])],
@@ -189,6 +189,7 @@ class CaseAdmin(admin.ModelAdmin):
             "docreq": bound.get("docreq") or forms.DocumentRequestForm(),
             "plan": bound.get("plan") or forms.PlanStepForm(),
             "noncoop": bound.get("noncoop") or forms.NonCooperationForm(),
+            "noncoop_warn": bound.get("noncoop_warn") or admin_forms.NonCooperationWarningForm(),
             "review_request": bound.get("review_request")
             or forms.ReviewRequestForm(letters=case.letters.all()),
             "review_decide": bound.get("review_decide")
@@ -217,6 +218,7 @@ class CaseAdmin(admin.ModelAdmin):
             "documents": case.documents.all(),
             "placements": case.placements.all(),
             "can_change": self.has_change_permission(request, case),
+            "noncoop_warning_days": rules.NONCOOPERATION_WARNING_DAYS,
             "forms": self._forms(request, case, bound),
         }
         return render(request, "admin/homelessness/case/workspace.html", context, status=status)
@@ -268,7 +270,7 @@ class CaseAdmin(admin.ModelAdmin):
 
     def _act_move(self, request, case):
         stages = [(s, s) for s in Stage.values]
-        form = forms.MoveForm(request.POST, stages=stages)
+        form = admin_forms.DecisionMoveForm(request.POST, stages=stages, stage=case.stage)
         return self._run(
             request,
             form,
@@ -278,6 +280,7 @@ class CaseAdmin(admin.ModelAdmin):
                 to_stage=d["to_stage"],
                 end_reason=d["end_reason"],
                 reasons=d["reasons"],
+                confirmed=d["confirmed"],
             ),
             "Case moved.",
         )
@@ -310,6 +313,15 @@ class CaseAdmin(admin.ModelAdmin):
             form,
             lambda d: services.noncooperation_propose(case=case, actor=request.user, **d),
             "Non-cooperation notice proposed: a senior officer must approve it.",
+        )
+
+    def _act_noncoop_warn(self, request, case):
+        form = admin_forms.NonCooperationWarningForm(request.POST)
+        return self._run(
+            request,
+            form,
+            lambda d: services.case_noncooperation_warn(case=case, actor=request.user, **d),
+            "Warning letter sent (s.193B(4)).",
         )
 
     def _act_noncoop_approve(self, request, case):

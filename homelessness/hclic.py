@@ -28,6 +28,7 @@ from django.db.models import Q
 from hackney_portal.core.audit import audit_log
 from hackney_portal.core.hostile import xml_safe
 
+from . import rules
 from .models import Case, Code, CodeList, HclicExport, HouseholdMember, Review, TemporaryAccommodation
 from .rules import Stage
 
@@ -231,7 +232,15 @@ def build(year: int, quarter: int) -> dict:
                         "CaseRef": ref,
                         "Start": _d(case.prevention_start),
                         "End": _d(case.prevention_end),
-                        "EndReason": case.prevention_end_reason or ("homeless" if case.relief_start else ""),
+                        "EndReason": coded(
+                            "prevention_end",
+                            case.prevention_end_reason
+                            or (rules.HCLIC_PREVENTION_END_HOMELESS if case.relief_start else ""),
+                            "Reason the prevention duty ended",
+                            problems,
+                        )
+                        if case.prevention_end
+                        else "",
                     },
                 )
             if case.relief_start:
@@ -242,7 +251,11 @@ def build(year: int, quarter: int) -> dict:
                         "CaseRef": ref,
                         "Start": _d(case.relief_start),
                         "End": _d(case.relief_end),
-                        "EndReason": case.relief_end_reason,
+                        "EndReason": coded(
+                            "relief_end", case.relief_end_reason, "Reason the relief duty ended", problems
+                        )
+                        if case.relief_end
+                        else "",
                     },
                 )
             if case.main_duty_decided_on:

@@ -117,6 +117,9 @@ class Case(models.Model):
     eligible = models.BooleanField(null=True, blank=True)
     assessment_outcome = models.CharField(max_length=20, choices=AssessmentOutcome.choices, blank=True)
     priority_need = models.CharField(max_length=20, choices=PriorityNeed.choices, blank=True)
+    intentionally_homeless = models.BooleanField(
+        null=True, blank=True, help_text="The s.191 decision: unknown until it is made"
+    )
     household_type = models.CharField(max_length=40, blank=True)
     accommodation_at_application = models.CharField(max_length=40, blank=True)
     reason_loss = models.CharField(
@@ -375,6 +378,7 @@ class DecisionLetter(models.Model):
         MAIN_DUTY = "main_duty", "Main housing duty decision"
         NON_COOPERATION = "non_cooperation", "Notice of deliberate and unreasonable refusal to co-operate"
         DISCHARGE = "discharge", "End of the main housing duty"
+        NONCOOP_WARNING = "noncoop_warning", "Warning before a notice of refusal to co-operate (s.193B)"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="letters")
     kind = models.CharField(max_length=20, choices=Kind.choices)

@@ -492,21 +492,26 @@ def case_record_assessment(
     return case
 
 
-def _render_letter(case: Case, kind: str, decision: str, reasons: str, issued_on: dt.date) -> str:
+def _render_letter(
+    case: Case, kind: str, decision: str, reasons: str, issued_on: dt.date, extra: dict | None = None
+) -> str:
     return render_to_string(
         f"homelessness/letters/{kind}.txt",
         {
             "case": case,
-            "decision": CloseReason(decision).label if decision else "",
+            "decision": CloseReason(decision).label if decision in CloseReason.values else "",
             "reasons": reasons,
             "issued_on": issued_on,
             "review_deadline": rules.review_request_deadline(issued_on),
             "council": settings.COUNCIL,
+            **(extra or {}),
         },
     )
 
 
-def letter_issue(*, case: Case, actor, kind: str, reasons: str, decision: str = "") -> DecisionLetter:
+def letter_issue(
+    *, case: Case, actor, kind: str, reasons: str, decision: str = "", extra: dict | None = None
+) -> DecisionLetter:
     """Decision letters always carry reasons, review rights and the 21-day deadline (s.184(3), s.202)."""
     reasons = (reasons or "").strip()
     if not reasons:
@@ -517,7 +522,7 @@ def letter_issue(*, case: Case, actor, kind: str, reasons: str, decision: str = 
         kind=kind,
         decision=decision,
         reasons=reasons,
-        body=_render_letter(case, kind, decision, reasons, issued_on),
+        body=_render_letter(case, kind, decision, reasons, issued_on, extra),
         issued_on=issued_on,
         issued_by=actor,
         review_deadline=rules.review_request_deadline(issued_on),
@@ -545,31 +550,41 @@ _LETTER_KIND = {
 
 
 @transaction.atomic
-def case_move(*, case: Case, actor, to_stage: str, end_reason: str = "", reasons: str = "") -> Case:
-    """Move a case to its next stage, or close it with an end reason, stamping the dates H-CLIC needs."""
+def case_move(
+    *,
+    case: Case,
+    actor,
+    to_stage: str,
+    end_reason: str = "",
+    reasons: str = "",
+    confirmed: bool = False,
+) -> Case:
+    """Move a case to its next stage, or close it with an end reason, stamping the dates H-CLIC needs.
+
+    `confirmed`: the officer confirms the preconditions of the end reason that the record cannot show
+    (`rules.DutyEnd.confirm`); the notice names the section and the ground (s.189B(6), s.195(5))."""
     _require_officer(actor)
     case = _lock(case)
     today = _today()
-    move = rules.move_allowed(case=case, to_stage=to_stage, end_reason=end_reason, today=today)
+    move = rules.move_allowed(
+        case=case, to_stage=to_stage, end_reason=end_reason, today=today, confirmed=confirmed
+    )
     if not move.allowed:
         raise ApplicationError(move.reason)
     from_stage = case.stage
-    if (
-        to_stage == Stage.CLOSED
-        and end_reason == CloseReason.NON_COOPERATION
-        and not case.noncooperation_notices.filter(approved_at__isnull=False).exists()
-    ):
-        raise ApplicationError(
-            "A non-cooperation notice must be approved by a second, senior officer before the duty ends."
-        )
-    letter_needed = (to_stage == Stage.CLOSED and end_reason in rules.NEEDS_NOTICE) or to_stage in (
-        Stage.MAIN_DUTY,
+    # Every end of a prevention or relief duty is by notice (s.189B(5)-(6), s.195(5)), withdrawal included.
+    rule = rules.duty_end_rule(from_stage, end_reason) if to_stage == Stage.CLOSED else None
+    letter_needed = (
+        (to_stage == Stage.CLOSED and end_reason in rules.NEEDS_NOTICE)
+        or rule is not None
+        or to_stage == Stage.MAIN_DUTY
     )
     if letter_needed:
         kind = _LETTER_KIND.get(Stage(from_stage), DecisionLetter.Kind.S184)
         if end_reason == CloseReason.NON_COOPERATION:
             kind = DecisionLetter.Kind.NON_COOPERATION
-        letter_issue(case=case, actor=actor, kind=kind, reasons=reasons, decision=end_reason)
+        extra = {"section": rule.section, "ground": rule.ground} if rule else {}
+        letter_issue(case=case, actor=actor, kind=kind, reasons=reasons, decision=end_reason, extra=extra)
 
     # Stamp the end of the duty being left, then the start of the one entered.
     if from_stage == Stage.PREVENTION:
@@ -578,6 +593,7 @@ def case_move(*, case: Case, actor, to_stage: str, end_reason: str = "", reasons
         case.prevention_end_reason = end_reason if to_stage == Stage.CLOSED else ""
     if from_stage == Stage.RELIEF:
         case.relief_end = today
+        # Moving on to the main duty decision: the duty ended by itself after 56 days (s.189B(4)).
         case.relief_end_reason = end_reason if to_stage == Stage.CLOSED else CloseReason.DAYS_ELAPSED
     if to_stage == Stage.PREVENTION:
         case.prevention_start = today
@@ -598,7 +614,12 @@ def case_move(*, case: Case, actor, to_stage: str, end_reason: str = "", reasons
         actor=actor,
         action="homelessness.case.moved",
         obj=case,
-        data={"from": from_stage, "to": to_stage, "end_reason": end_reason},
+        data={
+            "from": from_stage,
+            "to": to_stage,
+            "end_reason": end_reason,
+            "preconditions_confirmed": bool(confirmed),
+        },
     )
     _tell_applicant_stage(case, actor)
     if to_stage == Stage.CLOSED:
@@ -744,6 +765,28 @@ def plan_step_complete(*, step: PlanStep, actor, done: bool = True) -> PlanStep:
         actor=actor, action="homelessness.plan.step_done", obj=step.case, data={"step": step.pk, "done": done}
     )
     return step
+
+
+@transaction.atomic
+def case_noncooperation_warn(*, case: Case, actor, reasons: str) -> DecisionLetter:
+    """s.193B(4): before a non-cooperation notice, a written warning of what will happen if the applicant
+    still refuses, and a reasonable period (`rules.NONCOOPERATION_WARNING_DAYS`) to put it right."""
+    _require_officer(actor)
+    case = _lock(case)
+    if case.stage not in (Stage.PREVENTION, Stage.RELIEF):
+        raise ApplicationError(
+            "A non-cooperation warning is given during a prevention or relief duty (s.193B)."
+        )
+    return letter_issue(
+        case=case,
+        actor=actor,
+        kind=DecisionLetter.Kind.NONCOOP_WARNING,
+        reasons=reasons,
+        extra={
+            "duty": Stage(case.stage).label,
+            "respond_by": _today() + dt.timedelta(days=rules.NONCOOPERATION_WARNING_DAYS),
+        },
+    )
 
 
 @transaction.atomic
