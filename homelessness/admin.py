@@ -207,6 +207,7 @@ class CaseAdmin(admin.ModelAdmin):
             "flags": self.flags_label(case),
             "days_left": selectors.days_left(case),
             "members": case.members.all(),
+            "assessments": case.assessments.select_related("made_by"),
             "referral": getattr(case, "referral", None),
             "notes": case.notes.select_related("author"),
             "case_messages": case.messages.select_related("notification"),

@@ -29,7 +29,16 @@ from hackney_portal.core.audit import audit_log
 from hackney_portal.core.hostile import xml_safe
 
 from . import rules
-from .models import Case, Code, CodeList, HclicExport, HouseholdMember, Review, TemporaryAccommodation
+from .models import (
+    Assessment,
+    Case,
+    Code,
+    CodeList,
+    HclicExport,
+    HouseholdMember,
+    Review,
+    TemporaryAccommodation,
+)
 from .rules import Stage
 
 CHUNK = 2000
@@ -151,6 +160,13 @@ def build(year: int, quarter: int) -> dict:
             "case_id", "start_on", "id"
         ):
             placements[p.case_id].append(p)
+        # s.189A: H-CLIC reports the initial assessment, not the latest review of it.
+        initial = {
+            a.case_id: a
+            for a in Assessment.objects.filter(case_id__in=chunk, kind=Assessment.Kind.INITIAL).defer(
+                "support_needs"
+            )
+        }
         reviews = defaultdict(list)
         for r in Review.objects.filter(case_id__in=chunk).order_by("case_id", "requested_on", "id"):
             reviews[r.case_id].append(r)
@@ -159,6 +175,8 @@ def build(year: int, quarter: int) -> dict:
             problems: list[str] = []
             ref = case.reference
             referral = getattr(case, "referral", None)
+            first = initial.get(case.pk)
+            initial_outcome = first.outcome if first else case.assessment_outcome
             ET.SubElement(
                 sections["Main"],
                 "Case",
@@ -167,8 +185,8 @@ def build(year: int, quarter: int) -> dict:
                     "AppDate": _d(case.created_at.date()),
                     "Route": case.route,
                     "DTRBody": referral.body if referral else "",
-                    "AssessmentDate": _d(case.assessed_on),
-                    "InitialAssessment": case.assessment_outcome or "",
+                    "AssessmentDate": _d(case.assessed_on),  # set once, at the initial assessment
+                    "InitialAssessment": initial_outcome or "",
                     "AccomAtApp": coded(
                         "accommodation",
                         case.accommodation_at_application,
@@ -185,7 +203,7 @@ def build(year: int, quarter: int) -> dict:
                     "NoticeDate": _d(case.notice_served_on),
                 },
             )
-            if not case.assessment_outcome:
+            if not initial_outcome:
                 problems.append("Initial assessment outcome is missing")
             for n, m in enumerate(members[case.pk], start=1):
                 ET.SubElement(

@@ -179,6 +179,48 @@ class Case(models.Model):
         return bool(self.notice_type) and self.notice_type in threat_notice_types()
 
 
+class Assessment(models.Model):
+    """One assessment of the applicant's case and needs (s.189A(1)), or one review of it (s.189A(9)).
+
+    Append-only: the initial assessment is what H-CLIC reports and is never overwritten; each review is a
+    new dated row with who made it. The case's own columns hold the latest view, for queues and rules."""
+
+    class Kind(models.TextChoices):
+        INITIAL = "initial", "Initial assessment (s.189A(1))"
+        REVIEW = "review", "Review of the assessment (s.189A(9))"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assessments")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    assessed_on = models.DateField()
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Blank only for assessments recorded before this history was kept",
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    eligible = models.BooleanField(null=True)
+    outcome = models.CharField(max_length=20, choices=AssessmentOutcome.choices)
+    priority_need = models.CharField(max_length=20, choices=PriorityNeed.choices, blank=True)
+    household_type = models.CharField(max_length=40, blank=True)
+    accommodation_at_application = models.CharField(max_length=40, blank=True)
+    reason_loss = models.CharField(max_length=40, blank=True)
+    support_needs = EncryptedJSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["assessed_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"], condition=Q(kind="initial"), name="one_initial_assessment_per_case"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} of {self.case} on {self.assessed_on}"
+
+
 class HouseholdMember(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="members")
     name = models.CharField(max_length=200)

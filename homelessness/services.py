@@ -29,6 +29,7 @@ from . import rules, selectors
 from .contact import Channel, case_contact_check, draft_contact_check
 from .intake import case_fields_from_answers
 from .models import (
+    Assessment,
     Case,
     CaseMessage,
     CaseNote,
@@ -467,7 +468,8 @@ def case_record_assessment(
             setattr(case, name, value)
     if support_needs is not None:
         case.support_needs = sorted(support_needs)
-    if case.assessed_on is None:
+    first = case.assessed_on is None
+    if first:
         case.assessed_on = _today()
     if case.stage == Stage.TRIAGE:
         case.stage = Stage.ASSESSMENT
@@ -483,11 +485,33 @@ def case_record_assessment(
         case.flags = [*case.flags, "interim_s188"]
         case.urgent = True
     case.save()
+    # s.189A: the initial assessment and each review of it is kept, dated, with who made it.
+    assessment = Assessment.objects.create(
+        case=case,
+        kind=Assessment.Kind.INITIAL
+        if first or not case.assessments.filter(kind=Assessment.Kind.INITIAL).exists()
+        else Assessment.Kind.REVIEW,
+        assessed_on=_today(),
+        made_by=actor,
+        eligible=eligible,
+        outcome=outcome,
+        priority_need=priority_need,
+        household_type=case.household_type,
+        accommodation_at_application=case.accommodation_at_application,
+        reason_loss=case.reason_loss,
+        support_needs=list(case.support_needs or []),
+    )
     audit_log(
         actor=actor,
         action="homelessness.case.assessed",
         obj=case,
-        data={"eligible": eligible, "outcome": outcome, "priority_need": priority_need},
+        data={
+            "eligible": eligible,
+            "outcome": outcome,
+            "priority_need": priority_need,
+            "assessment": assessment.pk,
+            "kind": assessment.kind,
+        },
     )
     return case
 

@@ -4,9 +4,35 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import django.db.models.deletion
+from django.conf import settings
 from django.db import migrations, models
 
+import hackney_portal.core.crypto
+from hackney_portal.core.append_only import append_only
+
 CODES = Path(__file__).resolve().parent.parent / "data" / "hclic_codes_2026.json"
+
+
+def initial_assessments_from_cases(apps, schema_editor):
+    """Each case assessed before the history was kept gets its one assessment as the initial one. What the
+    case holds is the latest (a re-assessment overwrote it); it is all that is known, and who made it is not."""
+    Case = apps.get_model("homelessness", "Case")
+    Assessment = apps.get_model("homelessness", "Assessment")
+    for case in Case.objects.filter(assessed_on__isnull=False).exclude(assessment_outcome="").iterator():
+        Assessment.objects.create(
+            case=case,
+            kind="initial",
+            assessed_on=case.assessed_on,
+            made_by=None,
+            eligible=case.eligible,
+            outcome=case.assessment_outcome,
+            priority_need=case.priority_need,
+            household_type=case.household_type,
+            accommodation_at_application=case.accommodation_at_application,
+            reason_loss=case.reason_loss,
+            support_needs=list(case.support_needs or []),
+        )
 
 
 def load_new_code_lists(apps, schema_editor):
@@ -28,6 +54,7 @@ def load_new_code_lists(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ('homelessness', '0007_statutory_returns_group'),
     ]
 
@@ -63,4 +90,28 @@ class Migration(migrations.Migration):
             field=models.CharField(choices=[('s184', 'Decision on your application (s.184)'), ('duty_end', 'End of the prevention or relief duty'), ('main_duty', 'Main housing duty decision'), ('non_cooperation', 'Notice of deliberate and unreasonable refusal to co-operate'), ('discharge', 'End of the main housing duty'), ('noncoop_warning', 'Warning before a notice of refusal to co-operate (s.193B)')], max_length=20),
         ),
         migrations.RunPython(load_new_code_lists, migrations.RunPython.noop),
+            migrations.CreateModel(
+            name='Assessment',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('kind', models.CharField(choices=[('initial', 'Initial assessment (s.189A(1))'), ('review', 'Review of the assessment (s.189A(9))')], max_length=10)),
+                ('assessed_on', models.DateField()),
+                ('recorded_at', models.DateTimeField(auto_now_add=True)),
+                ('eligible', models.BooleanField(null=True)),
+                ('outcome', models.CharField(choices=[('threatened', 'Threatened with homelessness within 56 days'), ('threatened_notice', 'Threatened within 56 days: valid notice to leave'), ('homeless', 'Homeless'), ('neither', 'Not homeless nor threatened within 56 days'), ('withdrew', 'Withdrew before assessment'), ('not_eligible', 'Not eligible')], max_length=20)),
+                ('priority_need', models.CharField(blank=True, choices=[('pregnant', 'Pregnant'), ('children', 'Dependent children'), ('old_age', 'Vulnerable: old age'), ('illness', 'Vulnerable: physical or mental illness'), ('disability', 'Vulnerable: disability'), ('other_vulnerable', 'Vulnerable: other special reason'), ('emergency', 'Emergency such as fire or flood'), ('aged_16_17', 'Aged 16 or 17'), ('care_leaver', 'Care leaver aged 18 to 20'), ('after_care', 'Vulnerable after being in care'), ('forces', 'Vulnerable after HM Forces'), ('custody', 'Vulnerable after custody'), ('fleeing_violence', 'Vulnerable: fleeing violence or threats'), ('domestic_abuse', 'Homeless because of domestic abuse (s.189(1)(e))')], max_length=20)),
+                ('household_type', models.CharField(blank=True, max_length=40)),
+                ('accommodation_at_application', models.CharField(blank=True, max_length=40)),
+                ('reason_loss', models.CharField(blank=True, max_length=40)),
+                ('support_needs', hackney_portal.core.crypto.EncryptedJSONField(blank=True, default=list)),
+                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assessments', to='homelessness.case')),
+                ('made_by', models.ForeignKey(blank=True, help_text='Blank only for assessments recorded before this history was kept', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+            ],
+            options={
+                'ordering': ['assessed_on', 'id'],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('kind', 'initial')), fields=('case',), name='one_initial_assessment_per_case')],
+            },
+        ),
+            append_only("homelessness_assessment", retention_delete=True),
+        migrations.RunPython(initial_assessments_from_cases, migrations.RunPython.noop),
     ]
