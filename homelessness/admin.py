@@ -25,6 +25,8 @@ from . import admin_forms, forms, hclic, rules, selectors, services
 from .models import Case, CodeList, DecisionLetter, Document, HclicExport, Review
 from .rules import END_REASONS, MOVES, Stage
 
+DUTY_STAGES = (Stage.PREVENTION, Stage.RELIEF)
+
 FLAG_LABELS = {
     "unsafe_tonight": "Nowhere safe tonight",
     "rough_sleeping": "Rough sleeping",
@@ -161,7 +163,8 @@ class CaseAdmin(admin.ModelAdmin):
 
     def _forms(self, request, case: Case, bound: dict | None = None) -> dict:
         bound = bound or {}
-        stages = [(s, Stage(s).label) for s in MOVES.get(Stage(case.stage), [])]
+        # Opening a prevention or relief duty is its own decision, with a letter (see the accept actions).
+        stages = [(s, Stage(s).label) for s in MOVES.get(Stage(case.stage), []) if s not in DUTY_STAGES]
         if END_REASONS.get(Stage(case.stage)):
             stages.append((Stage.CLOSED, "Close the case / end the duty"))
         move = bound.get("move") or admin_forms.DecisionMoveForm(stages=stages, stage=case.stage)
@@ -191,7 +194,11 @@ class CaseAdmin(admin.ModelAdmin):
             "noncoop": bound.get("noncoop") or forms.NonCooperationForm(),
             "noncoop_warn": bound.get("noncoop_warn") or admin_forms.NonCooperationWarningForm(),
             "review_request": bound.get("review_request")
-            or forms.ReviewRequestForm(letters=case.letters.all()),
+            or admin_forms.LateReviewRequestForm(letters=case.letters.all()),
+            "accept_prevention": bound.get("accept_prevention") or admin_forms.AcceptDutyForm(),
+            "accept_relief": bound.get("accept_relief") or admin_forms.AcceptDutyForm(),
+            "intentionality": bound.get("intentionality") or admin_forms.IntentionalityForm(),
+            "local_connection": bound.get("local_connection") or admin_forms.LocalConnectionForm(),
             "review_decide": bound.get("review_decide")
             or forms.ReviewDecideForm(reviews=case.reviews.filter(decided_on__isnull=True)),
             "placement": bound.get("placement") or forms.PlacementForm(),
@@ -270,7 +277,7 @@ class CaseAdmin(admin.ModelAdmin):
         )
 
     def _act_move(self, request, case):
-        stages = [(s, s) for s in Stage.values]
+        stages = [(s, s) for s in Stage.values if s not in DUTY_STAGES]
         form = admin_forms.DecisionMoveForm(request.POST, stages=stages, stage=case.stage)
         return self._run(
             request,
@@ -316,6 +323,42 @@ class CaseAdmin(admin.ModelAdmin):
             "Non-cooperation notice proposed: a senior officer must approve it.",
         )
 
+    def _act_accept_prevention(self, request, case):
+        form = admin_forms.AcceptDutyForm(request.POST)
+        return self._run(
+            request,
+            form,
+            lambda d: services.case_accept_prevention_duty(case=case, actor=request.user, **d),
+            "Prevention duty accepted: the letter has been sent.",
+        )
+
+    def _act_accept_relief(self, request, case):
+        form = admin_forms.AcceptDutyForm(request.POST)
+        return self._run(
+            request,
+            form,
+            lambda d: services.case_accept_relief_duty(case=case, actor=request.user, **d),
+            "Relief duty accepted: the letter has been sent.",
+        )
+
+    def _act_intentionality(self, request, case):
+        form = admin_forms.IntentionalityForm(request.POST)
+        return self._run(
+            request,
+            form,
+            lambda d: services.case_decide_intentionality(case=case, actor=request.user, **d),
+            "Intentionality decision recorded: the letter has been sent.",
+        )
+
+    def _act_local_connection(self, request, case):
+        form = admin_forms.LocalConnectionForm(request.POST)
+        return self._run(
+            request,
+            form,
+            lambda d: services.case_refer_local_connection(case=case, actor=request.user, **d),
+            "Case referred (s.198): the letter has been sent.",
+        )
+
     def _act_noncoop_warn(self, request, case):
         form = admin_forms.NonCooperationWarningForm(request.POST)
         return self._run(
@@ -338,7 +381,9 @@ class CaseAdmin(admin.ModelAdmin):
         )
 
     def _act_review_request(self, request, case):
-        form = forms.ReviewRequestForm(request.POST, letters=DecisionLetter.objects.filter(case=case))
+        form = admin_forms.LateReviewRequestForm(
+            request.POST, letters=DecisionLetter.objects.filter(case=case)
+        )
         return self._run(
             request, form, lambda d: services.review_request(actor=request.user, **d), "Review recorded."
         )

@@ -30,3 +30,44 @@ class NonCooperationWarningForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=5000,
     )
+
+
+class AcceptDutyForm(forms.Form):
+    reasons = forms.CharField(
+        label="Summary of the assessment, for the letter (s.189A(3))",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+    )
+
+
+class IntentionalityForm(forms.Form):
+    intentional = forms.TypedChoiceField(
+        label="Did the applicant become homeless intentionally (s.191)?",
+        choices=[("yes", "Yes, intentionally homeless"), ("no", "No, not intentionally homeless")],
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+    )
+    reasons = forms.CharField(
+        label="Reasons, for the letter", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )
+
+
+class LocalConnectionForm(forms.Form):
+    authority = forms.CharField(label="Council the case is referred to", max_length=200)
+    reasons = forms.CharField(
+        label="Reasons, for the letter", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )
+    confirmed = forms.BooleanField(
+        label="I confirm the conditions for referral are met",
+        required=False,
+        help_text=rules.RELIEF_ENDS[rules.CloseReason.LOCAL_CONNECTION_REFERRAL].confirm,
+    )
+
+
+class LateReviewRequestForm(intake_forms.ReviewRequestForm):
+    late_reason = forms.CharField(
+        label="If asked for after the 21 days: why it is accepted (s.202(3))",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+    )

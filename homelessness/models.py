@@ -120,6 +120,9 @@ class Case(models.Model):
     intentionally_homeless = models.BooleanField(
         null=True, blank=True, help_text="The s.191 decision: unknown until it is made"
     )
+    referred_to = models.CharField(
+        max_length=200, blank=True, help_text="The authority a local connection referral went to (s.198)"
+    )
     household_type = models.CharField(max_length=40, blank=True)
     accommodation_at_application = models.CharField(max_length=40, blank=True)
     reason_loss = models.CharField(
@@ -421,6 +424,10 @@ class DecisionLetter(models.Model):
         NON_COOPERATION = "non_cooperation", "Notice of deliberate and unreasonable refusal to co-operate"
         DISCHARGE = "discharge", "End of the main housing duty"
         NONCOOP_WARNING = "noncoop_warning", "Warning before a notice of refusal to co-operate (s.193B)"
+        PREVENTION_ACCEPTED = "prevention_accepted", "We will help you stay in your home (s.195)"
+        RELIEF_ACCEPTED = "relief_accepted", "We will help you find somewhere to live (s.189B)"
+        INTENTIONALITY = "intentionality", "Decision on whether you became homeless intentionally (s.191)"
+        REVIEW_DECISION = "review_decision", "Review decision (s.202, s.203)"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="letters")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -493,6 +500,12 @@ class Review(models.Model):
     decided_on = models.DateField(null=True, blank=True)
     outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
     reasons = models.TextField(blank=True)
+    late_reason = models.TextField(
+        blank=True, help_text="Why a request made after the 21 days was accepted (s.202(3))"
+    )
+    late_accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["due_on"]

@@ -428,6 +428,30 @@ def move_allowed(
             )
     if to_stage in (Stage.PREVENTION, Stage.RELIEF) and not case.eligible:
         return Move(False, "Record that the applicant is eligible (s.185) before opening a duty.")
+    if (
+        current == Stage.ASSESSMENT
+        and to_stage == Stage.PREVENTION
+        and case.assessment_outcome
+        not in (
+            AssessmentOutcome.THREATENED,
+            AssessmentOutcome.THREATENED_BY_NOTICE,
+        )
+    ):
+        return Move(
+            False,
+            "The prevention duty (s.195) is owed to an applicant threatened with homelessness within 56 days:"
+            " record that in the assessment first.",
+        )
+    if (
+        current == Stage.ASSESSMENT
+        and to_stage == Stage.RELIEF
+        and case.assessment_outcome != AssessmentOutcome.HOMELESS
+    ):
+        return Move(
+            False,
+            "The relief duty (s.189B) is owed to an applicant who is homeless: record that in the assessment"
+            " first.",
+        )
     if to_stage == Stage.MAIN_DUTY:
         return main_duty_decision_allowed(case, "main_duty")
     return Move(True)
@@ -443,6 +467,12 @@ def main_duty_decision_allowed(case, decision: str) -> Move:
     if decision == "main_duty":
         if not case.priority_need:
             return Move(False, "The main duty (s.193) needs priority need to be recorded.")
+        if intentional is None:
+            return Move(
+                False,
+                "Record the decision on whether the applicant became homeless intentionally (s.191) before"
+                " accepting the main duty.",
+            )
         if intentional:
             return Move(
                 False,

@@ -582,6 +582,7 @@ def case_move(
     end_reason: str = "",
     reasons: str = "",
     confirmed: bool = False,
+    letter_extra: dict | None = None,
 ) -> Case:
     """Move a case to its next stage, or close it with an end reason, stamping the dates H-CLIC needs.
 
@@ -608,6 +609,7 @@ def case_move(
         if end_reason == CloseReason.NON_COOPERATION:
             kind = DecisionLetter.Kind.NON_COOPERATION
         extra = {"section": rule.section, "ground": rule.ground} if rule else {}
+        extra.update(letter_extra or {})
         letter_issue(case=case, actor=actor, kind=kind, reasons=reasons, decision=end_reason, extra=extra)
 
     # Stamp the end of the duty being left, then the start of the one entered.
@@ -649,6 +651,117 @@ def case_move(
     if to_stage == Stage.CLOSED:
         _tell_referrer_outcome(case, actor)
     return case
+
+
+def _accept_duty(*, case: Case, actor, to_stage: str, kind: str, reasons: str) -> Case:
+    case = _lock(case)
+    if not (reasons or "").strip():
+        raise ApplicationError(
+            "Write the summary of the assessment for the letter (s.189A(3)).", field="reasons"
+        )
+    case = case_move(case=case, actor=actor, to_stage=to_stage)
+    letter_issue(
+        case=case,
+        actor=actor,
+        kind=kind,
+        reasons=reasons,
+        extra={
+            "duty_start": case.prevention_start if to_stage == Stage.PREVENTION else case.relief_start,
+            "duty_deadline": case.duty_deadline,
+            "my_steps": list(case.plan_steps.filter(owner="applicant")),
+            "council_steps": list(case.plan_steps.filter(owner="council")),
+        },
+    )
+    return case
+
+
+@transaction.atomic
+def case_accept_prevention_duty(*, case: Case, actor, reasons: str) -> Case:
+    """s.195(2): eligible and threatened with homelessness within 56 days, so the prevention duty is owed.
+    The applicant is told in writing, with the assessment and the personalised housing plan (s.189A(3))."""
+    _require_officer(actor)
+    return _accept_duty(
+        case=case,
+        actor=actor,
+        to_stage=Stage.PREVENTION,
+        kind=DecisionLetter.Kind.PREVENTION_ACCEPTED,
+        reasons=reasons,
+    )
+
+
+@transaction.atomic
+def case_accept_relief_duty(*, case: Case, actor, reasons: str) -> Case:
+    """s.189B(2): eligible and homeless, so the relief duty is owed for at least 56 days; from assessment,
+    or from prevention when the applicant became homeless (s.195(8)(c)). Told in writing, with the plan."""
+    _require_officer(actor)
+    return _accept_duty(
+        case=case,
+        actor=actor,
+        to_stage=Stage.RELIEF,
+        kind=DecisionLetter.Kind.RELIEF_ACCEPTED,
+        reasons=reasons,
+    )
+
+
+@transaction.atomic
+def case_decide_intentionality(*, case: Case, actor, intentional: bool, reasons: str) -> Case:
+    """s.191: whether the applicant became homeless intentionally. A s.184 decision with review rights
+    (s.202(1)(b)); it decides between the main duty (s.193) and s.190 at the end of relief."""
+    _require_officer(actor)
+    case = _lock(case)
+    if case.stage not in (Stage.RELIEF, Stage.MAIN_DUTY_DECISION):
+        raise ApplicationError(
+            "Intentionality (s.191) is decided while the relief duty is owed or at the main duty decision."
+        )
+    if case.intentionally_homeless is not None and case.intentionally_homeless == intentional:
+        raise ApplicationError("This decision has already been made.")
+    letter_issue(
+        case=case,
+        actor=actor,
+        kind=DecisionLetter.Kind.INTENTIONALITY,
+        reasons=reasons,
+        extra={"intentional": intentional, "priority_need": bool(case.priority_need)},
+    )
+    case.intentionally_homeless = intentional
+    case.save(update_fields=["intentionally_homeless"])
+    audit_log(
+        actor=actor,
+        action="homelessness.case.intentionality_decided",
+        obj=case,
+        data={"intentional": intentional},
+    )
+    return case
+
+
+@transaction.atomic
+def case_refer_local_connection(
+    *, case: Case, actor, authority: str, reasons: str, confirmed: bool = False
+) -> Case:
+    """s.198: refer the case to an authority the household has a local connection with (s.199), at the relief
+    stage (s.198(A1)) or at the main duty decision (s.198(1)). The case ends here with the referral as its
+    outcome; the applicant can ask for a review (s.202(1)(c)), decided in 10 weeks."""
+    _require_officer(actor)
+    authority = " ".join((authority or "").split())[:200]
+    if not authority:
+        raise ApplicationError("Enter the council the case is referred to.", field="authority")
+    if not confirmed:
+        raise ApplicationError(
+            "Confirm that this is true before referring the case (s.198): "
+            + rules.RELIEF_ENDS[CloseReason.LOCAL_CONNECTION_REFERRAL].confirm,
+            field="confirmed",
+        )
+    case = _lock(case)
+    case.referred_to = authority
+    case.save(update_fields=["referred_to"])
+    return case_move(
+        case=case,
+        actor=actor,
+        to_stage=Stage.CLOSED,
+        end_reason=CloseReason.LOCAL_CONNECTION_REFERRAL,
+        reasons=reasons,
+        confirmed=True,
+        letter_extra={"authority": authority},
+    )
 
 
 def _tell_applicant_stage(case: Case, actor) -> None:
@@ -853,13 +966,19 @@ def noncooperation_approve(*, notice: NonCooperationNotice, actor) -> NonCoopera
 
 
 @transaction.atomic
-def review_request(*, letter: DecisionLetter, actor, requested_on: dt.date, kind: str) -> Review:
-    """s.202: a review requested within 21 days of the decision; its decision is due by the regulations."""
+def review_request(
+    *, letter: DecisionLetter, actor, requested_on: dt.date, kind: str, late_reason: str = ""
+) -> Review:
+    """s.202(3): a review requested within 21 days of the decision, or later if the council allows it in
+    writing: a late request is accepted at the officer's discretion, with the reason recorded."""
     _require_officer(actor)
-    if requested_on > letter.review_deadline:
+    late_reason = (late_reason or "").strip()
+    late = requested_on > letter.review_deadline
+    if late and not late_reason:
         raise ApplicationError(
-            f"The request is out of time: reviews must be asked for by {letter.review_deadline:%-d %B %Y}.",
-            field="requested_on",
+            f"The request is out of time: reviews must be asked for by {letter.review_deadline:%-d %B %Y}."
+            " To accept it anyway (s.202(3)), give the reason.",
+            field="late_reason",
         )
     if requested_on < letter.issued_on:
         raise ApplicationError(
@@ -874,9 +993,14 @@ def review_request(*, letter: DecisionLetter, actor, requested_on: dt.date, kind
         requested_on=requested_on,
         due_on=rules.review_decision_due(requested_on=requested_on, kind=kind),
         original_decider=letter.issued_by,
+        late_reason=late_reason if late else "",
+        late_accepted_by=actor if late else None,
     )
     audit_log(
-        actor=actor, action="homelessness.review.requested", obj=letter.case, data={"review": review.pk}
+        actor=actor,
+        action="homelessness.review.requested",
+        obj=letter.case,
+        data={"review": review.pk, "late": late, "late_reason": late_reason if late else ""},
     )
     return review
 

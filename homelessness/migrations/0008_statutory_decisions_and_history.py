@@ -84,11 +84,6 @@ class Migration(migrations.Migration):
             name='decision',
             field=models.CharField(blank=True, choices=[('advice_only', 'Advice and information only'), ('not_eligible', 'Not eligible (s.185)'), ('not_homeless', 'Not homeless or threatened within 56 days (s.184)'), ('accommodation_secured', 'Suitable accommodation available for 6 months or more'), ('refused_offer', 'Refused a suitable offer of accommodation'), ('intentionally_homeless', 'Became homeless intentionally from accommodation provided under the duty'), ('no_longer_eligible', 'No longer eligible'), ('withdrawn', 'Application withdrawn'), ('contact_lost', 'Contact lost'), ('non_cooperation', 'Deliberate and unreasonable refusal to co-operate (s.193B)'), ('days_elapsed', 'The 56 days of the duty have passed'), ('refused_final_offer', 'Refused a final accommodation offer or final Part 6 offer (s.193A)'), ('local_connection_referral', 'Referred to another authority (s.198)'), ('intentional_priority', 'Intentionally homeless with priority need (s.190)'), ('no_priority_need', 'No priority need: no further duty'), ('social_offer_accepted', 'Accepted an offer of social housing'), ('social_offer_refused', 'Refused a final offer of social housing'), ('private_offer_accepted', 'Accepted a private rented sector offer'), ('private_offer_refused', 'Refused a private rented sector offer')], max_length=30),
         ),
-        migrations.AlterField(
-            model_name='decisionletter',
-            name='kind',
-            field=models.CharField(choices=[('s184', 'Decision on your application (s.184)'), ('duty_end', 'End of the prevention or relief duty'), ('main_duty', 'Main housing duty decision'), ('non_cooperation', 'Notice of deliberate and unreasonable refusal to co-operate'), ('discharge', 'End of the main housing duty'), ('noncoop_warning', 'Warning before a notice of refusal to co-operate (s.193B)')], max_length=20),
-        ),
         migrations.RunPython(load_new_code_lists, migrations.RunPython.noop),
             migrations.CreateModel(
             name='Assessment',
@@ -111,6 +106,26 @@ class Migration(migrations.Migration):
                 'ordering': ['assessed_on', 'id'],
                 'constraints': [models.UniqueConstraint(condition=models.Q(('kind', 'initial')), fields=('case',), name='one_initial_assessment_per_case')],
             },
+        ),
+            migrations.AddField(
+            model_name='case',
+            name='referred_to',
+            field=models.CharField(blank=True, help_text='The authority a local connection referral went to (s.198)', max_length=200),
+        ),
+        migrations.AddField(
+            model_name='review',
+            name='late_accepted_by',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+        ),
+        migrations.AddField(
+            model_name='review',
+            name='late_reason',
+            field=models.TextField(blank=True, help_text='Why a request made after the 21 days was accepted (s.202(3))'),
+        ),
+        migrations.AlterField(
+            model_name='decisionletter',
+            name='kind',
+            field=models.CharField(choices=[('s184', 'Decision on your application (s.184)'), ('duty_end', 'End of the prevention or relief duty'), ('main_duty', 'Main housing duty decision'), ('non_cooperation', 'Notice of deliberate and unreasonable refusal to co-operate'), ('discharge', 'End of the main housing duty'), ('noncoop_warning', 'Warning before a notice of refusal to co-operate (s.193B)'), ('prevention_accepted', 'We will help you stay in your home (s.195)'), ('relief_accepted', 'We will help you find somewhere to live (s.189B)'), ('intentionality', 'Decision on whether you became homeless intentionally (s.191)'), ('review_decision', 'Review decision (s.202, s.203)')], max_length=20),
         ),
             append_only("homelessness_assessment", retention_delete=True),
         migrations.RunPython(initial_assessments_from_cases, migrations.RunPython.noop),

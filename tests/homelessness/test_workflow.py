@@ -21,12 +21,16 @@ def _at(case, stage, officer, *, priority_need=""):
     services.case_assign(case=case, officer=officer, actor=officer)
     if stage == S.TRIAGE:
         return Case.objects.get(pk=case.pk)
+    first = S.PREVENTION if stage in (S.PREVENTION, S.ASSESSMENT) else S.RELIEF
     services.case_record_assessment(
-        case=case, actor=officer, eligible=True, outcome=AO.THREATENED, priority_need=priority_need
+        case=case,
+        actor=officer,
+        eligible=True,
+        outcome=AO.THREATENED if first == S.PREVENTION else AO.HOMELESS,
+        priority_need=priority_need,
     )
     if stage == S.ASSESSMENT:
         return Case.objects.get(pk=case.pk)
-    first = S.PREVENTION if stage == S.PREVENTION else S.RELIEF
     case = services.case_move(case=case, actor=officer, to_stage=first)
     if stage in (S.PREVENTION, S.RELIEF):
         return case
@@ -36,6 +40,9 @@ def _at(case, stage, officer, *, priority_need=""):
     case = services.case_move(case=case, actor=officer, to_stage=S.MAIN_DUTY_DECISION)
     if stage == S.MAIN_DUTY_DECISION:
         return case
+    case = services.case_decide_intentionality(
+        case=case, actor=officer, intentional=False, reasons="The tenancy ended through no fault of yours."
+    )
     return services.case_move(
         case=case, actor=officer, to_stage=S.MAIN_DUTY, reasons="Priority need: children."
     )
@@ -74,6 +81,10 @@ def test_every_allowed_move_is_possible(make_case, officer, stage, to_stage):
     if (stage, to_stage) == (S.RELIEF, S.MAIN_DUTY_DECISION):
         case.relief_start -= dt.timedelta(days=56)  # s.189B(4): only after the 56 days of relief
         case.save()
+    if (stage, to_stage) == (S.ASSESSMENT, S.RELIEF):
+        services.case_record_assessment(case=case, actor=officer, eligible=True, outcome=AO.HOMELESS)
+    if to_stage == S.MAIN_DUTY:
+        services.case_decide_intentionality(case=case, actor=officer, intentional=False, reasons="Not.")
     moved = services.case_move(case=case, actor=officer, to_stage=to_stage, reasons="Reasons given.")
     assert moved.stage == to_stage
 
