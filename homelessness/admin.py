@@ -199,6 +199,8 @@ class CaseAdmin(admin.ModelAdmin):
             "accept_relief": bound.get("accept_relief") or admin_forms.AcceptDutyForm(),
             "intentionality": bound.get("intentionality") or admin_forms.IntentionalityForm(),
             "local_connection": bound.get("local_connection") or admin_forms.LocalConnectionForm(),
+            "hold": bound.get("hold")
+            or admin_forms.LegalHoldForm(initial={"hold": "0" if case.legal_hold else "1"}),
             "review_decide": bound.get("review_decide")
             or forms.ReviewDecideForm(reviews=case.reviews.filter(decided_on__isnull=True)),
             "placement": bound.get("placement") or forms.PlacementForm(),
@@ -227,6 +229,8 @@ class CaseAdmin(admin.ModelAdmin):
             "placements": case.placements.all(),
             "can_change": self.has_change_permission(request, case),
             "noncoop_warning_days": rules.NONCOOPERATION_WARNING_DAYS,
+            "retention": selectors.retention_summary(case),
+            "can_hold": services.officer_seniority(request.user) >= 2,
             "forms": self._forms(request, case, bound),
         }
         return render(request, "admin/homelessness/case/workspace.html", context, status=status)
@@ -417,16 +421,11 @@ class CaseAdmin(admin.ModelAdmin):
         )
 
     def _act_hold(self, request, case):
-        form = djforms.Form(request.POST)
+        form = admin_forms.LegalHoldForm(request.POST)
         return self._run(
             request,
             form,
-            lambda d: services.case_legal_hold_set(
-                case=case,
-                actor=request.user,
-                hold=request.POST.get("hold") == "1",
-                reason=request.POST.get("reason", ""),
-            ),
+            lambda d: services.case_legal_hold_set(case=case, actor=request.user, **d),
             "Legal hold updated.",
         )
 

@@ -71,3 +71,16 @@ class LateReviewRequestForm(intake_forms.ReviewRequestForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=2000,
     )
+
+
+class LegalHoldForm(forms.Form):
+    hold = forms.TypedChoiceField(
+        choices=[("1", "Put on legal hold"), ("0", "Lift the legal hold")],
+        coerce=lambda v: v == "1",
+        widget=forms.HiddenInput,
+    )
+    reason = forms.CharField(
+        label="Reason (required)",
+        max_length=500,
+        error_messages={"required": "Give the reason for putting the case on legal hold or lifting it."},
+    )

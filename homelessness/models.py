@@ -134,6 +134,11 @@ class Case(models.Model):
     support_needs = EncryptedJSONField(default=list, blank=True)
     details = EncryptedJSONField(default=dict, blank=True, help_text="Everything the applicant told us")
     legal_hold = models.BooleanField(default=False, help_text="Keep past the retention period")
+    legal_hold_reason = models.CharField(max_length=500, blank=True)
+    legal_hold_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    legal_hold_on = models.DateField(null=True, blank=True, help_text="When the hold was set or last lifted")
 
     class Meta:
         ordering = ["-created_at"]

@@ -815,10 +815,27 @@ def case_restrict(*, case: Case, actor, restriction: str, officers) -> Case:
 
 @transaction.atomic
 def case_legal_hold_set(*, case: Case, actor, hold: bool, reason: str) -> Case:
-    _require_officer(actor)
+    """Keep a case past its retention date (a review, an appeal, a claim), or let it go again: a housing
+    manager's decision, with the reason kept on the case and in the audit log."""
+    if officer_seniority(actor) < 2:
+        raise ApplicationError("Only a housing manager can put a case on legal hold or lift the hold.")
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ApplicationError(
+            "Give the reason for putting the case on legal hold or lifting it.", field="reason"
+        )
+    if len(reason) > 500:
+        raise ApplicationError("The reason must be 500 characters or fewer.", field="reason")
     case = _lock(case)
+    if case.legal_hold == hold:
+        raise ApplicationError(
+            "The case is already on legal hold." if hold else "The case is not on legal hold."
+        )
     case.legal_hold = hold
-    case.save(update_fields=["legal_hold"])
+    case.legal_hold_reason = reason
+    case.legal_hold_by = actor
+    case.legal_hold_on = _today()
+    case.save(update_fields=["legal_hold", "legal_hold_reason", "legal_hold_by", "legal_hold_on"])
     audit_log(
         actor=actor, action="homelessness.case.legal_hold", obj=case, data={"hold": hold, "reason": reason}
     )
@@ -1143,10 +1160,7 @@ def cases_retention_delete(*, today: dt.date | None = None) -> int:
     """Delete cases closed longer ago than the retention period, unless on legal hold or under review."""
     today = today or _today()
     years = settings.HOMELESSNESS_RETENTION_YEARS
-    try:
-        cutoff = today.replace(year=today.year - years)
-    except ValueError:  # 29 February
-        cutoff = today.replace(year=today.year - years, day=28)
+    cutoff = selectors.years_before(today, years)
     due = (
         Case.objects.filter(stage=Stage.CLOSED, closed_on__lt=cutoff, legal_hold=False)
         .exclude(reviews__decided_on__isnull=True, reviews__isnull=False)

@@ -127,6 +127,21 @@ class Migration(migrations.Migration):
             name='kind',
             field=models.CharField(choices=[('s184', 'Decision on your application (s.184)'), ('duty_end', 'End of the prevention or relief duty'), ('main_duty', 'Main housing duty decision'), ('non_cooperation', 'Notice of deliberate and unreasonable refusal to co-operate'), ('discharge', 'End of the main housing duty'), ('noncoop_warning', 'Warning before a notice of refusal to co-operate (s.193B)'), ('prevention_accepted', 'We will help you stay in your home (s.195)'), ('relief_accepted', 'We will help you find somewhere to live (s.189B)'), ('intentionality', 'Decision on whether you became homeless intentionally (s.191)'), ('review_decision', 'Review decision (s.202, s.203)')], max_length=20),
         ),
+            migrations.AddField(
+            model_name='case',
+            name='legal_hold_by',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+        ),
+        migrations.AddField(
+            model_name='case',
+            name='legal_hold_on',
+            field=models.DateField(blank=True, help_text='When the hold was set or last lifted', null=True),
+        ),
+        migrations.AddField(
+            model_name='case',
+            name='legal_hold_reason',
+            field=models.CharField(blank=True, max_length=500),
+        ),
             append_only("homelessness_assessment", retention_delete=True),
         migrations.RunPython(initial_assessments_from_cases, migrations.RunPython.noop),
     ]
