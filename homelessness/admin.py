@@ -22,6 +22,7 @@ from hackney_portal.core.forms import ApplicationError
 from hackney_portal.users import roles
 
 from . import admin_forms, forms, hclic, rules, selectors, services
+from .letter_pdf import letter_pdf as render_letter_pdf
 from .models import Case, CodeList, DecisionLetter, Document, HclicExport, Review
 from .rules import END_REASONS, MOVES, Stage
 
@@ -145,6 +146,11 @@ class CaseAdmin(admin.ModelAdmin):
         return [
             path("<int:pk>/act/<str:action>/", wrap(self.act), name="homelessness_case_act"),
             path("<int:pk>/documents/<int:doc_id>/", wrap(self.document), name="homelessness_case_document"),
+            path(
+                "<int:pk>/letters/<int:letter_id>/pdf/",
+                wrap(self.letter_pdf),
+                name="homelessness_case_letter_pdf",
+            ),
             *super().get_urls(),
         ]
 
@@ -428,6 +434,16 @@ class CaseAdmin(admin.ModelAdmin):
             lambda d: services.case_legal_hold_set(case=case, actor=request.user, **d),
             "Legal hold updated.",
         )
+
+    def letter_pdf(self, request, pk: int, letter_id: int):
+        case = self._case(request, pk)
+        letter = DecisionLetter.objects.filter(case=case, pk=letter_id).first()
+        if letter is None:
+            raise Http404
+        services.letter_download_record(letter=letter, actor=request.user, fmt="pdf")
+        response = HttpResponse(render_letter_pdf(letter), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{case.reference}-letter-{letter.pk}.pdf"'
+        return response
 
     def document(self, request, pk: int, doc_id: int):
         case = self._case(request, pk)

@@ -21,6 +21,7 @@ from django.utils import timezone
 from hackney_portal.core.append_only import RETENTION_SETTING
 from hackney_portal.core.audit import audit_log
 from hackney_portal.core.forms import ApplicationError
+from hackney_portal.core.hostile import strip_control
 from hackney_portal.core.notifications import notification_send
 from hackney_portal.core.uploads import upload_check
 from hackney_portal.users import roles
@@ -375,6 +376,16 @@ def referral_submit(*, data: dict, actor) -> Case:
 # Officers
 
 
+def letter_download_record(*, letter: DecisionLetter, actor, fmt: str) -> None:
+    """An applicant or officer opened a letter (on the page or as a PDF): a read of case data, logged."""
+    audit_log(
+        actor=actor,
+        action="homelessness.letter.opened",
+        obj=letter.case,
+        data={"letter": letter.pk, "format": fmt},
+    )
+
+
 def case_view_record(*, case: Case, actor, what: str = "viewed", data: dict | None = None) -> None:
     """Every read of a case by staff is logged (who, when, what), in its own transaction."""
     audit_log(
@@ -537,7 +548,7 @@ def letter_issue(
     *, case: Case, actor, kind: str, reasons: str, decision: str = "", extra: dict | None = None
 ) -> DecisionLetter:
     """Decision letters always carry reasons, review rights and the 21-day deadline (s.184(3), s.202)."""
-    reasons = (reasons or "").strip()
+    reasons = strip_control(reasons or "").strip()  # views strip them too; services can be called directly
     if not reasons:
         raise ApplicationError("A decision letter must give the reasons for the decision.", field="reasons")
     issued_on = _today()
@@ -563,6 +574,9 @@ def letter_issue(
     )
     return letter
 
+
+# A review decision is appealed, not reviewed again (s.202(2)); a warning is not a decision.
+NOT_REVIEWABLE = {DecisionLetter.Kind.REVIEW_DECISION, DecisionLetter.Kind.NONCOOP_WARNING}
 
 _LETTER_KIND = {
     Stage.ASSESSMENT: DecisionLetter.Kind.S184,
@@ -989,6 +1003,12 @@ def review_request(
     """s.202(3): a review requested within 21 days of the decision, or later if the council allows it in
     writing: a late request is accepted at the officer's discretion, with the reason recorded."""
     _require_officer(actor)
+    if letter.kind in NOT_REVIEWABLE:
+        raise ApplicationError(
+            "This letter is not a decision that can be reviewed (a review decision is appealed to the county"
+            " court, s.204).",
+            field="letter",
+        )
     late_reason = (late_reason or "").strip()
     late = requested_on > letter.review_deadline
     if late and not late_reason:
@@ -1038,6 +1058,16 @@ def review_decide(*, review: Review, actor, outcome: str, reasons: str) -> Revie
     review.decided_on = _today()
     review.save()
     audit_log(actor=actor, action="homelessness.review.decided", obj=review.case, data={"outcome": outcome})
+    if outcome != Review.Outcome.WITHDRAWN:
+        # s.203(3)-(5): the applicant is notified of the review decision, with reasons, and of the right to
+        # appeal to the county court on a point of law within 21 days (s.204(2)).
+        letter_issue(
+            case=review.case,
+            actor=actor,
+            kind=DecisionLetter.Kind.REVIEW_DECISION,
+            reasons=review.reasons,
+            extra={"original": review.letter, "outcome": review.get_outcome_display()},
+        )
     return review
 
 
