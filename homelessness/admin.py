@@ -519,11 +519,17 @@ class HclicExportAdmin(ReadOnlyAdmin):
     def generate(self, request):
         if not request.user.has_perm(EXPORT_PERMISSION):
             raise PermissionDenied
-        form = forms.HclicForm(request.POST or None, initial=hclic.last_quarter(timezone.localdate()))
+        form = admin_forms.HclicBuildForm(
+            request.POST or None, initial=hclic.last_quarter(timezone.localdate())
+        )
         if request.method == "POST" and form.is_valid():
-            export = hclic.hclic_export_generate(actor=request.user, **form.cleaned_data)
-            messages.success(request, f"{export}: {export.case_count} cases.")
-            return redirect("admin:homelessness_hclicexport_file", export.pk, "report")
+            try:
+                export = hclic.hclic_export_generate(actor=request.user, **form.cleaned_data)
+            except ApplicationError as error:
+                form.add_error("allow_unfinished", error.message)
+            else:
+                messages.success(request, f"{export}: {export.case_count} cases.")
+                return redirect("admin:homelessness_hclicexport_file", export.pk, "report")
         return render(
             request,
             "admin/homelessness/hclic_generate.html",
@@ -549,6 +555,8 @@ class HclicExportAdmin(ReadOnlyAdmin):
                     "export": export,
                     "rows": rows,
                     "withheld": len(export.report) - len(rows),
+                    "case_sha256": hclic.file_sha256(export.case_xml),
+                    "personal_sha256": hclic.file_sha256(export.personal_xml),
                     "title": str(export),
                 },
             )

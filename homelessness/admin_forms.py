@@ -84,3 +84,10 @@ class LegalHoldForm(forms.Form):
         max_length=500,
         error_messages={"required": "Give the reason for putting the case on legal hold or lifting it."},
     )
+
+
+class HclicBuildForm(intake_forms.HclicForm):
+    allow_unfinished = forms.BooleanField(
+        label="Build it even though the quarter has not ended (for checking only: it will be incomplete)",
+        required=False,
+    )

@@ -24,8 +24,10 @@ from collections import defaultdict
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from hackney_portal.core.audit import audit_log
+from hackney_portal.core.forms import ApplicationError
 from hackney_portal.core.hostile import xml_safe
 
 from . import rules
@@ -42,6 +44,9 @@ from .models import (
 from .rules import Stage
 
 CHUNK = 2000
+# The department's specification this export follows, named in every file (the code lists carry their own
+# version). Change it here, with the code lists, when the department issues a new one.
+SPEC_VERSION = "H-CLIC data requirement v1.4.5; XSD v1.4"
 
 
 def quarter_bounds(year: int, quarter: int) -> tuple[dt.date, dt.date]:
@@ -114,7 +119,13 @@ def build(year: int, quarter: int) -> dict:
     start, end = quarter_bounds(year, quarter)
     version, codes = _codes(end)
     la = settings.HOMELESSNESS_HCLIC_LA_CODE
-    attrs = {"LA": la, "Year": str(year), "Quarter": str(quarter), "CodeListVersion": version}
+    attrs = {
+        "LA": la,
+        "Year": str(year),
+        "Quarter": str(quarter),
+        "SpecVersion": SPEC_VERSION,
+        "CodeListVersion": version,
+    }
     root = ET.Element("HCLIC", attrs)
     personal = ET.Element("HCLICPersonal", attrs)
     sections = {
@@ -371,9 +382,31 @@ def personal_xml_for(export: HclicExport, *, withheld: set[str]) -> str:
     return "".join(kept)
 
 
+def file_sha256(text: str) -> str:
+    """The SHA-256 of one file of a return, as downloaded in full (UTF-8)."""
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def quarter_unfinished(year: int, quarter: int, today: dt.date) -> bool:
+    return today <= quarter_bounds(year, quarter)[1]
+
+
 @transaction.atomic
-def hclic_export_generate(*, year: int, quarter: int, actor) -> HclicExport:
-    """Freeze the quarter's return. Unchanged data returns the existing snapshot; a change adds a version."""
+def hclic_export_generate(
+    *, year: int, quarter: int, actor, allow_unfinished: bool = False, today: dt.date | None = None
+) -> HclicExport:
+    """Freeze the quarter's return. Unchanged data returns the existing snapshot; a change adds a version.
+
+    A quarter that has not ended yet is incomplete: it is built only when the person asks for it knowing
+    that (`allow_unfinished`), for checking, never by accident."""
+    today = today or timezone.localdate()
+    if quarter_unfinished(year, quarter, today) and not allow_unfinished:
+        end = quarter_bounds(year, quarter)[1]
+        raise ApplicationError(
+            f"Q{quarter} {year} does not end until {end:%-d %B %Y}: a return built now would be incomplete."
+            " Tick the box to build it anyway, for checking only.",
+            field="allow_unfinished",
+        )
     built = build(year, quarter)
     latest = (
         HclicExport.objects.select_for_update()
