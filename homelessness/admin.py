@@ -236,6 +236,7 @@ class CaseAdmin(admin.ModelAdmin):
             "can_change": self.has_change_permission(request, case),
             "noncoop_warning_days": rules.NONCOOPERATION_WARNING_DAYS,
             "retention": selectors.retention_summary(case),
+            "hclic_problems": hclic.case_problems(case),
             "can_hold": services.officer_seniority(request.user) >= 2,
             "forms": self._forms(request, case, bound),
         }

@@ -114,8 +114,8 @@ def _age(dob: dt.date | None, on: dt.date) -> str:
     return str(on.year - dob.year - ((on.month, on.day) < (dob.month, dob.day)))
 
 
-def build(year: int, quarter: int) -> dict:
-    """Build the two files and the report, without saving anything."""
+def build(year: int, quarter: int, *, pks: list[int] | None = None) -> dict:
+    """Build the two files and the report, without saving anything (`pks`: only these cases)."""
     start, end = quarter_bounds(year, quarter)
     version, codes = _codes(end)
     la = settings.HOMELESSNESS_HCLIC_LA_CODE
@@ -154,7 +154,8 @@ def build(year: int, quarter: int) -> dict:
             return ""
         return value
 
-    pks = list(reportable_cases(start, end).values_list("pk", flat=True))
+    if pks is None:
+        pks = list(reportable_cases(start, end).values_list("pk", flat=True))
     for i in range(0, len(pks), CHUNK):
         chunk = pks[i : i + CHUNK]
         cases = list(
@@ -380,6 +381,18 @@ def personal_xml_for(export: HclicExport, *, withheld: set[str]) -> str:
         if m is None or m.group(1) not in withheld:
             kept.append(line)
     return "".join(kept)
+
+
+def case_problems(case, *, today: dt.date | None = None) -> list[str]:
+    """What H-CLIC would reject in this case today, in plain English, for the officer working on it: the
+    same checks as the quarter's report, run on this case alone with the code lists in force now."""
+    if case.assessed_on is None:
+        return []  # not reported until assessed
+    today = today or timezone.localdate()
+    year = today.year if today.month >= 4 else today.year - 1
+    quarter = (today.month - 4) % 12 // 3 + 1  # the financial quarter that contains today
+    rows = build(year, quarter, pks=[case.pk])["report"]
+    return [problem for row in rows for problem in row["problems"]]
 
 
 def file_sha256(text: str) -> str:

@@ -186,3 +186,43 @@ def test_each_file_names_the_specification_and_has_its_own_sha256(make_case, mak
     for which in ("case", "personal"):
         body = client.get(f"/admin/homelessness/hclicexport/{export.pk}/file/{which}/").content
         assert hashlib.sha256(body).hexdigest() in report
+
+
+def test_the_officer_sees_what_hclic_will_reject_on_the_case_page_as_they_work(make_case, officer, client):
+    from tests.conftest import staff_login
+
+    case = make_case()
+    services.case_assign(case=case, officer=officer, actor=officer)
+    staff_login(client, officer)
+    page = client.get(f"/admin/homelessness/case/{case.pk}/change/").content.decode()
+    assert "H-CLIC return will reject" not in page  # not reported until assessed
+    services.case_record_assessment(
+        case=case, actor=officer, eligible=True, outcome=AssessmentOutcome.HOMELESS
+    )
+    assert "Household type is missing" in hclic.case_problems(Case.objects.get(pk=case.pk))
+    page = client.get(f"/admin/homelessness/case/{case.pk}/change/").content.decode()
+    assert "H-CLIC return will reject this case" in page
+    assert "Household type is missing" in page
+    services.case_record_assessment(
+        case=case,
+        actor=officer,
+        eligible=True,
+        outcome=AssessmentOutcome.HOMELESS,
+        household_type="single_female",
+        reason_loss="family_friends",
+        accommodation_at_application="private_rented",
+    )
+    assert hclic.case_problems(Case.objects.get(pk=case.pk)) == []
+    page = client.get(f"/admin/homelessness/case/{case.pk}/change/").content.decode()
+    assert "H-CLIC return will reject" not in page
+
+
+def test_case_problems_use_the_quarter_containing_today_at_its_edges(make_case, officer):
+    case = make_case()
+    services.case_assign(case=case, officer=officer, actor=officer)
+    services.case_record_assessment(
+        case=case, actor=officer, eligible=True, outcome=AssessmentOutcome.HOMELESS
+    )
+    case = Case.objects.get(pk=case.pk)
+    for day in (dt.date(2026, 12, 31), dt.date(2027, 1, 1), dt.date(2027, 3, 31), dt.date(2026, 4, 1)):
+        assert "Household type is missing" in hclic.case_problems(case, today=day)
