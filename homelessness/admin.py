@@ -21,9 +21,12 @@ from hackney_portal.core.admin import ReadOnlyAdmin
 from hackney_portal.core.forms import ApplicationError
 from hackney_portal.users import roles
 
-from . import forms, hclic, selectors, services
+from . import admin_forms, forms, hclic, rules, selectors, services
+from .letter_pdf import letter_pdf as render_letter_pdf
 from .models import Case, CodeList, DecisionLetter, Document, HclicExport, Review
 from .rules import END_REASONS, MOVES, Stage
+
+DUTY_STAGES = (Stage.PREVENTION, Stage.RELIEF)
 
 FLAG_LABELS = {
     "unsafe_tonight": "Nowhere safe tonight",
@@ -143,6 +146,11 @@ class CaseAdmin(admin.ModelAdmin):
         return [
             path("<int:pk>/act/<str:action>/", wrap(self.act), name="homelessness_case_act"),
             path("<int:pk>/documents/<int:doc_id>/", wrap(self.document), name="homelessness_case_document"),
+            path(
+                "<int:pk>/letters/<int:letter_id>/pdf/",
+                wrap(self.letter_pdf),
+                name="homelessness_case_letter_pdf",
+            ),
             *super().get_urls(),
         ]
 
@@ -161,10 +169,11 @@ class CaseAdmin(admin.ModelAdmin):
 
     def _forms(self, request, case: Case, bound: dict | None = None) -> dict:
         bound = bound or {}
-        stages = [(s, Stage(s).label) for s in MOVES.get(Stage(case.stage), [])]
+        # Opening a prevention or relief duty is its own decision, with a letter (see the accept actions).
+        stages = [(s, Stage(s).label) for s in MOVES.get(Stage(case.stage), []) if s not in DUTY_STAGES]
         if END_REASONS.get(Stage(case.stage)):
             stages.append((Stage.CLOSED, "Close the case / end the duty"))
-        move = bound.get("move") or forms.MoveForm(stages=stages)
+        move = bound.get("move") or admin_forms.DecisionMoveForm(stages=stages, stage=case.stage)
         move.fields["end_reason"].choices = [
             ("", "---"),
             *[(r, r.label) for r in END_REASONS.get(Stage(case.stage), [])],
@@ -189,8 +198,15 @@ class CaseAdmin(admin.ModelAdmin):
             "docreq": bound.get("docreq") or forms.DocumentRequestForm(),
             "plan": bound.get("plan") or forms.PlanStepForm(),
             "noncoop": bound.get("noncoop") or forms.NonCooperationForm(),
+            "noncoop_warn": bound.get("noncoop_warn") or admin_forms.NonCooperationWarningForm(),
             "review_request": bound.get("review_request")
-            or forms.ReviewRequestForm(letters=case.letters.all()),
+            or admin_forms.LateReviewRequestForm(letters=case.letters.all()),
+            "accept_prevention": bound.get("accept_prevention") or admin_forms.AcceptDutyForm(),
+            "accept_relief": bound.get("accept_relief") or admin_forms.AcceptDutyForm(),
+            "intentionality": bound.get("intentionality") or admin_forms.IntentionalityForm(),
+            "local_connection": bound.get("local_connection") or admin_forms.LocalConnectionForm(),
+            "hold": bound.get("hold")
+            or admin_forms.LegalHoldForm(initial={"hold": "0" if case.legal_hold else "1"}),
             "review_decide": bound.get("review_decide")
             or forms.ReviewDecideForm(reviews=case.reviews.filter(decided_on__isnull=True)),
             "placement": bound.get("placement") or forms.PlacementForm(),
@@ -206,6 +222,7 @@ class CaseAdmin(admin.ModelAdmin):
             "flags": self.flags_label(case),
             "days_left": selectors.days_left(case),
             "members": case.members.all(),
+            "assessments": case.assessments.select_related("made_by"),
             "referral": getattr(case, "referral", None),
             "notes": case.notes.select_related("author"),
             "case_messages": case.messages.select_related("notification"),
@@ -217,6 +234,10 @@ class CaseAdmin(admin.ModelAdmin):
             "documents": case.documents.all(),
             "placements": case.placements.all(),
             "can_change": self.has_change_permission(request, case),
+            "noncoop_warning_days": rules.NONCOOPERATION_WARNING_DAYS,
+            "retention": selectors.retention_summary(case),
+            "hclic_problems": hclic.case_problems(case),
+            "can_hold": services.officer_seniority(request.user) >= 2,
             "forms": self._forms(request, case, bound),
         }
         return render(request, "admin/homelessness/case/workspace.html", context, status=status)
@@ -267,8 +288,8 @@ class CaseAdmin(admin.ModelAdmin):
         )
 
     def _act_move(self, request, case):
-        stages = [(s, s) for s in Stage.values]
-        form = forms.MoveForm(request.POST, stages=stages)
+        stages = [(s, s) for s in Stage.values if s not in DUTY_STAGES]
+        form = admin_forms.DecisionMoveForm(request.POST, stages=stages, stage=case.stage)
         return self._run(
             request,
             form,
@@ -278,6 +299,7 @@ class CaseAdmin(admin.ModelAdmin):
                 to_stage=d["to_stage"],
                 end_reason=d["end_reason"],
                 reasons=d["reasons"],
+                confirmed=d["confirmed"],
             ),
             "Case moved.",
         )
@@ -312,6 +334,51 @@ class CaseAdmin(admin.ModelAdmin):
             "Non-cooperation notice proposed: a senior officer must approve it.",
         )
 
+    def _act_accept_prevention(self, request, case):
+        form = admin_forms.AcceptDutyForm(request.POST)
+        return self._run(
+            request,
+            form,
+            lambda d: services.case_accept_prevention_duty(case=case, actor=request.user, **d),
+            "Prevention duty accepted: the letter has been sent.",
+        )
+
+    def _act_accept_relief(self, request, case):
+        form = admin_forms.AcceptDutyForm(request.POST)
+        return self._run(
+            request,
+            form,
+            lambda d: services.case_accept_relief_duty(case=case, actor=request.user, **d),
+            "Relief duty accepted: the letter has been sent.",
+        )
+
+    def _act_intentionality(self, request, case):
+        form = admin_forms.IntentionalityForm(request.POST)
+        return self._run(
+            request,
+            form,
+            lambda d: services.case_decide_intentionality(case=case, actor=request.user, **d),
+            "Intentionality decision recorded: the letter has been sent.",
+        )
+
+    def _act_local_connection(self, request, case):
+        form = admin_forms.LocalConnectionForm(request.POST)
+        return self._run(
+            request,
+            form,
+            lambda d: services.case_refer_local_connection(case=case, actor=request.user, **d),
+            "Case referred (s.198): the letter has been sent.",
+        )
+
+    def _act_noncoop_warn(self, request, case):
+        form = admin_forms.NonCooperationWarningForm(request.POST)
+        return self._run(
+            request,
+            form,
+            lambda d: services.case_noncooperation_warn(case=case, actor=request.user, **d),
+            "Warning letter sent (s.193B(4)).",
+        )
+
     def _act_noncoop_approve(self, request, case):
         notice = case.noncooperation_notices.filter(pk=request.POST.get("notice")).first()
         if notice is None:
@@ -325,7 +392,9 @@ class CaseAdmin(admin.ModelAdmin):
         )
 
     def _act_review_request(self, request, case):
-        form = forms.ReviewRequestForm(request.POST, letters=DecisionLetter.objects.filter(case=case))
+        form = admin_forms.LateReviewRequestForm(
+            request.POST, letters=DecisionLetter.objects.filter(case=case)
+        )
         return self._run(
             request, form, lambda d: services.review_request(actor=request.user, **d), "Review recorded."
         )
@@ -359,18 +428,23 @@ class CaseAdmin(admin.ModelAdmin):
         )
 
     def _act_hold(self, request, case):
-        form = djforms.Form(request.POST)
+        form = admin_forms.LegalHoldForm(request.POST)
         return self._run(
             request,
             form,
-            lambda d: services.case_legal_hold_set(
-                case=case,
-                actor=request.user,
-                hold=request.POST.get("hold") == "1",
-                reason=request.POST.get("reason", ""),
-            ),
+            lambda d: services.case_legal_hold_set(case=case, actor=request.user, **d),
             "Legal hold updated.",
         )
+
+    def letter_pdf(self, request, pk: int, letter_id: int):
+        case = self._case(request, pk)
+        letter = DecisionLetter.objects.filter(case=case, pk=letter_id).first()
+        if letter is None:
+            raise Http404
+        services.letter_download_record(letter=letter, actor=request.user, fmt="pdf")
+        response = HttpResponse(render_letter_pdf(letter), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{case.reference}-letter-{letter.pk}.pdf"'
+        return response
 
     def document(self, request, pk: int, doc_id: int):
         case = self._case(request, pk)
@@ -446,11 +520,17 @@ class HclicExportAdmin(ReadOnlyAdmin):
     def generate(self, request):
         if not request.user.has_perm(EXPORT_PERMISSION):
             raise PermissionDenied
-        form = forms.HclicForm(request.POST or None, initial=hclic.last_quarter(timezone.localdate()))
+        form = admin_forms.HclicBuildForm(
+            request.POST or None, initial=hclic.last_quarter(timezone.localdate())
+        )
         if request.method == "POST" and form.is_valid():
-            export = hclic.hclic_export_generate(actor=request.user, **form.cleaned_data)
-            messages.success(request, f"{export}: {export.case_count} cases.")
-            return redirect("admin:homelessness_hclicexport_file", export.pk, "report")
+            try:
+                export = hclic.hclic_export_generate(actor=request.user, **form.cleaned_data)
+            except ApplicationError as error:
+                form.add_error("allow_unfinished", error.message)
+            else:
+                messages.success(request, f"{export}: {export.case_count} cases.")
+                return redirect("admin:homelessness_hclicexport_file", export.pk, "report")
         return render(
             request,
             "admin/homelessness/hclic_generate.html",
@@ -476,6 +556,8 @@ class HclicExportAdmin(ReadOnlyAdmin):
                     "export": export,
                     "rows": rows,
                     "withheld": len(export.report) - len(rows),
+                    "case_sha256": hclic.file_sha256(export.case_xml),
+                    "personal_sha256": hclic.file_sha256(export.personal_xml),
                     "title": str(export),
                 },
             )

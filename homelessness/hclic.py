@@ -24,14 +24,29 @@ from collections import defaultdict
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from hackney_portal.core.audit import audit_log
+from hackney_portal.core.forms import ApplicationError
 from hackney_portal.core.hostile import xml_safe
 
-from .models import Case, Code, CodeList, HclicExport, HouseholdMember, Review, TemporaryAccommodation
+from . import rules
+from .models import (
+    Assessment,
+    Case,
+    Code,
+    CodeList,
+    HclicExport,
+    HouseholdMember,
+    Review,
+    TemporaryAccommodation,
+)
 from .rules import Stage
 
 CHUNK = 2000
+# The department's specification this export follows, named in every file (the code lists carry their own
+# version). Change it here, with the code lists, when the department issues a new one.
+SPEC_VERSION = "H-CLIC data requirement v1.4.5; XSD v1.4"
 
 
 def quarter_bounds(year: int, quarter: int) -> tuple[dt.date, dt.date]:
@@ -99,12 +114,18 @@ def _age(dob: dt.date | None, on: dt.date) -> str:
     return str(on.year - dob.year - ((on.month, on.day) < (dob.month, dob.day)))
 
 
-def build(year: int, quarter: int) -> dict:
-    """Build the two files and the report, without saving anything."""
+def build(year: int, quarter: int, *, pks: list[int] | None = None) -> dict:
+    """Build the two files and the report, without saving anything (`pks`: only these cases)."""
     start, end = quarter_bounds(year, quarter)
     version, codes = _codes(end)
     la = settings.HOMELESSNESS_HCLIC_LA_CODE
-    attrs = {"LA": la, "Year": str(year), "Quarter": str(quarter), "CodeListVersion": version}
+    attrs = {
+        "LA": la,
+        "Year": str(year),
+        "Quarter": str(quarter),
+        "SpecVersion": SPEC_VERSION,
+        "CodeListVersion": version,
+    }
     root = ET.Element("HCLIC", attrs)
     personal = ET.Element("HCLICPersonal", attrs)
     sections = {
@@ -133,7 +154,8 @@ def build(year: int, quarter: int) -> dict:
             return ""
         return value
 
-    pks = list(reportable_cases(start, end).values_list("pk", flat=True))
+    if pks is None:
+        pks = list(reportable_cases(start, end).values_list("pk", flat=True))
     for i in range(0, len(pks), CHUNK):
         chunk = pks[i : i + CHUNK]
         cases = list(
@@ -150,6 +172,13 @@ def build(year: int, quarter: int) -> dict:
             "case_id", "start_on", "id"
         ):
             placements[p.case_id].append(p)
+        # s.189A: H-CLIC reports the initial assessment, not the latest review of it.
+        initial = {
+            a.case_id: a
+            for a in Assessment.objects.filter(case_id__in=chunk, kind=Assessment.Kind.INITIAL).defer(
+                "support_needs"
+            )
+        }
         reviews = defaultdict(list)
         for r in Review.objects.filter(case_id__in=chunk).order_by("case_id", "requested_on", "id"):
             reviews[r.case_id].append(r)
@@ -158,6 +187,8 @@ def build(year: int, quarter: int) -> dict:
             problems: list[str] = []
             ref = case.reference
             referral = getattr(case, "referral", None)
+            first = initial.get(case.pk)
+            initial_outcome = first.outcome if first else case.assessment_outcome
             ET.SubElement(
                 sections["Main"],
                 "Case",
@@ -166,8 +197,8 @@ def build(year: int, quarter: int) -> dict:
                     "AppDate": _d(case.created_at.date()),
                     "Route": case.route,
                     "DTRBody": referral.body if referral else "",
-                    "AssessmentDate": _d(case.assessed_on),
-                    "InitialAssessment": case.assessment_outcome or "",
+                    "AssessmentDate": _d(case.assessed_on),  # set once, at the initial assessment
+                    "InitialAssessment": initial_outcome or "",
                     "AccomAtApp": coded(
                         "accommodation",
                         case.accommodation_at_application,
@@ -184,7 +215,7 @@ def build(year: int, quarter: int) -> dict:
                     "NoticeDate": _d(case.notice_served_on),
                 },
             )
-            if not case.assessment_outcome:
+            if not initial_outcome:
                 problems.append("Initial assessment outcome is missing")
             for n, m in enumerate(members[case.pk], start=1):
                 ET.SubElement(
@@ -231,7 +262,15 @@ def build(year: int, quarter: int) -> dict:
                         "CaseRef": ref,
                         "Start": _d(case.prevention_start),
                         "End": _d(case.prevention_end),
-                        "EndReason": case.prevention_end_reason or ("homeless" if case.relief_start else ""),
+                        "EndReason": coded(
+                            "prevention_end",
+                            case.prevention_end_reason
+                            or (rules.HCLIC_PREVENTION_END_HOMELESS if case.relief_start else ""),
+                            "Reason the prevention duty ended",
+                            problems,
+                        )
+                        if case.prevention_end
+                        else "",
                     },
                 )
             if case.relief_start:
@@ -242,7 +281,11 @@ def build(year: int, quarter: int) -> dict:
                         "CaseRef": ref,
                         "Start": _d(case.relief_start),
                         "End": _d(case.relief_end),
-                        "EndReason": case.relief_end_reason,
+                        "EndReason": coded(
+                            "relief_end", case.relief_end_reason, "Reason the relief duty ended", problems
+                        )
+                        if case.relief_end
+                        else "",
                     },
                 )
             if case.main_duty_decided_on:
@@ -340,9 +383,43 @@ def personal_xml_for(export: HclicExport, *, withheld: set[str]) -> str:
     return "".join(kept)
 
 
+def case_problems(case, *, today: dt.date | None = None) -> list[str]:
+    """What H-CLIC would reject in this case today, in plain English, for the officer working on it: the
+    same checks as the quarter's report, run on this case alone with the code lists in force now."""
+    if case.assessed_on is None:
+        return []  # not reported until assessed
+    today = today or timezone.localdate()
+    year = today.year if today.month >= 4 else today.year - 1
+    quarter = (today.month - 4) % 12 // 3 + 1  # the financial quarter that contains today
+    rows = build(year, quarter, pks=[case.pk])["report"]
+    return [problem for row in rows for problem in row["problems"]]
+
+
+def file_sha256(text: str) -> str:
+    """The SHA-256 of one file of a return, as downloaded in full (UTF-8)."""
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def quarter_unfinished(year: int, quarter: int, today: dt.date) -> bool:
+    return today <= quarter_bounds(year, quarter)[1]
+
+
 @transaction.atomic
-def hclic_export_generate(*, year: int, quarter: int, actor) -> HclicExport:
-    """Freeze the quarter's return. Unchanged data returns the existing snapshot; a change adds a version."""
+def hclic_export_generate(
+    *, year: int, quarter: int, actor, allow_unfinished: bool = False, today: dt.date | None = None
+) -> HclicExport:
+    """Freeze the quarter's return. Unchanged data returns the existing snapshot; a change adds a version.
+
+    A quarter that has not ended yet is incomplete: it is built only when the person asks for it knowing
+    that (`allow_unfinished`), for checking, never by accident."""
+    today = today or timezone.localdate()
+    if quarter_unfinished(year, quarter, today) and not allow_unfinished:
+        end = quarter_bounds(year, quarter)[1]
+        raise ApplicationError(
+            f"Q{quarter} {year} does not end until {end:%-d %B %Y}: a return built now would be incomplete."
+            " Tick the box to build it anyway, for checking only.",
+            field="allow_unfinished",
+        )
     built = build(year, quarter)
     latest = (
         HclicExport.objects.select_for_update()

@@ -117,6 +117,12 @@ class Case(models.Model):
     eligible = models.BooleanField(null=True, blank=True)
     assessment_outcome = models.CharField(max_length=20, choices=AssessmentOutcome.choices, blank=True)
     priority_need = models.CharField(max_length=20, choices=PriorityNeed.choices, blank=True)
+    intentionally_homeless = models.BooleanField(
+        null=True, blank=True, help_text="The s.191 decision: unknown until it is made"
+    )
+    referred_to = models.CharField(
+        max_length=200, blank=True, help_text="The authority a local connection referral went to (s.198)"
+    )
     household_type = models.CharField(max_length=40, blank=True)
     accommodation_at_application = models.CharField(max_length=40, blank=True)
     reason_loss = models.CharField(
@@ -128,6 +134,11 @@ class Case(models.Model):
     support_needs = EncryptedJSONField(default=list, blank=True)
     details = EncryptedJSONField(default=dict, blank=True, help_text="Everything the applicant told us")
     legal_hold = models.BooleanField(default=False, help_text="Keep past the retention period")
+    legal_hold_reason = models.CharField(max_length=500, blank=True)
+    legal_hold_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    legal_hold_on = models.DateField(null=True, blank=True, help_text="When the hold was set or last lifted")
 
     class Meta:
         ordering = ["-created_at"]
@@ -174,6 +185,48 @@ class Case(models.Model):
         from .rules import threat_notice_types
 
         return bool(self.notice_type) and self.notice_type in threat_notice_types()
+
+
+class Assessment(models.Model):
+    """One assessment of the applicant's case and needs (s.189A(1)), or one review of it (s.189A(9)).
+
+    Append-only: the initial assessment is what H-CLIC reports and is never overwritten; each review is a
+    new dated row with who made it. The case's own columns hold the latest view, for queues and rules."""
+
+    class Kind(models.TextChoices):
+        INITIAL = "initial", "Initial assessment (s.189A(1))"
+        REVIEW = "review", "Review of the assessment (s.189A(9))"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assessments")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    assessed_on = models.DateField()
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Blank only for assessments recorded before this history was kept",
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    eligible = models.BooleanField(null=True)
+    outcome = models.CharField(max_length=20, choices=AssessmentOutcome.choices)
+    priority_need = models.CharField(max_length=20, choices=PriorityNeed.choices, blank=True)
+    household_type = models.CharField(max_length=40, blank=True)
+    accommodation_at_application = models.CharField(max_length=40, blank=True)
+    reason_loss = models.CharField(max_length=40, blank=True)
+    support_needs = EncryptedJSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["assessed_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"], condition=Q(kind="initial"), name="one_initial_assessment_per_case"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} of {self.case} on {self.assessed_on}"
 
 
 class HouseholdMember(models.Model):
@@ -375,6 +428,11 @@ class DecisionLetter(models.Model):
         MAIN_DUTY = "main_duty", "Main housing duty decision"
         NON_COOPERATION = "non_cooperation", "Notice of deliberate and unreasonable refusal to co-operate"
         DISCHARGE = "discharge", "End of the main housing duty"
+        NONCOOP_WARNING = "noncoop_warning", "Warning before a notice of refusal to co-operate (s.193B)"
+        PREVENTION_ACCEPTED = "prevention_accepted", "We will help you stay in your home (s.195)"
+        RELIEF_ACCEPTED = "relief_accepted", "We will help you find somewhere to live (s.189B)"
+        INTENTIONALITY = "intentionality", "Decision on whether you became homeless intentionally (s.191)"
+        REVIEW_DECISION = "review_decision", "Review decision (s.202, s.203)"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="letters")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -447,6 +505,12 @@ class Review(models.Model):
     decided_on = models.DateField(null=True, blank=True)
     outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
     reasons = models.TextField(blank=True)
+    late_reason = models.TextField(
+        blank=True, help_text="Why a request made after the 21 days was accepted (s.202(3))"
+    )
+    late_accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["due_on"]

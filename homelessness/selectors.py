@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from urllib.parse import quote, quote_plus
 
+from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
@@ -190,4 +191,40 @@ def status_summary(case: Case) -> dict:
         "council_steps": list(case.plan_steps.filter(owner="council")),
         "requests": list(case.document_requests.prefetch_related("documents")),
         "letters": list(case.letters.all()),
+        "retention": retention_summary(case),
     }
+
+
+def years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def retention_date(case: Case) -> dt.date | None:
+    """The first day the retention job may delete the case: the retention period after it closed. None
+    while it is open (the period has not started)."""
+    if case.closed_on is None:
+        return None
+    years = settings.HOMELESSNESS_RETENTION_YEARS
+    try:
+        return case.closed_on.replace(year=case.closed_on.year + years) + dt.timedelta(days=1)
+    except ValueError:  # closed on 29 February
+        return case.closed_on.replace(year=case.closed_on.year + years, day=28) + dt.timedelta(days=1)
+
+
+def retention_summary(case: Case) -> str:
+    """The case's retention in plain words, for everyone who can see the case."""
+    years = settings.HOMELESSNESS_RETENTION_YEARS
+    if case.legal_hold:
+        return "On legal hold: kept until a manager lifts the hold"
+    held_by_review = case.reviews.filter(decided_on__isnull=True).exists()
+    when = retention_date(case)
+    if when is None:
+        text = f"Kept while open, then for {years} years after the case closes"
+    else:
+        text = f"Kept until {when:%-d %B %Y} ({years} years after it closed), then deleted"
+    if held_by_review:
+        text += "; not deleted while a review is open"
+    return text

@@ -21,6 +21,7 @@ from django.utils import timezone
 from hackney_portal.core.append_only import RETENTION_SETTING
 from hackney_portal.core.audit import audit_log
 from hackney_portal.core.forms import ApplicationError
+from hackney_portal.core.hostile import strip_control
 from hackney_portal.core.notifications import notification_send
 from hackney_portal.core.uploads import upload_check
 from hackney_portal.users import roles
@@ -29,6 +30,7 @@ from . import rules, selectors
 from .contact import Channel, case_contact_check, draft_contact_check
 from .intake import case_fields_from_answers
 from .models import (
+    Assessment,
     Case,
     CaseMessage,
     CaseNote,
@@ -374,6 +376,16 @@ def referral_submit(*, data: dict, actor) -> Case:
 # Officers
 
 
+def letter_download_record(*, letter: DecisionLetter, actor, fmt: str) -> None:
+    """An applicant or officer opened a letter (on the page or as a PDF): a read of case data, logged."""
+    audit_log(
+        actor=actor,
+        action="homelessness.letter.opened",
+        obj=letter.case,
+        data={"letter": letter.pk, "format": fmt},
+    )
+
+
 def case_view_record(*, case: Case, actor, what: str = "viewed", data: dict | None = None) -> None:
     """Every read of a case by staff is logged (who, when, what), in its own transaction."""
     audit_log(
@@ -467,7 +479,8 @@ def case_record_assessment(
             setattr(case, name, value)
     if support_needs is not None:
         case.support_needs = sorted(support_needs)
-    if case.assessed_on is None:
+    first = case.assessed_on is None
+    if first:
         case.assessed_on = _today()
     if case.stage == Stage.TRIAGE:
         case.stage = Stage.ASSESSMENT
@@ -483,32 +496,59 @@ def case_record_assessment(
         case.flags = [*case.flags, "interim_s188"]
         case.urgent = True
     case.save()
+    # s.189A: the initial assessment and each review of it is kept, dated, with who made it.
+    assessment = Assessment.objects.create(
+        case=case,
+        kind=Assessment.Kind.INITIAL
+        if first or not case.assessments.filter(kind=Assessment.Kind.INITIAL).exists()
+        else Assessment.Kind.REVIEW,
+        assessed_on=_today(),
+        made_by=actor,
+        eligible=eligible,
+        outcome=outcome,
+        priority_need=priority_need,
+        household_type=case.household_type,
+        accommodation_at_application=case.accommodation_at_application,
+        reason_loss=case.reason_loss,
+        support_needs=list(case.support_needs or []),
+    )
     audit_log(
         actor=actor,
         action="homelessness.case.assessed",
         obj=case,
-        data={"eligible": eligible, "outcome": outcome, "priority_need": priority_need},
+        data={
+            "eligible": eligible,
+            "outcome": outcome,
+            "priority_need": priority_need,
+            "assessment": assessment.pk,
+            "kind": assessment.kind,
+        },
     )
     return case
 
 
-def _render_letter(case: Case, kind: str, decision: str, reasons: str, issued_on: dt.date) -> str:
+def _render_letter(
+    case: Case, kind: str, decision: str, reasons: str, issued_on: dt.date, extra: dict | None = None
+) -> str:
     return render_to_string(
         f"homelessness/letters/{kind}.txt",
         {
             "case": case,
-            "decision": CloseReason(decision).label if decision else "",
+            "decision": CloseReason(decision).label if decision in CloseReason.values else "",
             "reasons": reasons,
             "issued_on": issued_on,
             "review_deadline": rules.review_request_deadline(issued_on),
             "council": settings.COUNCIL,
+            **(extra or {}),
         },
     )
 
 
-def letter_issue(*, case: Case, actor, kind: str, reasons: str, decision: str = "") -> DecisionLetter:
+def letter_issue(
+    *, case: Case, actor, kind: str, reasons: str, decision: str = "", extra: dict | None = None
+) -> DecisionLetter:
     """Decision letters always carry reasons, review rights and the 21-day deadline (s.184(3), s.202)."""
-    reasons = (reasons or "").strip()
+    reasons = strip_control(reasons or "").strip()  # views strip them too; services can be called directly
     if not reasons:
         raise ApplicationError("A decision letter must give the reasons for the decision.", field="reasons")
     issued_on = _today()
@@ -517,7 +557,7 @@ def letter_issue(*, case: Case, actor, kind: str, reasons: str, decision: str = 
         kind=kind,
         decision=decision,
         reasons=reasons,
-        body=_render_letter(case, kind, decision, reasons, issued_on),
+        body=_render_letter(case, kind, decision, reasons, issued_on, extra),
         issued_on=issued_on,
         issued_by=actor,
         review_deadline=rules.review_request_deadline(issued_on),
@@ -535,6 +575,9 @@ def letter_issue(*, case: Case, actor, kind: str, reasons: str, decision: str = 
     return letter
 
 
+# A review decision is appealed, not reviewed again (s.202(2)); a warning is not a decision.
+NOT_REVIEWABLE = {DecisionLetter.Kind.REVIEW_DECISION, DecisionLetter.Kind.NONCOOP_WARNING}
+
 _LETTER_KIND = {
     Stage.ASSESSMENT: DecisionLetter.Kind.S184,
     Stage.PREVENTION: DecisionLetter.Kind.DUTY_END,
@@ -545,31 +588,43 @@ _LETTER_KIND = {
 
 
 @transaction.atomic
-def case_move(*, case: Case, actor, to_stage: str, end_reason: str = "", reasons: str = "") -> Case:
-    """Move a case to its next stage, or close it with an end reason, stamping the dates H-CLIC needs."""
+def case_move(
+    *,
+    case: Case,
+    actor,
+    to_stage: str,
+    end_reason: str = "",
+    reasons: str = "",
+    confirmed: bool = False,
+    letter_extra: dict | None = None,
+) -> Case:
+    """Move a case to its next stage, or close it with an end reason, stamping the dates H-CLIC needs.
+
+    `confirmed`: the officer confirms the preconditions of the end reason that the record cannot show
+    (`rules.DutyEnd.confirm`); the notice names the section and the ground (s.189B(6), s.195(5))."""
     _require_officer(actor)
     case = _lock(case)
     today = _today()
-    move = rules.move_allowed(case=case, to_stage=to_stage, end_reason=end_reason, today=today)
+    move = rules.move_allowed(
+        case=case, to_stage=to_stage, end_reason=end_reason, today=today, confirmed=confirmed
+    )
     if not move.allowed:
         raise ApplicationError(move.reason)
     from_stage = case.stage
-    if (
-        to_stage == Stage.CLOSED
-        and end_reason == CloseReason.NON_COOPERATION
-        and not case.noncooperation_notices.filter(approved_at__isnull=False).exists()
-    ):
-        raise ApplicationError(
-            "A non-cooperation notice must be approved by a second, senior officer before the duty ends."
-        )
-    letter_needed = (to_stage == Stage.CLOSED and end_reason in rules.NEEDS_NOTICE) or to_stage in (
-        Stage.MAIN_DUTY,
+    # Every end of a prevention or relief duty is by notice (s.189B(5)-(6), s.195(5)), withdrawal included.
+    rule = rules.duty_end_rule(from_stage, end_reason) if to_stage == Stage.CLOSED else None
+    letter_needed = (
+        (to_stage == Stage.CLOSED and end_reason in rules.NEEDS_NOTICE)
+        or rule is not None
+        or to_stage == Stage.MAIN_DUTY
     )
     if letter_needed:
         kind = _LETTER_KIND.get(Stage(from_stage), DecisionLetter.Kind.S184)
         if end_reason == CloseReason.NON_COOPERATION:
             kind = DecisionLetter.Kind.NON_COOPERATION
-        letter_issue(case=case, actor=actor, kind=kind, reasons=reasons, decision=end_reason)
+        extra = {"section": rule.section, "ground": rule.ground} if rule else {}
+        extra.update(letter_extra or {})
+        letter_issue(case=case, actor=actor, kind=kind, reasons=reasons, decision=end_reason, extra=extra)
 
     # Stamp the end of the duty being left, then the start of the one entered.
     if from_stage == Stage.PREVENTION:
@@ -578,6 +633,7 @@ def case_move(*, case: Case, actor, to_stage: str, end_reason: str = "", reasons
         case.prevention_end_reason = end_reason if to_stage == Stage.CLOSED else ""
     if from_stage == Stage.RELIEF:
         case.relief_end = today
+        # Moving on to the main duty decision: the duty ended by itself after 56 days (s.189B(4)).
         case.relief_end_reason = end_reason if to_stage == Stage.CLOSED else CloseReason.DAYS_ELAPSED
     if to_stage == Stage.PREVENTION:
         case.prevention_start = today
@@ -598,12 +654,128 @@ def case_move(*, case: Case, actor, to_stage: str, end_reason: str = "", reasons
         actor=actor,
         action="homelessness.case.moved",
         obj=case,
-        data={"from": from_stage, "to": to_stage, "end_reason": end_reason},
+        data={
+            "from": from_stage,
+            "to": to_stage,
+            "end_reason": end_reason,
+            "preconditions_confirmed": bool(confirmed),
+        },
     )
     _tell_applicant_stage(case, actor)
     if to_stage == Stage.CLOSED:
         _tell_referrer_outcome(case, actor)
     return case
+
+
+def _accept_duty(*, case: Case, actor, to_stage: str, kind: str, reasons: str) -> Case:
+    case = _lock(case)
+    if not (reasons or "").strip():
+        raise ApplicationError(
+            "Write the summary of the assessment for the letter (s.189A(3)).", field="reasons"
+        )
+    case = case_move(case=case, actor=actor, to_stage=to_stage)
+    letter_issue(
+        case=case,
+        actor=actor,
+        kind=kind,
+        reasons=reasons,
+        extra={
+            "duty_start": case.prevention_start if to_stage == Stage.PREVENTION else case.relief_start,
+            "duty_deadline": case.duty_deadline,
+            "my_steps": list(case.plan_steps.filter(owner="applicant")),
+            "council_steps": list(case.plan_steps.filter(owner="council")),
+        },
+    )
+    return case
+
+
+@transaction.atomic
+def case_accept_prevention_duty(*, case: Case, actor, reasons: str) -> Case:
+    """s.195(2): eligible and threatened with homelessness within 56 days, so the prevention duty is owed.
+    The applicant is told in writing, with the assessment and the personalised housing plan (s.189A(3))."""
+    _require_officer(actor)
+    return _accept_duty(
+        case=case,
+        actor=actor,
+        to_stage=Stage.PREVENTION,
+        kind=DecisionLetter.Kind.PREVENTION_ACCEPTED,
+        reasons=reasons,
+    )
+
+
+@transaction.atomic
+def case_accept_relief_duty(*, case: Case, actor, reasons: str) -> Case:
+    """s.189B(2): eligible and homeless, so the relief duty is owed for at least 56 days; from assessment,
+    or from prevention when the applicant became homeless (s.195(8)(c)). Told in writing, with the plan."""
+    _require_officer(actor)
+    return _accept_duty(
+        case=case,
+        actor=actor,
+        to_stage=Stage.RELIEF,
+        kind=DecisionLetter.Kind.RELIEF_ACCEPTED,
+        reasons=reasons,
+    )
+
+
+@transaction.atomic
+def case_decide_intentionality(*, case: Case, actor, intentional: bool, reasons: str) -> Case:
+    """s.191: whether the applicant became homeless intentionally. A s.184 decision with review rights
+    (s.202(1)(b)); it decides between the main duty (s.193) and s.190 at the end of relief."""
+    _require_officer(actor)
+    case = _lock(case)
+    if case.stage not in (Stage.RELIEF, Stage.MAIN_DUTY_DECISION):
+        raise ApplicationError(
+            "Intentionality (s.191) is decided while the relief duty is owed or at the main duty decision."
+        )
+    if case.intentionally_homeless is not None and case.intentionally_homeless == intentional:
+        raise ApplicationError("This decision has already been made.")
+    letter_issue(
+        case=case,
+        actor=actor,
+        kind=DecisionLetter.Kind.INTENTIONALITY,
+        reasons=reasons,
+        extra={"intentional": intentional, "priority_need": bool(case.priority_need)},
+    )
+    case.intentionally_homeless = intentional
+    case.save(update_fields=["intentionally_homeless"])
+    audit_log(
+        actor=actor,
+        action="homelessness.case.intentionality_decided",
+        obj=case,
+        data={"intentional": intentional},
+    )
+    return case
+
+
+@transaction.atomic
+def case_refer_local_connection(
+    *, case: Case, actor, authority: str, reasons: str, confirmed: bool = False
+) -> Case:
+    """s.198: refer the case to an authority the household has a local connection with (s.199), at the relief
+    stage (s.198(A1)) or at the main duty decision (s.198(1)). The case ends here with the referral as its
+    outcome; the applicant can ask for a review (s.202(1)(c)), decided in 10 weeks."""
+    _require_officer(actor)
+    authority = " ".join((authority or "").split())[:200]
+    if not authority:
+        raise ApplicationError("Enter the council the case is referred to.", field="authority")
+    if not confirmed:
+        raise ApplicationError(
+            "Confirm that this is true before referring the case (s.198): "
+            + rules.RELIEF_ENDS[CloseReason.LOCAL_CONNECTION_REFERRAL].confirm,
+            field="confirmed",
+        )
+    case = _lock(case)
+    case.referred_to = authority
+    case.save(update_fields=["referred_to"])
+    return case_move(
+        case=case,
+        actor=actor,
+        to_stage=Stage.CLOSED,
+        end_reason=CloseReason.LOCAL_CONNECTION_REFERRAL,
+        reasons=reasons,
+        confirmed=True,
+        letter_extra={"authority": authority},
+    )
 
 
 def _tell_applicant_stage(case: Case, actor) -> None:
@@ -657,10 +829,27 @@ def case_restrict(*, case: Case, actor, restriction: str, officers) -> Case:
 
 @transaction.atomic
 def case_legal_hold_set(*, case: Case, actor, hold: bool, reason: str) -> Case:
-    _require_officer(actor)
+    """Keep a case past its retention date (a review, an appeal, a claim), or let it go again: a housing
+    manager's decision, with the reason kept on the case and in the audit log."""
+    if officer_seniority(actor) < 2:
+        raise ApplicationError("Only a housing manager can put a case on legal hold or lift the hold.")
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ApplicationError(
+            "Give the reason for putting the case on legal hold or lifting it.", field="reason"
+        )
+    if len(reason) > 500:
+        raise ApplicationError("The reason must be 500 characters or fewer.", field="reason")
     case = _lock(case)
+    if case.legal_hold == hold:
+        raise ApplicationError(
+            "The case is already on legal hold." if hold else "The case is not on legal hold."
+        )
     case.legal_hold = hold
-    case.save(update_fields=["legal_hold"])
+    case.legal_hold_reason = reason
+    case.legal_hold_by = actor
+    case.legal_hold_on = _today()
+    case.save(update_fields=["legal_hold", "legal_hold_reason", "legal_hold_by", "legal_hold_on"])
     audit_log(
         actor=actor, action="homelessness.case.legal_hold", obj=case, data={"hold": hold, "reason": reason}
     )
@@ -747,6 +936,28 @@ def plan_step_complete(*, step: PlanStep, actor, done: bool = True) -> PlanStep:
 
 
 @transaction.atomic
+def case_noncooperation_warn(*, case: Case, actor, reasons: str) -> DecisionLetter:
+    """s.193B(4): before a non-cooperation notice, a written warning of what will happen if the applicant
+    still refuses, and a reasonable period (`rules.NONCOOPERATION_WARNING_DAYS`) to put it right."""
+    _require_officer(actor)
+    case = _lock(case)
+    if case.stage not in (Stage.PREVENTION, Stage.RELIEF):
+        raise ApplicationError(
+            "A non-cooperation warning is given during a prevention or relief duty (s.193B)."
+        )
+    return letter_issue(
+        case=case,
+        actor=actor,
+        kind=DecisionLetter.Kind.NONCOOP_WARNING,
+        reasons=reasons,
+        extra={
+            "duty": Stage(case.stage).label,
+            "respond_by": _today() + dt.timedelta(days=rules.NONCOOPERATION_WARNING_DAYS),
+        },
+    )
+
+
+@transaction.atomic
 def noncooperation_propose(*, case: Case, actor, reasons: str) -> NonCooperationNotice:
     _require_officer(actor)
     case = _lock(case)
@@ -786,13 +997,25 @@ def noncooperation_approve(*, notice: NonCooperationNotice, actor) -> NonCoopera
 
 
 @transaction.atomic
-def review_request(*, letter: DecisionLetter, actor, requested_on: dt.date, kind: str) -> Review:
-    """s.202: a review requested within 21 days of the decision; its decision is due by the regulations."""
+def review_request(
+    *, letter: DecisionLetter, actor, requested_on: dt.date, kind: str, late_reason: str = ""
+) -> Review:
+    """s.202(3): a review requested within 21 days of the decision, or later if the council allows it in
+    writing: a late request is accepted at the officer's discretion, with the reason recorded."""
     _require_officer(actor)
-    if requested_on > letter.review_deadline:
+    if letter.kind in NOT_REVIEWABLE:
         raise ApplicationError(
-            f"The request is out of time: reviews must be asked for by {letter.review_deadline:%-d %B %Y}.",
-            field="requested_on",
+            "This letter is not a decision that can be reviewed (a review decision is appealed to the county"
+            " court, s.204).",
+            field="letter",
+        )
+    late_reason = (late_reason or "").strip()
+    late = requested_on > letter.review_deadline
+    if late and not late_reason:
+        raise ApplicationError(
+            f"The request is out of time: reviews must be asked for by {letter.review_deadline:%-d %B %Y}."
+            " To accept it anyway (s.202(3)), give the reason.",
+            field="late_reason",
         )
     if requested_on < letter.issued_on:
         raise ApplicationError(
@@ -807,9 +1030,14 @@ def review_request(*, letter: DecisionLetter, actor, requested_on: dt.date, kind
         requested_on=requested_on,
         due_on=rules.review_decision_due(requested_on=requested_on, kind=kind),
         original_decider=letter.issued_by,
+        late_reason=late_reason if late else "",
+        late_accepted_by=actor if late else None,
     )
     audit_log(
-        actor=actor, action="homelessness.review.requested", obj=letter.case, data={"review": review.pk}
+        actor=actor,
+        action="homelessness.review.requested",
+        obj=letter.case,
+        data={"review": review.pk, "late": late, "late_reason": late_reason if late else ""},
     )
     return review
 
@@ -830,6 +1058,16 @@ def review_decide(*, review: Review, actor, outcome: str, reasons: str) -> Revie
     review.decided_on = _today()
     review.save()
     audit_log(actor=actor, action="homelessness.review.decided", obj=review.case, data={"outcome": outcome})
+    if outcome != Review.Outcome.WITHDRAWN:
+        # s.203(3)-(5): the applicant is notified of the review decision, with reasons, and of the right to
+        # appeal to the county court on a point of law within 21 days (s.204(2)).
+        letter_issue(
+            case=review.case,
+            actor=actor,
+            kind=DecisionLetter.Kind.REVIEW_DECISION,
+            reasons=review.reasons,
+            extra={"original": review.letter, "outcome": review.get_outcome_display()},
+        )
     return review
 
 
@@ -952,10 +1190,7 @@ def cases_retention_delete(*, today: dt.date | None = None) -> int:
     """Delete cases closed longer ago than the retention period, unless on legal hold or under review."""
     today = today or _today()
     years = settings.HOMELESSNESS_RETENTION_YEARS
-    try:
-        cutoff = today.replace(year=today.year - years)
-    except ValueError:  # 29 February
-        cutoff = today.replace(year=today.year - years, day=28)
+    cutoff = selectors.years_before(today, years)
     due = (
         Case.objects.filter(stage=Stage.CLOSED, closed_on__lt=cutoff, legal_hold=False)
         .exclude(reviews__decided_on__isnull=True, reviews__isnull=False)

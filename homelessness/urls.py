@@ -22,4 +22,5 @@ urlpatterns = [
     path("cases/<str:reference>/", views.case_status, name="case"),
     path("cases/<str:reference>/plan/<int:step_id>/", views.plan_step_toggle, name="plan_step"),
     path("cases/<str:reference>/letters/<int:letter_id>/", views.letter, name="letter"),
+    path("cases/<str:reference>/letters/<int:letter_id>/pdf/", views.letter_pdf, name="letter_pdf"),
 ]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -19,6 +19,7 @@ from hackney_portal.core.ratelimit import client_ip, rate_limit_wait, wait_messa
 
 from . import intake, selectors, services
 from .forms import PersonForm, ReferralForm, ResumeEmailForm, UploadForm
+from .letter_pdf import letter_pdf as render_letter_pdf
 from .models import IntakeDraft, PlanStep
 
 DRAFT_KEY = "homelessness_draft"
@@ -353,8 +354,16 @@ def plan_step_toggle(request, reference: str, step_id: int):
 @never_cache
 def letter(request, reference: str, letter_id: int):
     case = _applicant_case(request, reference)
-    return render(
-        request,
-        "homelessness/letter.html",
-        {"case": case, "letter": get_object_or_404(case.letters, pk=letter_id)},
-    )
+    found = get_object_or_404(case.letters, pk=letter_id)
+    services.letter_download_record(letter=found, actor=request.user, fmt="html")
+    return render(request, "homelessness/letter.html", {"case": case, "letter": found})
+
+
+@never_cache
+def letter_pdf(request, reference: str, letter_id: int):
+    case = _applicant_case(request, reference)
+    found = get_object_or_404(case.letters, pk=letter_id)
+    services.letter_download_record(letter=found, actor=request.user, fmt="pdf")
+    response = HttpResponse(render_letter_pdf(found), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{case.reference}-letter-{found.pk}.pdf"'
+    return response

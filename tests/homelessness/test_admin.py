@@ -71,7 +71,9 @@ def test_workspace_actions_assign_assess_and_open_prevention(make_case, officer,
         },
     )
     assert response.status_code == 302
-    assert client.post(url + "move/", {"to_stage": "prevention"}).status_code == 302
+    # Opening a duty is an explicit decision with a letter, not a plain move.
+    assert client.post(url + "move/", {"to_stage": "prevention"}).status_code == 400
+    assert client.post(url + "accept_prevention/", {"reasons": "Section 21 notice."}).status_code == 302
     case.refresh_from_db()
     assert case.stage == Stage.PREVENTION
     assert case.assigned_to == officer

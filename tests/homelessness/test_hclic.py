@@ -5,6 +5,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from django.db import transaction
+from django.utils import timezone
 
 from homelessness import hclic, services
 from homelessness.models import Case, HclicExport
@@ -12,6 +13,7 @@ from homelessness.rules import AssessmentOutcome, CloseReason, Stage
 
 pytestmark = pytest.mark.django_db
 Q3_2026 = (2026, 3)  # October to December 2026
+AFTER_Q3 = dt.date(2027, 1, 4)
 
 
 def _assessed(make_case, officer, **kwargs):
@@ -101,15 +103,15 @@ def test_the_validation_report_lists_what_is_missing_per_case_in_plain_english(m
 def test_a_snapshot_is_frozen_and_unchanged_when_generated_again(make_case, officer):
     case = _assessed(make_case, officer)
     _on(case, dt.date(2026, 10, 15))
-    first = hclic.hclic_export_generate(year=2026, quarter=3, actor=officer)
-    again = hclic.hclic_export_generate(year=2026, quarter=3, actor=officer)
+    first = hclic.hclic_export_generate(year=2026, quarter=3, actor=officer, today=AFTER_Q3)
+    again = hclic.hclic_export_generate(year=2026, quarter=3, actor=officer, today=AFTER_Q3)
     assert again.pk == first.pk
     assert hclic.build(2026, 3)["case_xml"] == first.case_xml  # byte-identical
     with pytest.raises(Exception, match="append-only"), transaction.atomic():
         HclicExport.objects.filter(pk=first.pk).update(case_xml="tampered")
     # A change to the data makes a new version; the old one stays as it was.
     Case.objects.filter(pk=case.pk).update(household_type="couple_children")
-    second = hclic.hclic_export_generate(year=2026, quarter=3, actor=officer)
+    second = hclic.hclic_export_generate(year=2026, quarter=3, actor=officer, today=AFTER_Q3)
     assert (second.version, first.version) == (2, 1)
     assert HclicExport.objects.get(pk=first.pk).case_xml == first.case_xml
 
@@ -134,9 +136,93 @@ def test_admin_builds_and_downloads_the_return(make_case, make_staff, manager, o
         == 403
     )
     staff_login(client, returns)
-    response = client.post("/admin/homelessness/hclicexport/generate/", {"year": 2026, "quarter": 3})
+    response = client.post(
+        "/admin/homelessness/hclicexport/generate/", {"year": 2026, "quarter": 3, "allow_unfinished": "on"}
+    )
     export = HclicExport.objects.get()
     assert response.url == f"/admin/homelessness/hclicexport/{export.pk}/file/report/"
     xml = client.get(f"/admin/homelessness/hclicexport/{export.pk}/file/case/")
     assert xml["Content-Type"].startswith("application/xml")
     assert case.reference.encode() in xml.content
+
+
+def test_a_quarter_not_yet_ended_is_built_only_with_a_clear_warning(make_case, make_staff, officer, client):
+    from hackney_portal.core.forms import ApplicationError
+    from hackney_portal.users import roles
+    from tests.conftest import staff_login
+
+    case = _assessed(make_case, officer)
+    _on(case, dt.date(2026, 10, 15))
+    with pytest.raises(ApplicationError, match="does not end until 31 December 2026"):
+        hclic.hclic_export_generate(year=2026, quarter=3, actor=officer, today=dt.date(2026, 12, 31))
+    assert not HclicExport.objects.exists()
+    returns = make_staff("returns@example.org", roles.STATUTORY_RETURNS)
+    staff_login(client, returns)
+    url = "/admin/homelessness/hclicexport/generate/"
+    year = timezone.localdate().year if timezone.localdate().month >= 4 else timezone.localdate().year - 1
+    current = (timezone.localdate().month - 4) % 12 // 3 + 1
+    response = client.post(url, {"year": year, "quarter": current})
+    assert response.status_code == 200
+    assert "would be incomplete" in response.content.decode()
+    assert not HclicExport.objects.exists()
+    assert client.post(url, {"year": year, "quarter": current, "allow_unfinished": "on"}).status_code == 302
+    assert HclicExport.objects.count() == 1
+
+
+def test_each_file_names_the_specification_and_has_its_own_sha256(make_case, make_staff, officer, client):
+    import hashlib
+
+    from hackney_portal.users import roles
+    from tests.conftest import staff_login
+
+    case = _assessed(make_case, officer)
+    _on(case, dt.date(2026, 10, 15))
+    export = hclic.hclic_export_generate(year=2026, quarter=3, actor=officer, today=AFTER_Q3)
+    assert f'SpecVersion="{hclic.SPEC_VERSION}"' in export.case_xml
+    assert f'SpecVersion="{hclic.SPEC_VERSION}"' in export.personal_xml
+    returns = make_staff("returns@example.org", roles.STATUTORY_RETURNS)
+    staff_login(client, returns)
+    report = client.get(f"/admin/homelessness/hclicexport/{export.pk}/file/report/").content.decode()
+    for which in ("case", "personal"):
+        body = client.get(f"/admin/homelessness/hclicexport/{export.pk}/file/{which}/").content
+        assert hashlib.sha256(body).hexdigest() in report
+
+
+def test_the_officer_sees_what_hclic_will_reject_on_the_case_page_as_they_work(make_case, officer, client):
+    from tests.conftest import staff_login
+
+    case = make_case()
+    services.case_assign(case=case, officer=officer, actor=officer)
+    staff_login(client, officer)
+    page = client.get(f"/admin/homelessness/case/{case.pk}/change/").content.decode()
+    assert "H-CLIC return will reject" not in page  # not reported until assessed
+    services.case_record_assessment(
+        case=case, actor=officer, eligible=True, outcome=AssessmentOutcome.HOMELESS
+    )
+    assert "Household type is missing" in hclic.case_problems(Case.objects.get(pk=case.pk))
+    page = client.get(f"/admin/homelessness/case/{case.pk}/change/").content.decode()
+    assert "H-CLIC return will reject this case" in page
+    assert "Household type is missing" in page
+    services.case_record_assessment(
+        case=case,
+        actor=officer,
+        eligible=True,
+        outcome=AssessmentOutcome.HOMELESS,
+        household_type="single_female",
+        reason_loss="family_friends",
+        accommodation_at_application="private_rented",
+    )
+    assert hclic.case_problems(Case.objects.get(pk=case.pk)) == []
+    page = client.get(f"/admin/homelessness/case/{case.pk}/change/").content.decode()
+    assert "H-CLIC return will reject" not in page
+
+
+def test_case_problems_use_the_quarter_containing_today_at_its_edges(make_case, officer):
+    case = make_case()
+    services.case_assign(case=case, officer=officer, actor=officer)
+    services.case_record_assessment(
+        case=case, actor=officer, eligible=True, outcome=AssessmentOutcome.HOMELESS
+    )
+    case = Case.objects.get(pk=case.pk)
+    for day in (dt.date(2026, 12, 31), dt.date(2027, 1, 1), dt.date(2027, 3, 31), dt.date(2026, 4, 1)):
+        assert "Household type is missing" in hclic.case_problems(case, today=day)

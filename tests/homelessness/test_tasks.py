@@ -64,14 +64,14 @@ def _closed(make_case, officer, closed_on):
 
 
 def test_retention_deletes_old_closed_cases_unless_on_hold_or_under_review(
-    make_case, officer, colleague, settings, tmp_path
+    make_case, officer, colleague, manager, settings, tmp_path
 ):
     settings.MEDIA_ROOT = tmp_path
     today = timezone.localdate()
     old = _closed(make_case, officer, today - dt.timedelta(days=365 * 7))
     doc = services.document_upload(case=old, actor=None, upload=ContentFile(b"%PDF-1.4\n%%EOF", name="a.pdf"))
     held = _closed(make_case, officer, today - dt.timedelta(days=365 * 7))
-    services.case_legal_hold_set(case=held, actor=officer, hold=True, reason="County court appeal")
+    services.case_legal_hold_set(case=held, actor=manager, hold=True, reason="County court appeal")
     reviewed = _closed(make_case, officer, today - dt.timedelta(days=365 * 7))
     services.review_request(
         letter=DecisionLetter.objects.get(case=reviewed),

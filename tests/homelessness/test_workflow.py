@@ -21,12 +21,16 @@ def _at(case, stage, officer, *, priority_need=""):
     services.case_assign(case=case, officer=officer, actor=officer)
     if stage == S.TRIAGE:
         return Case.objects.get(pk=case.pk)
+    first = S.PREVENTION if stage in (S.PREVENTION, S.ASSESSMENT) else S.RELIEF
     services.case_record_assessment(
-        case=case, actor=officer, eligible=True, outcome=AO.THREATENED, priority_need=priority_need
+        case=case,
+        actor=officer,
+        eligible=True,
+        outcome=AO.THREATENED if first == S.PREVENTION else AO.HOMELESS,
+        priority_need=priority_need,
     )
     if stage == S.ASSESSMENT:
         return Case.objects.get(pk=case.pk)
-    first = S.PREVENTION if stage == S.PREVENTION else S.RELIEF
     case = services.case_move(case=case, actor=officer, to_stage=first)
     if stage in (S.PREVENTION, S.RELIEF):
         return case
@@ -36,8 +40,25 @@ def _at(case, stage, officer, *, priority_need=""):
     case = services.case_move(case=case, actor=officer, to_stage=S.MAIN_DUTY_DECISION)
     if stage == S.MAIN_DUTY_DECISION:
         return case
+    case = services.case_decide_intentionality(
+        case=case, actor=officer, intentional=False, reasons="The tenancy ended through no fault of yours."
+    )
     return services.case_move(
         case=case, actor=officer, to_stage=S.MAIN_DUTY, reasons="Priority need: children."
+    )
+
+
+def _warned(case, officer, *, days_ago=rules.NONCOOPERATION_WARNING_DAYS):
+    """A s.193B(4) warning letter sent `days_ago` (written directly: the service dates letters today)."""
+    issued_on = timezone.localdate() - dt.timedelta(days=days_ago)
+    return DecisionLetter.objects.create(
+        case=case,
+        kind=DecisionLetter.Kind.NONCOOP_WARNING,
+        reasons="You did not go to the viewing.",
+        body="Warning",
+        issued_on=issued_on,
+        issued_by=officer,
+        review_deadline=issued_on + dt.timedelta(days=21),
     )
 
 
@@ -57,6 +78,13 @@ def test_assigning_a_new_case_starts_triage(make_case, officer):
 def test_every_allowed_move_is_possible(make_case, officer, stage, to_stage):
     case = _at(make_case(), stage, officer, priority_need="children")
     assert case.stage == stage
+    if (stage, to_stage) == (S.RELIEF, S.MAIN_DUTY_DECISION):
+        case.relief_start -= dt.timedelta(days=56)  # s.189B(4): only after the 56 days of relief
+        case.save()
+    if (stage, to_stage) == (S.ASSESSMENT, S.RELIEF):
+        services.case_record_assessment(case=case, actor=officer, eligible=True, outcome=AO.HOMELESS)
+    if to_stage == S.MAIN_DUTY:
+        services.case_decide_intentionality(case=case, actor=officer, intentional=False, reasons="Not.")
     moved = services.case_move(case=case, actor=officer, to_stage=to_stage, reasons="Reasons given.")
     assert moved.stage == to_stage
 
@@ -89,25 +117,39 @@ def test_forbidden_moves_are_refused_and_change_nothing(make_case, officer, stag
 def test_every_end_reason_closes_from_its_stage_with_a_letter_where_one_is_due(
     make_case, officer, manager, stage, reason
 ):
-    case = _at(make_case(), stage, officer, priority_need="children")
+    # Relief ends by notice after 56 days only without priority need (s.189B(4), (7)(b)).
+    priority = "" if (stage, reason) == (S.RELIEF, CR.DAYS_ELAPSED) else "children"
+    case = _at(make_case(), stage, officer, priority_need=priority)
+    if reason == CR.INTENTIONAL_PRIORITY:
+        case.intentionally_homeless = True  # s.190(2) follows a s.191 decision
+        case.save()
+    if reason == CR.NO_PRIORITY_NEED:
+        case.priority_need = ""
+        case.save()
     if reason == CR.DAYS_ELAPSED:
         case.notice_type = ""
-        case.prevention_start -= dt.timedelta(days=56)
-        case.duty_deadline = case.prevention_start + dt.timedelta(days=56)
+        if stage == S.PREVENTION:
+            case.prevention_start -= dt.timedelta(days=56)
+            case.duty_deadline = case.prevention_start + dt.timedelta(days=56)
+        else:
+            case.relief_start -= dt.timedelta(days=56)
+            case.duty_deadline = case.relief_start + dt.timedelta(days=56)
         case.save()
     if reason == CR.NON_COOPERATION:
+        _warned(case, officer)
         notice = services.noncooperation_propose(
             case=case, actor=officer, reasons="Missed every appointment."
         )
         services.noncooperation_approve(notice=notice, actor=manager)
     closed = services.case_move(
-        case=case, actor=officer, to_stage=S.CLOSED, end_reason=reason, reasons="Because."
+        case=case, actor=officer, to_stage=S.CLOSED, end_reason=reason, reasons="Because.", confirmed=True
     )
     assert closed.stage == S.CLOSED
     assert closed.close_reason == reason
     assert closed.closed_on is not None
     letters = DecisionLetter.objects.filter(case=case, decision=reason).count()
-    assert letters == (1 if reason in rules.NEEDS_NOTICE else 0)
+    by_notice = reason in rules.NEEDS_NOTICE or rules.duty_end_rule(stage, reason) is not None
+    assert letters == (1 if by_notice else 0)
     if stage == S.PREVENTION:
         assert closed.prevention_end == closed.closed_on
         assert closed.prevention_end_reason == reason
@@ -212,17 +254,21 @@ def test_homeless_eligible_and_in_priority_need_flags_the_interim_duty_at_once(m
     assert case.urgent
 
 
-def test_relief_ends_early_only_with_priority_need(make_case, officer):
-    case = _at(make_case(), S.RELIEF, officer)
-    with pytest.raises(ApplicationError, match="56 days"):
+def test_priority_need_does_not_cut_relief_short_s189b_4(make_case, officer):
+    """s.189B(4): in priority need and not intentionally homeless, relief lasts the full 56 days; the main
+    duty decision comes after, on or after day 57. Recording priority need on day 0 skips nothing."""
+    case = _at(make_case(), S.RELIEF, officer, priority_need="children")
+    with pytest.raises(ApplicationError, match=r"56 days even when the applicant is in priority need"):
         services.case_move(case=case, actor=officer, to_stage=S.MAIN_DUTY_DECISION)
-    services.case_record_assessment(
-        case=case, actor=officer, eligible=True, outcome=AO.HOMELESS, priority_need="children"
-    )
-    assert (
-        services.case_move(case=case, actor=officer, to_stage=S.MAIN_DUTY_DECISION).stage
-        == S.MAIN_DUTY_DECISION
-    )
+    case.relief_start -= dt.timedelta(days=55)  # day 56 of the duty: still within it
+    case.save()
+    with pytest.raises(ApplicationError, match=r"s\.189B"):
+        services.case_move(case=case, actor=officer, to_stage=S.MAIN_DUTY_DECISION)
+    case.relief_start -= dt.timedelta(days=1)
+    case.save()
+    moved = services.case_move(case=case, actor=officer, to_stage=S.MAIN_DUTY_DECISION)
+    assert moved.stage == S.MAIN_DUTY_DECISION
+    assert moved.relief_end_reason == CR.DAYS_ELAPSED
 
 
 def test_a_duty_needs_eligibility_and_the_main_duty_needs_priority_need(make_case, officer):
@@ -239,6 +285,7 @@ def test_a_duty_needs_eligibility_and_the_main_duty_needs_priority_need(make_cas
 
 def test_non_cooperation_needs_a_second_senior_officer(make_case, officer, colleague, manager):
     case = _at(make_case(), S.PREVENTION, officer)
+    _warned(case, officer)
     with pytest.raises(ApplicationError, match="approved by a second"):
         services.case_move(
             case=case, actor=officer, to_stage=S.CLOSED, end_reason=CR.NON_COOPERATION, reasons="x"
@@ -255,7 +302,7 @@ def test_non_cooperation_needs_a_second_senior_officer(make_case, officer, colle
     closed = services.case_move(
         case=case, actor=officer, to_stage=S.CLOSED, end_reason=CR.NON_COOPERATION, reasons="Refused."
     )
-    assert DecisionLetter.objects.get(case=closed).kind == DecisionLetter.Kind.NON_COOPERATION
+    assert DecisionLetter.objects.filter(case=closed).latest("id").kind == DecisionLetter.Kind.NON_COOPERATION
 
 
 def test_reviews_within_21_days_decided_by_someone_else_by_the_regulations_deadline(

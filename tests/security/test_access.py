@@ -95,6 +95,7 @@ OWNED = {
     "homelessness:done": ("GET", "case", 200),
     "homelessness:plan_step": ("POST", "step", 302),
     "homelessness:letter": ("GET", "letter", 200),
+    "homelessness:letter_pdf": ("GET", "letter", 200),
     "employment:applied": ("GET", "job", 200),
 }
 
@@ -336,6 +337,7 @@ ADMIN_EXTRA = {
     "employment_application_cv": ({roles.JOBS_MODERATORS}, ["application"]),
     "homelessness_case_act": (HOUSING, ["case", "note"]),
     "homelessness_case_document": (HOUSING, ["case", "document"]),
+    "homelessness_case_letter_pdf": (HOUSING, ["case", None]),
     "homelessness_hclicexport_generate": ({roles.STATUTORY_RETURNS}, []),
     "homelessness_hclicexport_file": ({roles.STATUTORY_RETURNS}, [None, "report"]),
 }
@@ -460,6 +462,7 @@ CASE_DATA_URLS = {
     "admin:homelessness_case_delete": "test_case_admin_outputs_hide_it",
     "admin:homelessness_case_act": "test_case_admin_outputs_hide_it",
     "admin:homelessness_case_document": "test_case_admin_outputs_hide_it",
+    "admin:homelessness_case_letter_pdf": "test_case_admin_outputs_hide_it",
     "admin:homelessness_hclicexport_changelist": "test_hclic_files_count_it_but_hide_its_personal_data",
     "admin:homelessness_hclicexport_change": "test_hclic_files_count_it_but_hide_its_personal_data",
     "admin:homelessness_hclicexport_history": "test_hclic_files_count_it_but_hide_its_personal_data",
@@ -480,7 +483,7 @@ CASE_DATA_URLS = {
     # The applicant's own pages: only the applicant (or the emailed link) opens them (tests above).
     **{
         f"homelessness:{name}": "test_another_resident_gets_404_and_the_refusal_is_logged"
-        for name in ("case", "done", "plan_step", "letter", "my_cases", "status_link")
+        for name in ("case", "done", "plan_step", "letter", "letter_pdf", "my_cases", "status_link")
     },
     # The public intake: this browser's own draft, never a case.
     **{
@@ -619,6 +622,7 @@ def test_case_admin_outputs_hide_it(restricted_world):
         ("admin:homelessness_case_delete", [hidden.pk]),
         ("admin:homelessness_case_act", [hidden.pk, "note"]),
         ("admin:homelessness_case_document", [hidden.pk, 1]),
+        ("admin:homelessness_case_letter_pdf", [hidden.pk, 1]),
         ("admin:homelessness_case_add", []),
     ]:
         response = outsider.get(reverse(name, args=args))
@@ -699,7 +703,7 @@ def test_hclic_files_count_it_but_hide_its_personal_data(restricted_world):
         assert client.post(generate, {"year": 2026, "quarter": 3}).status_code == 403
         assert client.get(reverse("admin:homelessness_hclicexport_changelist")).status_code == 403
     returns = _client(w.returns)
-    built = returns.post(generate, {"year": 2026, "quarter": 3})
+    built = returns.post(generate, {"year": 2026, "quarter": 3, "allow_unfinished": "on"})
     assert built.status_code == 302
     export = HclicExport.objects.get()
     assert export.case_count == 2  # the department counts every case, restricted ones too
