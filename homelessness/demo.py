@@ -96,7 +96,7 @@ def demo_answers(
             "family_here": "yes",
             "previous_addresses": "",
         },
-        "support": {"support_needs": []},
+        "support": {"support_needs": ["none"]},
         "income": {"income": ["universal_credit"], "employment": "part_time"},
         "equality": {
             "ethnicity": "prefer_not",

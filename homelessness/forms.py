@@ -6,7 +6,7 @@ import re
 
 from django import forms
 
-from hackney_portal.core.forms import GovukDateField
+from hackney_portal.core.forms import CheckboxesField, GovukDateField
 
 from .models import Case, DecisionLetter, DocumentRequest, PlanStep, Referral, Review, TemporaryAccommodation
 from .rules import AssessmentOutcome, CloseReason, PriorityNeed, ReviewKind
@@ -308,23 +308,29 @@ class LocalConnectionForm(StepForm):
     )
 
 
+NONE = "none"  # the "None of these" answer of a "select all that apply" question
+
+
 class SupportForm(StepForm):
-    support_needs = forms.MultipleChoiceField(
+    support_needs = CheckboxesField(
         label="Do you or anyone you live with need support with any of these?",
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text="Select all that apply. Leave them all unselected if none apply.",
+        help_text="Select all that apply.",
+        exclusive=NONE,
+        exclusive_message="Select ‘None of these’ on its own, or the kinds of support you need",
+        error_messages={"required": "Select the kinds of support you need, or ‘None of these’"},
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["support_needs"].choices = code_choices("support_need")
+        self.fields["support_needs"].choices = [*code_choices("support_need"), (NONE, "None of these")]
 
 
 class IncomeForm(StepForm):
-    income = forms.MultipleChoiceField(
+    income = CheckboxesField(
         label="What income do you have?",
-        widget=forms.CheckboxSelectMultiple,
+        help_text="Select all that apply.",
+        exclusive=NONE,
+        exclusive_message="Select ‘No income’ on its own, or the income you have",
         choices=[
             ("wages", "Wages"),
             ("universal_credit", "Universal Credit"),
@@ -332,7 +338,7 @@ class IncomeForm(StepForm):
             ("pip", "Personal Independence Payment or Disability Living Allowance"),
             ("pension", "Pension"),
             ("other", "Other income"),
-            ("none", "No income"),
+            (NONE, "No income"),
         ],
         error_messages={"required": "Select your income, or ‘No income’"},
     )

@@ -157,7 +157,10 @@ def case_fields_from_answers(answers: dict) -> dict:
         "notice_type": "" if notice == "none" else notice,
         "notice_served_on": _date(_answer(answers, "notice", "served_on")),
         "notice_expires_on": _date(_answer(answers, "notice", "leave_by")),
-        "support_needs": sorted(_answer(answers, "support", "support_needs", []) or []),
+        # "None of these" is an answer on the page, not a support need (H-CLIC reports each need found).
+        "support_needs": sorted(
+            need for need in _answer(answers, "support", "support_needs", []) or [] if need != "none"
+        ),
         "people": people,
         "restricted": "domestic_abuse" if risk == "domestic_abuse" else "",
     }
