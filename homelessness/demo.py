@@ -194,7 +194,7 @@ def demo_load(*, users: dict) -> None:
         ),
         None,
     )
-    # Restricted: domestic abuse; visible only to the named officers (the housing managers).
+    # Restricted: domestic abuse; routed to the restricted cases team (the demo manager is in it) only.
     _submit(
         demo_answers(
             name="Priya Shah",

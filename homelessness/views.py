@@ -87,7 +87,15 @@ def apply_step(request, slug: str):
     changing = request.GET.get("change") == "1"
     if request.method == "POST":
         form = form_cls(request.POST)
-        if form.is_valid():
+        valid = form.is_valid()
+        if not valid and "save" in request.POST:
+            # "Save and come back later" on a half-answered page: keep what is valid, show no errors.
+            draft = services.intake_draft_save_partial(
+                draft=draft, step=slug, answers=form.valid_answers(), actor=request.user
+            )
+            _remember(request, draft)
+            return redirect("homelessness:saved")
+        if valid:
             before = _emergency(draft)
             draft = services.intake_draft_save(
                 draft=draft, step=slug, answers=form.as_answers(), actor=request.user
@@ -105,7 +113,8 @@ def apply_step(request, slug: str):
                 redirect("homelessness:step", slug=following) if following else redirect("homelessness:check")
             )
     else:
-        initial = dict(answers.get(slug, {}))
+        stored = answers.get(slug) or (answers.get(services.PARTIAL) or {}).get(slug) or {}
+        initial = form_cls.initial_from(stored)
         if slug == "household":
             initial = {}  # ask again each time: they may have added someone since
         form = form_cls(initial=initial)
@@ -173,8 +182,10 @@ def apply_saved(request):
     draft = _draft(request)
     if draft is None:
         return redirect("homelessness:start")
+    # Someone with nowhere safe tonight who stops here still sees the 24-hour number.
+    emergency = _emergency(draft)
     if request.user.is_authenticated:
-        return render(request, "homelessness/saved.html", {"signed_in": True})
+        return render(request, "homelessness/saved.html", {"signed_in": True, "emergency": emergency})
     form = ResumeEmailForm(
         request.POST or None,
         # The address that proved it is theirs first: contact answers may have been typed by someone else.
@@ -188,8 +199,12 @@ def apply_saved(request):
         except ApplicationError as error:
             add_application_error(form, error)
         else:
-            return render(request, "homelessness/saved.html", {"email": form.cleaned_data["email"]})
-    return render(request, "homelessness/save_email.html", {"form": form})
+            return render(
+                request,
+                "homelessness/saved.html",
+                {"email": form.cleaned_data["email"], "emergency": emergency},
+            )
+    return render(request, "homelessness/save_email.html", {"form": form, "emergency": emergency})
 
 
 @never_cache
@@ -250,7 +265,10 @@ def apply_check(request):
 
 @never_cache
 def apply_done(request, reference: str):
-    return render(request, "homelessness/done.html", {"case": _applicant_case(request, reference)})
+    case = _applicant_case(request, reference)
+    return render(
+        request, "homelessness/done.html", {"case": case, "emailed": selectors.confirmation_emailed(case)}
+    )
 
 
 @never_cache

@@ -95,14 +95,16 @@ def test_no_safe_place_tonight_shows_the_out_of_hours_number_at_once_and_marks_t
     assert set(case.flags) >= {"unsafe_tonight", "rough_sleeping"}
 
 
-def test_domestic_abuse_restricts_the_case_to_named_officers(client, manager):
+def test_domestic_abuse_restricts_the_case_to_the_restricted_cases_team(client, manager, team_officer):
     response = _go(client, {**PAGES, "risk": {"risk": "domestic_abuse"}})
     client.post(response.url)
     case = Case.objects.get()
     assert case.urgent
     assert case.restriction == "domestic_abuse"
+    assert case.restricted_team
     assert case.address_suppressed
-    assert list(case.named_officers.all()) == [manager]
+    assert case.assigned_to == team_officer
+    assert list(case.named_officers.all()) == [team_officer]
 
 
 def test_household_members_are_added_and_removed(client):

@@ -4,6 +4,8 @@
 renders one field as input, textarea, select, radios, checkboxes, single checkbox, file or date.
 """
 
+import re
+
 from django import forms, template
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
@@ -260,6 +262,29 @@ def govuk_field(field, **options):
     group_class = "govuk-form-group govuk-form-group--error" if field.errors else "govuk-form-group"
     # Every value above went through _text (escaped unless already safe); the rest is our own markup.
     return mark_safe(f'<div class="{group_class}">{body}</div>')  # noqa: S308  # nosec
+
+
+def tel_uri(number) -> str:
+    """A UK phone number as a tel: URI in international form: "020 8356 2300" -> "tel:+442083562300"."""
+    digits = re.sub(r"[^\d+]", "", str(number or ""))
+    if digits.startswith("00"):
+        digits = "+" + digits[2:]
+    elif digits.startswith("0"):
+        digits = "+44" + digits[1:]
+    if digits.startswith("+440"):  # written "+44 (0)20 ..."
+        digits = "+44" + digits[4:]
+    return f"tel:{digits}"
+
+
+@register.filter
+def tel(number) -> str:
+    """A phone number people can tap to call, shown as written: every phone number a page shows is one."""
+    if not number:
+        return ""
+    # Both parts are escaped; a tel: URI holds only digits and a plus sign.
+    return mark_safe(  # noqa: S308  # nosec
+        f'<a class="govuk-link" href="{_text(tel_uri(number))}">{_text(number)}</a>'
+    )
 
 
 @register.filter
