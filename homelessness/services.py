@@ -96,7 +96,9 @@ def case_reference_next() -> str:
 
 
 @transaction.atomic
-def intake_draft_save(*, draft: IntakeDraft | None, step: str, answers: dict, actor) -> IntakeDraft:
+def intake_draft_save(
+    *, draft: IntakeDraft | None, step: str, answers: dict, actor, page: str = ""
+) -> IntakeDraft:
     """Store one page's answers. A signed-in resident has one open draft, found again on any device."""
     if draft is None:
         user = actor if getattr(actor, "is_authenticated", False) else None
@@ -108,7 +110,7 @@ def intake_draft_save(*, draft: IntakeDraft | None, step: str, answers: dict, ac
         raise ApplicationError("This application has already been sent.")
     data = dict(draft.answers)
     data[step] = answers
-    partial = {k: v for k, v in (data.get(PARTIAL) or {}).items() if k != step}
+    partial = {k: v for k, v in (data.get(PARTIAL) or {}).items() if k != (page or step)}
     if partial:
         data[PARTIAL] = partial
     else:

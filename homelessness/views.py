@@ -85,8 +85,17 @@ def apply_step(request, slug: str):
     answers = draft.answers if draft else {}
     form_cls = intake.form_class(step)
     changing = request.GET.get("change") == "1"
+    behalf = intake.for_someone_else(answers)
+    if request.method == "POST" and step.slug == "equality" and "skip" in request.POST:
+        # "Skip these questions": one press, nothing asked, nothing stored but that they skipped.
+        draft = services.intake_draft_save(
+            draft=draft, step=step.store, answers={"skipped": True}, actor=request.user
+        )
+        _remember(request, draft)
+        following = intake.next_step(draft.answers) if not changing else None
+        return redirect("homelessness:step", slug=following) if following else redirect("homelessness:check")
     if request.method == "POST":
-        form = form_cls(request.POST)
+        form = form_cls(request.POST, behalf=behalf)
         valid = form.is_valid()
         if not valid and "save" in request.POST:
             # "Save and come back later" on a half-answered page: keep what is valid, show no errors.
@@ -97,8 +106,12 @@ def apply_step(request, slug: str):
             return redirect("homelessness:saved")
         if valid:
             before = _emergency(draft)
+            # A page split from a bigger one adds its answers to that page's.
+            merged = (
+                {**(answers.get(step.store) or {}), **form.as_answers()} if step.group else form.as_answers()
+            )
             draft = services.intake_draft_save(
-                draft=draft, step=slug, answers=form.as_answers(), actor=request.user
+                draft=draft, step=step.store, answers=merged, actor=request.user, page=slug
             )
             _remember(request, draft)
             if slug == "household" and form.cleaned_data["add_person"] == "yes":
@@ -113,11 +126,11 @@ def apply_step(request, slug: str):
                 redirect("homelessness:step", slug=following) if following else redirect("homelessness:check")
             )
     else:
-        stored = answers.get(slug) or (answers.get(services.PARTIAL) or {}).get(slug) or {}
+        stored = answers.get(step.store) or (answers.get(services.PARTIAL) or {}).get(slug) or {}
         initial = form_cls.initial_from(stored)
         if slug == "household":
             initial = {}  # ask again each time: they may have added someone since
-        form = form_cls(initial=initial)
+        form = form_cls(initial=initial, behalf=behalf)
     back = intake.step_before(slug, answers)
     return render(
         request,
@@ -125,6 +138,8 @@ def apply_step(request, slug: str):
         {
             "form": form,
             "step": step,
+            "title": step.title_for(answers),
+            "behalf": behalf,
             "changing": changing,
             "back_url": reverse("homelessness:check")
             if changing
@@ -162,12 +177,34 @@ def apply_person(request):
 
 
 @never_cache
-@require_POST
 def apply_person_remove(request, index: int):
+    """GOV.UK "add to a list": removing someone is confirmed on its own page first."""
     draft = _draft(request)
-    if draft is not None:
-        services.intake_draft_remove_person(draft=draft, index=index, actor=request.user)
-    return redirect("homelessness:step", slug="household")
+    people = draft.answers.get("people", []) if draft else []
+    if not 0 <= index < len(people):
+        return redirect("homelessness:step", slug="household")
+    person = people[index]
+    error = ""
+    if request.method == "POST":
+        confirm = request.POST.get("confirm")
+        if confirm == "yes":
+            services.intake_draft_remove_person(draft=draft, index=index, actor=request.user)
+            messages.success(request, f"{person.get('name', 'That person')} has been removed")
+            return redirect("homelessness:step", slug="household")
+        if confirm == "no":
+            return redirect("homelessness:step", slug="household")
+        error = f"Select yes if you want to remove {person.get('name', 'this person')}"
+    return render(
+        request,
+        "homelessness/person_remove.html",
+        {
+            "person": person,
+            "error": error,
+            "back_url": reverse("homelessness:step", args=["household"]),
+            "emergency": _emergency(draft),
+        },
+        status=400 if error else 200,
+    )
 
 
 @never_cache

@@ -5,6 +5,7 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.test import Client
 
 from hackney_portal.core.forms import ApplicationError
 from homelessness import hclic, services
@@ -341,3 +342,101 @@ def test_the_ni_number_hints_example_is_accepted():
     assert form.is_valid(), form.errors
     assert form.cleaned_data["ni_number"] == example.replace(" ", "")
     assert not AboutForm({"ni_number": "DA 12 34 56 C"}).is_valid()
+
+
+# Item 9: one thing per page, "they" for someone else, everyday words, optional equality questions.
+
+SPLIT_PAGES = {
+    "language": "What language do you prefer to speak?",
+    "interpreter": "Do you need an interpreter?",
+    "access-needs": "Do you need anything to help you contact us or come to appointments? (optional)",
+    "nationality": "What is your nationality?",
+    "immigration-status": "What is your immigration status? (optional)",
+    "public-funds": "Can you get benefits and other help paid for by the government?",
+    "lived-here": "How long have you lived in the borough?",
+    "work-here": "Do you work in the borough?",
+    "family-here": "Do you have close family who have lived in the borough for 5 years or more?",
+    "previous-addresses": "Your addresses in the last 5 years (optional)",
+    "income": "What income do you have?",
+    "employment": "Are you working?",
+}
+
+
+@pytest.mark.parametrize(("slug", "question"), SPLIT_PAGES.items())
+def test_each_split_page_asks_one_question_as_its_heading(client, slug, question):
+    from homelessness.intake import STEP_BY_SLUG, form_class
+
+    assert len(form_class(STEP_BY_SLUG[slug])().fields) == 1
+    page = client.get(f"/housing-help/apply/{slug}/").content.decode()
+    assert page.count("<h1") == 1
+    heading = re.search(r"<h1[^>]*>(.*?)</h1>", page, re.S).group(1)
+    assert question in heading.replace("&#x27;", "'")
+    names = set(re.findall(r'<(?:input|select|textarea)[^>]* name="([a-z_]+)', page)) - {
+        "csrfmiddlewaretoken"
+    }
+    assert len(names) == 1, names
+
+
+def test_split_pages_keep_the_answers_in_one_place_for_the_case(client):
+    response = _go(client)
+    client.post(response.url)
+    details = Case.objects.get().details
+    assert details["eligibility"] == {
+        "nationality": "british_irish",
+        "immigration_status": "",
+        "public_funds": "yes",
+    }
+    assert details["local-connection"]["lived_here"] == "3_of_5"
+    assert details["local-connection"]["family_here"] == "no"
+    assert details["language"] == {"language": "English", "interpreter": "no", "access_needs": ""}
+    assert details["income"] == {"income": ["wages"], "employment": "part_time"}
+
+
+def test_questions_say_they_when_applying_for_someone_else(client):
+    client.post("/housing-help/apply/who/", {"who": "behalf"})
+    for slug, words in (
+        ("safe-tonight", "Do they have somewhere safe to stay tonight?"),
+        ("risk", "Are they at risk of harm where they live"),
+        ("interpreter", "Do they need an interpreter?"),
+        ("nationality", "What is their nationality?"),
+        ("accommodation", "Where are they living now?"),
+        ("support", "Do they or anyone they live with need support"),
+        ("employment", "Are they working?"),
+    ):
+        page = client.get(f"/housing-help/apply/{slug}/").content.decode()
+        assert words in page, slug
+    # Applying for themselves, the same pages say "you".
+    client.post("/housing-help/apply/who/", {"who": "self"})
+    assert "Do you need an interpreter?" in client.get("/housing-help/apply/interpreter/").content.decode()
+
+
+def test_options_are_in_everyday_words_with_the_legal_name_as_a_hint(client):
+    page = client.get("/housing-help/apply/accommodation/").content.decode()
+    assert "Renting from a private landlord or letting agent" in page
+    assert re.search(r'class="govuk-hint govuk-radios__hint">Private rented sector<', page)
+    notice = client.get("/housing-help/apply/notice/").content.decode()
+    assert "A notice from the landlord to leave, without giving a reason" in notice
+    assert re.search(r'govuk-radios__hint">Section 21 notice \(assured shorthold tenancy\)<', notice)
+    # The answer stored is still the code H-CLIC uses.
+    client.post("/housing-help/apply/accommodation/", {"accommodation": "private_rented"})
+    assert IntakeDraft.objects.get().answers["accommodation"]["accommodation"] == "private_rented"
+
+
+def test_equality_questions_are_optional_say_why_and_can_be_skipped_at_once(client):
+    page = client.get("/housing-help/apply/equality/").content.decode()
+    assert "These questions are optional" in page
+    assert "do not change the help" in page
+    assert ">Skip these questions</button>" in page
+    # Leaving them all unanswered is an answer.
+    response = client.post("/housing-help/apply/equality/", {})
+    assert response.status_code == 302
+    assert IntakeDraft.objects.get().answers["equality"]["ethnicity"] == ""
+    IntakeDraft.objects.all().delete()
+    # One press skips them all.
+    other = Client()
+    response = _go(other, {**PAGES, "equality": {"ethnicity": "white", "skip": "1"}})
+    assert IntakeDraft.objects.get().answers["equality"] == {"skipped": True}
+    check = other.get(response.url).content.decode()
+    assert "Skipped" in check
+    other.post(response.url)
+    assert Case.objects.get().details["equality"] == {"skipped": True}
