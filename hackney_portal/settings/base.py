@@ -60,8 +60,9 @@ COUNCIL = {
 # Housing cases' retention comes from HOMELESSNESS_RETENTION_YEARS; the rest is the council's policy.
 PRIVACY = {
     "dpo_name": env("PRIVACY_DPO_NAME", default="Data Protection Officer"),
-    "dpo_email": env("PRIVACY_DPO_EMAIL", default="data.protection@hackney.gov.uk"),
-    "dpo_address": env("PRIVACY_DPO_ADDRESS", default=COUNCIL["address"]),
+    # Empty: the council's contact email and address are shown.
+    "dpo_email": env("PRIVACY_DPO_EMAIL", default=""),
+    "dpo_address": env("PRIVACY_DPO_ADDRESS", default=""),
     # The council's registration number with the Information Commissioner (shown if set).
     "ico_registration": env("PRIVACY_ICO_REGISTRATION", default=""),
     "payments_retention": env(

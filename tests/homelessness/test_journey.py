@@ -180,7 +180,9 @@ def test_with_nobody_in_the_team_it_waits_in_the_team_queue(make_case, make_staf
 def _phone_numbers_are_links(html: str, settings) -> None:
     for number in (settings.COUNCIL["out_of_hours_phone"], settings.COUNCIL["contact_phone"]):
         shown = html.count(number)
-        linked = len(re.findall(rf'<a class="govuk-link" href="tel:\+44\d+">{re.escape(number)}</a>', html))
+        linked = len(
+            re.findall(rf'<a class="govuk-link[^"]*" href="tel:\+44\d+">{re.escape(number)}</a>', html)
+        )
         assert shown == linked, (number, shown, linked)
 
 
@@ -440,3 +442,37 @@ def test_equality_questions_are_optional_say_why_and_can_be_skipped_at_once(clie
     assert "Skipped" in check
     other.post(response.url)
     assert Case.objects.get().details["equality"] == {"skipped": True}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_cases_arriving_at_once_go_to_two_team_officers(make_staff, settings):
+    import threading
+
+    from django.db import connection
+
+    from hackney_portal.users import roles
+    from homelessness.demo import _submit, demo_answers
+
+    team = settings.HOMELESSNESS_RESTRICTED_TEAM
+    first = make_staff("first@example.org", roles.HOUSING_OFFICERS, team)
+    second = make_staff("second@example.org", roles.HOUSING_OFFICERS, team)
+    start = threading.Barrier(2)
+    errors = []
+
+    def arrive(name):
+        try:
+            start.wait(timeout=10)
+            _submit(demo_answers(name=name, email=f"{name.lower()}@example.org", risk="domestic_abuse"), None)
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=arrive, args=(name,)) for name in ("Ann", "Bea")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assigned = sorted(Case.objects.values_list("assigned_to__email", flat=True))
+    assert assigned == sorted([first.email, second.email])

@@ -277,13 +277,15 @@ def tel_uri(number) -> str:
 
 
 @register.filter
-def tel(number) -> str:
-    """A phone number people can tap to call, shown as written: every phone number a page shows is one."""
+def tel(number, style: str = "") -> str:
+    """A phone number people can tap to call, shown as written: every phone number a page shows is one.
+    `|tel:"inverse"` is for a dark background (a panel)."""
     if not number:
         return ""
+    link_class = "govuk-link govuk-link--inverse" if style == "inverse" else "govuk-link"
     # Both parts are escaped; a tel: URI holds only digits and a plus sign.
     return mark_safe(  # noqa: S308  # nosec
-        f'<a class="govuk-link" href="{_text(tel_uri(number))}">{_text(number)}</a>'
+        f'<a class="{link_class}" href="{_text(tel_uri(number))}">{_text(number)}</a>'
     )
 
 
