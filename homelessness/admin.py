@@ -46,13 +46,16 @@ class QueueFilter(admin.SimpleListFilter):
     parameter_name = "queue"
 
     def lookups(self, request, model_admin):
-        return [
+        queues = [
             ("new", "New and unassigned"),
             ("mine", "Assigned to me"),
             ("urgent", "Urgent"),
             ("due7", "Deadline within 7 days"),
             ("overdue", "Overdue"),
         ]
+        if selectors.in_restricted_team(request.user):
+            queues.append(("team", "Restricted cases team"))
+        return queues
 
     def queryset(self, request, queryset):
         if self.value():
@@ -126,7 +129,7 @@ class CaseAdmin(admin.ModelAdmin):
         if obj.urgent:
             labels.insert(0, "URGENT")
         if obj.restriction:
-            labels.append("Restricted")
+            labels.append("Restricted: restricted cases team" if obj.restricted_team else "Restricted")
         return ", ".join(labels)
 
     def changelist_view(self, request, extra_context=None):
@@ -180,7 +183,13 @@ class CaseAdmin(admin.ModelAdmin):
         ]
         return {
             "assign": bound.get("assign")
-            or forms.AssignForm(officers=_officers(), initial={"officer": request.user.pk}),
+            or forms.AssignForm(
+                # A case routed to the restricted-cases team can only be given to one of its officers.
+                officers=selectors.restricted_team_officers().order_by("name", "email")
+                if case.restricted_team
+                else _officers(),
+                initial={"officer": request.user.pk},
+            ),
             "assessment": bound.get("assessment")
             or forms.AssessmentForm(
                 initial={

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from django import forms
 
-from hackney_portal.core.forms import GovukDateField
+from hackney_portal.core.forms import CheckboxesField, GovukDateField
 
 from .models import Case, DecisionLetter, DocumentRequest, PlanStep, Referral, Review, TemporaryAccommodation
 from .rules import AssessmentOutcome, CloseReason, PriorityNeed, ReviewKind
@@ -14,7 +15,9 @@ from .selectors import code_choices
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 PREFER = ("prefer_not", "Prefer not to say")
-NI_RE = re.compile(r"^[A-CEGHJ-PR-TW-Z]{2}\d{6}[A-D]$")
+# A National Insurance number's format; "QQ" is the prefix of GOV.UK's example (QQ 12 34 56 C), never
+# issued to anyone, and accepted so that a person who types the example is not told it is wrong.
+NI_RE = re.compile(r"^(?:[A-CEGHJ-PR-TW-Z]{2}|QQ)\d{6}[A-D]$")
 
 
 def _radios(label, choices, *, required_message, help_text=""):
@@ -28,13 +31,50 @@ def _radios(label, choices, *, required_message, help_text=""):
 
 
 class StepForm(forms.Form):
-    """A page of the intake; `as_answers()` gives JSON-safe answers to store in the draft."""
+    """A page of the intake; `as_answers()` gives JSON-safe answers to store in the draft.
+
+    `they` gives a field's label (and `they_hints` its hint) for someone applying for another person, so
+    the questions say "they", not "you".
+    """
+
+    they: dict[str, str] = {}
+    they_hints: dict[str, str] = {}
+
+    def __init__(self, *args, behalf: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.behalf = behalf
+        if behalf:
+            for name, label in self.they.items():
+                self.fields[name].label = label
+            for name, hint in self.they_hints.items():
+                self.fields[name].help_text = hint
 
     def as_answers(self) -> dict:
         out = {}
         for name, value in self.cleaned_data.items():
             out[name] = value.isoformat() if hasattr(value, "isoformat") else value
         return out
+
+    def valid_answers(self) -> dict:
+        """What was answered, and answered well, on a page that is not finished ("Save and come back
+        later"): the fields that passed their checks and are not empty. Call after `is_valid()`."""
+        return {
+            name: value
+            for name, value in self.as_answers().items()
+            if name not in self.errors and value not in (None, "", [], False)
+        }
+
+    @classmethod
+    def initial_from(cls, stored: dict) -> dict:
+        """Stored answers as a form's initial values (dates are kept as ISO text in the draft)."""
+        initial = dict(stored)
+        for name, field in cls.base_fields.items():
+            if isinstance(field, GovukDateField) and isinstance(initial.get(name), str):
+                try:
+                    initial[name] = dt.date.fromisoformat(initial[name])
+                except ValueError:
+                    initial.pop(name)
+        return initial
 
 
 class WhoForm(StepForm):
@@ -51,6 +91,7 @@ class SafeTonightForm(StepForm):
         YES_NO,
         required_message="Select yes if you have somewhere safe to stay tonight",
     )
+    they = {"safe_tonight": "Do they have somewhere safe to stay tonight?"}
 
 
 class RoughSleepingForm(StepForm):
@@ -59,6 +100,7 @@ class RoughSleepingForm(StepForm):
         YES_NO,
         required_message="Select yes if you are sleeping on the street",
     )
+    they = {"rough_sleeping": "Are they sleeping on the street, or will they be tonight?"}
 
 
 class RiskForm(StepForm):
@@ -73,6 +115,8 @@ class RiskForm(StepForm):
         required_message="Select whether you are at risk of harm",
         help_text="We ask so we can keep you safe. We will not contact anyone without asking you.",
     )
+    they = {"risk": "Are they at risk of harm where they live, or from someone they know?"}
+    they_hints = {"risk": "We ask so we can keep them safe. We will not contact anyone without asking them."}
 
 
 class ContactForm(StepForm):
@@ -143,6 +187,13 @@ class AboutForm(StepForm):
         "For example, QQ 12 34 56 C",
     )
 
+    they = {
+        "full_name": "Their full name",
+        "date_of_birth": "Their date of birth",
+        "sex": "Their sex",
+        "ni_number": "Their National Insurance number (optional)",
+    }
+
     def clean_ni_number(self):
         value = re.sub(r"\s", "", self.cleaned_data.get("ni_number", "")).upper()
         if value and not NI_RE.match(value):
@@ -157,9 +208,17 @@ class LanguageForm(StepForm):
         initial="English",
         error_messages={"required": "Enter the language you prefer to speak"},
     )
+    they = {"language": "What language do they prefer to speak?"}
+
+
+class InterpreterForm(StepForm):
     interpreter = _radios(
         "Do you need an interpreter?", YES_NO, required_message="Select yes if you need an interpreter"
     )
+    they = {"interpreter": "Do they need an interpreter?"}
+
+
+class AccessNeedsForm(StepForm):
     access_needs = forms.CharField(
         label="Do you need anything to help you contact us or come to appointments? (optional)",
         required=False,
@@ -167,6 +226,9 @@ class LanguageForm(StepForm):
         widget=forms.Textarea,
         help_text="For example, large print, British Sign Language or step-free access",
     )
+    they = {
+        "access_needs": "Do they need anything to help them contact us or come to appointments? (optional)"
+    }
 
 
 class HouseholdForm(StepForm):
@@ -176,6 +238,8 @@ class HouseholdForm(StepForm):
         required_message="Select yes if anyone else needs to live with you",
         help_text="For example, a partner, children or someone you care for",
     )
+    they = {"add_person": "Does anyone else live with them, or need to live with them?"}
+    they_hints = {"add_person": "For example, a partner, children or someone they care for"}
 
 
 class PersonForm(StepForm):
@@ -207,6 +271,36 @@ class PersonForm(StepForm):
     pregnant = forms.BooleanField(label="This person is pregnant", required=False)
 
 
+# Options in everyday words; the code list's (legal or statistical) name is shown as each option's hint.
+EVERYDAY_ACCOMMODATION = {
+    "private_rented": "Renting from a private landlord or letting agent",
+    "social_rented": "Renting from the council or a housing association",
+    "owner_occupier": "In a home that is owned, or part-owned",
+    "family": "Staying with family",
+    "friends": "Staying with friends",
+    "no_fixed_abode": "Moving from place to place, for example sofa surfing",
+    "rough_sleeping": "Sleeping on the street",
+    "temporary": "In temporary accommodation from a council",
+    "refuge": "In a refuge",
+    "institution": "In hospital, prison or another institution",
+    "supported": "In supported housing or a hostel",
+    "other": "Somewhere else",
+}
+EVERYDAY_NOTICE = {
+    "section_21": "A notice from the landlord to leave, without giving a reason",
+    "section_8": "A notice from the landlord to leave, giving reasons such as rent arrears",
+    "notice_to_quit": "A letter ending the tenancy or licence",
+    "asked_to_leave": "Asked to leave by family or friends",
+    "other": "Another kind of notice",
+    "none": "No, not been told to leave",
+}
+
+
+def _everyday(field, codes: list[tuple[str, str]], words: dict[str, str]) -> None:
+    field.choices = [(code, words.get(code, label)) for code, label in codes]
+    field.choice_hints = {code: label for code, label in codes if words.get(code, label) != label}
+
+
 class AccommodationForm(StepForm):
     accommodation = forms.ChoiceField(
         label="Where are you living now?",
@@ -216,10 +310,11 @@ class AccommodationForm(StepForm):
     landlord = forms.CharField(
         label="Landlord or housing provider (optional)", required=False, max_length=200
     )
+    they = {"accommodation": "Where are they living now?"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["accommodation"].choices = code_choices("accommodation")
+        _everyday(self.fields["accommodation"], code_choices("accommodation"), EVERYDAY_ACCOMMODATION)
 
 
 class NoticeForm(StepForm):
@@ -232,10 +327,15 @@ class NoticeForm(StepForm):
         label="Date you were given the notice (optional)", required=False, past_only=True
     )
     leave_by = GovukDateField(label="Date you have been told to leave by (optional)", required=False)
+    they = {
+        "notice_type": "Have they been told to leave?",
+        "served_on": "Date they were given the notice (optional)",
+        "leave_by": "Date they have been told to leave by (optional)",
+    }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["notice_type"].choices = code_choices("notice_type")
+        _everyday(self.fields["notice_type"], code_choices("notice_type"), EVERYDAY_NOTICE)
 
 
 class LastSettledForm(StepForm):
@@ -257,7 +357,7 @@ class LastSettledForm(StepForm):
         self.fields["reason_loss"].choices = code_choices("reason_loss", blank="Choose a reason")
 
 
-class EligibilityForm(StepForm):
+class NationalityForm(StepForm):
     nationality = _radios(
         "What is your nationality?",
         [
@@ -267,21 +367,35 @@ class EligibilityForm(StepForm):
         ],
         required_message="Select your nationality",
     )
+    they = {"nationality": "What is their nationality?"}
+
+
+class ImmigrationStatusForm(StepForm):
     immigration_status = forms.CharField(
         label="What is your immigration status? (optional)",
         required=False,
         max_length=200,
         help_text="For example, indefinite leave to remain or refugee status",
     )
+    they = {"immigration_status": "What is their immigration status? (optional)"}
+
+
+class PublicFundsForm(StepForm):
     public_funds = _radios(
-        "Do you have recourse to public funds?",
+        "Can you get benefits and other help paid for by the government?",
         [("yes", "Yes"), ("no", "No"), ("unknown", "I do not know")],
-        required_message="Select whether you have recourse to public funds",
-        help_text="Your visa or residence permit says if you have ‘no recourse to public funds’",
+        required_message="Select whether you can get benefits and other help paid for by the government",
+        help_text="This is called ‘recourse to public funds’. Your visa or residence permit says if you have "
+        "‘no recourse to public funds’.",
     )
+    they = {"public_funds": "Can they get benefits and other help paid for by the government?"}
+    they_hints = {
+        "public_funds": "This is called ‘recourse to public funds’. Their visa or residence permit says if "
+        "they have ‘no recourse to public funds’."
+    }
 
 
-class LocalConnectionForm(StepForm):
+class LivedHereForm(StepForm):
     lived_here = _radios(
         "How long have you lived in the borough?",
         [
@@ -292,39 +406,60 @@ class LocalConnectionForm(StepForm):
         ],
         required_message="Select how long you have lived in the borough",
     )
+    they = {"lived_here": "How long have they lived in the borough?"}
+
+
+class WorkHereForm(StepForm):
     work_here = _radios(
         "Do you work in the borough?", YES_NO, required_message="Select yes if you work in the borough"
     )
+    they = {"work_here": "Do they work in the borough?"}
+
+
+class FamilyHereForm(StepForm):
     family_here = _radios(
         "Do you have close family who have lived in the borough for 5 years or more?",
         YES_NO,
         required_message="Select yes if you have close family in the borough",
     )
+    they = {"family_here": "Do they have close family who have lived in the borough for 5 years or more?"}
+
+
+class PreviousAddressesForm(StepForm):
     previous_addresses = forms.CharField(
         label="Your addresses in the last 5 years (optional)",
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+    they = {"previous_addresses": "Their addresses in the last 5 years (optional)"}
+
+
+NONE = "none"  # the "None of these" answer of a "select all that apply" question
 
 
 class SupportForm(StepForm):
-    support_needs = forms.MultipleChoiceField(
+    support_needs = CheckboxesField(
         label="Do you or anyone you live with need support with any of these?",
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text="Select all that apply. Leave them all unselected if none apply.",
+        help_text="Select all that apply.",
+        exclusive=NONE,
+        exclusive_message="Select ‘None of these’ on its own, or the kinds of support you need",
+        error_messages={"required": "Select the kinds of support you need, or ‘None of these’"},
     )
+
+    they = {"support_needs": "Do they or anyone they live with need support with any of these?"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["support_needs"].choices = code_choices("support_need")
+        self.fields["support_needs"].choices = [*code_choices("support_need"), (NONE, "None of these")]
 
 
 class IncomeForm(StepForm):
-    income = forms.MultipleChoiceField(
+    income = CheckboxesField(
         label="What income do you have?",
-        widget=forms.CheckboxSelectMultiple,
+        help_text="Select all that apply.",
+        exclusive=NONE,
+        exclusive_message="Select ‘No income’ on its own, or the income you have",
         choices=[
             ("wages", "Wages"),
             ("universal_credit", "Universal Credit"),
@@ -332,10 +467,14 @@ class IncomeForm(StepForm):
             ("pip", "Personal Independence Payment or Disability Living Allowance"),
             ("pension", "Pension"),
             ("other", "Other income"),
-            ("none", "No income"),
+            (NONE, "No income"),
         ],
         error_messages={"required": "Select your income, or ‘No income’"},
     )
+    they = {"income": "What income do they have?"}
+
+
+class EmploymentForm(StepForm):
     employment = _radios(
         "Are you working?",
         [
@@ -348,6 +487,7 @@ class IncomeForm(StepForm):
         ],
         required_message="Select whether you are working",
     )
+    they = {"employment": "Are they working?"}
 
 
 class EqualityForm(StepForm):
@@ -396,6 +536,22 @@ class EqualityForm(StepForm):
         [("yes", "Yes"), ("no", "No"), PREFER],
         required_message="Select yes if you have a disability, or ‘Prefer not to say’",
     )
+    they = {
+        "ethnicity": "What is their ethnic group? (optional)",
+        "sexual_orientation": "Which of these best describes their sexual orientation? (optional)",
+        "religion": "What is their religion? (optional)",
+        "disability": "Do they consider themselves to have a disability? (optional)",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Every equality question is optional: leave any unanswered, or skip them all with one button.
+        for field in self.fields.values():
+            field.required = False
+            if not self.behalf:
+                field.label = f"{field.label} (optional)"
+        self.fields["ethnicity"].choices = [("", "Not answered"), *self.fields["ethnicity"].choices[1:]]
+        self.fields["religion"].choices = [("", "Not answered"), *self.fields["religion"].choices[1:]]
 
 
 class PrivacyForm(StepForm):

@@ -20,13 +20,29 @@ class Step:
     title: str
     section: str
     applies: Any = None  # callable(answers) -> bool
+    # Where the page's answers are kept in the draft: pages split from one page keep that page's key, so a
+    # case's `details` (and whatever reads them) keep one shape.
+    group: str = ""
+    they_title: str = ""  # the title when applying for someone else
+
+    @property
+    def store(self) -> str:
+        return self.group or self.slug
 
     def applies_to(self, answers: dict) -> bool:
         return self.applies is None or self.applies(answers)
 
+    def title_for(self, answers: dict) -> str:
+        return self.they_title if self.they_title and for_someone_else(answers) else self.title
+
 
 def _answer(answers: dict, step: str, field: str, default=None):
     return (answers.get(step) or {}).get(field, default)
+
+
+def for_someone_else(answers: dict) -> bool:
+    """Applying for another person: the questions say "they", not "you"."""
+    return _answer(answers, "who", "who") == "behalf"
 
 
 STEPS = [
@@ -42,15 +58,29 @@ STEPS = [
     Step("risk", "RiskForm", "Risk of harm", "Your safety"),
     Step("contact", "ContactForm", "Contact details", "Contacting you"),
     Step("about", "AboutForm", "About you", "About you"),
-    Step("language", "LanguageForm", "Language and access needs", "About you"),
-    Step("household", "HouseholdForm", "Your household", "Your household"),
+    Step("language", "LanguageForm", "Language", "About you", group="language"),
+    Step("interpreter", "InterpreterForm", "Interpreter", "About you", group="language"),
+    Step("access-needs", "AccessNeedsForm", "Access needs", "About you", group="language"),
+    Step("household", "HouseholdForm", "Your household", "Your household", they_title="Their household"),
     Step("accommodation", "AccommodationForm", "Where you live now", "Your housing"),
     Step("notice", "NoticeForm", "Notice to leave", "Your housing"),
     Step("last-settled", "LastSettledForm", "Your last settled home", "Your housing"),
-    Step("eligibility", "EligibilityForm", "Nationality and immigration", "Eligibility"),
-    Step("local-connection", "LocalConnectionForm", "Connection to the borough", "Eligibility"),
+    Step("nationality", "NationalityForm", "Nationality", "Eligibility", group="eligibility"),
+    Step(
+        "immigration-status",
+        "ImmigrationStatusForm",
+        "Immigration status",
+        "Eligibility",
+        group="eligibility",
+    ),
+    Step("public-funds", "PublicFundsForm", "Recourse to public funds", "Eligibility", group="eligibility"),
+    Step("lived-here", "LivedHereForm", "Time in the borough", "Eligibility", group="local-connection"),
+    Step("work-here", "WorkHereForm", "Work in the borough", "Eligibility", group="local-connection"),
+    Step("family-here", "FamilyHereForm", "Family in the borough", "Eligibility", group="local-connection"),
+    Step("previous-addresses", "PreviousAddressesForm", "Addresses", "Eligibility", group="local-connection"),
     Step("support", "SupportForm", "Support needs", "Support and money"),
-    Step("income", "IncomeForm", "Income and work", "Support and money"),
+    Step("income", "IncomeForm", "Income", "Support and money", group="income"),
+    Step("employment", "EmploymentForm", "Work", "Support and money", group="income"),
     Step("equality", "EqualityForm", "Equality monitoring", "Equality monitoring"),
     Step("privacy", "PrivacyForm", "Privacy notice", "Privacy"),
 ]
@@ -71,6 +101,16 @@ def household_done(answers: dict) -> bool:
     return _answer(answers, "household", "add_person") == "no"
 
 
+def page_done(step: Step, answers: dict) -> bool:
+    """Every question of the page has an answer (an optional one left empty counts)."""
+    stored = answers.get(step.store)
+    if not isinstance(stored, dict):
+        return False
+    if step.group:
+        return all(name in stored for name in form_class(step).base_fields)
+    return True
+
+
 def next_step(answers: dict) -> str | None:
     """The first page not yet answered (the household page counts once they say no one else)."""
     for step in applicable_steps(answers):
@@ -78,7 +118,7 @@ def next_step(answers: dict) -> str | None:
             if not household_done(answers):
                 return step.slug
             continue
-        if step.slug not in answers:
+        if not page_done(step, answers):
             return step.slug
     return None
 
@@ -157,7 +197,10 @@ def case_fields_from_answers(answers: dict) -> dict:
         "notice_type": "" if notice == "none" else notice,
         "notice_served_on": _date(_answer(answers, "notice", "served_on")),
         "notice_expires_on": _date(_answer(answers, "notice", "leave_by")),
-        "support_needs": sorted(_answer(answers, "support", "support_needs", []) or []),
+        # "None of these" is an answer on the page, not a support need (H-CLIC reports each need found).
+        "support_needs": sorted(
+            need for need in _answer(answers, "support", "support_needs", []) or [] if need != "none"
+        ),
         "people": people,
         "restricted": "domestic_abuse" if risk == "domestic_abuse" else "",
     }
@@ -166,8 +209,9 @@ def case_fields_from_answers(answers: dict) -> dict:
 def check_rows(answers: dict) -> list[dict]:
     """Rows for the check-your-answers page: question, answer, change link."""
     rows = []
+    behalf = for_someone_else(answers)
     for step in applicable_steps(answers):
-        form = form_class(step)()
+        form = form_class(step)(behalf=behalf)
         if step.slug == "household":
             people = answers.get("people", [])
             value = (
@@ -184,7 +228,18 @@ def check_rows(answers: dict) -> list[dict]:
                 }
             )
             continue
-        stored = answers.get(step.slug, {})
+        stored = answers.get(step.store, {})
+        if stored.get("skipped"):
+            rows.append(
+                {
+                    "section": step.section,
+                    "question": step.title,
+                    "answer": "Skipped",
+                    "slug": step.slug,
+                    "field": next(iter(form.fields)),
+                }
+            )
+            continue
         for name, field in form.fields.items():
             value = stored.get(name)
             choices = dict(getattr(field, "choices", []) or [])

@@ -91,6 +91,9 @@ class Case(models.Model):
     named_officers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="restricted_cases"
     )
+    # Routed to the restricted-cases team (settings.HOMELESSNESS_RESTRICTED_TEAM): whoever is in that team
+    # now sees it, as well as the officers named on it; nobody else does.
+    restricted_team = models.BooleanField(default=False)
     address_suppressed = models.BooleanField(default=False)
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -7,7 +7,8 @@ import re
 from urllib.parse import quote, quote_plus
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from hackney_portal.users import roles
@@ -54,32 +55,74 @@ def code_label(name: str, code: str) -> str:
     return row.label if row else code
 
 
+def restricted_team_name() -> str:
+    return settings.HOMELESSNESS_RESTRICTED_TEAM
+
+
+def in_restricted_team(user) -> bool:
+    """In the restricted-cases team: a member of its group who is also housing staff."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if not roles.user_in_group(user, roles.HOUSING_OFFICERS, roles.HOUSING_MANAGERS):
+        return False
+    return user.groups.filter(name=restricted_team_name()).exists()
+
+
+def restricted_team_officers() -> QuerySet:
+    """The team's officers who can take a case now: active, in the team and in a housing group."""
+    users = get_user_model().objects.filter(is_active=True)
+    housing = users.filter(groups__name__in=[roles.HOUSING_OFFICERS, roles.HOUSING_MANAGERS]).values("pk")
+    return users.filter(groups__name=restricted_team_name()).filter(pk__in=housing)
+
+
+def restricted_team_loads(officer_ids: list[int]) -> dict[int, tuple[int, dt.datetime | None]]:
+    """For each officer: how many open cases they hold, and when they were last given one."""
+    rows = (
+        Case.objects.filter(assigned_to_id__in=officer_ids)
+        .values("assigned_to_id")
+        .annotate(open=Count("pk", filter=~Q(stage=Stage.CLOSED)), last=Max("assigned_at"))
+    )
+    return {row["assigned_to_id"]: (row["open"], row["last"]) for row in rows}
+
+
+def _can_see_restricted(user) -> Q:
+    """The restricted cases this person may see: those naming them, and the team's if they are in it."""
+    named = Case.named_officers.through.objects.filter(case_id=OuterRef("pk"), user_id=user.pk)
+    condition = Q(Exists(named))
+    if in_restricted_team(user):
+        condition |= Q(restricted_team=True)
+    return condition
+
+
 def cases_visible_to(user) -> QuerySet[Case]:
-    """What an officer may see: housing groups only; restricted cases only by the officers named on them."""
+    """What an officer may see: housing groups only; restricted cases only by the officers named on them
+    and, for cases routed to the restricted-cases team, by the team's members."""
     if not user.is_authenticated or not user.is_active:
         return Case.objects.none()
     if not (user.is_superuser or roles.user_in_group(user, roles.HOUSING_OFFICERS, roles.HOUSING_MANAGERS)):
         return Case.objects.none()
-    named = Case.named_officers.through.objects.filter(case_id=OuterRef("pk"), user_id=user.pk)
-    return Case.objects.filter(Q(restriction="") | Exists(named))
+    return Case.objects.filter(Q(restriction="") | _can_see_restricted(user))
 
 
 def restricted_cases_hidden_from(user) -> QuerySet[Case]:
-    """Restricted cases this person is not named on: every output (lists, files, logs, emails) leaves
+    """Restricted cases this person may not see: every output (lists, files, logs, emails) leaves
     them out. The rule holds for administrators too, as in `cases_visible_to`."""
     restricted = Case.objects.exclude(restriction="")
     if not getattr(user, "is_authenticated", False):
         return restricted
-    named = Case.named_officers.through.objects.filter(case_id=OuterRef("pk"), user_id=user.pk)
-    return restricted.exclude(Exists(named))
+    return restricted.exclude(_can_see_restricted(user))
 
 
 def restricted_case_recipients(case: Case, emails: list[str]) -> list[str]:
     """Of the staff a message about this case would go to, those who may read it: all of them for an
-    ordinary case, only those named on a restricted one."""
+    ordinary case, only those named on a restricted one (and the team, for a case routed to it)."""
     if not case.restriction:
         return emails
     named = {e.lower() for e in case.named_officers.filter(is_active=True).values_list("email", flat=True)}
+    if case.restricted_team:
+        named |= {e.lower() for e in restricted_team_officers().values_list("email", flat=True)}
+        if settings.HOMELESSNESS_RESTRICTED_TEAM_EMAIL:
+            named.add(settings.HOMELESSNESS_RESTRICTED_TEAM_EMAIL.lower())
     return [e for e in emails if e.lower() in named]
 
 
@@ -111,7 +154,7 @@ def audit_events_scope(user, qs: QuerySet) -> QuerySet:
     return qs.exclude(about & ~mine)
 
 
-_CASE_KEYED = "received|referral_ack|stage|referral_outcome|deadline|unassigned"
+_CASE_KEYED = "received|referral_ack|stage|referral_outcome|deadline|unassigned|restricted_alert"
 
 
 def notifications_scope(user, qs: QuerySet) -> QuerySet:
@@ -159,6 +202,9 @@ def queue(qs: QuerySet[Case], name: str, *, user, today: dt.date | None = None) 
         return qs.filter(assigned_to=user).exclude(stage=Stage.CLOSED)
     if name == "urgent":
         return qs.filter(urgent=True).exclude(stage=Stage.CLOSED)
+    if name == "team":
+        # The restricted-cases team's own queue (only its members can see these cases at all).
+        return qs.filter(restricted_team=True).exclude(stage=Stage.CLOSED)
     if name == "due7":
         soon = today + dt.timedelta(days=7)
         return qs.filter(
@@ -171,6 +217,12 @@ def queue(qs: QuerySet[Case], name: str, *, user, today: dt.date | None = None) 
             | Exists(open_reviews_due.filter(due_on__lt=today))
         )
     return qs
+
+
+def confirmation_emailed(case: Case) -> bool:
+    """Whether the "application received" email went out: it is held when they said email is not safe,
+    and the page must not then say it was sent (nor show the address)."""
+    return case.messages.filter(template="homelessness/email/received", held_reason="").exists()
 
 
 def days_left(case: Case, today: dt.date | None = None) -> int | None:

@@ -48,6 +48,7 @@ from .models import (
 from .rules import CloseReason, Stage
 
 RESUME_SALT = "homelessness.intake.resume"
+PARTIAL = "partial"  # the draft's half-answered pages, by page
 STATUS_SALT = "homelessness.case.status"
 RESUME_DAYS = 30
 DOCUMENT_TYPES = {
@@ -97,7 +98,9 @@ def case_reference_next() -> str:
 
 
 @transaction.atomic
-def intake_draft_save(*, draft: IntakeDraft | None, step: str, answers: dict, actor) -> IntakeDraft:
+def intake_draft_save(
+    *, draft: IntakeDraft | None, step: str, answers: dict, actor, page: str = ""
+) -> IntakeDraft:
     """Store one page's answers. A signed-in resident has one open draft, found again on any device."""
     if draft is None:
         user = actor if getattr(actor, "is_authenticated", False) else None
@@ -109,6 +112,26 @@ def intake_draft_save(*, draft: IntakeDraft | None, step: str, answers: dict, ac
         raise ApplicationError("This application has already been sent.")
     data = dict(draft.answers)
     data[step] = answers
+    partial = {k: v for k, v in (data.get(PARTIAL) or {}).items() if k != (page or step)}
+    if partial:
+        data[PARTIAL] = partial
+    else:
+        data.pop(PARTIAL, None)
+    draft.answers = data
+    draft.save()
+    return draft
+
+
+@transaction.atomic
+def intake_draft_save_partial(*, draft: IntakeDraft | None, step: str, answers: dict, actor) -> IntakeDraft:
+    """ "Save and come back later" on a page not yet finished: keep what was answered (and valid) on it,
+    apart from the finished pages, so the page is asked again, filled in as they left it."""
+    if draft is None:
+        draft = intake_draft_save(draft=None, step=PARTIAL, answers={}, actor=actor)
+    elif draft.case_id:
+        raise ApplicationError("This application has already been sent.")
+    data = dict(draft.answers)
+    data[PARTIAL] = {**(data.get(PARTIAL) or {}), step: answers}
     draft.answers = data
     draft.save()
     return draft
@@ -241,7 +264,8 @@ def intake_submit(*, draft: IntakeDraft, actor) -> Case:
         route=fields.pop("route"),
         applicant=user,
         **{k: v for k, v in fields.items() if k not in ("people", "restricted")},
-        details=dict(draft.answers),  # everything they told us, encrypted
+        # Everything they told us, encrypted (not half-answered pages they went past).
+        details={k: v for k, v in draft.answers.items() if k != PARTIAL},
     )
     restricted = fields.get("restricted")
     HouseholdMember.objects.create(
@@ -261,7 +285,7 @@ def intake_submit(*, draft: IntakeDraft, actor) -> Case:
             relationship=person["relationship"],
         )
     if restricted:
-        _restrict(case, restricted, _housing_managers(), actor)
+        _restricted_team_route(case, restricted, actor)
     draft.case = case
     draft.save(update_fields=["case", "updated_at"])
     audit_log(
@@ -272,6 +296,66 @@ def intake_submit(*, draft: IntakeDraft, actor) -> Case:
     )
     _send_received(case, actor)
     return case
+
+
+def _restricted_team_route(case: Case, restriction: str, actor) -> None:
+    """A restricted case from the intake goes to the restricted-cases team, and only to it: it is given at
+    once to the team's least-loaded officer (fewest open cases; between equals, the one given a case longest
+    ago), or waits in the team's queue if the team has nobody. The team is told a case has arrived, and no
+    more: alerts carry no name, reference or circumstance, since mail is read on phones and shared screens.
+    """
+    from django.contrib.auth import get_user_model
+
+    # Lock the team's rows: two cases arriving at once go to two officers, not both to the least loaded.
+    team = list(
+        get_user_model()
+        .objects.select_for_update()
+        .filter(pk__in=selectors.restricted_team_officers().values("pk"))
+        .order_by("pk")
+    )
+    loads = selectors.restricted_team_loads([o.pk for o in team])
+    never = dt.datetime.min.replace(tzinfo=dt.UTC)
+
+    def load(officer):
+        open_cases, last = loads.get(officer.pk, (0, None))
+        return (open_cases, last or never, officer.pk)
+
+    officer = min(team, key=load) if team else None
+    case.restricted_team = True
+    case.urgent = True  # a restricted case from the intake is someone at risk of harm
+    case.save(update_fields=["restricted_team", "urgent"])
+    _restrict(case, restriction, [officer] if officer else [], actor)
+    if officer is not None:
+        case.assigned_to = officer
+        case.assigned_at = timezone.now()
+        case.save(update_fields=["assigned_to", "assigned_at"])
+        audit_log(
+            actor=actor,
+            action="homelessness.case.assigned",
+            obj=case,
+            data={"to": officer.email, "from": None, "by": "restricted team routing"},
+        )
+    recipients = [o.email for o in team]
+    if settings.HOMELESSNESS_RESTRICTED_TEAM_EMAIL:
+        recipients.append(settings.HOMELESSNESS_RESTRICTED_TEAM_EMAIL)
+    for email in recipients:
+        notification_send(
+            template="homelessness/email/restricted_alert",
+            to=email,
+            context={
+                "queue_url": f"{settings.SITE_URL}/{settings.ADMIN_URL}homelessness/case/?queue=team",
+                "yours": officer is not None and email == officer.email,
+                "unassigned": officer is None,
+            },
+            key=f"homelessness.restricted_alert:{case.pk}:{email}",
+            actor=actor,
+        )
+    audit_log(
+        actor=actor,
+        action="homelessness.case.team_alerted",
+        obj=case,
+        data={"team": selectors.restricted_team_name(), "alerted": len(recipients)},
+    )
 
 
 def case_message_send(*, case: Case, template: str, key: str, actor, context: dict) -> CaseMessage:
@@ -420,6 +504,10 @@ def case_assign(*, case: Case, officer, actor) -> Case:
     if not _is_housing_staff(officer):
         raise ApplicationError("Cases can only be assigned to housing officers.", field="officer")
     case = _lock(case)
+    if case.restricted_team and not selectors.restricted_team_officers().filter(pk=officer.pk).exists():
+        raise ApplicationError(
+            "This case can only be assigned to an officer of the restricted cases team.", field="officer"
+        )
     if case.stage == Stage.CLOSED:
         raise ApplicationError("This case is closed.")
     if case.restriction and not case.named_officers.filter(pk=officer.pk).exists():
@@ -1100,6 +1188,10 @@ def _staff_recipients(case: Case, emails: list[str]) -> list[str]:
     allowed = selectors.restricted_case_recipients(case, emails or [settings.HOMELESSNESS_TEAM_EMAIL])
     if case.restriction and not allowed:
         allowed = sorted(case.named_officers.filter(is_active=True).values_list("email", flat=True))
+    if case.restricted_team and not allowed:
+        allowed = sorted(selectors.restricted_team_officers().values_list("email", flat=True))
+        if settings.HOMELESSNESS_RESTRICTED_TEAM_EMAIL:
+            allowed.append(settings.HOMELESSNESS_RESTRICTED_TEAM_EMAIL)
     return allowed
 
 

@@ -86,12 +86,33 @@ def apply_step(request, slug: str):
     answers = draft.answers if draft else {}
     form_cls = intake.form_class(step)
     changing = request.GET.get("change") == "1"
+    behalf = intake.for_someone_else(answers)
+    if request.method == "POST" and step.slug == "equality" and "skip" in request.POST:
+        # "Skip these questions": one press, nothing asked, nothing stored but that they skipped.
+        draft = services.intake_draft_save(
+            draft=draft, step=step.store, answers={"skipped": True}, actor=request.user
+        )
+        _remember(request, draft)
+        following = intake.next_step(draft.answers) if not changing else None
+        return redirect("homelessness:step", slug=following) if following else redirect("homelessness:check")
     if request.method == "POST":
-        form = form_cls(request.POST)
-        if form.is_valid():
+        form = form_cls(request.POST, behalf=behalf)
+        valid = form.is_valid()
+        if not valid and "save" in request.POST:
+            # "Save and come back later" on a half-answered page: keep what is valid, show no errors.
+            draft = services.intake_draft_save_partial(
+                draft=draft, step=slug, answers=form.valid_answers(), actor=request.user
+            )
+            _remember(request, draft)
+            return redirect("homelessness:saved")
+        if valid:
             before = _emergency(draft)
+            # A page split from a bigger one adds its answers to that page's.
+            merged = (
+                {**(answers.get(step.store) or {}), **form.as_answers()} if step.group else form.as_answers()
+            )
             draft = services.intake_draft_save(
-                draft=draft, step=slug, answers=form.as_answers(), actor=request.user
+                draft=draft, step=step.store, answers=merged, actor=request.user, page=slug
             )
             _remember(request, draft)
             if slug == "household" and form.cleaned_data["add_person"] == "yes":
@@ -106,10 +127,11 @@ def apply_step(request, slug: str):
                 redirect("homelessness:step", slug=following) if following else redirect("homelessness:check")
             )
     else:
-        initial = dict(answers.get(slug, {}))
+        stored = answers.get(step.store) or (answers.get(services.PARTIAL) or {}).get(slug) or {}
+        initial = form_cls.initial_from(stored)
         if slug == "household":
             initial = {}  # ask again each time: they may have added someone since
-        form = form_cls(initial=initial)
+        form = form_cls(initial=initial, behalf=behalf)
     back = intake.step_before(slug, answers)
     return render(
         request,
@@ -117,6 +139,8 @@ def apply_step(request, slug: str):
         {
             "form": form,
             "step": step,
+            "title": step.title_for(answers),
+            "behalf": behalf,
             "changing": changing,
             "back_url": reverse("homelessness:check")
             if changing
@@ -154,12 +178,34 @@ def apply_person(request):
 
 
 @never_cache
-@require_POST
 def apply_person_remove(request, index: int):
+    """GOV.UK "add to a list": removing someone is confirmed on its own page first."""
     draft = _draft(request)
-    if draft is not None:
-        services.intake_draft_remove_person(draft=draft, index=index, actor=request.user)
-    return redirect("homelessness:step", slug="household")
+    people = draft.answers.get("people", []) if draft else []
+    if not 0 <= index < len(people):
+        return redirect("homelessness:step", slug="household")
+    person = people[index]
+    error = ""
+    if request.method == "POST":
+        confirm = request.POST.get("confirm")
+        if confirm == "yes":
+            services.intake_draft_remove_person(draft=draft, index=index, actor=request.user)
+            messages.success(request, f"{person.get('name', 'That person')} has been removed")
+            return redirect("homelessness:step", slug="household")
+        if confirm == "no":
+            return redirect("homelessness:step", slug="household")
+        error = f"Select yes if you want to remove {person.get('name', 'this person')}"
+    return render(
+        request,
+        "homelessness/person_remove.html",
+        {
+            "person": person,
+            "error": error,
+            "back_url": reverse("homelessness:step", args=["household"]),
+            "emergency": _emergency(draft),
+        },
+        status=400 if error else 200,
+    )
 
 
 @never_cache
@@ -174,8 +220,10 @@ def apply_saved(request):
     draft = _draft(request)
     if draft is None:
         return redirect("homelessness:start")
+    # Someone with nowhere safe tonight who stops here still sees the 24-hour number.
+    emergency = _emergency(draft)
     if request.user.is_authenticated:
-        return render(request, "homelessness/saved.html", {"signed_in": True})
+        return render(request, "homelessness/saved.html", {"signed_in": True, "emergency": emergency})
     form = ResumeEmailForm(
         request.POST or None,
         # The address that proved it is theirs first: contact answers may have been typed by someone else.
@@ -189,8 +237,12 @@ def apply_saved(request):
         except ApplicationError as error:
             add_application_error(form, error)
         else:
-            return render(request, "homelessness/saved.html", {"email": form.cleaned_data["email"]})
-    return render(request, "homelessness/save_email.html", {"form": form})
+            return render(
+                request,
+                "homelessness/saved.html",
+                {"email": form.cleaned_data["email"], "emergency": emergency},
+            )
+    return render(request, "homelessness/save_email.html", {"form": form, "emergency": emergency})
 
 
 @never_cache
@@ -251,7 +303,10 @@ def apply_check(request):
 
 @never_cache
 def apply_done(request, reference: str):
-    return render(request, "homelessness/done.html", {"case": _applicant_case(request, reference)})
+    case = _applicant_case(request, reference)
+    return render(
+        request, "homelessness/done.html", {"case": case, "emailed": selectors.confirmation_emailed(case)}
+    )
 
 
 @never_cache

@@ -1,4 +1,5 @@
-"""Form pieces shared by every service: GOV.UK date input and the application error hierarchy."""
+"""Form pieces shared by every service: GOV.UK date input, "select all that apply" checkboxes and the
+application error hierarchy."""
 
 from __future__ import annotations
 
@@ -50,6 +51,29 @@ class GovukDateField(forms.MultiValueField):
         if self.future_only and value < today:
             raise ValidationError(f"{self.label or 'Date'} must be today or in the future")
         return value
+
+
+class CheckboxesField(forms.MultipleChoiceField):
+    """A "select all that apply" question, drawn as GOV.UK checkboxes.
+
+    `exclusive` names the "None of these" answer: the GOV.UK renderer sets it apart after an "or" with
+    `data-behaviour="exclusive"`, and, since the page must work without JavaScript, choosing it together with
+    another answer is refused here with `exclusive_message`.
+    """
+
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, *, exclusive: str = "", exclusive_message: str = "", **kwargs):
+        self.exclusive = exclusive
+        self.exclusive_message = (
+            exclusive_message or "Select ‘None of these’ on its own, or the answers that apply"
+        )
+        super().__init__(**kwargs)
+
+    def validate(self, value):
+        super().validate(value)
+        if self.exclusive and self.exclusive in value and len(set(value)) > 1:
+            raise ValidationError(self.exclusive_message, code="exclusive")
 
 
 class ApplicationError(Exception):

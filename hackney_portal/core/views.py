@@ -29,7 +29,11 @@ def accessibility(request):
 
 
 def privacy(request):
-    return render(request, "core/privacy.html")
+    return render(
+        request,
+        "core/privacy.html",
+        {"privacy": settings.PRIVACY, "housing_retention_years": settings.HOMELESSNESS_RETENTION_YEARS},
+    )
 
 
 def cookies(request):

@@ -18,7 +18,12 @@ DEMO_LOGINS = [
         "email": "housing.manager@example.com",
         "name": "Mona Adeyemi",
         "staff": True,
-        "groups": ["Housing officers", "Housing managers", "Statutory returns officers"],
+        "groups": [
+            "Housing officers",
+            "Housing managers",
+            "Statutory returns officers",
+            "Restricted cases team",
+        ],
         "totp_secret": "JBSWY3DPEHPK3PXPMANAGER2",
     },
     {

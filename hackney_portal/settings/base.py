@@ -56,6 +56,27 @@ COUNCIL = {
     ),
 }
 
+# PRIVACY NOTICE (/privacy/): the council's data protection details, which another council sets for itself.
+# Housing cases' retention comes from HOMELESSNESS_RETENTION_YEARS; the rest is the council's policy.
+PRIVACY = {
+    "dpo_name": env("PRIVACY_DPO_NAME", default="Data Protection Officer"),
+    # Empty: the council's contact email and address are shown.
+    "dpo_email": env("PRIVACY_DPO_EMAIL", default=""),
+    "dpo_address": env("PRIVACY_DPO_ADDRESS", default=""),
+    # The council's registration number with the Information Commissioner (shown if set).
+    "ico_registration": env("PRIVACY_ICO_REGISTRATION", default=""),
+    "payments_retention": env(
+        "PRIVACY_PAYMENTS_RETENTION", default="6 years after the end of the financial year they belong to"
+    ),
+    "employment_retention": env(
+        "PRIVACY_EMPLOYMENT_RETENTION",
+        default="until you delete your account; applications for 12 months after the closing date",
+    ),
+    "account_retention": env(
+        "PRIVACY_ACCOUNT_RETENTION", default="until you delete your account, or after 2 years without use"
+    ),
+}
+
 # DATABASES
 # ------------------------------------------------------------------------------
 DATABASES = {"default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/hackney_portal")}
@@ -414,6 +435,11 @@ HOMELESSNESS_THREAT_NOTICE_TYPES = env.list(
 HOMELESSNESS_RETENTION_YEARS = env.int("HOMELESSNESS_RETENTION_YEARS", default=6)
 HOMELESSNESS_HCLIC_LA_CODE = env("HOMELESSNESS_HCLIC_LA_CODE", default="E09000012")
 HOMELESSNESS_TEAM_EMAIL = env("HOMELESSNESS_TEAM_EMAIL", default="housing.advice@example.org")
+# Domestic-abuse cases from the intake go to this team (a group, made by a migration, of housing officers),
+# are given to its least-loaded officer on arrival and are seen by nobody outside it. The team is alerted
+# (without any case details) at each member's address and at the team's own mailbox, if it has one.
+HOMELESSNESS_RESTRICTED_TEAM = env("HOMELESSNESS_RESTRICTED_TEAM", default="Restricted cases team")
+HOMELESSNESS_RESTRICTED_TEAM_EMAIL = env("HOMELESSNESS_RESTRICTED_TEAM_EMAIL", default="")
 HOMELESSNESS_UPLOAD_MAX_BYTES = env.int("HOMELESSNESS_UPLOAD_MAX_BYTES", default=PORTAL_MAX_UPLOAD_BYTES)
 # A safe page the "Leave this page" button goes to.
 HOMELESSNESS_EXIT_URL = env("HOMELESSNESS_EXIT_URL", default="https://www.bbc.co.uk/weather")

@@ -20,6 +20,12 @@ def manager(make_staff):
 
 
 @pytest.fixture
+def team_officer(make_staff, settings):
+    """An officer of the restricted cases team (domestic-abuse cases go to it, and only to it)."""
+    return make_staff("team@example.org", roles.HOUSING_OFFICERS, settings.HOMELESSNESS_RESTRICTED_TEAM)
+
+
+@pytest.fixture
 def finance(make_staff):
     return make_staff("finance@example.org", roles.FINANCE_OFFICERS)
 

@@ -4,6 +4,7 @@ Every staff view of case data is in the audit log."""
 import pytest
 from django.test import Client
 
+from hackney_portal.core.forms import ApplicationError
 from hackney_portal.core.models import AuditEvent
 from homelessness import selectors, services
 from homelessness.models import Case
@@ -60,11 +61,17 @@ def test_officers_outside_the_housing_groups_see_nothing(make_case, finance, cli
     assert not selectors.cases_visible_to(finance).exists()
 
 
-def test_restricted_cases_are_hidden_from_other_officers(make_case, officer, colleague, manager):
+def test_restricted_cases_are_hidden_from_other_officers(
+    make_case, officer, colleague, manager, team_officer
+):
     open_case = make_case()
     restricted = make_case(risk="domestic_abuse", name="Hidden Person")
     assert restricted.restriction == "domestic_abuse"
-    for user, expected in ((officer, {open_case}), (manager, {open_case, restricted})):
+    for user, expected in (
+        (officer, {open_case}),
+        (manager, {open_case}),  # a manager outside the restricted cases team too
+        (team_officer, {open_case, restricted}),
+    ):
         assert set(selectors.cases_visible_to(user)) == expected
     client = Client()
     staff_login(client, officer)
@@ -74,10 +81,17 @@ def test_restricted_cases_are_hidden_from_other_officers(make_case, officer, col
     assert client.get(f"/admin/homelessness/case/{restricted.pk}/change/").status_code == 404
     denied = AuditEvent.objects.filter(action="homelessness.case.access_denied", actor=officer)
     assert denied.count() == 1
-    # Naming an officer (here, by assigning them) lets them in.
-    services.case_assign(case=restricted, officer=colleague, actor=manager)
-    assert restricted in selectors.cases_visible_to(colleague)
-    assert restricted not in selectors.cases_visible_to(officer)
+    # A team case cannot be handed to someone outside the team, which would let them in.
+    with pytest.raises(ApplicationError, match="restricted cases team"):
+        services.case_assign(case=restricted, officer=colleague, actor=team_officer)
+    assert restricted not in selectors.cases_visible_to(colleague)
+    # Naming an officer on a case restricted by a manager (here, by assigning them) lets them in.
+    staff_case = make_case(name="Staff Member")
+    services.case_restrict(case=staff_case, actor=manager, restriction="staff", officers=[])
+    assert staff_case not in selectors.cases_visible_to(colleague)
+    services.case_assign(case=staff_case, officer=colleague, actor=manager)
+    assert staff_case in selectors.cases_visible_to(colleague)
+    assert staff_case not in selectors.cases_visible_to(officer)
 
 
 def test_every_staff_view_of_case_data_is_audit_logged(make_case, officer, client):

@@ -23,7 +23,14 @@ pytestmark = pytest.mark.django_db
 HOMELESSNESS = pathlib.Path(__file__).resolve().parents[2] / "homelessness"
 # Messages that go to staff or to a referring body, never to the applicant, and the resume link (no case
 # exists yet; it is checked against the draft's answers, see test_a_resume_link_is_not_emailed_...).
-NOT_TO_THE_APPLICANT = {"deadline", "unassigned", "referral_ack", "referral_outcome", "resume"}
+NOT_TO_THE_APPLICANT = {
+    "deadline",
+    "unassigned",
+    "referral_ack",
+    "referral_outcome",
+    "resume",
+    "restricted_alert",
+}
 
 
 def _applicant_templates() -> set[str]:
@@ -230,6 +237,7 @@ def test_nothing_in_homelessness_sends_to_an_applicant_except_through_the_check(
         ("services.py", "_tell_referrer_outcome"),  # the same, only with the person's consent
         ("services.py", "deadline_reminders_send"),  # to staff
         ("services.py", "unassigned_escalate"),  # to staff
+        ("services.py", "_restricted_team_route"),  # to the restricted cases team, without case details
     }
     raw = {
         "notification_send",

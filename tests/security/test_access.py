@@ -559,10 +559,10 @@ def test_every_url_and_staff_email_that_can_carry_case_data_is_classified():
 class Restricted:
     case: object
     open_case: object
-    named: object  # a housing manager named on the case (restricted at intake, so every manager then)
-    outsider: object  # a housing manager who joined later: not named
-    returns: object  # a statutory returns officer, not named
-    named_returns: object  # a statutory returns officer who is also named on the case
+    named: object  # a housing manager in the restricted cases team, which the case was routed to
+    outsider: object  # a housing manager outside the team
+    returns: object  # a statutory returns officer, not in the team
+    named_returns: object  # a statutory returns officer who is also in the team
 
 
 def _client(user) -> Client:
@@ -573,15 +573,26 @@ def _client(user) -> Client:
 
 @pytest.fixture
 def restricted_world(make_case, make_staff, settings, tmp_path) -> Restricted:
+    from homelessness.models import Case
+
     settings.MEDIA_ROOT = tmp_path
-    named = make_staff("named@example.org", roles.HOUSING_OFFICERS, roles.HOUSING_MANAGERS)
+    team = settings.HOMELESSNESS_RESTRICTED_TEAM
+    named = make_staff("named@example.org", roles.HOUSING_OFFICERS, roles.HOUSING_MANAGERS, team)
     named_returns = make_staff(
-        "named-returns@example.org", roles.HOUSING_OFFICERS, roles.HOUSING_MANAGERS, roles.STATUTORY_RETURNS
+        "named-returns@example.org",
+        roles.HOUSING_OFFICERS,
+        roles.HOUSING_MANAGERS,
+        roles.STATUTORY_RETURNS,
+        team,
     )
     open_case = make_case(name="Open Applicant", email="open@example.org")
     case = make_case(risk="domestic_abuse", name=SECRET, email="zephyrine@example.org")
     assert case.restriction
-    assert set(case.named_officers.all()) == {named, named_returns}
+    assert case.restricted_team
+    assert case.assigned_to in {named, named_returns}
+    # These tests start from the case waiting in the team's queue, picked up by nobody yet.
+    Case.objects.filter(pk=case.pk).update(assigned_to=None, assigned_at=None)
+    case.refresh_from_db()
     outsider = make_staff("outsider@example.org", roles.HOUSING_OFFICERS, roles.HOUSING_MANAGERS)
     returns = make_staff("returns@example.org", roles.STATUTORY_RETURNS)
     return Restricted(case, open_case, named, outsider, returns, named_returns)
@@ -822,6 +833,7 @@ def test_sent_messages_hide_it(restricted_world, make_staff):
 def test_staff_emails_about_it_go_only_to_named_people(restricted_world, make_staff):
     import datetime as dt
 
+    from django.conf import settings as django_settings
     from django.utils import timezone
 
     from homelessness.models import Case
@@ -837,7 +849,9 @@ def test_staff_emails_about_it_go_only_to_named_people(restricted_world, make_st
     assert "outsider@example.org" in {n.to for n in escalated if w.open_case.reference in n.body}
 
     # The officer named on the case reports to a manager who is not: the reminder goes to the officer only.
-    officer = make_staff("caseworker@example.org", roles.HOUSING_OFFICERS)
+    officer = make_staff(
+        "caseworker@example.org", roles.HOUSING_OFFICERS, django_settings.HOMELESSNESS_RESTRICTED_TEAM
+    )
     officer.manager = w.outsider
     officer.save(update_fields=["manager"])
     for case in (w.case, w.open_case):

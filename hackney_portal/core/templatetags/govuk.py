@@ -4,6 +4,8 @@
 renders one field as input, textarea, select, radios, checkboxes, single checkbox, file or date.
 """
 
+import re
+
 from django import forms, template
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
@@ -18,10 +20,12 @@ def _kind(field) -> str:
     widget = field.field.widget
     if isinstance(widget, DateInputWidget):
         return "date"
+    # Any question that takes several answers is a list of checkboxes. This comes before the radios test:
+    # Django's CheckboxSelectMultiple is a subclass of RadioSelect, and drawn as radios it keeps one answer.
+    if getattr(widget, "allow_multiple_selected", False):
+        return "checkboxes"
     if isinstance(widget, forms.RadioSelect):
         return "radios"
-    if isinstance(widget, forms.CheckboxSelectMultiple):
-        return "checkboxes"
     if isinstance(widget, forms.CheckboxInput):
         return "checkbox"
     if isinstance(widget, forms.Select):
@@ -91,7 +95,10 @@ def _hint(f, extra_class: str = "") -> str:
 def _choices(f):
     """(id, value, label, checked, hint) for each choice, checked from the bound or initial value."""
     value = f.value()
-    selected = {str(v) for v in value} if isinstance(value, list | tuple) else {str(value)}
+    if isinstance(value, list | tuple | set | frozenset):
+        selected = {str(getattr(v, "pk", v)) for v in value}
+    else:
+        selected = {str(value)}
     hints = getattr(f.field, "choice_hints", {}) or {}
     for i, (v, label) in enumerate(f.field.choices):
         yield f"{f.auto_id}_{i}", "" if v is None else v, label, str(v) in selected, hints.get(v, "")
@@ -116,16 +123,32 @@ def _date_inputs(f) -> str:
     return f'<div class="govuk-date-input" id="{fid}">{items}</div>'
 
 
+EXCLUSIVE = ' data-behaviour="exclusive"'
+
+
+def _exclusive(f) -> set[str]:
+    """Choices that answer "none of these": GOV.UK draws them after an "or" divider, and its script clears
+    the other boxes when one is chosen (the form checks the same without JavaScript)."""
+    value = getattr(f.field, "exclusive", None)
+    if not value:
+        return set()
+    return {str(value)} if isinstance(value, str) else {str(v) for v in value}
+
+
 def _options(f, kind: str, o: dict) -> str:
     name = _text(f.html_name)
     input_type = "radio" if kind == "radios" else "checkbox"
+    exclusive = _exclusive(f) if kind == "checkboxes" else set()
     items = []
     for cid, value, label, checked, hint in _choices(f):
         cid = _text(cid)
+        alone = str(value) in exclusive
+        if alone and items:
+            items.append(f'<div class="govuk-{kind}__divider">or</div>')
         items.append(
             f'<div class="govuk-{kind}__item">'
             f'<input class="govuk-{kind}__input" id="{cid}" name="{name}" type="{input_type}" '
-            f'value="{_text(value)}"{_if(checked, " checked")}'
+            f'value="{_text(value)}"{_if(checked, " checked")}{_if(alone, EXCLUSIVE)}'
             f"{_attr('aria-describedby', hint and f'{cid}-hint')}>"
             f'<label class="govuk-label govuk-{kind}__label" for="{cid}">{_text(label)}</label>'
             + _if(hint, f'<div id="{cid}-hint" class="govuk-hint govuk-{kind}__hint">{_text(hint)}</div>')
@@ -239,6 +262,31 @@ def govuk_field(field, **options):
     group_class = "govuk-form-group govuk-form-group--error" if field.errors else "govuk-form-group"
     # Every value above went through _text (escaped unless already safe); the rest is our own markup.
     return mark_safe(f'<div class="{group_class}">{body}</div>')  # noqa: S308  # nosec
+
+
+def tel_uri(number) -> str:
+    """A UK phone number as a tel: URI in international form: "020 8356 2300" -> "tel:+442083562300"."""
+    digits = re.sub(r"[^\d+]", "", str(number or ""))
+    if digits.startswith("00"):
+        digits = "+" + digits[2:]
+    elif digits.startswith("0"):
+        digits = "+44" + digits[1:]
+    if digits.startswith("+440"):  # written "+44 (0)20 ..."
+        digits = "+44" + digits[4:]
+    return f"tel:{digits}"
+
+
+@register.filter
+def tel(number, style: str = "") -> str:
+    """A phone number people can tap to call, shown as written: every phone number a page shows is one.
+    `|tel:"inverse"` is for a dark background (a panel)."""
+    if not number:
+        return ""
+    link_class = "govuk-link govuk-link--inverse" if style == "inverse" else "govuk-link"
+    # Both parts are escaped; a tel: URI holds only digits and a plus sign.
+    return mark_safe(  # noqa: S308  # nosec
+        f'<a class="{link_class}" href="{_text(tel_uri(number))}">{_text(number)}</a>'
+    )
 
 
 @register.filter
