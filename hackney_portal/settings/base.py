@@ -16,6 +16,9 @@ env = environ.Env()
 # ------------------------------------------------------------------------------
 # https://docs.djangoproject.com/en/5.2/ref/settings/#debug
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
+# Even with DEBUG on, errors show the portal's own 404/400/500 pages (hackney_portal/core/error_pages.py);
+# the traceback goes to the terminal log. True brings back Django's technical pages (which list every URL).
+PORTAL_TECHNICAL_ERROR_PAGES = env.bool("PORTAL_TECHNICAL_ERROR_PAGES", default=False)
 # https://docs.djangoproject.com/en/5.2/ref/settings/#secret-key
 # No default: development generates one (see development.py); production must set it.
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
