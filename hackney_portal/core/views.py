@@ -4,7 +4,10 @@ from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.urls import resolve
 from django.views.decorators.cache import never_cache
+
+from . import resident
 
 SERVICES = [
     {
@@ -25,8 +28,24 @@ SERVICES = [
 ]
 
 
+@never_cache
 def home(request):
-    return render(request, "core/home.html", {"services": SERVICES})
+    """The public start page, or for a signed-in resident "Your Hackney": what needs doing first, then a
+    summary of each service they use (and nothing of those they do not)."""
+    if not request.user.is_authenticated:
+        return render(request, "core/home.html", {"services": SERVICES})
+    summaries = resident.resident_summaries(user=request.user)
+    resident.resident_home_record(actor=request.user, summaries=summaries)
+    used = {resolve(summary.url).namespace for summary in summaries}
+    return render(
+        request,
+        "core/your_home.html",
+        {
+            "summaries": summaries,
+            "tasks": resident.resident_tasks(summaries),
+            "other_services": [s for s in SERVICES if s["url_name"].split(":")[0] not in used],
+        },
+    )
 
 
 def accessibility(request):

@@ -112,6 +112,13 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_USER_MODEL = "users.User"
 LOGIN_REDIRECT_URL = "core:home"
+# Your Hackney (the signed-in home page): each service's summary of a resident, read through one selector
+# per service so the core never imports a service (hackney_portal/core/resident.py).
+PORTAL_RESIDENT_SUMMARIES = [
+    "payments.selectors.resident_summary",
+    "homelessness.selectors.resident_summary",
+    "employment.selectors.resident_summary",
+]
 LOGIN_URL = "account_login"
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.ScryptPasswordHasher",

@@ -68,3 +68,16 @@ class AccountAdapter(DefaultAccountAdapter):
             key=None,
             actor=None,
         )
+
+    # Signing in is shown by the page itself (Your Hackney); a "Successfully signed in" banner above it is
+    # noise a screen reader announces before anything useful.
+    QUIET_MESSAGES = frozenset({"account/messages/logged_in.txt"})
+
+    def add_message(
+        self, request, level, message_template=None, message_context=None, extra_tags="", message=None
+    ):
+        if message_template in self.QUIET_MESSAGES:
+            return
+        super().add_message(
+            request, level, message_template, message_context, extra_tags=extra_tags, message=message
+        )
