@@ -145,7 +145,14 @@ ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_ADAPTER = "hackney_portal.users.adapters.AccountAdapter"
 # Signing up with a registered email does the same work (a password hash) as a new sign-up: equal timing.
-ACCOUNT_FORMS = {"signup": "hackney_portal.users.forms.SignupForm"}
+ACCOUNT_FORMS = {
+    "signup": "hackney_portal.users.forms.SignupForm",
+    "login": "hackney_portal.users.forms.LoginForm",
+    "reset_password": "hackney_portal.users.forms.ResetPasswordForm",  # nosec B105
+    "reset_password_from_key": "hackney_portal.users.forms.ResetPasswordKeyForm",  # nosec B105
+    "change_password": "hackney_portal.users.forms.ChangePasswordForm",  # nosec B105
+    "add_email": "hackney_portal.users.forms.AddEmailForm",
+}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 # Rate limits are kept in the cache (Redis), so they hold across gunicorn workers. (Bandit takes the
 # "reset_password" key for a password.) Failed sign-ins are counted per account and client together
@@ -188,6 +195,7 @@ MFA_TOTP_ISSUER = COUNCIL["service_name"]
 # One 30-second step of clock drift either way, as RFC 6238 s5.2 advises: a code typed as its window ends
 # (or on a phone whose clock is a little out) still works. Each step is accepted once (see the forms).
 MFA_TOTP_TOLERANCE = 1
+MFA_ADAPTER = "hackney_portal.users.adapters.MFAAdapter"
 MFA_FORMS = {
     "authenticate": "hackney_portal.users.forms.TwoFactorAuthenticateForm",
     "reauthenticate": "hackney_portal.users.forms.TwoFactorReauthenticateForm",
