@@ -331,3 +331,27 @@ def resident_summary(*, user, now: dt.datetime | None = None):
         links=links,
         tasks=tasks,
     )
+
+
+def account_settings_rows(*, user):
+    """Account settings: the resident's job alerts, each with a link that stops it."""
+    from django.urls import reverse
+
+    from hackney_portal.core.resident import SettingsRow
+
+    from .models import SavedSearch
+
+    alerts = SavedSearch.objects.filter(user=user, unsubscribed_at__isnull=True).order_by("created_at")
+    rows = [
+        SettingsRow(
+            key="Job alert",
+            value=f"{alert.get_frequency_display()} email: {alert.query or 'all jobs'}"
+            + ("" if alert.confirmed_at else " (not confirmed yet)"),
+            url=reverse("employment:alert_unsubscribe", args=[alert.token]),
+            action_text="Stop",
+        )
+        for alert in alerts
+    ]
+    return rows or [
+        SettingsRow(key="Job alerts", value="None", url=reverse("employment:search"), action_text="Set up")
+    ]

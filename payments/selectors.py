@@ -188,3 +188,25 @@ def resident_summary(*, user, today: dt.date | None = None):
     return ResidentSummary(
         service="Pay your rent", url=reverse("payments:start"), rows=rows, links=links, tasks=tasks
     )
+
+
+def account_settings_rows(*, user):
+    """Account settings: the rent accounts linked to this login, and rent reminder emails."""
+    from django.urls import reverse
+
+    from hackney_portal.core.resident import SettingsRow
+
+    references = [a.reference for a in accounts_linked(user=user)]
+    return [
+        SettingsRow(
+            key="Rent accounts",
+            value=", ".join(references) if references else "None linked",
+            url=reverse("payments:start"),
+            action_text="Change" if references else "Link a rent account",
+        ),
+        SettingsRow(
+            key="Rent reminder emails",
+            value="On" if user.reminder_emails else "Off",
+            url=reverse("payments:reminders"),
+        ),
+    ]

@@ -66,3 +66,22 @@ def resident_home_record(*, actor, summaries: list[ResidentSummary]) -> None:
     for summary in summaries:
         for action, obj in summary.audit:
             audit_log(actor=actor, action=action, obj=obj)
+
+
+@dataclass(frozen=True)
+class SettingsRow:
+    """One row of the account settings page that a service owns (rent accounts, job alerts)."""
+
+    key: str
+    value: str
+    url: str = ""
+    action_text: str = "Change"
+
+
+def account_settings_rows(*, user) -> list[SettingsRow]:
+    if not getattr(user, "is_authenticated", False):
+        return []
+    rows: list[SettingsRow] = []
+    for path in settings.PORTAL_ACCOUNT_SETTINGS_ROWS:
+        rows.extend(import_string(path)(user=user))
+    return rows

@@ -119,6 +119,15 @@ PORTAL_RESIDENT_SUMMARIES = [
     "homelessness.selectors.resident_summary",
     "employment.selectors.resident_summary",
 ]
+# Rows each service adds to the account settings page, and what each does when a resident closes the account.
+PORTAL_ACCOUNT_SETTINGS_ROWS = [
+    "payments.selectors.account_settings_rows",
+    "employment.selectors.account_settings_rows",
+]
+PORTAL_ACCOUNT_CLOSED_HOOKS = [
+    "payments.services.resident_account_closed",
+    "employment.services.resident_account_closed",
+]
 LOGIN_URL = "account_login"
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.ScryptPasswordHasher",
