@@ -49,6 +49,9 @@ COUNCIL = {
     "contact_phone": env("COUNCIL_CONTACT_PHONE", default="020 8356 3000"),
     "out_of_hours_phone": env("COUNCIL_OUT_OF_HOURS_PHONE", default="020 8356 2300"),
     "website": env("COUNCIL_WEBSITE", default="https://hackney.gov.uk"),
+    # The phase banner: the service's phase, and where feedback goes (a form's address; empty: email).
+    "phase": env("COUNCIL_SERVICE_PHASE", default="Beta"),
+    "feedback_url": env("COUNCIL_FEEDBACK_URL", default=""),
     "address": env("COUNCIL_ADDRESS", default="Hackney Town Hall, Mare Street, London E8 1EA"),
     # Rent account reference format: a regular expression and words to explain it to residents.
     "rent_reference_regex": env("COUNCIL_RENT_REFERENCE_REGEX", default=r"^\d{10}$"),
@@ -86,6 +89,7 @@ DJANGO_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "django.forms",
 ]
 THIRD_PARTY_APPS = [
