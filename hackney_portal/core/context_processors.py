@@ -43,4 +43,9 @@ def council(request):
         "stripe_js_url": settings.STRIPE_JS_URL,
         "exit_url": settings.HOMELESSNESS_EXIT_URL,
         "page_description": _page_description(request),
+        # The idle timeout as the page sees it: a minute short, since activity is recorded once a minute.
+        "session_timeout": max(60, settings.SESSION_IDLE_TIMEOUT - 60),
+        "session_warning": settings.SESSION_TIMEOUT_WARNING,
+        "session_warning_minutes": max(1, settings.SESSION_TIMEOUT_WARNING // 60),
+        "session_idle_minutes": settings.SESSION_IDLE_TIMEOUT // 60,
     }

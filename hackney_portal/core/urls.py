@@ -11,6 +11,7 @@ urlpatterns = [
     path("privacy/", views.privacy, name="privacy"),
     path("cookies/", views.cookies, name="cookies"),
     path("staff-only/", views.staff_only, name="staff_only"),
+    path("session/extend/", views.session_extend, name="session_extend"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("healthz", views.healthz, name="healthz"),
     path("brand.css", views.brand_css, name="brand_css"),

@@ -6,6 +6,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import resolve
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from . import resident
 
@@ -152,3 +153,14 @@ def favicon(request):
     response = HttpResponse(svg, content_type="image/svg+xml")
     response["Cache-Control"] = "public, max-age=86400"
     return response
+
+
+@never_cache
+@require_POST
+def session_extend(request):
+    """ "Stay signed in" from the timeout warning: counts as activity, so the idle timeout starts again.
+    A session that has already ended (SessionIdleTimeoutMiddleware signed it out) is not brought back."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"signed_in": False}, status=401)
+    request.session["_last_seen"] = int(time.time())
+    return JsonResponse({"signed_in": True, "idle_timeout": settings.SESSION_IDLE_TIMEOUT})

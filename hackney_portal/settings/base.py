@@ -29,6 +29,8 @@ PORTAL_ENVIRONMENT = "production"
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 TIME_ZONE = "Europe/London"
 LANGUAGE_CODE = "en-gb"
+# Dates written out ("Monday 7 December 2026") wherever a template prints one without a format.
+FORMAT_MODULE_PATH = ["hackney_portal.formats"]
 USE_I18N = True
 USE_TZ = True
 SITE_ID = 1
@@ -165,6 +167,7 @@ ACCOUNT_FORMS = {
     "reset_password_from_key": "hackney_portal.users.forms.ResetPasswordKeyForm",  # nosec B105
     "change_password": "hackney_portal.users.forms.ChangePasswordForm",  # nosec B105
     "add_email": "hackney_portal.users.forms.AddEmailForm",
+    "reauthenticate": "hackney_portal.users.forms.AccountReauthenticateForm",
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 # Rate limits are kept in the cache (Redis), so they hold across gunicorn workers. (Bandit takes the
@@ -219,6 +222,8 @@ MFA_FORMS = {
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_AGE = env.int("SESSION_ABSOLUTE_TIMEOUT", default=60 * 60 * 8)
 SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=60 * 30)
+# Signed-in pages warn this many seconds before the idle timeout, with a way to stay signed in (WCAG 2.2.1).
+SESSION_TIMEOUT_WARNING = env.int("SESSION_TIMEOUT_WARNING", default=5 * 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True

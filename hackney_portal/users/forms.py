@@ -6,6 +6,7 @@ from __future__ import annotations
 from allauth.account.forms import AddEmailForm as AllauthAddEmailForm
 from allauth.account.forms import ChangePasswordForm as AllauthChangePasswordForm
 from allauth.account.forms import LoginForm as AllauthLoginForm
+from allauth.account.forms import ReauthenticateForm as AllauthReauthenticateForm
 from allauth.account.forms import ResetPasswordForm as AllauthResetPasswordForm
 from allauth.account.forms import ResetPasswordKeyForm as AllauthResetPasswordKeyForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
@@ -90,6 +91,10 @@ class ChangePasswordForm(PortalWording, AllauthChangePasswordForm):
 
 
 class AddEmailForm(PortalWording, AllauthAddEmailForm):
+    pass
+
+
+class AccountReauthenticateForm(PortalWording, AllauthReauthenticateForm):
     pass
 
 

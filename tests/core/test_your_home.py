@@ -46,6 +46,10 @@ def officer(make_staff):
 
 @pytest.fixture
 def uses_everything(resident, officer):
+    return resident_using_everything(resident, officer)
+
+
+def resident_using_everything(resident, officer):
     """Rita: a rent account in arrears, a housing case with a document asked for and a plan step, and a
     job application the employer has just shortlisted."""
     from django.core.files.uploadedfile import SimpleUploadedFile
