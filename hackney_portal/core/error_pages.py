@@ -11,10 +11,18 @@ A developer who wants Django's pages back sets PORTAL_TECHNICAL_ERROR_PAGES=true
 Django calls these views only when DEBUG is on, so production is unaffected either way.
 """
 
+import logging
+
 from django.conf import settings
+from django.http import HttpResponse
 from django.urls import get_resolver, get_urlconf
 from django.views import debug
 
+logger = logging.getLogger(__name__)
+_PLAIN_ERROR = (
+    "<!DOCTYPE html><html lang='en'><head><title>Sorry, there is a problem with the service</title></head>"
+    "<body><h1>Sorry, there is a problem with the service</h1><p>Try again later.</p></body></html>"
+)
 _django_404 = debug.technical_404_response
 _django_500 = debug.technical_500_response
 
@@ -33,10 +41,16 @@ def technical_500_response(request, exc_type, exc_value, tb, status_code=500):
     if _technical_pages_wanted():
         return _django_500(request, exc_type, exc_value, tb, status_code=status_code)
     resolver = get_resolver(get_urlconf())
-    if status_code == 400:
-        # Django sends a bad request (a bad Host header, too many fields) here too while DEBUG is on.
-        return resolver.resolve_error_handler(400)(request, exc_value)
-    return resolver.resolve_error_handler(500)(request)
+    try:
+        if status_code == 400:
+            # Django sends a bad request (a bad Host header, too many fields) here too while DEBUG is on.
+            return resolver.resolve_error_handler(400)(request, exc_value)
+        return resolver.resolve_error_handler(500)(request)
+    except Exception:
+        # Answer anyway, so Django still logs the original error with its traceback; the page's own failure
+        # is logged too.
+        logger.exception("The error page could not be shown")
+        return HttpResponse(_PLAIN_ERROR, status=status_code)
 
 
 def install() -> None:

@@ -65,3 +65,16 @@ def test_technical_pages_come_back_when_asked_for(debug_client, settings):
     settings.PORTAL_TECHNICAL_ERROR_PAGES = True
     html = debug_client.get("/no-such-page/").content.decode()
     assert "URLconf" in html
+
+
+@pytest.mark.django_db
+def test_debug_500_still_answers_and_logs_when_the_error_page_itself_fails(debug_client, settings, caplog):
+    settings.ROOT_URLCONF = "tests.core.error_urls_broken"
+    with caplog.at_level(logging.ERROR):
+        response = debug_client.get("/__boom__/")
+    assert response.status_code == 500
+    assert "Sorry, there is a problem with the service" in response.content.decode()
+    assert "secret detail 7f3a" not in response.content.decode()
+    messages = [str(r.exc_info[1]) for r in caplog.records if r.exc_info]
+    assert "the error page is broken too" in messages
+    assert "deliberate failure with secret detail 7f3a" in messages
