@@ -509,3 +509,16 @@ def listing_submit(*, actor, description: str, **fields) -> Opportunity:
     """An employer's new listing, straight into the moderators' queue."""
     opp = opportunity_create(actor=actor, description=description, **fields)
     return opportunity_submit(opp_id=opp.pk, actor=actor)
+
+
+@transaction.atomic
+def resident_account_closed(*, user, actor) -> None:
+    """The resident closed their portal account: job alerts stop and saved jobs go. Applications already
+    sent stay with the employer's records, no longer linked to a login."""
+    from .models import SavedListing, SavedSearch
+
+    stopped = SavedSearch.objects.filter(user=user, unsubscribed_at__isnull=True).update(
+        unsubscribed_at=timezone.now()
+    )
+    SavedListing.objects.filter(user=user).delete()
+    audit_log(actor=actor, action="employment.resident.account_closed", data={"alerts_stopped": stopped})

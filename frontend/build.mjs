@@ -21,7 +21,7 @@ const result = sass.compile(join(here, "scss", "app.scss"), {
 writeFileSync(join(out, "css", "app.css"), result.css + "\n");
 
 cpSync(join(govuk, "govuk-frontend.min.js"), join(out, "js", "govuk-frontend.min.js"));
-for (const f of ["app.mjs", "payments-card.mjs", "payments-status.mjs"]) cpSync(join(here, "js", f), join(out, "js", f));
+for (const f of ["app.mjs", "payments-card.mjs", "payments-status.mjs", "session-timeout.mjs"]) cpSync(join(here, "js", f), join(out, "js", f));
 cpSync(join(govuk, "assets", "images"), join(out, "govuk", "assets", "images"), { recursive: true });
 cpSync(join(govuk, "assets", "manifest.json"), join(out, "govuk", "assets", "manifest.json"));
 console.log("built static/css/app.css and static/js");

@@ -5,6 +5,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("hackney_portal.core.urls")),
     path("accounts/", include("allauth.urls")),
+    path("your-account/", include("hackney_portal.users.urls")),
     path("pay-rent/", include("payments.urls")),
     path("payments/", include("payments.webhook_urls")),
     path("jobs/", include("employment.urls")),

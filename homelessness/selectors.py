@@ -280,3 +280,55 @@ def retention_summary(case: Case) -> str:
     if held_by_review:
         text += "; not deleted while a review is open"
     return text
+
+
+def resident_summary(*, user, today: dt.date | None = None):
+    """Your Hackney: the resident's own housing cases (where each is up to), the documents the housing team
+    asked for and their own housing plan steps. None when they have no case. Each case shown is audited."""
+    from django.urls import reverse
+    from django.utils.dateformat import format as date_format
+
+    from hackney_portal.core.resident import ResidentSummary, ResidentTask
+
+    from .models import PlanStep
+
+    cases = list(cases_for_resident(user).order_by("-created_at"))
+    if not cases:
+        return None
+    today = today or timezone.localdate()
+    rows, tasks = [], []
+    for case in cases:
+        case_url = reverse("homelessness:case", args=[case.reference])
+        rows.append((f"Application {case.reference}", case.get_stage_display().split(" (")[0], case_url))
+        if case.stage == Stage.CLOSED:
+            continue
+        for request in case.document_requests.filter(answered_at__isnull=True):
+            tasks.append(
+                ResidentTask(
+                    text=f"Your housing officer asked you for: {request.description}. "
+                    f"Send it by {date_format(request.due_on, 'l j F Y')}.",
+                    action_text="Send a document",
+                    url=case_url,
+                    due_on=request.due_on,
+                    urgent=request.due_on < today,
+                )
+            )
+        for step in case.plan_steps.filter(owner=PlanStep.Owner.APPLICANT, done_at__isnull=True):
+            tasks.append(
+                ResidentTask(
+                    text=f"Your housing plan says: {step.text}. "
+                    f"Do this by {date_format(step.due_on, 'l j F Y')}.",
+                    action_text="See your housing plan",
+                    url=case_url,
+                    due_on=step.due_on,
+                    urgent=step.due_on < today,
+                )
+            )
+    return ResidentSummary(
+        service="Get help with housing",
+        url=reverse("homelessness:my_cases"),
+        rows=rows,
+        links=[("Your housing applications", reverse("homelessness:my_cases"))],
+        tasks=tasks,
+        audit=[("homelessness.case.shown_to_applicant", case) for case in cases],
+    )

@@ -136,3 +136,77 @@ def finance_dashboard(*, days: int = 14, today: dt.date | None = None) -> dict:
         "open_disputes": Dispute.objects.exclude(status__in=["won", "lost"]).order_by("evidence_due_by")[:20],
         "last_run": ReconciliationRun.objects.order_by("-started_at").first(),
     }
+
+
+def resident_summary(*, user, today: dt.date | None = None):
+    """Your Hackney: the resident's linked rent accounts, with arrears or the next rent due to pay.
+    None when they have neither linked an account nor paid while signed in."""
+    from django.urls import reverse
+    from django.utils.dateformat import format as date_format
+
+    from hackney_portal.core.resident import ResidentSummary, ResidentTask
+    from hackney_portal.core.templatetags.govuk import pence, pence_abs
+
+    accounts = list(accounts_linked(user=user))
+    paid = Payment.objects.filter(user=user).exists()
+    if not accounts and not paid:
+        return None
+    today = today or business_date()
+    due = next_monday(today)
+    rows, tasks = [], []
+    for account in accounts:
+        balance = account.balance_pence
+        pay_url = reverse("payments:pay", args=[account.pk])
+        account_url = reverse("payments:account", args=[account.pk])
+        if balance > 0:
+            rows.append((f"Rent account {account.reference}", f"{pence(balance)} to pay", account_url))
+            tasks.append(
+                ResidentTask(
+                    text=f"You owe {pence(balance)} rent on account {account.reference}.",
+                    action_text="Pay now",
+                    url=pay_url,
+                    urgent=True,
+                )
+            )
+        else:
+            state = f"{pence_abs(balance)} in credit" if balance < 0 else "Nothing to pay"
+            rows.append((f"Rent account {account.reference}", state, account_url))
+            still_due = account.weekly_due_pence + balance
+            if still_due > 0:
+                tasks.append(
+                    ResidentTask(
+                        text=f"Your rent of {pence(still_due)} on account {account.reference} is due on "
+                        f"{date_format(due, 'l j F Y')}.",
+                        action_text="Pay now",
+                        url=pay_url,
+                        due_on=due,
+                    )
+                )
+    links = [("View your rent accounts and statements", reverse("payments:start"))]
+    if paid:
+        links.append(("Payments you have made", reverse("payments:history")))
+    return ResidentSummary(
+        service="Pay your rent", url=reverse("payments:start"), rows=rows, links=links, tasks=tasks
+    )
+
+
+def account_settings_rows(*, user):
+    """Account settings: the rent accounts linked to this login, and rent reminder emails."""
+    from django.urls import reverse
+
+    from hackney_portal.core.resident import SettingsRow
+
+    references = [a.reference for a in accounts_linked(user=user)]
+    return [
+        SettingsRow(
+            key="Rent accounts",
+            value=", ".join(references) if references else "None linked",
+            url=reverse("payments:start"),
+            action_text="Change" if references else "Link a rent account",
+        ),
+        SettingsRow(
+            key="Rent reminder emails",
+            value="On" if user.reminder_emails else "Off",
+            url=reverse("payments:reminders"),
+        ),
+    ]

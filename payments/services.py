@@ -971,3 +971,15 @@ def discrepancy_resolve(*, discrepancy_id: int, note: str, actor):
     d.save(update_fields=["status", "resolved_by", "resolved_at", "resolution_note"])
     audit_log(actor=actor, action="payments.discrepancy.resolved", obj=d, data={"note": note[:300]})
     return d
+
+
+@transaction.atomic
+def resident_account_closed(*, user, actor) -> None:
+    """The resident closed their portal account: their rent accounts are unlinked from it (the accounts,
+    ledger and payments stay, as the law requires)."""
+    for link in AccountLink.objects.select_for_update().filter(user=user, unlinked_at__isnull=True):
+        link.unlinked_at = timezone.now()
+        link.save(update_fields=["unlinked_at"])
+        audit_log(
+            actor=actor, action="payments.account.unlinked", obj=link.account, data={"reason": "closed"}
+        )

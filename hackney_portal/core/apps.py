@@ -14,6 +14,9 @@ class CoreConfig(AppConfig):
     verbose_name = "Portal"
 
     def ready(self) -> None:
+        from . import error_pages
+
+        error_pages.install()
         # Register every app's Celery tasks in web processes too, so tasks can be looked up by name
         # (the outbox sends by name; tests run them in-process).
         import importlib

@@ -1,6 +1,8 @@
+from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
 from . import health, metrics, views
+from .sitemaps import SITEMAPS
 
 app_name = "core"
 urlpatterns = [
@@ -9,6 +11,8 @@ urlpatterns = [
     path("privacy/", views.privacy, name="privacy"),
     path("cookies/", views.cookies, name="cookies"),
     path("staff-only/", views.staff_only, name="staff_only"),
+    path("session/extend/", views.session_extend, name="session_extend"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("metrics", metrics.metrics_view, name="metrics"),

@@ -1,5 +1,10 @@
 from django.conf import settings
 from django.shortcuts import render
+from django.urls import resolve
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from . import resident
 
 SERVICES = [
     {
@@ -20,8 +25,24 @@ SERVICES = [
 ]
 
 
+@never_cache
 def home(request):
-    return render(request, "core/home.html", {"services": SERVICES})
+    """The public start page, or for a signed-in resident "Your Hackney": what needs doing first, then a
+    summary of each service they use (and nothing of those they do not)."""
+    if not request.user.is_authenticated:
+        return render(request, "core/home.html", {"services": SERVICES})
+    summaries = resident.resident_summaries(user=request.user)
+    resident.resident_home_record(actor=request.user, summaries=summaries)
+    used = {resolve(summary.url).namespace for summary in summaries}
+    return render(
+        request,
+        "core/your_home.html",
+        {
+            "summaries": summaries,
+            "tasks": resident.resident_tasks(summaries),
+            "other_services": [s for s in SERVICES if s["url_name"].split(":")[0] not in used],
+        },
+    )
 
 
 def accessibility(request):
@@ -89,3 +110,14 @@ def favicon(request):
     response = HttpResponse(svg, content_type="image/svg+xml")
     response["Cache-Control"] = "public, max-age=86400"
     return response
+
+
+@never_cache
+@require_POST
+def session_extend(request):
+    """ "Stay signed in" from the timeout warning: counts as activity, so the idle timeout starts again.
+    A session that has already ended (SessionIdleTimeoutMiddleware signed it out) is not brought back."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"signed_in": False}, status=401)
+    request.session["_last_seen"] = int(time.time())
+    return JsonResponse({"signed_in": True, "idle_timeout": settings.SESSION_IDLE_TIMEOUT})

@@ -16,6 +16,9 @@ env = environ.Env()
 # ------------------------------------------------------------------------------
 # https://docs.djangoproject.com/en/5.2/ref/settings/#debug
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
+# Even with DEBUG on, errors show the portal's own 404/400/500 pages (hackney_portal/core/error_pages.py);
+# the traceback goes to the terminal log. True brings back Django's technical pages (which list every URL).
+PORTAL_TECHNICAL_ERROR_PAGES = env.bool("PORTAL_TECHNICAL_ERROR_PAGES", default=False)
 # https://docs.djangoproject.com/en/5.2/ref/settings/#secret-key
 # No default: development generates one (see development.py); production must set it.
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
@@ -26,6 +29,8 @@ PORTAL_ENVIRONMENT = "production"
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 TIME_ZONE = "Europe/London"
 LANGUAGE_CODE = "en-gb"
+# Dates written out ("Monday 7 December 2026") wherever a template prints one without a format.
+FORMAT_MODULE_PATH = ["hackney_portal.formats"]
 USE_I18N = True
 USE_TZ = True
 SITE_ID = 1
@@ -46,6 +51,9 @@ COUNCIL = {
     "contact_phone": env("COUNCIL_CONTACT_PHONE", default="020 8356 3000"),
     "out_of_hours_phone": env("COUNCIL_OUT_OF_HOURS_PHONE", default="020 8356 2300"),
     "website": env("COUNCIL_WEBSITE", default="https://hackney.gov.uk"),
+    # The phase banner: the service's phase, and where feedback goes (a form's address; empty: email).
+    "phase": env("COUNCIL_SERVICE_PHASE", default="Beta"),
+    "feedback_url": env("COUNCIL_FEEDBACK_URL", default=""),
     "address": env("COUNCIL_ADDRESS", default="Hackney Town Hall, Mare Street, London E8 1EA"),
     # Rent account reference format: a regular expression and words to explain it to residents.
     "rent_reference_regex": env("COUNCIL_RENT_REFERENCE_REGEX", default=r"^\d{10}$"),
@@ -113,6 +121,7 @@ DJANGO_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "django.forms",
 ]
 THIRD_PARTY_APPS = [
@@ -139,6 +148,22 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_USER_MODEL = "users.User"
 LOGIN_REDIRECT_URL = "core:home"
+# Your Hackney (the signed-in home page): each service's summary of a resident, read through one selector
+# per service so the core never imports a service (hackney_portal/core/resident.py).
+PORTAL_RESIDENT_SUMMARIES = [
+    "payments.selectors.resident_summary",
+    "homelessness.selectors.resident_summary",
+    "employment.selectors.resident_summary",
+]
+# Rows each service adds to the account settings page, and what each does when a resident closes the account.
+PORTAL_ACCOUNT_SETTINGS_ROWS = [
+    "payments.selectors.account_settings_rows",
+    "employment.selectors.account_settings_rows",
+]
+PORTAL_ACCOUNT_CLOSED_HOOKS = [
+    "payments.services.resident_account_closed",
+    "employment.services.resident_account_closed",
+]
 LOGIN_URL = "account_login"
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.ScryptPasswordHasher",
@@ -165,7 +190,15 @@ ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_ADAPTER = "hackney_portal.users.adapters.AccountAdapter"
 # Signing up with a registered email does the same work (a password hash) as a new sign-up: equal timing.
-ACCOUNT_FORMS = {"signup": "hackney_portal.users.forms.SignupForm"}
+ACCOUNT_FORMS = {
+    "signup": "hackney_portal.users.forms.SignupForm",
+    "login": "hackney_portal.users.forms.LoginForm",
+    "reset_password": "hackney_portal.users.forms.ResetPasswordForm",  # nosec B105
+    "reset_password_from_key": "hackney_portal.users.forms.ResetPasswordKeyForm",  # nosec B105
+    "change_password": "hackney_portal.users.forms.ChangePasswordForm",  # nosec B105
+    "add_email": "hackney_portal.users.forms.AddEmailForm",
+    "reauthenticate": "hackney_portal.users.forms.AccountReauthenticateForm",
+}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 # Rate limits are kept in the cache (Redis), so they hold across gunicorn workers. (Bandit takes the
 # "reset_password" key for a password.) Failed sign-ins are counted per account and client together
@@ -208,6 +241,7 @@ MFA_TOTP_ISSUER = COUNCIL["service_name"]
 # One 30-second step of clock drift either way, as RFC 6238 s5.2 advises: a code typed as its window ends
 # (or on a phone whose clock is a little out) still works. Each step is accepted once (see the forms).
 MFA_TOTP_TOLERANCE = 1
+MFA_ADAPTER = "hackney_portal.users.adapters.MFAAdapter"
 MFA_FORMS = {
     "authenticate": "hackney_portal.users.forms.TwoFactorAuthenticateForm",
     "reauthenticate": "hackney_portal.users.forms.TwoFactorReauthenticateForm",
@@ -218,6 +252,8 @@ MFA_FORMS = {
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_AGE = env.int("SESSION_ABSOLUTE_TIMEOUT", default=60 * 60 * 8)
 SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=60 * 30)
+# Signed-in pages warn this many seconds before the idle timeout, with a way to stay signed in (WCAG 2.2.1).
+SESSION_TIMEOUT_WARNING = env.int("SESSION_TIMEOUT_WARNING", default=5 * 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True

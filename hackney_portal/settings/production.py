@@ -26,3 +26,10 @@ SECURE_HSTS_PRELOAD = True
 WHITENOISE_USE_FINDERS = False
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS")
+# Static files: collectstatic writes each file under a name with its content hash, gzip and Brotli copies
+# beside it, and WhiteNoise serves hashed names with a cache lifetime of ten years ("immutable"): a changed
+# file gets a new name, so browsers never need to ask again.
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}

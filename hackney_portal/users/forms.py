@@ -3,17 +3,102 @@ code check (drift of one step, each step used once)."""
 
 from __future__ import annotations
 
+from allauth.account.forms import AddEmailForm as AllauthAddEmailForm
+from allauth.account.forms import ChangePasswordForm as AllauthChangePasswordForm
+from allauth.account.forms import LoginForm as AllauthLoginForm
+from allauth.account.forms import ReauthenticateForm as AllauthReauthenticateForm
+from allauth.account.forms import ResetPasswordForm as AllauthResetPasswordForm
+from allauth.account.forms import ResetPasswordKeyForm as AllauthResetPasswordKeyForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from allauth.mfa.adapter import get_adapter
 from allauth.mfa.base.forms import AuthenticateForm, ReauthenticateForm
 from allauth.mfa.base.internal.flows import check_rate_limit
 from allauth.mfa.models import Authenticator
+from django import forms
 from django.contrib.auth.hashers import make_password
 
 from .services import totp_code_verify
 
+EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.com"
+CHOOSE_HINT = "Use at least 10 characters. A few words together are easy to remember and hard to guess."
+# name: (label, hint, message when empty, autocomplete)
+FIELD_WORDING = {
+    "login": ("Email address", "", "Enter your email address", "email"),
+    "email": ("Email address", "", "Enter your email address", "email"),
+    "password": ("Password", "", "Enter your password", "current-password"),
+    "oldpassword": ("Current password", "", "Enter your current password", "current-password"),
+    "password1": ("Create a password", CHOOSE_HINT, "Create a password", "new-password"),
+    "password2": ("Enter the password again", "", "Enter the password again", "new-password"),
+    "code": (
+        "Code",
+        "The 6-digit code your authenticator app shows now, or one of your recovery codes",
+        "Enter the code from your authenticator app",
+        "one-time-code",
+    ),
+}
+# allauth's own wording of errors its forms add in code, and ours.
+ERROR_WORDING = {
+    "You must type the same password each time.": (
+        "The passwords do not match. Enter the same password twice."
+    ),
+}
 
-class SignupForm(AllauthSignupForm):
+
+class PortalWording:
+    """allauth's fields with the portal's labels, hints and errors (what to do, never "This field is
+    required."), no placeholders (GOV.UK: a hint stays visible), and autocomplete tokens (WCAG 1.3.5)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if name not in FIELD_WORDING:
+                continue
+            label, hint, required, autocomplete = FIELD_WORDING[name]
+            field.label, field.help_text = label, hint
+            field.error_messages = {**field.error_messages, "required": required, "invalid": EMAIL_FORMAT}
+            field.widget.attrs.pop("placeholder", None)
+            field.widget.attrs["autocomplete"] = autocomplete
+            if name in ("login", "email"):
+                field.widget.attrs["spellcheck"] = "false"
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, errors in self.errors.items():
+            self.errors[name] = forms.utils.ErrorList([ERROR_WORDING.get(str(e), e) for e in errors])
+        return cleaned
+
+
+class LoginForm(PortalWording, AllauthLoginForm):
+    def clean(self):
+        # A wrong email or password is shown against the email field, so the error summary links to it.
+        try:
+            return super().clean()
+        except forms.ValidationError as error:
+            self.add_error("login", error)
+            return self.cleaned_data
+
+
+class ResetPasswordForm(PortalWording, AllauthResetPasswordForm):
+    pass
+
+
+class ResetPasswordKeyForm(PortalWording, AllauthResetPasswordKeyForm):
+    pass
+
+
+class ChangePasswordForm(PortalWording, AllauthChangePasswordForm):
+    pass
+
+
+class AddEmailForm(PortalWording, AllauthAddEmailForm):
+    pass
+
+
+class AccountReauthenticateForm(PortalWording, AllauthReauthenticateForm):
+    pass
+
+
+class SignupForm(PortalWording, AllauthSignupForm):
     def try_save(self, request):
         if self.account_already_exists:
             # Signing up with a registered email creates nothing and only sends an "you already have an
@@ -48,9 +133,9 @@ class _CodeCheck:
         raise get_adapter().validation_error("incorrect_code")
 
 
-class TwoFactorAuthenticateForm(_CodeCheck, AuthenticateForm):
+class TwoFactorAuthenticateForm(PortalWording, _CodeCheck, AuthenticateForm):
     pass
 
 
-class TwoFactorReauthenticateForm(_CodeCheck, ReauthenticateForm):
+class TwoFactorReauthenticateForm(PortalWording, _CodeCheck, ReauthenticateForm):
     pass

@@ -40,6 +40,9 @@ class User(AbstractUser):
         "rent reminder emails", default=True, help_text="Residents can turn off arrears reminders."
     )
 
+    # Raised by "Sign out everywhere": part of the session hash, so every session signed in before ends.
+    session_version = models.PositiveIntegerField(default=0, editable=False)
+
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
 
@@ -55,6 +58,20 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.name or self.email
+
+    def _get_session_auth_hash(self, secret=None) -> str:
+        # Django checks this hash (derived from the password hash) on every request and signs out a session
+        # whose hash differs. Version 0 keeps Django's own, so existing sessions survive this change.
+        if not self.session_version:
+            return super()._get_session_auth_hash(secret=secret)
+        from django.utils.crypto import salted_hmac
+
+        return salted_hmac(
+            "hackney_portal.users.User.session_auth_hash",
+            f"{self.password}:{self.session_version}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
     def get_full_name(self) -> str:
         return self.name or self.email

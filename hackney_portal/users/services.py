@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.contrib.auth.models import Group
 from django.db import transaction
 
+from hackney_portal.core.forms import ApplicationError
+
 from .models import User
 
 
@@ -79,3 +81,60 @@ def totp_code_verify(*, authenticator_id: int, code: str, now: float | None = No
                 auth.save(update_fields=["data"])
                 return True
     return False
+
+
+@transaction.atomic
+def user_name_set(*, user: User, name: str, actor) -> User:
+    from hackney_portal.core.audit import audit_log
+
+    user = User.objects.select_for_update().get(pk=user.pk)
+    user.name = name.strip()
+    user.full_clean(validate_unique=False, validate_constraints=False)
+    user.save(update_fields=["name"])
+    audit_log(actor=actor, action="users.account.name_changed", obj=user)
+    return user
+
+
+@transaction.atomic
+def user_sessions_end_all(*, user: User, actor) -> None:
+    """Sign the user out on every device, this one included: every session's hash stops matching."""
+    from django.db.models import F
+
+    from hackney_portal.core.audit import audit_log
+
+    User.objects.filter(pk=user.pk).update(session_version=F("session_version") + 1)
+    audit_log(actor=actor, action="users.account.signed_out_everywhere", obj=user)
+
+
+@transaction.atomic
+def user_account_close(*, user: User, actor) -> None:
+    """A resident's "delete my account": the login and what it holds about them go; records the council
+    must keep by law (rent ledger and payments, housing applications, audit log) stay, no longer linked to a
+    login. Each service drops what it held for the login (settings.PORTAL_ACCOUNT_CLOSED_HOOKS: rent account
+    links, job alerts, saved jobs). The user row is kept, emptied and disabled, because the append-only
+    audit log refers to it."""
+    from allauth.account.models import EmailAddress
+    from allauth.mfa.models import Authenticator
+    from django.conf import settings
+    from django.db.models import F
+    from django.utils.module_loading import import_string
+
+    from hackney_portal.core.audit import audit_log
+
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.is_staff or user.is_superuser:
+        raise ApplicationError("Staff accounts are closed by your manager. Ask them to close it.")
+    if not user.is_active:
+        return
+    audit_log(actor=actor, action="users.account.closed", obj=user)
+    for path in settings.PORTAL_ACCOUNT_CLOSED_HOOKS:
+        import_string(path)(user=user, actor=actor)
+    EmailAddress.objects.filter(user=user).delete()
+    Authenticator.objects.filter(user=user).delete()
+    user.email = f"closed-{user.pk}@closed.invalid"
+    user.name = ""
+    user.set_unusable_password()
+    user.is_active = False
+    user.reminder_emails = False
+    user.save(update_fields=["email", "name", "password", "is_active", "reminder_emails"])
+    User.objects.filter(pk=user.pk).update(session_version=F("session_version") + 1)

@@ -155,3 +155,25 @@ def test_settings_import_makes_no_folders(tmp_path):
     result = _run(["-c", code], _production_env(PORTAL_STATIC_ROOT=str(static_root)))
     assert result.returncode == 0, result.stderr
     assert not Path(static_root).exists()
+
+
+def test_production_static_files_are_hashed_compressed_and_cached_for_years(tmp_path):
+    env = _production_env(PORTAL_STATIC_ROOT=str(tmp_path / "static"))
+    result = _run(["manage.py", "collectstatic", "--noinput", "-v", "0"], env)
+    assert result.returncode == 0, result.stderr
+    code = (
+        "import django; django.setup(); from django.templatetags.static import static; "
+        "from django.test import Client; url = static('css/app.css'); "
+        "r = Client(HTTP_HOST='portal.example.gov.uk').get(url, secure=True, HTTP_ACCEPT_ENCODING='gzip'); "
+        "print(url, r.status_code, r.headers.get('Content-Encoding'), r.headers['Cache-Control'])"
+    )
+    result = _run(["-c", code], env)
+    assert result.returncode == 0, result.stderr
+    url, status, encoding, cache = result.stdout.strip().splitlines()[-1].split(" ", 3)
+    assert url.startswith("/static/css/app.")
+    assert url.endswith(".css")
+    assert url != "/static/css/app.css"
+    assert status == "200"
+    assert encoding == "gzip"
+    assert "immutable" in cache
+    assert "max-age=315360000" in cache

@@ -20,7 +20,7 @@ def _sign_in(client, email, password, *, remote=LOAD_BALANCER, forwarded=None):
 
 
 def _refused(response) -> bool:
-    return "Too many failed login attempts" in response.content.decode()
+    return "Too many failed attempts to sign in" in response.content.decode()
 
 
 # -- the client address -------------------------------------------------------------------------------

@@ -98,5 +98,5 @@ def test_sign_in_answers_the_same_for_known_and_unknown_emails(sam):
     for i in range(6):
         a = _sign_in(known, "sam@example.org", f"wrong-{i}")
         b = _sign_in(unknown, "nobody@example.org", f"wrong-{i}")
-    assert "Too many failed login attempts" in a.content.decode()
+    assert "Too many failed attempts to sign in" in a.content.decode()
     assert _without_tokens(a.content.decode()) == _without_tokens(b.content.decode())

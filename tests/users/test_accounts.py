@@ -73,13 +73,13 @@ def test_sign_in_is_rate_limited_after_repeated_failures(client):
         response = client.post(
             reverse("account_login"), {"login": "target@example.org", "password": f"wrong-{i}"}
         )
-        assert "Too many failed login attempts" not in response.content.decode()
+        assert "Too many failed attempts to sign in" not in response.content.decode()
     response = client.post(
         reverse("account_login"), {"login": "target@example.org", "password": "the-right-password-1"}
     )
     # Even the right password waits out the limit, so guessing cannot continue.
     assert response.status_code == 200
-    assert "Too many failed login attempts" in response.content.decode()
+    assert "Too many failed attempts to sign in" in response.content.decode()
     assert not response.context["user"].is_authenticated
 
 
