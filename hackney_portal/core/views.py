@@ -1,4 +1,7 @@
+import time
+
 from django.conf import settings
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import resolve
 from django.views.decorators.cache import never_cache
