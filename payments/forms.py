@@ -5,6 +5,7 @@ from django import forms
 from django.conf import settings
 
 from hackney_portal.core.forms import GovukDateField
+from hackney_portal.core.templatetags.govuk import pence
 
 
 class FindAccountForm(forms.Form):
@@ -50,10 +51,14 @@ class LinkCodeForm(forms.Form):
 
 
 class AmountForm(forms.Form):
+    """Pay the balance or another amount. The radio chosen decides the amount: a typed amount counts only
+    under "Pay another amount" (it sits in that choice's conditional reveal). With nothing to pay off there is
+    one choice, so no radios: just the amount."""
+
     choice = forms.ChoiceField(
         label="How much do you want to pay?",
         widget=forms.RadioSelect,
-        choices=[("balance", "Pay the balance"), ("other", "Another amount")],
+        choices=[("balance", "Pay the balance"), ("other", "Pay another amount")],
         error_messages={"required": "Select how much you want to pay"},
     )
     amount = forms.CharField(label="Amount in pounds", required=False, max_length=12)
@@ -62,15 +67,27 @@ class AmountForm(forms.Form):
     def __init__(self, *args, balance_pence: int, **kwargs):
         super().__init__(*args, **kwargs)
         self.balance_pence = balance_pence
-        if balance_pence <= 0:
-            # Not offered when in credit: there is nothing to pay off.
-            self.fields["choice"].choices = [("other", "Another amount")]
+        self.fields["amount"].help_text = f"You can pay from £1 to {pence(settings.PAYMENTS_MAX_PENCE)}."
+        if not self.offers_balance:
+            # Not offered when in credit or up to date: there is nothing to pay off, so one question only.
+            del self.fields["choice"]
+            self.fields["amount"].label = "How much do you want to pay?"
+        else:
+            self.fields["choice"].choices = [
+                ("balance", f"Pay the balance of {pence(balance_pence)}"),
+                ("other", "Pay another amount"),
+            ]
+
+    @property
+    def offers_balance(self) -> bool:
+        return self.balance_pence > 0
 
     def clean(self):
         data = super().clean()
-        if data.get("choice") == "balance":
+        choice = data.get("choice") if self.offers_balance else "other"
+        if choice == "balance":
             data["amount_pence"] = self.balance_pence
-        elif data.get("choice") == "other":
+        elif choice == "other":
             raw = (data.get("amount") or "").strip().replace("£", "").replace(",", "")
             if not raw:
                 self.add_error("amount", "Enter an amount to pay")

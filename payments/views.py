@@ -166,10 +166,9 @@ def statement(request, pk: int):
 @never_cache
 def pay(request, pk: int):
     account = selectors.account_for_payment(request=request, pk=pk)
-    initial = {
-        "attempt_key": str(uuid.uuid4()),
-        "choice": "balance" if account.balance_pence > 0 else "other",
-    }
+    # No radio is chosen for the resident (GOV.UK: never pre-select), so a typed amount is never overridden
+    # by a default they did not notice.
+    initial = {"attempt_key": str(uuid.uuid4())}
     form = AmountForm(
         request.POST if request.method == "POST" else None,
         initial=initial,
