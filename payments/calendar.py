@@ -24,9 +24,28 @@ def financial_year(day: dt.date) -> str:
     return f"{start}-{str(start + 1)[-2:]}"
 
 
+def rent_year_start(day: dt.date) -> dt.date:
+    """The Monday the rent year of `day` began. Rent weeks run Monday to Sunday, and rent week 1 is the week
+    containing the first Monday of April, so the rent year starts on that Monday; the days of April before it
+    still belong to the last week of the year before."""
+    start = _first_monday_of_april(day.year)
+    return start if day >= start else _first_monday_of_april(day.year - 1)
+
+
+def _first_monday_of_april(year: int) -> dt.date:
+    first = dt.date(year, 4, 1)
+    return first + dt.timedelta(days=(7 - first.weekday()) % 7)
+
+
+def rent_year(day: dt.date) -> str:
+    """The rent year `day` falls in, as "2026-27" (it starts on the first Monday of April)."""
+    start = rent_year_start(day).year
+    return f"{start}-{str(start + 1)[-2:]}"
+
+
 def rent_week(day: dt.date) -> int:
-    """Week of the financial year, 1 to 53, counting from 1 April."""
-    return min(53, (day - financial_year_start(day)).days // 7 + 1)
+    """Week of the rent year, 1 to 53 (a year has 53 when the next first Monday of April is 53 weeks on)."""
+    return (day - rent_year_start(day)).days // 7 + 1
 
 
 def next_monday(day: dt.date) -> dt.date:
