@@ -72,7 +72,8 @@ def test_every_rent_week_is_one_monday_to_sunday_over_many_years():
     day, weeks = dt.date(2019, 1, 1), {}
     while day < dt.date(2036, 1, 1):
         start = rent_year_start(day)
-        assert start.weekday() == 0 and start.month == 4 and start.day <= 7
+        assert (start.weekday(), start.month) == (0, 4)
+        assert start.day <= 7
         week = rent_week(day)
         assert 1 <= week <= 53
         # The week's first day is the Monday on or before this day.
