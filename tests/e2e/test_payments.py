@@ -278,3 +278,20 @@ def test_amount_question_works_without_javascript(browser, live_server, rent_acc
         assert Payment.objects.get().amount_pence == 1_250
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 320])
+def test_quick_view_says_what_to_pay_by_when(browser, live_server, rent_account, width):
+    from payments.calendar import business_date, next_monday
+
+    due = next_monday(business_date())
+    context, page = _context_page(browser, live_server, width=width)
+    try:
+        _find_anonymously(page)
+        text = page.locator("#what-is-due").inner_text()
+        assert f"Pay £150.00 by {due:%A} {due.day} {due:%B}" in text
+        assert "£150.00 a week" in text
+        assert_accessible(page, context={"exclude": HEADER_AT_320} if width == 320 else None)
+        _no_sideways_scroll(page)
+    finally:
+        context.close()
