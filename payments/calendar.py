@@ -51,3 +51,15 @@ def rent_week(day: dt.date) -> int:
 def next_monday(day: dt.date) -> dt.date:
     """Rent is due on Mondays: the next one on or after `day`."""
     return day + dt.timedelta(days=(7 - day.weekday()) % 7)
+
+
+def months_back(today: dt.date, months: int) -> dt.date:
+    """The first day of "the last N months" to `today`: N calendar months, so 5 December 2025 to 4 December
+    2026 for 12. A day the earlier month lacks (31 March back to February) is taken as that month's end."""
+    import calendar
+
+    month_index = today.year * 12 + today.month - 1 - months
+    year, month = divmod(month_index, 12)
+    month += 1
+    same_day = dt.date(year, month, min(today.day, calendar.monthrange(year, month)[1]))
+    return same_day + dt.timedelta(days=1)

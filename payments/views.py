@@ -1,5 +1,6 @@
 import csv
 import uuid
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -134,31 +135,49 @@ def statement(request, pk: int):
     account = selectors.account_for_statement(user=request.user, pk=pk)
     params = request.GET.copy()
     params.pop("format", None)
-    form = StatementPeriodForm(params or None)
+    form = StatementPeriodForm(params)
     start_date, end, months = form.period(business_date())
-    entries = list(selectors.statement_entries(account=account, start=start_date, end=end))
+    statement = selectors.statement_for_period(account=account, start=start_date, end=end)
     fmt = request.GET.get("format")
     filename = f"rent-statement-{account.reference}-{start_date:%Y%m%d}-{end:%Y%m%d}"
     if fmt == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-        csv.writer(response).writerows(statement_csv_rows(entries))
+        csv.writer(response).writerows(statement_csv_rows(statement))
         return response
     if fmt == "pdf":
-        pdf = statement_pdf(account=account, entries=entries, start=start_date, end=end)
+        pdf = statement_pdf(account=account, statement=statement, issued=business_date())
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{filename}.pdf"'
         return response
+    # The downloads cover exactly the period on screen: the same query, as the form read it.
+    period = {"months": months} if months else {"start": start_date, "end": end}
+    download_query = urlencode(
+        {"months": months}
+        if months
+        else {
+            "months": StatementPeriodForm.DATES,
+            "start_0": start_date.day,
+            "start_1": start_date.month,
+            "start_2": start_date.year,
+            "end_0": end.day,
+            "end_1": end.month,
+            "end_2": end.year,
+        }
+    )
     return render(
         request,
         "payments/statement.html",
         {
             "account": account,
-            "entries": entries,
+            "entries": statement["entries"],
+            "statement": statement,
             "form": form,
             "months": months,
+            "period": period,
             "start": start_date,
             "end": end,
+            "download_query": download_query,
         },
     )
 
