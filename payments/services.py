@@ -479,7 +479,7 @@ def _payment_apply(
         payment.status = status
         changed.append("status")
         if status == Status.FAILED:
-            payment.failure_message = (failure_message or "Your card was declined")[:300]
+            payment.failure_message = (failure_message or "Your card has been declined")[:300]
             changed.append("failure_message")
         if status == Status.SUCCEEDED and payment.succeeded_at is None:
             payment.succeeded_at = timezone.now()

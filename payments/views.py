@@ -217,6 +217,10 @@ def pay(request, pk: int):
 @never_cache
 def card(request, reference: str):
     payment = selectors.payment_for_viewer(request=request, reference=reference)
+    if request.method == "POST" and request.POST.get("action") == "cancel":
+        # "Cancel payment": the attempt ends and its PaymentIntent is cancelled, so nothing is taken later.
+        payment = services.payment_expire(payment_id=payment.pk, actor=request.user)
+        return redirect("payments:status", reference=payment.reference)
     if request.method == "POST":
         token = request.POST.get("card_token", "")
         if request.POST.get("step") == "authenticated":
