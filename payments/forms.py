@@ -64,11 +64,21 @@ class AmountForm(forms.Form):
         error_messages={"required": "Select how much you want to pay"},
     )
     amount = forms.CharField(label="Amount in pounds", required=False, max_length=12)
+    email = forms.EmailField(
+        label="Email address (optional)",
+        required=False,
+        max_length=254,
+        help_text="We will email you a receipt for this payment. We will not use it for anything else.",
+        error_messages={"invalid": "Enter an email address in the correct format, like name@example.com"},
+    )
     attempt_key = forms.CharField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, balance_pence: int, **kwargs):
+    def __init__(self, *args, balance_pence: int, ask_email: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.balance_pence = balance_pence
+        if not ask_email:
+            # Signed in: the receipt goes to the login's own address.
+            del self.fields["email"]
         self.fields["amount"].help_text = f"You can pay from £1 to {pence(settings.PAYMENTS_MAX_PENCE)}."
         if not self.offers_balance:
             # Not offered when in credit or up to date: there is nothing to pay off, so one question only.

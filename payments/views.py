@@ -192,6 +192,7 @@ def pay(request, pk: int):
         request.POST if request.method == "POST" else None,
         initial=initial,
         balance_pence=account.balance_pence,
+        ask_email=not request.user.is_authenticated,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -200,6 +201,7 @@ def pay(request, pk: int):
                 amount_pence=form.cleaned_data["amount_pence"],
                 attempt_key=form.cleaned_data["attempt_key"],
                 user=request.user,
+                email=form.cleaned_data.get("email") or "",
                 actor=request.user,
             )
         except ApplicationError as exc:
