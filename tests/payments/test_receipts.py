@@ -1,4 +1,4 @@
-"""Receipts for everyone: an anonymous payer may give an email address, and every receipt has date and time."""
+"""Receipts for everyone: anonymous payers may give an email address; every receipt has date and time."""
 
 import re
 
