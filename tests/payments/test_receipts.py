@@ -48,3 +48,22 @@ def test_no_email_question_for_a_signed_in_payer(client, resident, account):
     client.force_login(resident)
     html = client.get(reverse("payments:pay", args=[account.pk])).content.decode()
     assert "Email address (optional)" not in html
+
+
+@pytest.mark.django_db
+def test_a_refund_sends_one_email_to_the_payer(account, make_staff):
+    from hackney_portal.users import roles
+    from payments import services
+    from tests.payments.conftest import start_payment
+
+    officer = make_staff("fin@example.org", roles.FINANCE_OFFICERS)
+    payment = start_payment(account, amount_pence=5000)
+    payment = services.payment_pay_by_card(payment_id=payment.pk, card_token=card_token(CARD_OK))
+    services.refund_request(payment_id=payment.pk, amount_pence=2000, reason="Overpaid", actor=officer)
+    notes = Notification.objects.filter(template="payments/email/refund")
+    assert notes.count() == 1
+    note = notes.get()
+    assert note.to == "payer@example.org"
+    assert "Refund: £20.00" in note.body
+    assert payment.reference in note.body
+    assert "Date and time:" in note.body
