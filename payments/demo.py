@@ -58,9 +58,9 @@ DEMO_ACCOUNTS = [
 ]
 
 
-def demo_load(*, users: dict) -> None:
+def demo_load(*, users: dict, today: dt.date | None = None) -> None:
     resident = users.get("resident")
-    today = business_date()
+    today = today or business_date()
     start = today - dt.timedelta(days=364)
     start -= dt.timedelta(days=start.weekday())  # rent weeks start on Monday
     for i, (ref, postcode, name, address, rent, service, benefit, benefit_pence) in enumerate(DEMO_ACCOUNTS):
@@ -82,53 +82,51 @@ def demo_load(*, users: dict) -> None:
         if ref in DEMO_LETTER_CODES:
             _demo_letter_code(account, DEMO_LETTER_CODES[ref])
         if created:
-            due = rent + service - benefit_pence
-            monday = start
-            week = 0
-            while monday <= today:
-                ledger_post(
-                    account_id=account.pk, kind=K.RENT, amount_pence=rent, description="Rent", on=monday
-                )
-                if service:
-                    ledger_post(
-                        account_id=account.pk,
-                        kind=K.SERVICE_CHARGE,
-                        amount_pence=service,
-                        description="Service charges",
-                        on=monday,
-                    )
-                if benefit == "housing_benefit":
-                    ledger_post(
-                        account_id=account.pk,
-                        kind=K.HOUSING_BENEFIT,
-                        amount_pence=-benefit_pence,
-                        description="Housing Benefit",
-                        on=monday,
-                    )
-                elif benefit == "universal_credit" and week % 4 == 0:
-                    ledger_post(
-                        account_id=account.pk,
-                        kind=K.UNIVERSAL_CREDIT,
-                        amount_pence=-benefit_pence * 4,
-                        description="Universal Credit housing costs",
-                        on=monday + dt.timedelta(days=3),
-                    )
-                # Tenants fall a little behind now and then; the first account ends in arrears.
-                skip = (i == 0 and week % 9 == 4) or (i == 2 and week == 30)
-                if not skip and due > 0:
-                    # Card payments need a Payment row from this service, so the history is Direct Debit;
-                    # card payments appear when you pay in the demo.
-                    ledger_post(
-                        account_id=account.pk,
-                        kind=K.DIRECT_DEBIT,
-                        amount_pence=-(due + (2_000 if i == 2 else 0)),
-                        description="Direct Debit",
-                        on=monday + dt.timedelta(days=1),
-                    )
-                monday += dt.timedelta(days=7)
-                week += 1
+            _demo_history(account, i, rent, service, benefit, benefit_pence, start=start, today=today)
     if resident is not None:
         account_link(user=resident, account=RentAccount.objects.get(reference="1234567890"), actor=None)
+
+
+def _demo_history(
+    account, i, rent, service, benefit, benefit_pence, *, start: dt.date, today: dt.date
+) -> None:
+    """A year of weekly rent from the Monday `start`, up to and including `today` and never after it: a
+    statement must not show money that has not moved yet (benefit and Direct Debit land later in the week)."""
+
+    def post(kind, amount_pence: int, description: str, on: dt.date) -> None:
+        if on <= today:
+            ledger_post(
+                account_id=account.pk, kind=kind, amount_pence=amount_pence, description=description, on=on
+            )
+
+    due = rent + service - benefit_pence
+    monday, week = start, 0
+    while monday <= today:
+        post(K.RENT, rent, "Rent", monday)
+        if service:
+            post(K.SERVICE_CHARGE, service, "Service charges", monday)
+        if benefit == "housing_benefit":
+            post(K.HOUSING_BENEFIT, -benefit_pence, "Housing Benefit", monday)
+        elif benefit == "universal_credit" and week % 4 == 0:
+            post(
+                K.UNIVERSAL_CREDIT,
+                -benefit_pence * 4,
+                "Universal Credit housing costs",
+                monday + dt.timedelta(days=3),
+            )
+        # Tenants fall a little behind now and then; the first account ends in arrears.
+        skip = (i == 0 and week % 9 == 4) or (i == 2 and week == 30)
+        if not skip and due > 0:
+            # Card payments need a Payment row from this service, so the history is Direct Debit; card
+            # payments appear when you pay in the demo.
+            post(
+                K.DIRECT_DEBIT,
+                -(due + (2_000 if i == 2 else 0)),
+                "Direct Debit",
+                monday + dt.timedelta(days=1),
+            )
+        monday += dt.timedelta(days=7)
+        week += 1
 
 
 def _demo_letter_code(account: RentAccount, code: str) -> None:

@@ -5,6 +5,9 @@ from django import forms
 from django.conf import settings
 
 from hackney_portal.core.forms import GovukDateField
+from hackney_portal.core.templatetags.govuk import pence
+
+from .calendar import months_back
 
 
 class FindAccountForm(forms.Form):
@@ -50,27 +53,53 @@ class LinkCodeForm(forms.Form):
 
 
 class AmountForm(forms.Form):
+    """Pay the balance or another amount. The radio chosen decides the amount: a typed amount counts only
+    under "Pay another amount" (it sits in that choice's conditional reveal). With nothing to pay off there is
+    one choice, so no radios: just the amount."""
+
     choice = forms.ChoiceField(
         label="How much do you want to pay?",
         widget=forms.RadioSelect,
-        choices=[("balance", "Pay the balance"), ("other", "Another amount")],
+        choices=[("balance", "Pay the balance"), ("other", "Pay another amount")],
         error_messages={"required": "Select how much you want to pay"},
     )
     amount = forms.CharField(label="Amount in pounds", required=False, max_length=12)
+    email = forms.EmailField(
+        label="Email address (optional)",
+        required=False,
+        max_length=254,
+        help_text="We will email you a receipt for this payment. We will not use it for anything else.",
+        error_messages={"invalid": "Enter an email address in the correct format, like name@example.com"},
+    )
     attempt_key = forms.CharField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, balance_pence: int, **kwargs):
+    def __init__(self, *args, balance_pence: int, ask_email: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.balance_pence = balance_pence
-        if balance_pence <= 0:
-            # Not offered when in credit: there is nothing to pay off.
-            self.fields["choice"].choices = [("other", "Another amount")]
+        if not ask_email:
+            # Signed in: the receipt goes to the login's own address.
+            del self.fields["email"]
+        self.fields["amount"].help_text = f"You can pay from £1 to {pence(settings.PAYMENTS_MAX_PENCE)}."
+        if not self.offers_balance:
+            # Not offered when in credit or up to date: there is nothing to pay off, so one question only.
+            del self.fields["choice"]
+            self.fields["amount"].label = "How much do you want to pay?"
+        else:
+            self.fields["choice"].choices = [
+                ("balance", f"Pay the balance of {pence(balance_pence)}"),
+                ("other", "Pay another amount"),
+            ]
+
+    @property
+    def offers_balance(self) -> bool:
+        return self.balance_pence > 0
 
     def clean(self):
         data = super().clean()
-        if data.get("choice") == "balance":
+        choice = data.get("choice") if self.offers_balance else "other"
+        if choice == "balance":
             data["amount_pence"] = self.balance_pence
-        elif data.get("choice") == "other":
+        elif choice == "other":
             raw = (data.get("amount") or "").strip().replace("£", "").replace(",", "")
             if not raw:
                 self.add_error("amount", "Enter an amount to pay")
@@ -96,33 +125,58 @@ class AmountForm(forms.Form):
 
 
 class StatementPeriodForm(forms.Form):
-    PERIODS = [("1", "Last month"), ("3", "Last 3 months"), ("6", "Last 6 months"), ("12", "Last 12 months")]
+    """The statement's period: the last 1 to 12 calendar months, or two dates. The control always shows the
+    period on screen: "3" when nothing was chosen, "dates" when the dates below decide."""
+
+    DATES = "dates"
+    PERIODS = [
+        ("1", "Last month"),
+        ("3", "Last 3 months"),
+        ("6", "Last 6 months"),
+        ("12", "Last 12 months"),
+        (DATES, "Between the dates below"),
+    ]
     months = forms.ChoiceField(label="Show transactions from", choices=PERIODS, required=False)
     start = GovukDateField(
-        label="Or from date",
+        label="From date",
         required=False,
         past_only=True,
-        help_text="For example, 1 4 2026. Leave empty to use the period above.",
+        help_text="For example, 1 4 2026. Used when you choose 'Between the dates below'.",
     )
     end = GovukDateField(label="To date", required=False, past_only=True)
 
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None:
+            data = data.copy()
+            dates_given = any(data.get(f"{name}_{i}") for name in ("start", "end") for i in range(3))
+            if not data.get("months"):
+                data["months"] = self.DATES if dates_given else "3"
+        super().__init__(data, *args, initial={"months": "3"}, **kwargs)
+
     def clean(self):
         data = super().clean()
-        if bool(data.get("start")) != bool(data.get("end")) and not self.errors:
+        if data.get("months") != self.DATES:
+            # A number of months chosen: dates left in the boxes from before do not count.
+            for name in ("start", "end"):
+                self.errors.pop(name, None)
+                data.pop(name, None)
+            return data
+        if not data.get("start") and not data.get("end") and not self.errors:
+            self.add_error("start", "Enter the dates to show transactions between")
+        elif bool(data.get("start")) != bool(data.get("end")) and not self.errors:
             self.add_error("end" if data.get("start") else "start", "Enter both dates, or neither")
         if data.get("start") and data.get("end") and data["start"] > data["end"]:
             self.add_error("end", "To date must be the same as or after the from date")
         return data
 
     def period(self, today):
-        """(start, end, months) for the statement: the date range if given, else the last N months."""
-        import datetime as dt
-
+        """(start, end, months) for the statement: the dates if chosen, else the last N calendar months."""
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
         if data.get("start") and data.get("end"):
             return data["start"], data["end"], None
-        months = int(data.get("months") or 3)
-        return today - dt.timedelta(days=months * 31), today, months
+        months = data.get("months")
+        months = int(months) if months and months.isdigit() else 3
+        return months_back(today, months), today, months
 
 
 class RemindersForm(forms.Form):

@@ -85,12 +85,40 @@ def account_summary(*, account: RentAccount, today: dt.date | None = None) -> di
             ],
             provider_payment_id__isnull=False,
         ),
-        "recent": account.entries.order_by("-seq")[:5],
+        "recent": [
+            {"entry": e, "balance_pence": e.balance_after_pence} for e in account.entries.order_by("-seq")[:5]
+        ],
     }
 
 
 def statement_entries(*, account: RentAccount, start: dt.date, end: dt.date) -> QuerySet[LedgerEntry]:
-    return account.entries.filter(business_date__gte=start, business_date__lte=end).order_by("seq")
+    """The period's entries in date order (an entry backdated later sits on its own date)."""
+    return account.entries.filter(business_date__gte=start, business_date__lte=end).order_by(
+        "business_date", "seq"
+    )
+
+
+def statement_for_period(*, account: RentAccount, start: dt.date, end: dt.date) -> dict:
+    """A statement: the balance brought forward from before `start`, then each entry in date order with the
+    balance after it, counted in that same order so the column adds up down the page."""
+    from django.db.models import Sum
+
+    opening = (
+        account.entries.filter(business_date__lt=start).aggregate(total=Sum("amount_pence"))["total"] or 0
+    )
+    rows, balance = [], opening
+    entries = list(statement_entries(account=account, start=start, end=end))
+    for entry in entries:
+        balance += entry.amount_pence
+        rows.append({"entry": entry, "balance_pence": balance})
+    return {
+        "start": start,
+        "end": end,
+        "opening_pence": opening,
+        "rows": rows,
+        "entries": entries,
+        "closing_pence": balance,
+    }
 
 
 def payments_for_user(*, user) -> QuerySet[Payment]:

@@ -479,7 +479,7 @@ def _payment_apply(
         payment.status = status
         changed.append("status")
         if status == Status.FAILED:
-            payment.failure_message = (failure_message or "Your card was declined")[:300]
+            payment.failure_message = (failure_message or "Your card has been declined")[:300]
             changed.append("failure_message")
         if status == Status.SUCCEEDED and payment.succeeded_at is None:
             payment.succeeded_at = timezone.now()
@@ -734,6 +734,14 @@ def refund_record(
             Status.REFUNDED if payment.refunded_pence == payment.amount_pence else Status.PARTLY_REFUNDED
         )
         _payment_apply(payment_id=payment.pk, status=new_status, actor=actor)
+        if payment.email:
+            # Once per refund, like the receipt: the key makes a second send a no-op.
+            notification_send(
+                template="payments/email/refund",
+                to=payment.email,
+                key=f"payments.refund:{refund.pk}",
+                context={"payment": payment, "account": payment.account, "refund": refund},
+            )
     elif status in {"failed", "canceled"} and refund.status != Refund.Status.FAILED:
         if refund.status == Refund.Status.SUCCEEDED:
             # The provider reversed a refund it had reported done: put the money back, as a new entry.

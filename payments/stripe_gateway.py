@@ -18,6 +18,8 @@ from dataclasses import dataclass
 import stripe
 from django.conf import settings
 
+from .decline import decline_message
+
 log = logging.getLogger(__name__)
 
 
@@ -97,7 +99,13 @@ def _intent(obj) -> Intent:
         currency=data["currency"],
         metadata=dict(data.get("metadata") or {}),
         client_secret=data.get("client_secret") or "",
-        failure_message=(error.get("message") or "")[:300],
+        failure_message=decline_message(
+            code=error.get("code") or "",
+            decline_code=error.get("decline_code") or "",
+            message=error.get("message") or "",
+        )
+        if error
+        else "",
         charge_id=charge_id,
     )
 
@@ -112,7 +120,15 @@ _UNKNOWN_OUTCOME = (
 
 def _translate(exc: stripe.StripeError) -> GatewayError:
     if isinstance(exc, stripe.CardError):
-        return GatewayError(exc.user_message or "Your card was declined.", retryable=False)
+        err = getattr(exc, "error", None)
+        return GatewayError(
+            decline_message(
+                code=exc.code or "",
+                decline_code=getattr(err, "decline_code", None) or "",
+                message=exc.user_message or "",
+            ),
+            retryable=False,
+        )
     if isinstance(exc, stripe.APIConnectionError | stripe.RateLimitError):
         return GatewayError(f"The card payment service is not responding. {_UNKNOWN_OUTCOME}", retryable=True)
     if isinstance(exc, stripe.APIError):

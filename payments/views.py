@@ -1,5 +1,6 @@
 import csv
 import uuid
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -134,31 +135,49 @@ def statement(request, pk: int):
     account = selectors.account_for_statement(user=request.user, pk=pk)
     params = request.GET.copy()
     params.pop("format", None)
-    form = StatementPeriodForm(params or None)
+    form = StatementPeriodForm(params)
     start_date, end, months = form.period(business_date())
-    entries = list(selectors.statement_entries(account=account, start=start_date, end=end))
+    statement = selectors.statement_for_period(account=account, start=start_date, end=end)
     fmt = request.GET.get("format")
     filename = f"rent-statement-{account.reference}-{start_date:%Y%m%d}-{end:%Y%m%d}"
     if fmt == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-        csv.writer(response).writerows(statement_csv_rows(entries))
+        csv.writer(response).writerows(statement_csv_rows(statement))
         return response
     if fmt == "pdf":
-        pdf = statement_pdf(account=account, entries=entries, start=start_date, end=end)
+        pdf = statement_pdf(account=account, statement=statement, issued=business_date())
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{filename}.pdf"'
         return response
+    # The downloads cover exactly the period on screen: the same query, as the form read it.
+    period = {"months": months} if months else {"start": start_date, "end": end}
+    download_query = urlencode(
+        {"months": months}
+        if months
+        else {
+            "months": StatementPeriodForm.DATES,
+            "start_0": start_date.day,
+            "start_1": start_date.month,
+            "start_2": start_date.year,
+            "end_0": end.day,
+            "end_1": end.month,
+            "end_2": end.year,
+        }
+    )
     return render(
         request,
         "payments/statement.html",
         {
             "account": account,
-            "entries": entries,
+            "entries": statement["entries"],
+            "statement": statement,
             "form": form,
             "months": months,
+            "period": period,
             "start": start_date,
             "end": end,
+            "download_query": download_query,
         },
     )
 
@@ -166,14 +185,14 @@ def statement(request, pk: int):
 @never_cache
 def pay(request, pk: int):
     account = selectors.account_for_payment(request=request, pk=pk)
-    initial = {
-        "attempt_key": str(uuid.uuid4()),
-        "choice": "balance" if account.balance_pence > 0 else "other",
-    }
+    # No radio is chosen for the resident (GOV.UK: never pre-select), so a typed amount is never overridden
+    # by a default they did not notice.
+    initial = {"attempt_key": str(uuid.uuid4())}
     form = AmountForm(
         request.POST if request.method == "POST" else None,
         initial=initial,
         balance_pence=account.balance_pence,
+        ask_email=not request.user.is_authenticated,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -182,6 +201,7 @@ def pay(request, pk: int):
                 amount_pence=form.cleaned_data["amount_pence"],
                 attempt_key=form.cleaned_data["attempt_key"],
                 user=request.user,
+                email=form.cleaned_data.get("email") or "",
                 actor=request.user,
             )
         except ApplicationError as exc:
@@ -199,6 +219,10 @@ def pay(request, pk: int):
 @never_cache
 def card(request, reference: str):
     payment = selectors.payment_for_viewer(request=request, reference=reference)
+    if request.method == "POST" and request.POST.get("action") == "cancel":
+        # "Cancel payment": the attempt ends and its PaymentIntent is cancelled, so nothing is taken later.
+        payment = services.payment_expire(payment_id=payment.pk, actor=request.user)
+        return redirect("payments:status", reference=payment.reference)
     if request.method == "POST":
         token = request.POST.get("card_token", "")
         if request.POST.get("step") == "authenticated":

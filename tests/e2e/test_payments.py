@@ -72,12 +72,47 @@ def _pay(page, amount: str, card: str):
     _enter_card(page, card)
 
 
+# At 320 px the site header's "Sign in" link (base layout, not this service) is under axe's 24 px target size;
+# reported for the layout's owner. Pay My Rent's own pages are checked whole.
+HEADER_AT_320 = [[".app-header__nav"]]
+
+
+def assert_accessible_with_conditional_reveal(page, exclude=None) -> None:
+    """axe on a page with a GOV.UK conditional reveal. GOV.UK Frontend sets aria-expanded on the radio that
+    reveals, which ARIA 1.2 does not list for role radio; the Design System keeps it on purpose because screen
+    readers announce it (alphagov/govuk-frontend#979, a documented known issue). Only that one finding, on
+    radios, is let through; everything else must pass as usual."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    from tests.e2e.conftest import AXE_TAGS
+
+    results = Axe().run(
+        page,
+        context={"exclude": exclude} if exclude else None,
+        options={"runOnly": {"type": "tag", "values": AXE_TAGS}},
+    )
+    left = []
+    for v in results.response["violations"]:
+        nodes = [
+            n
+            for n in v["nodes"]
+            if not (
+                v["id"] == "aria-allowed-attr"
+                and 'type="radio"' in n["html"]
+                and "aria-expanded" in n.get("failureSummary", "")
+            )
+        ]
+        if nodes:
+            left.append(f"- {v['id']}: {v['help']} -> {[n['html'] for n in nodes]}")
+    assert not left, "\n".join([page.url, *left])
+
+
 def _to_card_page(page, amount: str):
     page.get_by_role("button", name="Pay now").click() if page.get_by_role(
         "button", name="Pay now"
     ).count() else page.get_by_role("link", name="Pay now").first.click()
-    assert_accessible(page)
-    page.get_by_label("Another amount").check()
+    assert_accessible_with_conditional_reveal(page)
+    page.get_by_label("Pay another amount").check()
     page.fill("#id_amount", amount)
     page.get_by_role("button", name="Continue to card details").click()
     page.wait_for_selector("#card-element input")
@@ -167,3 +202,96 @@ def test_card_details_never_reach_our_origin(page, rent_account, live_server):
     assert CARD_OK not in " ".join(sent_to_us)
     assert not [u for u in sent_to_us if re.search(r"cvc=|exp_month=", u)]
     assert settings.STRIPE_JS_URL.split("/")[2] != live_server.url.split("/")[2]
+
+
+# -- issue 16: what a resident sees, at desktop width and at 320 px (WCAG 1.4.10), with and without JavaScript
+
+
+def _context_page(browser, live_server, *, width: int, javascript: bool = True):
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": width, "height": 800}, java_script_enabled=javascript
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    return context, page
+
+
+def _find_anonymously(page, reference: str = "1234567890", postcode: str = "E8 1EA"):
+    page.goto("/pay-rent/")
+    page.fill("#id_reference", reference)
+    page.fill("#id_postcode", postcode)
+    page.get_by_role("button", name="Continue").click()
+
+
+def _no_sideways_scroll(page):
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+
+
+@pytest.mark.parametrize("width", [1280, 320])
+def test_amount_is_revealed_under_another_amount_and_the_radio_chosen_governs(
+    browser, live_server, rent_account, width
+):
+    from payments.models import Payment
+
+    context, page = _context_page(browser, live_server, width=width)
+    try:
+        _find_anonymously(page)
+        page.get_by_role("button", name="Pay now").click()
+        exclude = HEADER_AT_320 if width == 320 else None
+        assert_accessible_with_conditional_reveal(page, exclude)
+        _no_sideways_scroll(page)
+        amount = page.locator("#id_amount")
+        assert not amount.is_visible()
+        page.get_by_label("Pay the balance of £150.00").check()
+        assert not amount.is_visible()
+        page.get_by_label("Pay another amount").check()
+        assert amount.is_visible()
+        amount.fill("10")
+        assert_accessible_with_conditional_reveal(page, exclude)
+        # Switching back to the balance hides the typed amount, and the balance is what is paid.
+        page.get_by_label("Pay the balance of £150.00").check()
+        assert not amount.is_visible()
+        page.get_by_role("button", name="Continue to card details").click()
+        page.wait_for_selector("#card-element")
+        assert "£150.00" in page.locator("main").inner_text()
+        assert Payment.objects.get().amount_pence == 15_000
+    finally:
+        context.close()
+
+
+def test_amount_question_works_without_javascript(browser, live_server, rent_account):
+    from payments.models import Payment
+
+    context, page = _context_page(browser, live_server, width=320, javascript=False)
+    try:
+        _find_anonymously(page)
+        page.get_by_role("button", name="Pay now").click()
+        # Without JavaScript the panel is simply shown under its radio.
+        assert page.locator("#id_amount").is_visible()
+        page.fill("#id_amount", "12.50")
+        page.get_by_role("button", name="Continue to card details").click()
+        assert "Select how much you want to pay" in page.locator(".govuk-error-summary").inner_text()
+        assert page.locator("#id_amount").input_value() == "12.50"
+        page.get_by_label("Pay another amount").check()
+        page.get_by_role("button", name="Continue to card details").click()
+        assert "£12.50" in page.locator("main").inner_text()
+        assert Payment.objects.get().amount_pence == 1_250
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 320])
+def test_quick_view_says_what_to_pay_by_when(browser, live_server, rent_account, width):
+    from payments.calendar import business_date, next_monday
+
+    due = next_monday(business_date())
+    context, page = _context_page(browser, live_server, width=width)
+    try:
+        _find_anonymously(page)
+        text = page.locator("#what-is-due").inner_text()
+        assert f"Pay £150.00 by {due:%A} {due.day} {due:%B}" in text
+        assert "£150.00 a week" in text
+        assert_accessible(page, context={"exclude": HEADER_AT_320} if width == 320 else None)
+        _no_sideways_scroll(page)
+    finally:
+        context.close()

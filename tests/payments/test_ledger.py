@@ -18,14 +18,70 @@ def test_entries_carry_running_balance_sequence_week_and_year(account):
     assert e.financial_year == financial_year(e.business_date)
 
 
-def test_financial_year_and_rent_week_turn_over_in_april():
+def test_financial_year_turns_over_on_1_april():
     import datetime as dt
 
     assert financial_year(dt.date(2027, 3, 31)) == "2026-27"
     assert financial_year(dt.date(2027, 4, 1)) == "2027-28"
-    assert rent_week(dt.date(2027, 4, 1)) == 1
-    assert rent_week(dt.date(2027, 4, 8)) == 2
-    assert rent_week(dt.date(2028, 3, 31)) == 53
+
+
+@pytest.mark.parametrize(
+    ("day", "week", "year"),
+    [
+        # 2024: a leap year, and 1 April is a Monday, so week 1 starts that day.
+        ("2024-03-31", 52, "2023-24"),
+        ("2024-04-01", 1, "2024-25"),
+        ("2024-04-07", 1, "2024-25"),
+        ("2024-04-08", 2, "2024-25"),
+        # 2024-25 has 53 weeks: the next first Monday of April is 7 April 2025.
+        ("2025-04-01", 53, "2024-25"),
+        ("2025-04-06", 53, "2024-25"),
+        ("2025-04-07", 1, "2025-26"),
+        # 2026: 1 April is a Wednesday; the Monday before and the days to Sunday stay in the old year.
+        ("2026-04-01", 52, "2025-26"),
+        ("2026-04-05", 52, "2025-26"),
+        ("2026-04-06", 1, "2026-27"),
+        ("2026-04-12", 1, "2026-27"),
+        ("2026-04-13", 2, "2026-27"),
+        ("2027-04-01", 52, "2026-27"),
+        ("2027-04-05", 1, "2027-28"),
+        # 2028: a leap year; 29 February is an ordinary day in its week, and week 1 starts on 3 April.
+        ("2028-02-28", 48, "2027-28"),
+        ("2028-02-29", 48, "2027-28"),
+        ("2028-03-05", 48, "2027-28"),
+        ("2028-04-02", 52, "2027-28"),
+        ("2028-04-03", 1, "2028-29"),
+        ("2030-03-31", 52, "2029-30"),
+        ("2030-04-01", 1, "2030-31"),
+    ],
+)
+def test_rent_weeks_run_monday_to_sunday_from_the_first_monday_of_april(day, week, year):
+    import datetime as dt
+
+    from payments.calendar import rent_year
+
+    day = dt.date.fromisoformat(day)
+    assert (rent_week(day), rent_year(day)) == (week, year)
+
+
+def test_every_rent_week_is_one_monday_to_sunday_over_many_years():
+    import datetime as dt
+
+    from payments.calendar import rent_year_start
+
+    day, weeks = dt.date(2019, 1, 1), {}
+    while day < dt.date(2036, 1, 1):
+        start = rent_year_start(day)
+        assert (start.weekday(), start.month) == (0, 4)
+        assert start.day <= 7
+        week = rent_week(day)
+        assert 1 <= week <= 53
+        # The week's first day is the Monday on or before this day.
+        assert start + dt.timedelta(weeks=week - 1) == day - dt.timedelta(days=day.weekday())
+        weeks.setdefault(start, set()).add(week)
+        day += dt.timedelta(days=1)
+    # Whole rent years have 52 or 53 weeks, never a stub week.
+    assert {len(w) for s, w in weeks.items() if dt.date(2019, 4, 8) < s < dt.date(2035, 1, 1)} <= {52, 53}
 
 
 @pytest.mark.django_db

@@ -231,4 +231,4 @@ def test_statement_by_date_range_and_its_errors(client, resident, account):
             "format": "csv",
         },
     )
-    assert csv.content.decode().count("\n") == 3  # header and two entries
+    assert csv.content.decode().count("\n") == 4  # header, balance brought forward and two entries
