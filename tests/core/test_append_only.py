@@ -10,6 +10,7 @@ APPEND_ONLY = [
     "payments_ledgerentry",
     "homelessness_decisionletter",
     "homelessness_casenote",
+    "homelessness_assessment",
     "homelessness_hclicexport",
 ]
 

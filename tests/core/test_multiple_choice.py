@@ -40,6 +40,10 @@ def _kwargs(officers) -> dict[str, dict]:
         "ReviewDecideForm": {"reviews": Review.objects.none()},
         "TwoFactorAuthenticateForm": {"user": None},
         "TwoFactorReauthenticateForm": {"user": None},
+        "ChangePasswordForm": {"user": officers[0]},
+        "AddEmailForm": {"user": officers[0]},
+        "AccountReauthenticateForm": {"user": officers[0]},
+        "ResetPasswordKeyForm": {"user": officers[0], "temp_key": "key"},
     }
 
 
