@@ -318,7 +318,7 @@ def saved_search_create(*, email: str, frequency: str, query: str, actor):
         template="employment/email/alert_confirm",
         to=search.email,
         key=f"employment.alert-confirm:{search.pk}",
-        context={"search": search, "description": search_describe(search.query)},
+        context={"search": search, "description": search_describe(search.query, typed_text=False)},
     )
     audit_log(actor=actor, action="employment.saved_search.created", obj=search)
     return search

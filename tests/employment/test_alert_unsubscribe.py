@@ -27,12 +27,22 @@ def confirmed_search(query="q=chef&kind=job&living_wage=on", frequency="daily"):
 
 
 @pytest.mark.django_db
-def test_confirmation_email_names_the_search():
+def test_confirmation_email_names_the_search_in_the_portals_words_only():
+    # The address is not confirmed yet, so nothing the requester typed goes in (security issue: anyone's words
+    # to anyone); the alert emails, which go to confirmed addresses only, quote the search words.
     services.saved_search_create(
-        query="q=chef&kind=job&living_wage=on", email="al@example.org", frequency="daily", actor=None
+        query="q=chef&kind=job&living_wage=on&sector=Call+0909&distance=2&postcode=E8+1EA",
+        email="al@example.org",
+        frequency="daily",
+        actor=None,
     )
     body = Notification.objects.get(template="employment/email/alert_confirm").body
-    assert "“chef”, Job, London Living Wage or above" in body
+    assert (
+        "the words you searched for, Job, the sectors you chose, London Living Wage or above, "
+        "within 2 miles of E8 1EA" in body
+    )
+    assert "chef" not in body
+    assert "0909" not in body
 
 
 @pytest.mark.django_db
