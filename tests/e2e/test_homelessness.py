@@ -148,9 +148,11 @@ def test_intake_on_a_phone_with_save_and_resume_then_officer_triage(mobile_page,
     page.get_by_label("Initial assessment outcome").select_option("threatened_notice")
     page.get_by_role("button", name="Record assessment").click()
     assert "Assessment recorded" in page.content()
-    page.get_by_label("Move to").select_option("prevention")
-    page.get_by_role("button", name="Move", exact=True).click()
-    assert "Case moved" in page.content()
+    # Prevention is opened by accepting the duty (s.195), which sends the letter with the plan.
+    accept = page.locator("form[action$='/accept_prevention/']")
+    accept.locator("textarea[name=reasons]").fill("A section 21 notice ends the tenancy in 6 weeks.")
+    accept.get_by_role("button", name="Accept prevention duty and send the letter").click()
+    assert "Prevention duty accepted" in page.content()
     case.refresh_from_db()
     assert case.stage == "prevention"
     deadline = page.get_by_test_id("deadline").inner_text()
