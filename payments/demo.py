@@ -7,6 +7,7 @@ import datetime as dt
 from django.utils import timezone
 
 from .calendar import business_date
+from .demo_codes import DEMO_RENT_LINK_CODES
 from .models import AccountLinkCode, LedgerEntry, RentAccount
 from .services import LINK_CODE_LETTER_LIFETIME, _link_code_hash, account_link, ledger_post
 
@@ -18,10 +19,6 @@ DEMO_CONTACTS = {
     "2345678901": "kwame.mensah@example.com",
     "3456789012": "aisha.rahman@example.com",
 }
-# Rent account link codes "posted" to the demo properties (rent account number -> code), so a demo login can
-# link an account without reading the emailed code; shown in the README and the `make run` banner. Each works
-# once; seed_demo issues them again.
-DEMO_RENT_LINK_CODES = {"2345678901": "246810", "3456789012": "135790"}
 DEMO_LETTER_CODES = DEMO_RENT_LINK_CODES
 DEMO_ACCOUNTS = [
     # reference, postcode, name, address, weekly rent, service charge, benefit kind, weekly benefit

@@ -60,5 +60,6 @@ DEMO_LOGINS = [
     },
 ]
 
-# The demo rent accounts' link codes belong to Pay My Rent's demo data; the banner shows them from here.
-from payments.demo import DEMO_RENT_LINK_CODES  # noqa: E402, F401
+# The demo rent accounts' link codes belong to Pay My Rent's demo data (plain data, importable before Django
+# is set up); the banner shows them from here.
+from payments.demo_codes import DEMO_RENT_LINK_CODES  # noqa: E402, F401
