@@ -20,7 +20,9 @@ $(STAMP): requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip --version >/dev/null 2>&1 || $(PY) -m ensurepip --default-pip >/dev/null
 	$(PY) -m pip install -q --disable-pip-version-check uv==$(UV_VERSION)
-	$(VENV)/bin/uv pip sync -q --python $(PY) --require-hashes requirements.lock
+	# Compiled at install: with PYTHONDONTWRITEBYTECODE set (as in CI), every process would otherwise compile
+	# every library it imports again, seconds per process start.
+	$(VENV)/bin/uv pip sync -q --compile-bytecode --python $(PY) --require-hashes requirements.lock
 	touch $@
 
 install: $(STAMP)

@@ -55,18 +55,20 @@ class EncryptedFileSystemStorage(EncryptingMixin, FileSystemStorage):
     pass
 
 
-try:
-    from storages.backends.s3 import S3Storage
-except ImportError:  # pragma: no cover - django-storages is a production dependency
-    S3Storage = None
+def __getattr__(name: str):
+    # The S3 backend pulls in boto3 (half a second per process): only when settings name it.
+    if name == "EncryptedS3Storage":
+        from storages.backends.s3 import S3Storage
 
-if S3Storage is not None:
+        class EncryptedS3Storage(EncryptingMixin, S3Storage):
+            # Never overwrite an object: two hosts saving the same name get two names, as on one disk.
+            file_overwrite = False
+            default_acl = None
+            querystring_auth = True
 
-    class EncryptedS3Storage(EncryptingMixin, S3Storage):
-        # Never overwrite an object: two hosts saving the same name get two names, as on one disk.
-        file_overwrite = False
-        default_acl = None
-        querystring_auth = True
+        globals()[name] = EncryptedS3Storage
+        return EncryptedS3Storage
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class _PrivateStorage(LazyObject):
