@@ -1,4 +1,4 @@
-"""Hackney Works reads: live listings and search (PostgreSQL full-text search, trigram fallback)."""
+"""Hackney Works reads: search (PostgreSQL full-text search, trigram fallback) and its facets."""
 
 from __future__ import annotations
 
@@ -17,64 +17,18 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Case, Count, F, FloatField, Func, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
-from django.http import Http404
 from django.utils.html import escape
 
 from hackney_portal.core.calendar import business_date
 
-from .models import Opportunity, Synonym
-from .search_query import Term, query_parse, query_show, synonym_groups, synonyms_for
+from ..models import Opportunity, Synonym
+from ..search_query import Term, query_parse, query_show, synonym_groups, synonyms_for
+from .listings import live, pay_text
 
 HOURS_PER_YEAR = 37.5 * 52
 PAGE_SIZE = 20
 SORTS = {"relevance": "Relevance", "closing": "Closing date", "newest": "Newest", "distance": "Distance"}
 METRES_PER_MILE = 1609.344
-
-
-def postcode_centroid(postcode: str) -> tuple[float, float] | None:
-    from .models import Postcode
-    from .services import normalise_postcode
-
-    row = (
-        Postcode.objects.filter(postcode=normalise_postcode(postcode))
-        .values_list("latitude", "longitude")
-        .first()
-    )
-    return row
-
-
-def pay_rates() -> list[tuple[str, dt.date, int]]:
-    """Every pay rate row as (kind, effective_from, pence per hour): a few dozen rows at most."""
-    from .models import PayRate
-
-    return list(PayRate.objects.values_list("kind", "effective_from", "pence_per_hour"))
-
-
-def live(today: dt.date | None = None) -> QuerySet[Opportunity]:
-    """Published and not past their closing date (the closing date itself is still open, London time)."""
-    today = today or business_date()
-    return Opportunity.objects.filter(status=Opportunity.Status.PUBLISHED, closing_date__gte=today)
-
-
-def live_sectors() -> list[str]:
-    """The sectors of live listings, for the filter. Cached for a minute: it is the same for everyone and
-    reading it means touching every live listing."""
-    from django.core.cache import cache
-
-    def read():
-        return list(live().order_by("sector").values_list("sector", flat=True).distinct())
-
-    return cache.get_or_set(f"employment:sectors:{business_date()}", read, timeout=60)
-
-
-def opportunity_for_page(*, pk: int) -> Opportunity:
-    """Published listings stay reachable after closing (with a notice); drafts and rejected ones do not."""
-    opp = Opportunity.objects.filter(
-        pk=pk, status__in=[Opportunity.Status.PUBLISHED, Opportunity.Status.CLOSED]
-    ).first()
-    if opp is None:
-        raise Http404
-    return opp
 
 
 MAX_SEARCH_TERMS = 32
@@ -407,162 +361,3 @@ FACETS = {
     "contract": Opportunity.Contract.values,
     "hours": Opportunity.Hours.values,
 }
-
-
-def pay_text(opp: Opportunity) -> str:
-    if opp.pay_period == Opportunity.PayPeriod.NONE or not opp.pay_max_pence:
-        return "Unpaid"
-
-    def money(p: int) -> str:
-        return f"£{p / 100:,.2f}" if opp.pay_period == "hour" else f"£{p // 100:,}"
-
-    period = opp.get_pay_period_display()
-    if opp.pay_min_pence and opp.pay_min_pence != opp.pay_max_pence:
-        return f"{money(opp.pay_min_pence)} to {money(opp.pay_max_pence)} {period}"
-    return f"{money(opp.pay_max_pence)} {period}"
-
-
-_POSTCODE_OR_DISTRICT = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?( ?[0-9][A-Z]{2})?$")
-
-
-def search_describe(query: str, *, typed_text: bool = True) -> str:
-    """A saved search in words, for the emails and pages about it: “chef”, Job, within 2 miles of E8 1EA.
-
-    `typed_text=False` is for the confirmation email, which goes to an address nobody has confirmed yet: it
-    must carry nothing the requester typed (the search words, a sector or postcode that is not one), or the
-    portal would send anyone's words to anyone (“call 0909…”). Only the portal's own labels are named then."""
-    from django.core.exceptions import TooManyFieldsSent
-
-    from hackney_portal.core.hostile import querystring_parse
-
-    try:
-        data = querystring_parse(query)
-    except TooManyFieldsSent:
-        return "your search"
-    labels = {
-        "kind": dict(Opportunity.Kind.choices),
-        "contract": dict(Opportunity.Contract.choices),
-        "hours": dict(Opportunity.Hours.choices),
-    }
-    parts: list[str] = []
-    q = search_text_normalise(data.get("q", ""))
-    if q:
-        parts.append(f"“{q}”" if typed_text else "the words you searched for")
-    for name in ("kind", "sector", "contract", "hours"):
-        values = data.getlist(name)[:10]
-        if name == "sector" and not typed_text:
-            if values:
-                parts.append("the sectors you chose")
-            continue
-        for value in values:
-            label = labels[name].get(value) if name in labels else value
-            if label:
-                parts.append(str(label)[:60])
-    flags = {
-        "living_wage": "London Living Wage or above",
-        "disability_confident": "Disability Confident employers",
-        "no_experience": "no experience needed",
-        "closing_soon": "closing in the next 7 days",
-    }
-    parts += [label for name, label in flags.items() if data.get(name)]
-    if data.get("min_pay", "") in MIN_PAY:
-        parts.append(f"£{int(data['min_pay']):,} a year or more")
-    postcode = data.get("postcode", "").strip().upper()[:10]
-    if data.get("distance", "") in DISTANCES and postcode:
-        if not typed_text and not _POSTCODE_OR_DISTRICT.match(postcode):
-            postcode = "your postcode"
-        parts.append(f"within {data['distance']} mile{'s' if data['distance'] != '1' else ''} of {postcode}")
-    return ", ".join(parts) if parts else "all opportunities"
-
-
-def applications_for_user(*, user) -> QuerySet:
-    """A signed-in jobseeker's own applications, newest first (never anyone else's)."""
-    from .models import Application
-
-    return Application.objects.filter(user=user).select_related("opportunity").order_by("-created_at")
-
-
-APPLICATION_NEWS_DAYS = 28
-APPLICATION_NEWS = {
-    "shortlisted": "You have been shortlisted. The employer will contact you about the next step.",
-    "unsuccessful": "Your application was not successful this time.",
-    "hired": "You got the job. The employer will contact you.",
-}
-
-
-def resident_summary(*, user, now: dt.datetime | None = None):
-    """Your Hackney: the resident's job applications (with any news from the last four weeks), saved
-    jobs and job alerts. None when they have used none of these."""
-    from django.urls import reverse
-    from django.utils import timezone
-
-    from hackney_portal.core.models import AuditEvent
-    from hackney_portal.core.resident import ResidentSummary, ResidentTask
-
-    from .models import Application, SavedListing, SavedSearch
-
-    applications = list(Application.objects.filter(user=user).select_related("opportunity"))
-    saved = SavedListing.objects.filter(user=user).count()
-    alerts = SavedSearch.objects.filter(
-        user=user, confirmed_at__isnull=False, unsubscribed_at__isnull=True
-    ).count()
-    if not (applications or saved or alerts):
-        return None
-    since = (now or timezone.now()) - dt.timedelta(days=APPLICATION_NEWS_DAYS)
-    changed = set(
-        AuditEvent.objects.filter(
-            object_type="employment.application",
-            object_id__in=[str(a.pk) for a in applications],
-            action__in=[f"employment.application.{s}" for s in APPLICATION_NEWS],
-            created_at__gte=since,
-        ).values_list("object_id", flat=True)
-    )
-    rows, tasks = [], []
-    for application in applications:
-        job_url = reverse("employment:detail", args=[application.opportunity_id])
-        rows.append((application.opportunity.title, application.get_status_display(), job_url))
-        if str(application.pk) in changed and application.status in APPLICATION_NEWS:
-            tasks.append(
-                ResidentTask(
-                    text=f"News about your application for {application.opportunity.title}: "
-                    f"{APPLICATION_NEWS[application.status]}",
-                    action_text="See the job",
-                    url=job_url,
-                )
-            )
-    links = [("Search for jobs and training", reverse("employment:search"))]
-    if saved:
-        rows.append(("Saved jobs", str(saved), reverse("employment:saved")))
-    if alerts:
-        rows.append(("Job alerts", f"{alerts} by email", ""))
-    return ResidentSummary(
-        service="Find work and training",
-        url=reverse("employment:search"),
-        rows=rows,
-        links=links,
-        tasks=tasks,
-    )
-
-
-def account_settings_rows(*, user):
-    """Account settings: the resident's job alerts, each with a link that stops it."""
-    from django.urls import reverse
-
-    from hackney_portal.core.resident import SettingsRow
-
-    from .models import SavedSearch
-
-    alerts = SavedSearch.objects.filter(user=user, unsubscribed_at__isnull=True).order_by("created_at")
-    rows = [
-        SettingsRow(
-            key="Job alert",
-            value=f"{alert.get_frequency_display()} email: {alert.query or 'all jobs'}"
-            + ("" if alert.confirmed_at else " (not confirmed yet)"),
-            url=reverse("employment:alert_unsubscribe", args=[alert.token]),
-            action_text="Stop",
-        )
-        for alert in alerts
-    ]
-    return rows or [
-        SettingsRow(key="Job alerts", value="None", url=reverse("employment:search"), action_text="Set up")
-    ]

@@ -1,0 +1,71 @@
+"""Hackney Works reads, one module per area (search in its own); every public name is importable here."""
+
+from .alerts import (
+    search_describe,
+)
+from .applications import (
+    applications_for_user,
+)
+from .listings import (
+    live,
+    live_sectors,
+    opportunity_for_page,
+    pay_rates,
+    pay_text,
+    postcode_centroid,
+)
+from .residents import (
+    APPLICATION_NEWS,
+    APPLICATION_NEWS_DAYS,
+    account_settings_rows,
+    resident_summary,
+)
+from .search import (
+    DISTANCES,
+    FACETS,
+    FLAGS,
+    HOURS_PER_YEAR,
+    MAX_CORRECTED_WORDS,
+    MAX_SEARCH_TERMS,
+    METRES_PER_MILE,
+    MIN_PAY,
+    PAGE_SIZE,
+    POSTED_WITHIN,
+    SORTS,
+    SearchResult,
+    build_tsquery,
+    did_you_mean,
+    opportunity_search,
+    search_text_normalise,
+)
+
+__all__ = [
+    "APPLICATION_NEWS",
+    "APPLICATION_NEWS_DAYS",
+    "DISTANCES",
+    "FACETS",
+    "FLAGS",
+    "HOURS_PER_YEAR",
+    "MAX_CORRECTED_WORDS",
+    "MAX_SEARCH_TERMS",
+    "METRES_PER_MILE",
+    "MIN_PAY",
+    "PAGE_SIZE",
+    "POSTED_WITHIN",
+    "SORTS",
+    "SearchResult",
+    "account_settings_rows",
+    "applications_for_user",
+    "build_tsquery",
+    "did_you_mean",
+    "live",
+    "live_sectors",
+    "opportunity_for_page",
+    "opportunity_search",
+    "pay_rates",
+    "pay_text",
+    "postcode_centroid",
+    "resident_summary",
+    "search_describe",
+    "search_text_normalise",
+]

@@ -1,0 +1,71 @@
+"""Hackney Works reads: live listings, a listing's page, pay in words, pay rates and postcodes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from hackney_portal.core.calendar import business_date
+
+from ..models import Opportunity
+
+
+def postcode_centroid(postcode: str) -> tuple[float, float] | None:
+    from ..models import Postcode
+    from ..services import normalise_postcode
+
+    row = (
+        Postcode.objects.filter(postcode=normalise_postcode(postcode))
+        .values_list("latitude", "longitude")
+        .first()
+    )
+    return row
+
+
+def pay_rates() -> list[tuple[str, dt.date, int]]:
+    """Every pay rate row as (kind, effective_from, pence per hour): a few dozen rows at most."""
+    from ..models import PayRate
+
+    return list(PayRate.objects.values_list("kind", "effective_from", "pence_per_hour"))
+
+
+def live(today: dt.date | None = None) -> QuerySet[Opportunity]:
+    """Published and not past their closing date (the closing date itself is still open, London time)."""
+    today = today or business_date()
+    return Opportunity.objects.filter(status=Opportunity.Status.PUBLISHED, closing_date__gte=today)
+
+
+def live_sectors() -> list[str]:
+    """The sectors of live listings, for the filter. Cached for a minute: it is the same for everyone and
+    reading it means touching every live listing."""
+    from django.core.cache import cache
+
+    def read():
+        return list(live().order_by("sector").values_list("sector", flat=True).distinct())
+
+    return cache.get_or_set(f"employment:sectors:{business_date()}", read, timeout=60)
+
+
+def opportunity_for_page(*, pk: int) -> Opportunity:
+    """Published listings stay reachable after closing (with a notice); drafts and rejected ones do not."""
+    opp = Opportunity.objects.filter(
+        pk=pk, status__in=[Opportunity.Status.PUBLISHED, Opportunity.Status.CLOSED]
+    ).first()
+    if opp is None:
+        raise Http404
+    return opp
+
+
+def pay_text(opp: Opportunity) -> str:
+    if opp.pay_period == Opportunity.PayPeriod.NONE or not opp.pay_max_pence:
+        return "Unpaid"
+
+    def money(p: int) -> str:
+        return f"£{p / 100:,.2f}" if opp.pay_period == "hour" else f"£{p // 100:,}"
+
+    period = opp.get_pay_period_display()
+    if opp.pay_min_pence and opp.pay_min_pence != opp.pay_max_pence:
+        return f"{money(opp.pay_min_pence)} to {money(opp.pay_max_pence)} {period}"
+    return f"{money(opp.pay_max_pence)} {period}"
