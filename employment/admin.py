@@ -26,6 +26,7 @@ class OpportunityAdmin(admin.ModelAdmin):
         "claims_london_living_wage",
         "closing_date",
         "published_at",
+        "changes_waiting",
         "applications_link",
     ]
     list_filter = [
@@ -36,6 +37,7 @@ class OpportunityAdmin(admin.ModelAdmin):
         "london_living_wage",
         "claims_london_living_wage",
         "disability_confident_verified",
+        ("pending_edit_at", admin.EmptyFieldListFilter),
     ]
     search_fields = ["title", "employer_name"]
     readonly_fields = [
@@ -52,8 +54,86 @@ class OpportunityAdmin(admin.ModelAdmin):
         "wage_override_reason",
         "wage_override_by",
         "wage_override_at",
+        "pending_changes",
+        "edit_rejection_reason",
     ]
-    actions = ["publish", "reject", "close"]
+    actions = ["publish", "reject", "close", "approve_edits", "reject_edits"]
+
+    @admin.display(boolean=True, description="Changes waiting")
+    def changes_waiting(self, obj):
+        return bool(obj.pending_edit)
+
+    @admin.display(description="Employer's changes waiting for review")
+    def pending_changes(self, obj):
+        from django.utils.html import format_html_join
+
+        from .selectors import pending_edit_changes
+
+        rows = pending_edit_changes(obj)
+        if not rows:
+            return "None"
+        return format_html_join(
+            "", "<p><strong>{}</strong>: {} <br>→ {}</p>", ((what, now, new) for what, now, new in rows)
+        )
+
+    @admin.action(
+        description="Approve the employers' changes to selected live listings", permissions=["change"]
+    )
+    def approve_edits(self, request, queryset):
+        from django.shortcuts import render
+
+        from .selectors import pending_edit_preview
+
+        reason = (request.POST.get("wage_override_reason") or "").strip()
+        flagged = [p for p in (pending_edit_preview(o) for o in queryset) if p and p.below_minimum_wage]
+        if flagged and not ("apply" in request.POST and reason):
+            return render(
+                request,
+                "admin/employment/publish_override.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": "Publish changes below the minimum wage",
+                    "action": "approve_edits",
+                    "opportunities": queryset,
+                    "flagged": flagged,
+                    "error": "Enter the reason for publishing" if "apply" in request.POST else "",
+                    "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                },
+            )
+        flagged_ids = {p.pk for p in flagged}
+        self._each(
+            request,
+            queryset,
+            lambda o: services.opportunity_edit_approve(
+                opp_id=o.pk, actor=request.user, wage_override_reason=reason if o.pk in flagged_ids else ""
+            ),
+        )
+        return None
+
+    @admin.action(description="Reject the employers' changes (the reason is emailed)", permissions=["change"])
+    def reject_edits(self, request, queryset):
+        from django.shortcuts import render
+
+        reason = (request.POST.get("reason") or "").strip()
+        if "apply" in request.POST and reason:
+            self._each(
+                request,
+                queryset,
+                lambda o: services.opportunity_edit_reject(opp_id=o.pk, reason=reason, actor=request.user),
+            )
+            return None
+        return render(
+            request,
+            "admin/employment/reject.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Reject changes",
+                "action": "reject_edits",
+                "opportunities": queryset,
+                "error": "Enter the reason the employer will be sent" if "apply" in request.POST else "",
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -215,14 +295,9 @@ class ApplicationAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         application = get_object_or_404(Application, pk=pk)
-        audit_log(actor=request.user, action="employment.application.cv_downloaded", obj=application)
-        content_type = (
-            "application/pdf"
-            if application.cv_type == "pdf"
-            else ("application/vnd.openxmlformats-officedocument.wordprocessingml.document")
-        )
+        handle, content_type = services.application_cv_open(application=application, actor=request.user)
         return FileResponse(
-            application.cv.open("rb"),
+            handle,
             as_attachment=True,
             content_type=content_type,
             filename=f"{application.reference}.{application.cv_type}",

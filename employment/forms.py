@@ -234,3 +234,27 @@ class ListingForm(forms.Form):
         else:
             data["pay_min_pence"] = data["pay_max_pence"] = 0
         return data
+
+
+class ApplicationStatusForm(forms.Form):
+    """An employer (or moderator) moves an application on; the applicant is emailed with any feedback."""
+
+    status = forms.ChoiceField(
+        label="Status",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select a status", "invalid_choice": "Select a status"},
+    )
+    feedback = forms.CharField(
+        label="Feedback for the applicant (optional)",
+        help_text="We email this to the applicant with the new status",
+        widget=forms.Textarea,
+        required=False,
+        max_length=5000,
+        error_messages={"max_length": "Feedback must be 5,000 characters or fewer"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        from .models import Application
+
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = Application.Status.choices

@@ -57,6 +57,9 @@ class Opportunity(models.Model):
     )
     summary = models.CharField(max_length=300)
     description_html = models.TextField(help_text="Sanitised HTML, safe to show")
+    description_source = models.TextField(
+        blank=True, editable=False, help_text="What the employer typed (Markdown), to edit it again"
+    )
     sector = models.CharField(max_length=60, db_index=True)
     contract = models.CharField(max_length=20, choices=Contract.choices, default=Contract.PERMANENT)
     hours = models.CharField(max_length=20, choices=Hours.choices, default=Hours.FULL_TIME)
@@ -102,6 +105,14 @@ class Opportunity(models.Model):
     published_at = models.DateTimeField(null=True, blank=True, db_index=True)
     rejection_reason = models.TextField(blank=True)
     featured = models.BooleanField(default=False)
+    # Events start at a date and time, courses on a date (London time); other kinds have neither.
+    start_date = models.DateField(null=True, blank=True)
+    start_time = models.TimeField(null=True, blank=True)
+    # An employer's changes to a live listing wait here for a moderator; the live version stays as it is
+    # until they are approved (or rejected, with a reason the employer is sent).
+    pending_edit = models.JSONField(null=True, blank=True, editable=False)
+    pending_edit_at = models.DateTimeField(null=True, blank=True, editable=False)
+    edit_rejection_reason = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Maintained by a database trigger from title (weight A), employer and sector (B) and the text (C).

@@ -2,7 +2,6 @@ import json
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,7 +15,7 @@ from hackney_portal.core.hostile import xml_safe
 from hackney_portal.core.ratelimit import client_ip, rate_limit_wait, wait_message
 
 from . import selectors, services
-from .forms import AlertForm, ApplyForm, ListingForm, SearchForm
+from .forms import AlertForm, ApplyForm, SearchForm
 from .models import Opportunity
 from .structured_data import structured_data
 
@@ -261,46 +260,6 @@ def alert_unsubscribe(request, token: str):
         else "employment/alert_done.html",
         {"search": search, "description": selectors.search_describe(search.query)},
     )
-
-
-LISTING_FIELDS = [
-    "kind",
-    "title",
-    "summary",
-    "sector",
-    "contract",
-    "hours",
-    "pay_period",
-    "age_band",
-    "hours_per_week",
-    "london_living_wage",
-    "disability_confident",
-    "no_experience_needed",
-    "postcode",
-    "apply_url",
-    "closing_date",
-    "pay_min_pence",
-    "pay_max_pence",
-]
-
-
-@login_required
-def employer_new(request):
-    from hackney_portal.users.roles import EMPLOYERS, JOBS_MODERATORS, user_in_group
-
-    if not user_in_group(request.user, EMPLOYERS, JOBS_MODERATORS):
-        raise PermissionDenied
-    form = ListingForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        data = {k: form.cleaned_data[k] for k in LISTING_FIELDS}
-        opp = services.listing_submit(
-            actor=request.user,
-            description=form.cleaned_data["description"],
-            employer_name=request.user.name or request.user.email,
-            **data,
-        )
-        return render(request, "employment/employer_submitted.html", {"opp": opp})
-    return render(request, "employment/employer_new.html", {"form": form})
 
 
 @login_required

@@ -6,6 +6,15 @@ from .alerts import (
 from .applications import (
     applications_for_user,
 )
+from .employers import (
+    employer_application,
+    employer_applications,
+    employer_listing,
+    employer_listings,
+    listing_form_initial,
+    pending_edit_changes,
+    pending_edit_preview,
+)
 from .listings import (
     live,
     live_sectors,
@@ -58,12 +67,19 @@ __all__ = [
     "applications_for_user",
     "build_tsquery",
     "did_you_mean",
+    "employer_application",
+    "employer_applications",
+    "employer_listing",
+    "employer_listings",
+    "listing_form_initial",
     "live",
     "live_sectors",
     "opportunity_for_page",
     "opportunity_search",
     "pay_rates",
     "pay_text",
+    "pending_edit_changes",
+    "pending_edit_preview",
     "postcode_centroid",
     "resident_summary",
     "search_describe",

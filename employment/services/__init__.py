@@ -12,12 +12,20 @@ from .alerts import (
     unsubscribe_url,
 )
 from .applications import (
+    CV_CONTENT_TYPES,
     CV_MAX_BYTES,
     CV_TYPES,
     STATUS_EMAILS,
+    application_cv_open,
     application_set_status,
     application_submit,
     cv_check,
+)
+from .employers import (
+    EDITABLE,
+    listing_edit,
+    opportunity_edit_approve,
+    opportunity_edit_reject,
 )
 from .listings import (
     ALLOWED,
@@ -40,21 +48,27 @@ from .residents import (
 
 __all__ = [
     "ALLOWED",
+    "CV_CONTENT_TYPES",
     "CV_MAX_BYTES",
     "CV_TYPES",
+    "EDITABLE",
     "STATUS_EMAILS",
     "UNSUBSCRIBE_SALT",
     "alert_mail_headers",
     "alerts_send",
+    "application_cv_open",
     "application_set_status",
     "application_submit",
     "cv_check",
+    "listing_edit",
     "listing_save",
     "listing_submit",
     "normalise_postcode",
     "opportunities_expire",
     "opportunity_close",
     "opportunity_create",
+    "opportunity_edit_approve",
+    "opportunity_edit_reject",
     "opportunity_publish",
     "opportunity_reject",
     "opportunity_submit",

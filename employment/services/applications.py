@@ -115,3 +115,12 @@ def application_set_status(*, application_id: int, status: str, feedback: str, a
             context={"application": application, "opp": application.opportunity},
         )
     return application
+
+
+CV_CONTENT_TYPES = {kind: content_type for content_type, kind in CV_TYPES.items()}
+
+
+def application_cv_open(*, application, actor):
+    """Open an applicant's CV to download it; every download is audited with who took it."""
+    audit_log(actor=actor, action="employment.application.cv_downloaded", obj=application)
+    return application.cv.open("rb"), CV_CONTENT_TYPES[application.cv_type]

@@ -36,6 +36,7 @@ def opportunity_create(*, actor, description: str, london_living_wage: bool = Fa
 
     opp = Opportunity(
         description_html=sanitise_listing_text(description),
+        description_source=description or "",
         employer=actor if getattr(actor, "is_authenticated", False) else None,
         claims_london_living_wage=bool(london_living_wage or fields.pop("claims_london_living_wage", False)),
         **fields,
@@ -136,7 +137,15 @@ def opportunity_publish(*, opp_id: int, actor, wage_override_reason: str = "") -
             "wage_override_by": actor,
             "wage_override_at": timezone.now(),
         }
-    return _move(opp_id, S.PUBLISHED, actor=actor, **changes)
+    opp = _move(opp_id, S.PUBLISHED, actor=actor, **changes)
+    if opp.employer and opp.employer.email:
+        notification_send(
+            template="employment/email/published",
+            to=opp.employer.email,
+            key=f"employment.published:{opp.pk}",
+            context={"opp": opp},
+        )
+    return opp
 
 
 @transaction.atomic
