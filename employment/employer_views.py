@@ -31,6 +31,8 @@ LISTING_FIELDS = [
     "closing_date",
     "pay_min_pence",
     "pay_max_pence",
+    "start_date",
+    "start_time",
 ]
 
 

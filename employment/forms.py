@@ -209,6 +209,18 @@ class ListingForm(forms.Form):
     closing_date = GovukDateField(
         label="Closing date", future_only=True, error_messages={"required": "Enter the closing date"}
     )
+    start_date = GovukDateField(
+        label="Start date (events and courses)",
+        required=False,
+        future_only=True,
+        help_text="The day an event or course starts, for example 27 3 2027",
+    )
+    start_time = forms.CharField(
+        label="Start time (events)",
+        required=False,
+        max_length=10,
+        help_text="For example 9:30am or 6pm",
+    )
 
     def __init__(self, *args, **kwargs):
         from .wages import AGE_BANDS
@@ -216,8 +228,34 @@ class ListingForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["age_band"].choices = AGE_BANDS
 
+    def clean_start_time(self):
+        from .text import time_parse
+
+        value = (self.cleaned_data.get("start_time") or "").strip()
+        if not value:
+            return None
+        parsed = time_parse(value)
+        if parsed is None:
+            raise forms.ValidationError("Enter a start time like 9:30am or 6pm")
+        return parsed
+
     def clean(self):
         data = super().clean()
+        kind = data.get("kind")
+        if kind in (Opportunity.Kind.EVENT, Opportunity.Kind.TRAINING):
+            what = "event" if kind == Opportunity.Kind.EVENT else "course"
+            if not data.get("start_date") and "start_date" not in self.errors:
+                self.add_error("start_date", f"Enter the date the {what} starts")
+            if (
+                kind == Opportunity.Kind.EVENT
+                and not data.get("start_time")
+                and "start_time" not in self.errors
+            ):
+                self.add_error("start_time", "Enter the time the event starts")
+            if kind == Opportunity.Kind.TRAINING:
+                data["start_time"] = None
+        else:
+            data["start_date"] = data["start_time"] = None
         if data.get("pay_period") and data["pay_period"] != "none":
             if not data.get("pay_max") and not data.get("pay_min"):
                 self.add_error("pay_min", "Enter the pay")

@@ -149,6 +149,15 @@ class Opportunity(models.Model):
     def __str__(self) -> str:
         return f"{self.title} ({self.employer_name})"
 
+    @property
+    def starts(self) -> str:
+        """When an event or course starts, in words (empty for other kinds)."""
+        from .text import start_text
+
+        if self.kind not in (self.Kind.EVENT, self.Kind.TRAINING):
+            return ""
+        return start_text(self.start_date, self.start_time if self.kind == self.Kind.EVENT else None)
+
 
 class Synonym(models.Model):
     """Words a jobseeker might use for the same thing; moderators edit the list in the admin."""

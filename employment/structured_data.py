@@ -21,6 +21,13 @@ def valid_through(closing: dt.date) -> str:
     return dt.datetime.combine(closing, dt.time(23, 59, 59), LONDON).isoformat()
 
 
+def event_start(opp: Opportunity) -> str:
+    """The event's start in London time with that day's offset; the date alone if no time is known."""
+    if opp.start_time is None:
+        return opp.start_date.isoformat()
+    return dt.datetime.combine(opp.start_date, opp.start_time, LONDON).isoformat()
+
+
 def employment_types(opp: Opportunity) -> list[str] | str:
     if opp.kind == Opportunity.Kind.VOLUNTEERING:
         return "VOLUNTEER"
@@ -64,6 +71,7 @@ def structured_data(opp: Opportunity, url: str) -> dict:
             "hasCourseInstance": {
                 "@type": "CourseInstance",
                 "courseMode": "online" if opp.remote else "onsite",
+                **({"startDate": opp.start_date.isoformat()} if opp.start_date else {}),
                 **({} if opp.remote else {"location": _place(opp)}),
             },
             "offers": {"@type": "Offer", "category": "Free" if not opp.pay_max_pence else "Paid"},
@@ -76,6 +84,7 @@ def structured_data(opp: Opportunity, url: str) -> dict:
             "description": opp.summary,
             "organizer": _organisation(opp),
             "url": url,
+            **({"startDate": event_start(opp)} if opp.start_date else {}),
             "eventAttendanceMode": "https://schema.org/"
             + ("OnlineEventAttendanceMode" if opp.remote else "OfflineEventAttendanceMode"),
             "location": {"@type": "VirtualLocation", "url": url} if opp.remote else _place(opp),

@@ -60,6 +60,8 @@ def listing_form_initial(opp: Opportunity) -> dict:
                 value if name == "description" else Opportunity._meta.get_field(name).to_python(value)
             )
     values["london_living_wage"] = values.pop("claims_london_living_wage")
+    if values["start_time"]:
+        values["start_time"] = f"{values['start_time']:%H:%M}"
     for side in ("min", "max"):
         pence = values.pop(f"pay_{side}_pence")
         values[f"pay_{side}"] = Decimal(pence) / 100 if pence else None

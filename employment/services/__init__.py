@@ -29,6 +29,7 @@ from .employers import (
 )
 from .listings import (
     ALLOWED,
+    check_start,
     listing_submit,
     opportunities_expire,
     opportunity_close,
@@ -59,6 +60,7 @@ __all__ = [
     "application_cv_open",
     "application_set_status",
     "application_submit",
+    "check_start",
     "cv_check",
     "listing_edit",
     "listing_save",

@@ -20,7 +20,7 @@ from hackney_portal.core.notifications import notification_send
 
 from ..models import Opportunity
 from ..text import sanitise_listing_text
-from .listings import S, _check_pay, _move, _place
+from .listings import S, _check_pay, _move, _place, check_start
 
 # What an employer may change (the form's fields, under their model names); nothing else is taken.
 EDITABLE = {
@@ -81,6 +81,9 @@ def listing_edit(*, actor, opp_id: int, description: str, **fields) -> Opportuni
     """An employer changes one of their own listings (anyone else's does not exist for them)."""
     fields = _editable(fields)
     opp = Opportunity.objects.select_for_update().get(pk=opp_id, employer_id=getattr(actor, "pk", None))
+    merged = {"kind": opp.kind, "start_date": opp.start_date, "start_time": opp.start_time} | fields
+    check_start(merged)
+    fields |= {"start_date": merged["start_date"], "start_time": merged["start_time"]}
     if opp.status == S.CLOSED:
         raise ApplicationError("This listing has closed, so it cannot be changed")
     if opp.status == S.PUBLISHED:

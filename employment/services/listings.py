@@ -183,5 +183,21 @@ def opportunities_expire(*, today: dt.date) -> int:
 @transaction.atomic
 def listing_submit(*, actor, description: str, **fields) -> Opportunity:
     """An employer's new listing, straight into the moderators' queue."""
+    check_start(fields)
     opp = opportunity_create(actor=actor, description=description, **fields)
     return opportunity_submit(opp_id=opp.pk, actor=actor)
+
+
+def check_start(fields: dict) -> None:
+    """An event has a start date and time, a course a start date; other kinds have neither."""
+    kind = fields.get("kind")
+    if kind not in (Opportunity.Kind.EVENT, Opportunity.Kind.TRAINING):
+        fields["start_date"] = fields["start_time"] = None
+        return
+    what = "event" if kind == Opportunity.Kind.EVENT else "course"
+    if not fields.get("start_date"):
+        raise ApplicationError(f"Enter the date the {what} starts", field="start_date")
+    if kind == Opportunity.Kind.EVENT and not fields.get("start_time"):
+        raise ApplicationError("Enter the time the event starts", field="start_time")
+    if kind == Opportunity.Kind.TRAINING:
+        fields["start_time"] = None

@@ -108,7 +108,8 @@ def test_every_employer_url_refuses_another_employer_and_logs_it(url_name, clien
     import logging
 
     boss, rival, mine, _theirs, (sam, _kim) = two_employers
-    args = [sam.pk] if "employer_application" in url_name else [mine.pk]
+    by_application = {"employment:employer_application", "employment:employer_application_cv"}
+    args = [sam.pk] if url_name in by_application else [mine.pk]
     url = reverse(url_name, args=args)
     client.force_login(rival)
     caplog.set_level(logging.WARNING, logger="hackney_portal.security")
