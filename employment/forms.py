@@ -57,7 +57,7 @@ class SearchForm(forms.Form):
         label="Postcode",
         required=False,
         max_length=10,
-        help_text="To see how far away each opportunity is, for example E8 1EA",
+        help_text="To see how far away each opportunity is: a full postcode like E8 1EA, or just E8",
     )
     distance = forms.ChoiceField(
         label="Distance",

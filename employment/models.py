@@ -202,6 +202,19 @@ class Postcode(models.Model):
         return self.postcode
 
 
+class Outcode(models.Model):
+    """The centre of a postcode district ("E8"): the mean of its live postcodes, worked out by the loader,
+    so a search for "E8" alone can be measured from somewhere."""
+
+    outcode = models.CharField(max_length=4, primary_key=True)
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+    postcodes = models.PositiveIntegerField(help_text="How many postcodes the centre is the mean of")
+
+    def __str__(self) -> str:
+        return self.outcode
+
+
 def cv_path(instance, filename: str) -> str:
     # Never the applicant's file name: it could be anything. Private storage, never served directly.
     import uuid

@@ -13,15 +13,18 @@ from ..models import Opportunity
 
 
 def postcode_centroid(postcode: str) -> tuple[float, float] | None:
-    from ..models import Postcode
-    from ..services import normalise_postcode
+    """Where a postcode is: a full postcode's own centre, or for an outcode alone ("E8") the centre of
+    its district. None if we do not know it."""
+    from ..models import Outcode, Postcode
+    from ..services.postcodes import OUTCODE, normalise_postcode
 
-    row = (
-        Postcode.objects.filter(postcode=normalise_postcode(postcode))
-        .values_list("latitude", "longitude")
-        .first()
+    normal = normalise_postcode(postcode)
+    rows = (
+        Outcode.objects.filter(outcode=normal)
+        if OUTCODE.match(normal)
+        else Postcode.objects.filter(postcode=normal)
     )
-    return row
+    return rows.values_list("latitude", "longitude").first()
 
 
 def pay_rates() -> list[tuple[str, dt.date, int]]:

@@ -39,7 +39,12 @@ from .listings import (
     opportunity_submit,
 )
 from .postcodes import (
+    FULL_POSTCODE,
+    NO_GRID_REFERENCE,
+    OUTCODE,
     normalise_postcode,
+    outcodes_refresh,
+    postcode_require_known,
     postcodes_load,
 )
 from .residents import (
@@ -53,6 +58,9 @@ __all__ = [
     "CV_MAX_BYTES",
     "CV_TYPES",
     "EDITABLE",
+    "FULL_POSTCODE",
+    "NO_GRID_REFERENCE",
+    "OUTCODE",
     "STATUS_EMAILS",
     "UNSUBSCRIBE_SALT",
     "alert_mail_headers",
@@ -74,6 +82,8 @@ __all__ = [
     "opportunity_publish",
     "opportunity_reject",
     "opportunity_submit",
+    "outcodes_refresh",
+    "postcode_require_known",
     "postcodes_load",
     "resident_account_closed",
     "saved_search_confirm",

@@ -21,6 +21,7 @@ from hackney_portal.core.notifications import notification_send
 from ..models import Opportunity
 from ..text import sanitise_listing_text
 from .listings import S, _check_pay, _move, _place, check_start
+from .postcodes import postcode_require_known
 
 # What an employer may change (the form's fields, under their model names); nothing else is taken.
 EDITABLE = {
@@ -84,6 +85,8 @@ def listing_edit(*, actor, opp_id: int, description: str, **fields) -> Opportuni
     merged = {"kind": opp.kind, "start_date": opp.start_date, "start_time": opp.start_time} | fields
     check_start(merged)
     fields |= {"start_date": merged["start_date"], "start_time": merged["start_time"]}
+    if "postcode" in fields:
+        fields["postcode"] = postcode_require_known(fields["postcode"])
     if opp.status == S.CLOSED:
         raise ApplicationError("This listing has closed, so it cannot be changed")
     if opp.status == S.PUBLISHED:

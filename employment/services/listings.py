@@ -14,7 +14,7 @@ from hackney_portal.core.notifications import notification_send
 
 from ..models import Opportunity
 from ..text import sanitise_listing_text
-from .postcodes import normalise_postcode
+from .postcodes import normalise_postcode, postcode_require_known
 
 S = Opportunity.Status
 
@@ -184,6 +184,7 @@ def opportunities_expire(*, today: dt.date) -> int:
 def listing_submit(*, actor, description: str, **fields) -> Opportunity:
     """An employer's new listing, straight into the moderators' queue."""
     check_start(fields)
+    fields["postcode"] = postcode_require_known(fields.get("postcode") or "")
     opp = opportunity_create(actor=actor, description=description, **fields)
     return opportunity_submit(opp_id=opp.pk, actor=actor)
 

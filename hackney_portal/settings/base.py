@@ -62,6 +62,13 @@ COUNCIL = {
     "postcode_districts": env.list(
         "COUNCIL_POSTCODE_DISTRICTS", default=["E2", "E5", "E8", "E9", "N1", "N16", "N4"]
     ),
+    # Local authority codes (ONSPD `oslaua`) whose postcodes `load_postcodes` keeps from the ONS Postcode
+    # Directory: Hackney and its neighbours (City of London, Haringey, Islington, Newham, Tower Hamlets,
+    # Waltham Forest).
+    "postcode_local_authorities": env.list(
+        "COUNCIL_POSTCODE_LOCAL_AUTHORITIES",
+        default=["E09000012", "E09000001", "E09000014", "E09000019", "E09000025", "E09000030", "E09000031"],
+    ),
 }
 
 # PRIVACY NOTICE (/privacy/): the council's data protection details, which another council sets for itself.

@@ -182,3 +182,7 @@ def test_a_change_below_the_minimum_needs_a_moderators_reason(client, employer, 
     )
     opp.refresh_from_db()
     assert (opp.pay_max_pence, opp.below_minimum_wage, opp.wage_override_by) == (500, True, moderator)
+
+
+# The employer's form refuses postcodes it cannot find.
+pytestmark = pytest.mark.usefixtures("known_postcodes")

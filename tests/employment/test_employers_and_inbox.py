@@ -162,3 +162,7 @@ def test_moderator_rejects_from_the_admin_with_a_reason_that_is_emailed(
     assert opp.rejection_reason == "Pay is below NMW"
     (email,) = [m for m in mailbox if "Pay is below NMW" in m.body]
     assert email.to == ["boss@example.org"]
+
+
+# The employer's form refuses postcodes it cannot find.
+pytestmark = pytest.mark.usefixtures("known_postcodes")

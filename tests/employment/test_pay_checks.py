@@ -199,3 +199,7 @@ def test_demo_listings_all_publish_with_computed_badges():
     assert placement.below_minimum_wage
     assert placement.wage_override_by == moderator
     assert not Opportunity.objects.get(title="Kitchen porter").london_living_wage  # £12.21 an hour
+
+
+# The employer's form refuses postcodes it cannot find.
+pytestmark = pytest.mark.usefixtures("known_postcodes")

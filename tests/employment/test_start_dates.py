@@ -82,3 +82,7 @@ def test_employers_must_say_when_an_event_or_course_starts(client):
         ),
     )
     assert Opportunity.objects.get(title="Porter").start_date is None
+
+
+# The employer's form refuses postcodes it cannot find.
+pytestmark = pytest.mark.usefixtures("known_postcodes")
