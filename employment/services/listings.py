@@ -165,7 +165,8 @@ def opportunity_reject(*, opp_id: int, reason: str, actor) -> Opportunity:
 
 @transaction.atomic
 def opportunity_close(*, opp_id: int, actor) -> Opportunity:
-    return _move(opp_id, S.CLOSED, actor=actor)
+    # Changes still waiting for review go with it: a closed listing cannot be changed.
+    return _move(opp_id, S.CLOSED, actor=actor, pending_edit=None, pending_edit_at=None)
 
 
 def opportunities_expire(*, today: dt.date) -> int:

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from employment import services
 from employment.models import Opportunity
+from hackney_portal.core.forms import ApplicationError
 from hackney_portal.users import roles
 from tests.conftest import make_user, staff_login
 from tests.employment.test_employers_and_inbox import _listing_post
@@ -182,6 +183,20 @@ def test_a_change_below_the_minimum_needs_a_moderators_reason(client, employer, 
     )
     opp.refresh_from_db()
     assert (opp.pay_max_pence, opp.below_minimum_wage, opp.wage_override_by) == (500, True, moderator)
+
+
+@pytest.mark.django_db
+def test_changes_waiting_when_a_listing_closes_go_with_it(client, employer):
+    opp = _post_new(client, employer, "Line cook")
+    services.opportunity_publish(opp_id=opp.pk, actor=None)
+    client.post(reverse("employment:employer_edit", args=[opp.pk]), _submitted(employer, "Head line cook"))
+    services.opportunity_close(opp_id=opp.pk, actor=None)
+    opp.refresh_from_db()
+    assert (opp.status, opp.pending_edit) == ("closed", None)
+    assert "waiting for review" not in client.get(reverse("employment:employer_listings")).content.decode()
+    assert client.get(reverse("employment:employer_edit", args=[opp.pk])).status_code == 404
+    with pytest.raises(ApplicationError):
+        services.opportunity_edit_approve(opp_id=opp.pk, actor=None)
 
 
 # The employer's form refuses postcodes it cannot find.
