@@ -1,5 +1,6 @@
 import csv
 
+from django import forms
 from django.contrib import admin, messages
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -14,8 +15,25 @@ from . import services
 from .models import Application, Opportunity, Synonym
 
 
+class OpportunityAdminForm(forms.ModelForm):
+    """A postcode we cannot find is refused here as for employers: it would leave the listing off the map."""
+
+    class Meta:
+        model = Opportunity
+        fields = ["postcode"]  # the admin passes its own list of fields
+
+    def clean_postcode(self):
+        from .services import postcode_require_known
+
+        try:
+            return postcode_require_known(self.cleaned_data.get("postcode") or "")
+        except ApplicationError as exc:
+            raise forms.ValidationError(exc.message) from None
+
+
 @admin.register(Opportunity)
 class OpportunityAdmin(admin.ModelAdmin):
+    form = OpportunityAdminForm
     list_display = [
         "title",
         "employer_name",

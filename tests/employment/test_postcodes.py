@@ -168,3 +168,27 @@ def test_a_listing_whose_postcode_is_not_found_is_refused_with_a_clear_message(c
     client.post(url, _listing_post(postcode="e82lx", pay_min="15", pay_max="15"))
     opp = Opportunity.objects.get()
     assert (opp.postcode, opp.latitude is not None) == ("E8 2LX", True)
+
+
+@pytest.mark.django_db
+def test_the_admin_refuses_a_postcode_it_cannot_find(client, make_staff):
+    from tests.conftest import staff_login
+
+    opp = listing("Porter")
+    call_command("load_postcodes", verbosity=0)
+    staff_login(client, make_staff("mod@example.org", roles.JOBS_MODERATORS, superuser=True))
+    url = reverse("admin:employment_opportunity_change", args=[opp.pk])
+    form = client.get(url).context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None and k in form.fields}
+    data.update(
+        {
+            "postcode": "E8 9ZZ",
+            "closing_date": opp.closing_date.isoformat(),
+            "description_html": opp.description_html,
+        }
+    )
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "We cannot find the postcode E8 9ZZ" in response.content.decode()
+    opp.refresh_from_db()
+    assert opp.postcode == "E8 1EA"
