@@ -1,0 +1,79 @@
+"""Finance: the daily income file, reconciliation runs and their discrepancies."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from hackney_portal.core.audit import audit_log
+from hackney_portal.core.forms import ApplicationError
+
+log = logging.getLogger(__name__)
+
+
+def income_file_generate(*, day: dt.date, actor=None):
+    """Make (or re-make) a day's income file. The stored file never changes; a re-run that would produce
+    different bytes is refused loudly, because it means the ledger for a closed day was changed."""
+    from pathlib import Path
+
+    from ..income_file import batch_id_for, digest, income_file_build
+    from ..models import IncomeFile
+
+    content, count, total = income_file_build(day)
+    with transaction.atomic():
+        existing = IncomeFile.objects.select_for_update().filter(business_date=day).first()
+        if existing is not None:
+            if existing.sha256 != digest(content):
+                log.error("income file for %s would change on re-run; keeping the original", day)
+                raise ApplicationError(f"The income file for {day:%d %B %Y} no longer matches the ledger")
+            income = existing
+        else:
+            income = IncomeFile.objects.create(
+                business_date=day,
+                batch_id=batch_id_for(day),
+                row_count=count,
+                total_pence=total,
+                sha256=digest(content),
+                content=content,
+            )
+            audit_log(
+                actor=actor,
+                action="payments.income_file.created",
+                obj=income,
+                data={"rows": count, "total_pence": total},
+            )
+    folder = Path(settings.PAYMENTS_INCOME_FILE_DIR)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{income.batch_id}.csv").write_text(income.content, newline="")
+    return income
+
+
+def reconciliation_start(*, period_start: dt.date, period_end: dt.date, actor=None):
+    from ..reconciliation import reconciliation_run
+
+    return reconciliation_run(
+        period_start=period_start,
+        period_end=period_end,
+        actor=actor,
+        page_size=settings.PAYMENTS_RECONCILIATION_PAGE_SIZE,
+    )
+
+
+@transaction.atomic
+def discrepancy_resolve(*, discrepancy_id: int, note: str, actor):
+    from ..models import Discrepancy
+
+    d = Discrepancy.objects.select_for_update().get(pk=discrepancy_id)
+    if not note.strip():
+        raise ApplicationError("Say how the discrepancy was resolved", field="note")
+    d.status = Discrepancy.Status.RESOLVED
+    d.resolved_by = actor
+    d.resolved_at = timezone.now()
+    d.resolution_note = note
+    d.save(update_fields=["status", "resolved_by", "resolved_at", "resolution_note"])
+    audit_log(actor=actor, action="payments.discrepancy.resolved", obj=d, data={"note": note[:300]})
+    return d
