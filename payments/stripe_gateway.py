@@ -202,6 +202,11 @@ def intent_confirm(intent_id: str, *, idempotency_key: str) -> Intent:
     return _intent(obj)
 
 
+def intent_from_payload(obj: dict) -> Intent:
+    """The intent as a signed event carried it (the caller decides whether the payload is enough)."""
+    return _intent(obj)
+
+
 def intent_retrieve(intent_id: str) -> Intent:
     return _intent(_call(_client().v1.payment_intents.retrieve, intent_id))
 

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from .. import rules
 from .accounts import RentAccount
 
 
@@ -16,59 +17,10 @@ class Payment(models.Model):
     again instead of creating a second attempt (and so a second PaymentIntent).
     """
 
-    class Status(models.TextChoices):
-        CREATED = "created", "Started"
-        # Claimed by one card submission, under a row lock, before Stripe is called: no second
-        # submission can start a confirmation while this one is in flight.
-        CONFIRMING = "confirming", "Confirming"
-        REQUIRES_ACTION = "requires_action", "Waiting for your bank"
-        PROCESSING = "processing", "Processing"
-        SUCCEEDED = "succeeded", "Paid"
-        FAILED = "failed", "Failed"
-        CANCELLED = "cancelled", "Cancelled"
-        EXPIRED = "expired", "Expired"
-        REFUNDED = "refunded", "Refunded"
-        PARTLY_REFUNDED = "partly_refunded", "Partly refunded"
-        DISPUTED = "disputed", "Disputed"
-
-    FINAL = {Status.FAILED, Status.CANCELLED, Status.EXPIRED}
-    # Allowed moves; anything else (a late "failed" after "succeeded") is ignored, never applied.
-    TRANSITIONS: dict[str, set[str]] = {
-        Status.CREATED: {
-            Status.CONFIRMING,
-            Status.REQUIRES_ACTION,
-            Status.PROCESSING,
-            Status.SUCCEEDED,
-            Status.FAILED,
-            Status.CANCELLED,
-            Status.EXPIRED,
-        },
-        # Back to "created" only by the submission that claimed it, or by the sweeper once it is stale
-        # (payment_confirmation_release), never by whatever Stripe says meanwhile.
-        Status.CONFIRMING: {
-            Status.REQUIRES_ACTION,
-            Status.PROCESSING,
-            Status.SUCCEEDED,
-            Status.FAILED,
-            Status.CANCELLED,
-            Status.EXPIRED,
-        },
-        Status.REQUIRES_ACTION: {
-            Status.PROCESSING,
-            Status.SUCCEEDED,
-            Status.FAILED,
-            Status.CANCELLED,
-            Status.EXPIRED,
-        },
-        Status.PROCESSING: {Status.SUCCEEDED, Status.FAILED, Status.CANCELLED},
-        Status.SUCCEEDED: {Status.REFUNDED, Status.PARTLY_REFUNDED, Status.DISPUTED},
-        Status.PARTLY_REFUNDED: {Status.REFUNDED, Status.PARTLY_REFUNDED, Status.DISPUTED},
-        Status.DISPUTED: {Status.SUCCEEDED, Status.REFUNDED, Status.PARTLY_REFUNDED},
-        Status.REFUNDED: set(),
-        Status.FAILED: set(),
-        Status.CANCELLED: set(),
-        Status.EXPIRED: set(),
-    }
+    # The statuses and their allowed moves live in payments.rules (pure, tested on their own).
+    Status = rules.PaymentStatus
+    FINAL = rules.FINAL
+    TRANSITIONS = rules.TRANSITIONS
 
     reference = models.CharField(max_length=20, unique=True)
     attempt_key = models.CharField(max_length=64, unique=True)
@@ -114,12 +66,7 @@ class Payment(models.Model):
 
     @property
     def is_pending(self) -> bool:
-        return self.status in {
-            self.Status.CREATED,
-            self.Status.CONFIRMING,
-            self.Status.REQUIRES_ACTION,
-            self.Status.PROCESSING,
-        }
+        return self.status in rules.PENDING
 
 
 class Refund(models.Model):

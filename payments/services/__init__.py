@@ -9,7 +9,6 @@ from .accounts import (
     LINK_CODE_EMAIL_LIFETIME,
     LINK_CODE_LETTER_LIFETIME,
     _link_code_hash,
-    _link_code_new,
     account_find,
     account_link,
     account_link_code_issue_letter,
@@ -20,9 +19,8 @@ from .accounts import (
     resident_account_closed,
 )
 from .card import (
-    _new_reference,
-    _payment_confirmation_claim,
     payment_amount_validate,
+    payment_confirmation_claim,
     payment_confirmation_release,
     payment_expire,
     payment_pay_by_card,
@@ -30,38 +28,19 @@ from .card import (
 )
 from .disputes import dispute_record
 from .finance import discrepancy_resolve, income_file_generate, reconciliation_start
-from .intents import _INTENT_STATUS, _payment_apply, _payment_apply_intent, _payment_credit, payment_refresh
+from .intents import payment_credit, payment_intent_apply, payment_locked, payment_refresh, payment_status_set
 from .ledger import ledger_post
 from .refunds import refund_record, refund_request
 from .reminders import arrears_reminders_send, reminders_set
 from .sweepers import ABANDON_AFTER, STUCK_AFTER, payments_sweep, stripe_events_recover
-from .webhooks import (
-    _event_dispute,
-    _event_payment_intent,
-    _event_refund,
-    _payment_for_intent,
-    stripe_event_process,
-    stripe_event_receive,
-    stripe_event_store,
-)
+from .webhooks import stripe_event_process, stripe_event_receive, stripe_event_store
 
 __all__ = [
     "ABANDON_AFTER",
     "LINK_CODE_EMAIL_LIFETIME",
     "LINK_CODE_LETTER_LIFETIME",
     "STUCK_AFTER",
-    "_INTENT_STATUS",
-    "_event_dispute",
-    "_event_payment_intent",
-    "_event_refund",
     "_link_code_hash",
-    "_link_code_new",
-    "_new_reference",
-    "_payment_apply",
-    "_payment_apply_intent",
-    "_payment_confirmation_claim",
-    "_payment_credit",
-    "_payment_for_intent",
     "account_find",
     "account_link",
     "account_link_code_issue_letter",
@@ -76,11 +55,16 @@ __all__ = [
     "ledger_post",
     "normalise_postcode",
     "payment_amount_validate",
+    "payment_confirmation_claim",
     "payment_confirmation_release",
+    "payment_credit",
     "payment_expire",
+    "payment_intent_apply",
+    "payment_locked",
     "payment_pay_by_card",
     "payment_refresh",
     "payment_start",
+    "payment_status_set",
     "payments_sweep",
     "reconciliation_start",
     "refund_record",

@@ -13,12 +13,13 @@ from django.utils import timezone
 from hackney_portal.core.audit import audit_log
 from hackney_portal.core.forms import ApplicationError
 
+from .. import rules
 from .. import stripe_gateway as gateway
 from ..models import (
     Payment,
     RentAccount,
 )
-from .intents import _payment_apply, _payment_apply_intent, payment_refresh
+from .intents import payment_intent_apply, payment_locked, payment_refresh, payment_status_set
 
 log = logging.getLogger(__name__)
 Status = Payment.Status
@@ -90,12 +91,14 @@ def payment_pay_by_card(*, payment_id: int, card_token: str, actor=None) -> Paym
        "created": a retry picks up the recorded intent instead of making another, and the sweeper re-reads
        it meanwhile.
     """
-    payment = _payment_confirmation_claim(payment_id=payment_id)
+    payment = payment_confirmation_claim(payment_id=payment_id)
     if payment is None:
         current = Payment.objects.get(pk=payment_id)
         if current.status == Status.CONFIRMING:
             return current  # another submission is confirming it now
         return payment_refresh(payment_id=payment_id, actor=actor)
+    # From here `payment` is the row the claim read (with its account): nothing below reads it again until
+    # Stripe has answered, and then once, locked, to apply the answer.
     try:
         if payment.provider_payment_id:
             intent = gateway.intent_retrieve(payment.provider_payment_id)
@@ -108,10 +111,7 @@ def payment_pay_by_card(*, payment_id: int, card_token: str, actor=None) -> Paym
                 card_token=card_token,
                 idempotency_key=f"payment-{payment.pk}-create",
             )
-            payment = _payment_apply(
-                payment_id=payment.pk, status=payment.status, provider_payment_id=intent.id, actor=actor
-            )
-            if payment.provider_payment_id != intent.id:
+            if not _payment_intent_record(payment=payment, intent_id=intent.id):
                 # Never confirm an intent that is not the one on record: it could never be credited.
                 log.error("payment %s already has another intent; %s not used", payment.reference, intent.id)
                 payment_confirmation_release(payment_id=payment.pk)
@@ -120,7 +120,13 @@ def payment_pay_by_card(*, payment_id: int, card_token: str, actor=None) -> Paym
             intent = gateway.intent_confirm(intent.id, idempotency_key=f"payment-{payment.pk}-confirm")
     except gateway.GatewayError as exc:
         if not exc.retryable and not payment.provider_payment_id:
-            _payment_apply(payment_id=payment.pk, status=Status.FAILED, failure_message=str(exc), actor=actor)
+            with transaction.atomic():
+                payment_status_set(
+                    payment=payment_locked(payment_id=payment.pk),
+                    status=Status.FAILED,
+                    failure_message=str(exc),
+                    actor=actor,
+                )
         else:
             payment_confirmation_release(payment_id=payment.pk)
         raise ApplicationError(str(exc), code="gateway") from exc
@@ -128,50 +134,62 @@ def payment_pay_by_card(*, payment_id: int, card_token: str, actor=None) -> Paym
         # Anything else (a bug, a lost database connection): free the attempt for a retry or the sweeper.
         payment_confirmation_release(payment_id=payment.pk)
         raise
-    payment = _payment_apply_intent(payment_id=payment.pk, intent=intent, actor=actor)
-    if payment.status == Status.CONFIRMING:
-        # Stripe left it unconfirmed (e.g. still "requires_confirmation"): let the next submission try.
-        payment_confirmation_release(payment_id=payment.pk)
-        payment.refresh_from_db()
+    with transaction.atomic():
+        # Locked again (the claim's lock ended when it committed): a webhook may have applied meanwhile.
+        payment = Payment.objects.select_for_update(of=("self",)).select_related("account").get(pk=payment.pk)
+        payment_intent_apply(payment=payment, intent=intent, actor=actor)
+        if payment.status == Status.CONFIRMING and payment_confirmation_release(payment_id=payment.pk):
+            # Stripe left it unconfirmed (e.g. still "requires_confirmation"): let the next submission try.
+            payment.status = rules.RELEASE[1]
     return payment
 
 
+def _payment_intent_record(*, payment: Payment, intent_id: str) -> bool:
+    """Record the intent on the claimed payment (committed before it is confirmed, so a webhook or the sweeper
+    can always find it). False if the payment already has another intent."""
+    recorded = Payment.objects.filter(pk=payment.pk, provider_payment_id__isnull=True).update(
+        provider_payment_id=intent_id, updated_at=timezone.now()
+    )
+    if recorded:
+        payment.provider_payment_id = intent_id
+    return bool(recorded)
+
+
 @transaction.atomic
-def _payment_confirmation_claim(*, payment_id: int) -> Payment | None:
+def payment_confirmation_claim(*, payment_id: int) -> Payment | None:
     """Claim the attempt for one confirmation: the payment, "confirming" and committed, or None if it is
     not "created" (confirming or confirmed by another submission, or finished)."""
     # Only the payment row is locked ("of self"): the account row is the ledger's lock, taken to credit.
     payment = Payment.objects.select_for_update(of=("self",)).select_related("account").get(pk=payment_id)
-    if payment.status != Status.CREATED:
+    before, after = rules.CLAIM
+    if payment.status != before:
         return None
     # The status check is repeated in the UPDATE itself, so the claim holds even for code that forgot the
     # lock: PostgreSQL re-reads a row another transaction changed before applying the WHERE.
     now = timezone.now()
-    claimed = Payment.objects.filter(pk=payment_id, status=Status.CREATED).update(
-        status=Status.CONFIRMING, updated_at=now
-    )
+    claimed = Payment.objects.filter(pk=payment_id, status=before).update(status=after, updated_at=now)
     if not claimed:
         return None
-    payment.status, payment.updated_at = Status.CONFIRMING, now
+    payment.status, payment.updated_at = after, now
     return payment
 
 
 def payment_confirmation_release(*, payment_id: int) -> bool:
     """Put an attempt whose confirmation ended without an answer back to "created", so it can be retried.
     Only the submission that claimed it calls this, or the sweeper once the claim is long stale."""
+    before, after = rules.RELEASE
     return bool(
-        Payment.objects.filter(pk=payment_id, status=Status.CONFIRMING).update(
-            status=Status.CREATED, updated_at=timezone.now()
-        )
+        Payment.objects.filter(pk=payment_id, status=before).update(status=after, updated_at=timezone.now())
     )
 
 
-@transaction.atomic
 def payment_expire(*, payment_id: int, actor=None) -> Payment:
-    """Give up on an attempt abandoned for 90 minutes, cancelling its PaymentIntent first."""
+    """Give up on an attempt abandoned for 90 minutes (or cancelled by the payer), cancelling its
+    PaymentIntent first. Stripe is called with no lock held; the answer is applied under the lock."""
     payment = Payment.objects.get(pk=payment_id)
     if not payment.is_pending or payment.status == Status.PROCESSING:
         return payment
+    intent = None
     if payment.provider_payment_id:
         try:
             intent = gateway.intent_cancel(
@@ -180,6 +198,9 @@ def payment_expire(*, payment_id: int, actor=None) -> Payment:
         except gateway.GatewayError:
             # It may have moved on (e.g. succeeded at the last moment): trust what Stripe says now.
             return payment_refresh(payment_id=payment_id, actor=actor)
-        if intent.status != "canceled":
-            return _payment_apply_intent(payment_id=payment_id, intent=intent, actor=actor)
-    return _payment_apply(payment_id=payment_id, status=Status.EXPIRED, actor=actor)
+    with transaction.atomic():
+        payment = payment_locked(payment_id=payment_id)
+        if intent is not None and intent.status != "canceled":
+            return payment_intent_apply(payment=payment, intent=intent, actor=actor)
+        payment_status_set(payment=payment, status=Status.EXPIRED, actor=actor)
+        return payment

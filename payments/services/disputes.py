@@ -14,7 +14,7 @@ from ..models import (
     LedgerEntry,
     Payment,
 )
-from .intents import _payment_apply
+from .intents import payment_status_set
 from .ledger import ledger_post
 
 Status = Payment.Status
@@ -48,7 +48,7 @@ def dispute_record(*, payment_id: int, event_type: str, data: dict, actor=None) 
             description=f"Card payment {payment.reference} disputed",
         )
         if posted:
-            _payment_apply(payment_id=payment.pk, status=Status.DISPUTED, actor=actor)
+            payment_status_set(payment=payment, status=Status.DISPUTED, actor=actor)
             notification_send(
                 template="payments/email/dispute_alert",
                 to=settings.PAYMENTS_FINANCE_EMAIL,
@@ -67,5 +67,7 @@ def dispute_record(*, payment_id: int, event_type: str, data: dict, actor=None) 
             actor=actor,
             description=f"Disputed payment {payment.reference} reinstated",
         )
-        _payment_apply(payment_id=payment.pk, status=Status.SUCCEEDED, actor=actor)
+        # Back to paid; the card payment's own credit was never undone (the dispute entry was), so there is
+        # nothing to credit again.
+        payment_status_set(payment=payment, status=Status.SUCCEEDED, actor=actor)
     return dispute

@@ -10,13 +10,14 @@ from hackney_portal.core.audit import audit_log
 from hackney_portal.core.forms import ApplicationError
 from hackney_portal.core.notifications import notification_send
 
+from .. import rules
 from .. import stripe_gateway as gateway
 from ..models import (
     LedgerEntry,
     Payment,
     Refund,
 )
-from .intents import _payment_apply
+from .intents import payment_status_set
 from .ledger import ledger_post
 
 log = logging.getLogger(__name__)
@@ -32,10 +33,7 @@ def refund_request(*, payment_id: int, amount_pence: int, reason: str, actor) ->
     """
     with transaction.atomic():
         payment = Payment.objects.select_for_update().get(pk=payment_id)
-        if (
-            payment.status not in {Status.SUCCEEDED, Status.PARTLY_REFUNDED}
-            or not payment.provider_payment_id
-        ):
+        if payment.status not in rules.REFUNDABLE or not payment.provider_payment_id:
             raise ApplicationError("Only a paid card payment can be refunded", field="amount")
         pending = sum(
             payment.refunds.filter(status=Refund.Status.PENDING).values_list("amount_pence", flat=True)
@@ -121,10 +119,13 @@ def refund_record(
         )
         payment.refunded_pence += amount_pence
         payment.save(update_fields=["refunded_pence", "updated_at"])
-        new_status = (
-            Status.REFUNDED if payment.refunded_pence == payment.amount_pence else Status.PARTLY_REFUNDED
+        payment_status_set(
+            payment=payment,
+            status=rules.status_after_refund(
+                amount_pence=payment.amount_pence, refunded_pence=payment.refunded_pence
+            ),
+            actor=actor,
         )
-        _payment_apply(payment_id=payment.pk, status=new_status, actor=actor)
         if payment.email:
             # Once per refund, like the receipt: the key makes a second send a no-op.
             notification_send(

@@ -9,13 +9,14 @@ from django.utils import timezone
 
 from hackney_portal.core.outbox import enqueue
 
+from .. import rules
 from .. import stripe_gateway as gateway
 from ..models import (
     Payment,
     StripeEvent,
 )
 from .disputes import dispute_record
-from .intents import _payment_apply_intent
+from .intents import payment_intent_apply, payment_locked
 from .refunds import refund_record
 
 log = logging.getLogger(__name__)
@@ -57,7 +58,7 @@ def stripe_event_process(*, event_pk: int) -> StripeEvent:
             return row
         obj = (row.payload.get("data") or {}).get("object") or {}
         if row.type.startswith("payment_intent."):
-            _event_payment_intent(obj)
+            _event_payment_intent(row.type, obj)
         elif row.type in {"charge.refunded", "refund.updated", "refund.created", "charge.refund.updated"}:
             _event_refund(obj)
         elif row.type.startswith("charge.dispute."):
@@ -80,14 +81,34 @@ def _payment_for_intent(intent_id: str) -> Payment | None:
     return Payment.objects.filter(provider_payment_id=intent_id).first()
 
 
-def _event_payment_intent(obj: dict) -> None:
-    payment = _payment_for_intent(obj.get("id", ""))
+def _event_payment_intent(event_type: str, obj: dict) -> None:
+    """Apply a PaymentIntent event to the payment we recorded it for.
+
+    A signed "payment_intent.succeeded" whose id, amount, currency and reference match our payment is applied
+    from its own payload (see `rules.event_payload_sufficient`): one locked read of the payment, no call to
+    Stripe. Anything else (a non-terminal status that may be stale by now, or any mismatch) is only a
+    trigger: the intent is re-read from Stripe, with no payment lock held during the call, and applied.
+    """
+    intent_id = str(obj.get("id") or "")
+    if event_type == "payment_intent.succeeded" and intent_id:
+        payment = (
+            Payment.objects.select_for_update(of=("self",)).filter(provider_payment_id=intent_id).first()
+        )
+        if payment is not None and rules.event_payload_sufficient(
+            event_type=event_type,
+            payload=obj,
+            recorded_intent_id=payment.provider_payment_id,
+            amount_pence=payment.amount_pence,
+            reference=payment.reference,
+        ):
+            payment_intent_apply(payment=payment, intent=gateway.intent_from_payload(obj))
+            return
+    payment = _payment_for_intent(intent_id)
     if payment is None:
-        log.warning("event for a PaymentIntent we did not record: %s", obj.get("id"))
+        log.warning("event for a PaymentIntent we did not record: %s", intent_id)
         return
-    # Never trust the event body: re-read the intent.
-    intent = gateway.intent_retrieve(obj["id"])
-    _payment_apply_intent(payment_id=payment.pk, intent=intent)
+    intent = gateway.intent_retrieve(intent_id)
+    payment_intent_apply(payment=payment_locked(payment_id=payment.pk), intent=intent)
 
 
 def _event_refund(obj: dict) -> None:
