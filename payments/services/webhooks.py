@@ -49,24 +49,75 @@ def stripe_event_store(*, event: dict, source: str) -> tuple[StripeEvent, bool]:
     return row, True
 
 
-def stripe_event_process(*, event_pk: int) -> StripeEvent:
-    """Apply one stored event. The event row is locked and marked processed in the same transaction as its
-    effect, so a redelivered task or a duplicate event changes nothing the second time."""
+# How many other stored events one task applies along with its own, in the same transaction.
+DRAIN_BATCH = 50
+
+
+def stripe_event_process(*, event_pk: int, drain: int = DRAIN_BATCH) -> StripeEvent:
+    """Apply one stored event, and up to `drain` other events still waiting, in one transaction.
+
+    Each event row is locked and marked processed in the same transaction as its effect, so a redelivered
+    task or a duplicate event changes nothing the second time, and the task queued for an event another task
+    already applied finds it done. Waiting events are taken with SKIP LOCKED (two workers never take the same
+    one) and applied in the order of the rent account and payment they touch, so two workers draining at once
+    always lock accounts in the same order and cannot deadlock. One commit per batch instead of per event is
+    what lets the worker keep up with the provider (see docs/performance.md).
+    """
     with transaction.atomic():
         row = StripeEvent.objects.select_for_update().get(pk=event_pk)
-        if row.processed_at:
-            return row
-        obj = (row.payload.get("data") or {}).get("object") or {}
-        if row.type.startswith("payment_intent."):
-            _event_payment_intent(row.type, obj)
-        elif row.type in {"charge.refunded", "refund.updated", "refund.created", "charge.refund.updated"}:
-            _event_refund(obj)
-        elif row.type.startswith("charge.dispute."):
-            _event_dispute(row.type, obj)
-        row.processed_at = timezone.now()
-        row.attempts += 1
-        row.save(update_fields=["processed_at", "attempts"])
+        batch = [] if row.processed_at else [row]
+        if drain:
+            batch += list(
+                StripeEvent.objects.select_for_update(skip_locked=True)
+                .filter(processed_at__isnull=True)
+                .exclude(pk=event_pk)
+                .order_by("pk")[:drain]
+            )
+        for event in _in_lock_order(batch):
+            if event is row:
+                _event_apply(event)  # its own event: an error fails the task, to be retried
+                continue
+            try:
+                with transaction.atomic():
+                    _event_apply(event)
+            except gateway.GatewayError:
+                log.warning(
+                    "event %s left for its own task: the provider could not be reached", event.event_id
+                )
         return row
+
+
+def _in_lock_order(events: list[StripeEvent]) -> list[StripeEvent]:
+    """Events sorted by the (account, payment) they lock; events for no payment of ours last, by arrival."""
+    intent_ids = {_event_intent_id(e) for e in events} - {""}
+    owners = {
+        intent: (account, payment)
+        for intent, account, payment in Payment.objects.filter(
+            provider_payment_id__in=intent_ids
+        ).values_list("provider_payment_id", "account_id", "pk")
+    }
+    last = (float("inf"), float("inf"))
+    return sorted(events, key=lambda e: (*owners.get(_event_intent_id(e), last), e.pk))
+
+
+def _event_intent_id(event: StripeEvent) -> str:
+    obj = (event.payload.get("data") or {}).get("object") or {}
+    if event.type.startswith("payment_intent."):
+        return str(obj.get("id") or "")
+    return str(obj.get("payment_intent") or "")
+
+
+def _event_apply(row: StripeEvent) -> None:
+    obj = (row.payload.get("data") or {}).get("object") or {}
+    if row.type.startswith("payment_intent."):
+        _event_payment_intent(row.type, obj)
+    elif row.type in {"charge.refunded", "refund.updated", "refund.created", "charge.refund.updated"}:
+        _event_refund(obj)
+    elif row.type.startswith("charge.dispute."):
+        _event_dispute(row.type, obj)
+    row.processed_at = timezone.now()
+    row.attempts += 1
+    row.save(update_fields=["processed_at", "attempts"])
 
 
 def _payment_for_intent(intent_id: str) -> Payment | None:

@@ -7,7 +7,7 @@ import pytest
 from hackney_portal.users import roles
 from payments import services
 from payments import stripe_gateway as gateway
-from payments.models import LedgerEntry, Payment
+from payments.models import LedgerEntry, Payment, StripeEvent
 from tests.payments.conftest import CARD_OK, card_token, intent_event, start_payment
 
 
@@ -116,3 +116,36 @@ def test_a_late_succeeded_payload_does_not_undo_a_refund(account, make_staff):
     payment.refresh_from_db()
     assert payment.status == Payment.Status.REFUNDED
     assert LedgerEntry.objects.filter(payment=payment, kind="card_payment").count() == 1
+
+
+@pytest.mark.django_db
+def test_one_task_applies_the_waiting_events_once_and_their_own_tasks_find_them_done(account, other_account):
+    payments = [
+        start_payment(acc, amount_pence=1000 + i) for i, acc in enumerate([account, other_account] * 3)
+    ]
+    rows = []
+    for payment in payments:
+        intent_id = _recorded_unconfirmed(payment)
+        row, _ = services.stripe_event_store(event=_event(payment, intent_id), source="webhook")
+        rows.append(row)
+    # Stored, none applied yet (their tasks run after commit); the first task applies them all.
+    assert not StripeEvent.objects.filter(processed_at__isnull=False).exists()
+    services.stripe_event_process(event_pk=rows[0].pk)
+    assert not StripeEvent.objects.filter(processed_at__isnull=True).exists()
+    for row in rows[1:]:
+        services.stripe_event_process(event_pk=row.pk)
+    for payment in payments:
+        assert LedgerEntry.objects.filter(payment=payment).count() == 1
+    assert StripeEvent.objects.filter(attempts=1).count() == len(rows)
+
+
+@pytest.mark.django_db
+def test_a_task_that_drains_nothing_applies_only_its_own_event(account):
+    first, second = start_payment(account, amount_pence=1111), start_payment(account, amount_pence=2222)
+    rows = [
+        services.stripe_event_store(event=_event(p, _recorded_unconfirmed(p)), source="webhook")[0]
+        for p in (first, second)
+    ]
+    services.stripe_event_process(event_pk=rows[1].pk, drain=0)
+    assert LedgerEntry.objects.filter(payment=second).count() == 1
+    assert not LedgerEntry.objects.filter(payment=first).exists()
