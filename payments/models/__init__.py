@@ -8,6 +8,7 @@ append-only (a database trigger refuses UPDATE and DELETE): a correction is a ne
 from .accounts import AccountLink, AccountLinkCode, RentAccount
 from .finance import Discrepancy, IncomeFile, ReconciliationRun
 from .ledger import LedgerEntry
+from .matches import ReconciliationMatch
 from .payments import Dispute, Payment, Refund
 from .provider import StripeEvent, SyncCursor
 
@@ -19,6 +20,7 @@ __all__ = [
     "IncomeFile",
     "LedgerEntry",
     "Payment",
+    "ReconciliationMatch",
     "ReconciliationRun",
     "Refund",
     "RentAccount",

@@ -53,8 +53,14 @@ def income_file_generate(*, day: dt.date, actor=None):
 
 
 def reconciliation_start(*, period_start: dt.date, period_end: dt.date, actor=None):
+    """Reconcile a period: from the provider's itemised balance report where it has one (Stripe), else
+    from its paged list of balance transactions (localstripe, which has no reports API)."""
+    from .. import stripe_gateway as gateway
     from ..reconciliation import reconciliation_run
+    from ..reconciliation_report import reconciliation_run_from_report
 
+    if gateway.reports_available():
+        return reconciliation_run_from_report(period_start=period_start, period_end=period_end, actor=actor)
     return reconciliation_run(
         period_start=period_start,
         period_end=period_end,
