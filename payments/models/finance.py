@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from hackney_portal.core.storage import private_storage
+
 from .ledger import LedgerEntry
 from .payments import Payment
 
@@ -22,7 +24,9 @@ class IncomeFile(models.Model):
     row_count = models.PositiveIntegerField()
     total_pence = models.BigIntegerField()
     sha256 = models.CharField(max_length=64)
-    content = models.TextField()
+    # In the portal's private storage (local disk in development, S3 in production; encrypted at rest), so
+    # every web and worker host sees the same file. Downloaded only through the audited admin view.
+    file = models.FileField(upload_to="payments/income", storage=private_storage, max_length=200)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -30,6 +34,12 @@ class IncomeFile(models.Model):
 
     def __str__(self) -> str:
         return self.batch_id
+
+    @property
+    def content(self) -> str:
+        """The file's text, exactly as generated (CRLF line endings kept)."""
+        with self.file.storage.open(self.file.name, "rb") as f:
+            return f.read().decode("utf-8")
 
 
 class ReconciliationRun(models.Model):

@@ -6,7 +6,7 @@ import datetime as dt
 import logging
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from hackney_portal.core.audit import audit_log
@@ -16,9 +16,10 @@ log = logging.getLogger(__name__)
 
 
 def income_file_generate(*, day: dt.date, actor=None):
-    """Make (or re-make) a day's income file. The stored file never changes; a re-run that would produce
-    different bytes is refused loudly, because it means the ledger for a closed day was changed."""
-    from pathlib import Path
+    """Make (or re-make) a day's income file, in the portal's private storage. The stored file never
+    changes; a re-run that would produce different bytes is refused loudly, because it means the ledger for a
+    closed day was changed."""
+    from django.core.files.base import ContentFile
 
     from ..income_file import batch_id_for, digest, income_file_build
     from ..models import IncomeFile
@@ -30,25 +31,32 @@ def income_file_generate(*, day: dt.date, actor=None):
             if existing.sha256 != digest(content):
                 log.error("income file for %s would change on re-run; keeping the original", day)
                 raise ApplicationError(f"The income file for {day:%d %B %Y} no longer matches the ledger")
-            income = existing
-        else:
-            income = IncomeFile.objects.create(
-                business_date=day,
-                batch_id=batch_id_for(day),
-                row_count=count,
-                total_pence=total,
-                sha256=digest(content),
-                content=content,
-            )
-            audit_log(
-                actor=actor,
-                action="payments.income_file.created",
-                obj=income,
-                data={"rows": count, "total_pence": total},
-            )
-    folder = Path(settings.PAYMENTS_INCOME_FILE_DIR)
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / f"{income.batch_id}.csv").write_text(income.content, newline="")
+            return existing
+        batch_id = batch_id_for(day)
+        income = IncomeFile(
+            business_date=day, batch_id=batch_id, row_count=count, total_pence=total, sha256=digest(content)
+        )
+        # The file goes to storage first, then the row. Two runs at once both get here (there is no row yet to
+        # lock): the second's row breaks the one-per-day constraint, its file is deleted, and it returns the
+        # first's (the same bytes, or the same refusal as a re-run).
+        income.file.save(f"{batch_id}.csv", ContentFile(content.encode("utf-8")), save=False)
+        try:
+            with transaction.atomic():
+                income.save()
+        except IntegrityError:
+            income.file.storage.delete(income.file.name)
+            existing = IncomeFile.objects.get(business_date=day)
+            if existing.sha256 != digest(content):
+                raise ApplicationError(
+                    f"The income file for {day:%d %B %Y} no longer matches the ledger"
+                ) from None
+            return existing
+        audit_log(
+            actor=actor,
+            action="payments.income_file.created",
+            obj=income,
+            data={"rows": count, "total_pence": total},
+        )
     return income
 
 
