@@ -73,6 +73,8 @@ def report_load(report: IO[bytes]) -> int:
         with cur.cursor.copy(f"COPY recon_report ({names}) FROM STDIN WITH (FORMAT csv)") as copy:
             while block := report.read(1 << 20):
                 copy.write(block)
+        # Statistics for the planner: without them it guesses a handful of rows and joins by index lookups.
+        cur.execute("ANALYZE recon_report")
         cur.execute("SELECT coalesce(max(line), 0) FROM recon_report")
         return int(cur.fetchone()[0])
 
@@ -128,14 +130,14 @@ UPDATE payments_payment p SET provider_charge_id = s.charge_id
 FROM recon_step s
 WHERE s.payment_id = p.id AND p.provider_charge_id IS NULL AND s.charge_id <> ''
 """
-# The first transaction (in report order) for a payment claims it; a later one is a duplicate.
+# The first transaction (in report order) for a payment claims it; a later one is a duplicate. A claim made
+# before (a resumed or repeated run) is skipped by the unique indexes.
 _CLAIM = """
 INSERT INTO payments_reconciliationmatch (run_id, txn_id, payment_id, ledger_entry_id, amount_pence)
 SELECT DISTINCT ON (s.payment_id) %(run)s, s.txn_id, s.payment_id, s.entry_id, s.amount
 FROM recon_step s
-LEFT JOIN payments_payment p ON p.id = s.payment_id
-WHERE s.payment_id IS NOT NULL AND s.amount > 0
-  AND (p.reconciled_txn_id IS NULL OR p.reconciled_txn_id = s.txn_id)
+JOIN payments_payment p ON p.id = s.payment_id
+WHERE s.amount > 0 AND (p.reconciled_txn_id IS NULL OR p.reconciled_txn_id = s.txn_id)
 ORDER BY s.payment_id, s.line
 ON CONFLICT DO NOTHING
 """
@@ -204,6 +206,7 @@ def _match_chunk(run: ReconciliationRun, *, lo_line: int, hi_line: int, lo: str,
     with connection.cursor() as cur:
         cur.execute("DROP TABLE IF EXISTS recon_step")
         cur.execute(_STEP, params)
+        cur.execute("ANALYZE recon_step")
         cur.execute(_UNKNOWN, params)
         cur.execute(_RECORD_CHARGE, params)
         cur.execute(_CLAIM, params)

@@ -355,9 +355,10 @@ def _reports_request(url: str, data: dict | None = None):
         raise GatewayError("We could not get the report from the card provider", retryable=True) from exc
 
 
-def balance_report_open(*, created_gte: int, created_lt: int, wait_s: float = 600.0, poll_s: float = 2.0):
+def balance_report_open(*, created_gte: int, created_lt: int, wait_s: float = 150.0, poll_s: float = 2.0):
     """Ask Stripe for the itemised balance report of a window, wait for it, and return it as a binary file
-    (a temporary file on disk, streamed: the report can be hundreds of megabytes)."""
+    (a temporary file on disk, streamed: the report can be hundreds of megabytes). The wait stays well inside
+    the Celery task's soft time limit (4 minutes); a report not ready by then is a retryable GatewayError."""
     import json
     import shutil
     import tempfile

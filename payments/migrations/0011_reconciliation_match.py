@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
             name='ReconciliationMatch',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('run_id', models.BigIntegerField(db_index=True)),
+                ('run_id', models.BigIntegerField()),
                 ('txn_id', models.CharField(max_length=64, unique=True)),
                 ('payment_id', models.BigIntegerField(unique=True)),
                 ('ledger_entry_id', models.BigIntegerField(blank=True, null=True)),

@@ -17,7 +17,7 @@ class ReconciliationMatch(models.Model):
     own trigger), and checking a foreign key per row costs a quarter of the run at a million rows.
     """
 
-    run_id = models.BigIntegerField(db_index=True)
+    run_id = models.BigIntegerField()
     txn_id = models.CharField(max_length=64, unique=True)
     payment_id = models.BigIntegerField(unique=True)
     # Empty when the payment had no ledger credit when it was claimed (a discrepancy says so).
