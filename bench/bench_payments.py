@@ -258,6 +258,10 @@ def run(ctx) -> list[Section]:
                     "yes" if exactly_once else "NO",
                 ],
             ],
+            notes=[
+                f"End to end is {distinct / processed_in / noop_rate:.2f} of the no-op task rate and intake "
+                f"{ingest['sent'] / ingest['seconds'] / ceiling.rps:.2f} of the ceiling view, in the same run.",
+            ],
         ),
         Section(
             title="Rent account page vs the ceiling view",

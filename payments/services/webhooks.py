@@ -54,7 +54,8 @@ DRAIN_BATCH = 50
 
 
 def stripe_event_process(*, event_pk: int, drain: int = DRAIN_BATCH) -> StripeEvent:
-    """Apply one stored event, and up to `drain` other events still waiting, in one transaction.
+    """Apply one stored event, and up to `drain` other waiting `payment_intent.succeeded` events, in one
+    transaction.
 
     Each event row is locked and marked processed in the same transaction as its effect, so a redelivered
     task or a duplicate event changes nothing the second time, and the task queued for an event another task
@@ -69,7 +70,8 @@ def stripe_event_process(*, event_pk: int, drain: int = DRAIN_BATCH) -> StripeEv
         if drain:
             batch += list(
                 StripeEvent.objects.select_for_update(skip_locked=True)
-                .filter(processed_at__isnull=True)
+                # Only events that normally need no call to Stripe: no lock of the batch waits on Stripe.
+                .filter(processed_at__isnull=True, type="payment_intent.succeeded")
                 .exclude(pk=event_pk)
                 .order_by("pk")[:drain]
             )

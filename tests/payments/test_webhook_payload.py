@@ -149,3 +149,21 @@ def test_a_task_that_drains_nothing_applies_only_its_own_event(account):
     services.stripe_event_process(event_pk=rows[1].pk, drain=0)
     assert LedgerEntry.objects.filter(payment=second).count() == 1
     assert not LedgerEntry.objects.filter(payment=first).exists()
+
+
+@pytest.mark.django_db
+def test_events_that_need_stripe_are_left_to_their_own_tasks(account):
+    payment = start_payment(account, amount_pence=1500)
+    intent_id = _recorded_unconfirmed(payment)
+    late, _ = services.stripe_event_store(
+        event=_event(payment, intent_id, "payment_intent.payment_failed"), source="webhook"
+    )
+    ok, _ = services.stripe_event_store(event=_event(payment, intent_id), source="webhook")
+    services.stripe_event_process(event_pk=ok.pk)
+    late.refresh_from_db()
+    assert late.processed_at is None  # not drained: it would call Stripe while the batch holds its locks
+    services.stripe_event_process(event_pk=late.pk)
+    late.refresh_from_db()
+    assert late.processed_at is not None
+    payment.refresh_from_db()
+    assert payment.status == Payment.Status.SUCCEEDED
