@@ -18,6 +18,10 @@ def seed(n: int) -> None:
 
     with connection.cursor() as cur:
         cur.execute("TRUNCATE payments_discrepancy, payments_reconciliationrun RESTART IDENTITY CASCADE")
+        # Insert-only like the ledger: thrown away only here, in the bench's own database.
+        cur.execute("ALTER TABLE payments_reconciliationmatch DISABLE TRIGGER USER")
+        cur.execute("TRUNCATE payments_reconciliationmatch RESTART IDENTITY")
+        cur.execute("ALTER TABLE payments_reconciliationmatch ENABLE TRIGGER USER")
         cur.execute("ALTER TABLE payments_ledgerentry DISABLE TRIGGER USER")
         cur.execute(
             "TRUNCATE payments_ledgerentry, payments_payment, payments_rentaccount RESTART IDENTITY CASCADE"
@@ -25,8 +29,8 @@ def seed(n: int) -> None:
         cur.execute("ALTER TABLE payments_ledgerentry ENABLE TRIGGER USER")
         cur.execute("""
             INSERT INTO payments_rentaccount (reference, postcode, tenant_name, address, tenure, weekly_rent_pence,
-              weekly_service_charge_pence, benefit, weekly_benefit_pence, balance_pence, created_at)
-            SELECT '7' || lpad(g::text, 9, '0'), 'E8 1EA', 'Bench', 'Bench', 'secure', 10000, 0, 'none', 0, 0, now()
+              weekly_service_charge_pence, benefit, weekly_benefit_pence, balance_pence, created_at, contact_email)
+            SELECT '7' || lpad(g::text, 9, '0'), 'E8 1EA', 'Bench', 'Bench', 'secure', 10000, 0, 'none', 0, 0, now(), ''
             FROM generate_series(1, 1000) g""")
         cur.execute(
             """
@@ -53,6 +57,10 @@ def clear() -> None:
 
     with connection.cursor() as cur:
         cur.execute("TRUNCATE payments_discrepancy, payments_reconciliationrun RESTART IDENTITY CASCADE")
+        # Insert-only like the ledger: thrown away only here, in the bench's own database.
+        cur.execute("ALTER TABLE payments_reconciliationmatch DISABLE TRIGGER USER")
+        cur.execute("TRUNCATE payments_reconciliationmatch RESTART IDENTITY")
+        cur.execute("ALTER TABLE payments_reconciliationmatch ENABLE TRIGGER USER")
         # The ledger refuses TRUNCATE; the bench's own database is the one place it is thrown away.
         cur.execute("ALTER TABLE payments_ledgerentry DISABLE TRIGGER USER")
         cur.execute(
@@ -81,6 +89,30 @@ def main() -> None:
         started = time.perf_counter()
         rows = sum(len(p) for p in pages(path))
         elapsed = time.perf_counter() - started
+    elif mode == "load":
+        from django.db import transaction
+
+        from payments.reconciliation_report import report_load
+
+        started = time.perf_counter()
+        with transaction.atomic(), open(path, "rb") as f:
+            rows = report_load(f)
+        elapsed = time.perf_counter() - started
+    elif mode == "report":
+        from payments.models import Discrepancy
+        from payments.reconciliation_report import reconciliation_run_from_report
+
+        seed(n)
+        started = time.perf_counter()
+        day = business_date()
+        with open(path, "rb") as f:
+            run = reconciliation_run_from_report(
+                period_start=day - dt.timedelta(days=1), period_end=day + dt.timedelta(days=1), report=f
+            )
+        elapsed = time.perf_counter() - started
+        rows = run.transactions_seen
+        assert run.matched == n - n // 1000, (run.matched, n)
+        assert Discrepancy.objects.count() == n // 1000
     else:
         from payments.models import Discrepancy
         from payments.reconciliation import reconciliation_run
@@ -99,7 +131,7 @@ def main() -> None:
         assert run.matched == n - n // 1000, (run.matched, n)
         assert Discrepancy.objects.count() == n // 1000
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    if mode != "parse":
+    if mode in ("reconcile", "report"):
         clear()
     print(json.dumps({"rows": rows, "seconds": elapsed, "peak_mb": peak_mb}))
 

@@ -246,7 +246,7 @@ class IncomeFileAdmin(ReadOnlyAdmin):
             raise PermissionDenied
         income = get_object_or_404(IncomeFile, pk=pk)
         audit_log(actor=request.user, action="payments.income_file.downloaded", obj=income)
-        response = HttpResponse(income.content, content_type="text/csv; charset=utf-8")
+        response = HttpResponse(income.content.encode("utf-8"), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{income.batch_id}.csv"'
         return response
 

@@ -7,6 +7,7 @@ import datetime as dt
 from django.db.models import QuerySet
 from django.http import Http404
 
+from . import rules
 from .calendar import business_date, next_monday
 from .models import AccountLink, LedgerEntry, Payment, RentAccount
 
@@ -77,12 +78,7 @@ def account_summary(*, account: RentAccount, today: dt.date | None = None) -> di
         "next_due_date": next_monday(today),
         "amount_due_pence": max(0, balance),
         "processing": account.payments.filter(
-            status__in=[
-                Payment.Status.CREATED,
-                Payment.Status.CONFIRMING,
-                Payment.Status.REQUIRES_ACTION,
-                Payment.Status.PROCESSING,
-            ],
+            status__in=rules.PENDING,
             provider_payment_id__isnull=False,
         ),
         "recent": [

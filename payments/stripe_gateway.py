@@ -202,6 +202,11 @@ def intent_confirm(intent_id: str, *, idempotency_key: str) -> Intent:
     return _intent(obj)
 
 
+def intent_from_payload(obj: dict) -> Intent:
+    """The intent as a signed event carried it (the caller decides whether the payload is enough)."""
+    return _intent(obj)
+
+
 def intent_retrieve(intent_id: str) -> Intent:
     return _intent(_call(_client().v1.payment_intents.retrieve, intent_id))
 
@@ -304,3 +309,80 @@ def payouts_with_transactions(*, created_gte: int, created_lt: int):
     for payout in client.v1.payouts.list(params=params).auto_paging_iter():
         txns = client.v1.balance_transactions.list(params={"limit": 100, "payout": payout.id})
         yield payout.to_dict(), [t.to_dict() for t in txns.auto_paging_iter() if t.type != "payout"]
+
+
+# The itemised balance report: one CSV row per balance transaction, for reconciliation at scale.
+BALANCE_REPORT_TYPE = "balance_change_from_activity.itemized.3"
+BALANCE_REPORT_COLUMNS = (
+    "balance_transaction_id",
+    "created_utc",
+    "currency",
+    "gross",
+    "fee",
+    "net",
+    "reporting_category",
+    "source_id",
+    "payment_intent_id",
+)
+
+
+def reports_available() -> bool:
+    """Stripe has the reports API; localstripe does not, unless a double stands in for it."""
+    return bool(getattr(settings, "STRIPE_REPORTS_API_BASE", "")) or not is_localstripe()
+
+
+def _reports_base() -> str:
+    """Stripe's API for report runs. localstripe has no reports API, so development and the tests point this
+    at a test double (`STRIPE_REPORTS_API_BASE`)."""
+    return (getattr(settings, "STRIPE_REPORTS_API_BASE", "") or "https://api.stripe.com").rstrip("/")
+
+
+def _reports_request(url: str, data: dict | None = None):
+    import base64
+    import urllib.parse
+    import urllib.request
+
+    base = _reports_base()
+    # Only Stripe's own hosts (or the configured double) ever receive the secret key.
+    if not (url.startswith(base + "/") or url.startswith("https://files.stripe.com/")):
+        raise GatewayError("The provider's report is at an unexpected address", retryable=False)
+    token = base64.b64encode(f"{settings.STRIPE_SECRET_KEY}:".encode()).decode()
+    body = urllib.parse.urlencode(data).encode() if data is not None else None
+    request = urllib.request.Request(url, data=body, headers={"Authorization": f"Basic {token}"})  # noqa: S310
+    try:
+        return urllib.request.urlopen(request, timeout=settings.STRIPE_TIMEOUT_SECONDS * 4)  # noqa: S310  # nosec B310
+    except OSError as exc:
+        raise GatewayError("We could not get the report from the card provider", retryable=True) from exc
+
+
+def balance_report_open(*, created_gte: int, created_lt: int, wait_s: float = 150.0, poll_s: float = 2.0):
+    """Ask Stripe for the itemised balance report of a window, wait for it, and return it as a binary file
+    (a temporary file on disk, streamed: the report can be hundreds of megabytes). The wait stays well inside
+    the Celery task's soft time limit (4 minutes); a report not ready by then is a retryable GatewayError."""
+    import json
+    import shutil
+    import tempfile
+
+    params = {
+        "report_type": BALANCE_REPORT_TYPE,
+        "parameters[interval_start]": str(created_gte),
+        "parameters[interval_end]": str(created_lt),
+    }
+    for i, column in enumerate(BALANCE_REPORT_COLUMNS):
+        params[f"parameters[columns][{i}]"] = column
+    with _reports_request(f"{_reports_base()}/v1/reporting/report_runs", params) as response:
+        report_run = json.load(response)
+    deadline = time.monotonic() + wait_s
+    pause = 0.1
+    while report_run.get("status") == "pending" and time.monotonic() < deadline:
+        time.sleep(pause)
+        pause = min(pause * 2, poll_s)
+        with _reports_request(f"{_reports_base()}/v1/reporting/report_runs/{report_run['id']}") as response:
+            report_run = json.load(response)
+    if report_run.get("status") != "succeeded":
+        raise GatewayError("The card provider has not produced the report", retryable=True)
+    out = tempfile.TemporaryFile()  # noqa: SIM115 - the caller closes it
+    with _reports_request(report_run["result"]["url"]) as response:
+        shutil.copyfileobj(response, out, 1 << 20)
+    out.seek(0)
+    return out

@@ -8,6 +8,7 @@ pytestmark = pytest.mark.django_db
 APPEND_ONLY = [
     "core_auditevent",
     "payments_ledgerentry",
+    "payments_reconciliationmatch",
     "homelessness_decisionletter",
     "homelessness_casenote",
     "homelessness_assessment",

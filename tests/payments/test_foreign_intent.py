@@ -8,6 +8,7 @@ sweeper, a refresh, or reconciliation."""
 from __future__ import annotations
 
 import pytest
+from django.db import transaction
 from django.urls import reverse
 
 from payments import services
@@ -79,7 +80,11 @@ def test_a_foreign_intent_does_not_complete_a_payment_waiting_for_its_bank(accou
     services.stripe_event_process(event_pk=row.pk)
     _nothing_adopted(payment, intent_id=ours, status=Payment.Status.REQUIRES_ACTION)
     # Even handed the foreign intent directly, the payment refuses it.
-    services._payment_apply_intent(payment_id=payment.pk, intent=gateway.intent_retrieve(foreign["id"]))
+    with transaction.atomic():
+        services.payment_intent_apply(
+            payment=services.payment_locked(payment_id=payment.pk),
+            intent=gateway.intent_retrieve(foreign["id"]),
+        )
     _nothing_adopted(payment, intent_id=ours, status=Payment.Status.REQUIRES_ACTION)
 
 

@@ -1,10 +1,10 @@
 import datetime as dt
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
 
 from hackney_portal.core.forms import ApplicationError
+from hackney_portal.core.models import AuditEvent
 from hackney_portal.users import roles
 from payments import services
 from payments.calendar import business_date
@@ -100,10 +100,11 @@ def test_income_file_layout_rerun_is_byte_identical_and_formulas_are_neutralised
     assert "'=HYPERLINK(1)" in lines[2]
     assert lines[3].startswith("D,1234567890,-2.00,2026-06-01,")
     assert lines[4] == f"T,3,15.34,{income.batch_id}"
-    on_disk = (Path(tmp_path) / f"{income.batch_id}.csv").read_bytes()
+    stored = income.file.name
     again = services.income_file_generate(day=day)
     assert again.pk == income.pk
-    assert (Path(tmp_path) / f"{income.batch_id}.csv").read_bytes() == on_disk
+    assert again.file.name == stored
+    assert again.content == income.content
     assert IncomeFile.objects.count() == 1
     # A changed ledger for a closed day is refused rather than silently exported twice.
     _credit_at(account, noon, 999)
@@ -120,3 +121,55 @@ def test_finance_downloads_the_income_file_from_the_admin(client, account, make_
     response = client.get(reverse("admin:payments_incomefile_download", args=[income.pk]))
     assert response.status_code == 200
     assert response.content.decode() == income.content
+
+
+@pytest.mark.django_db
+def test_income_file_is_kept_in_object_storage_encrypted_and_downloaded_only_by_finance(
+    client, account, make_staff, s3_bucket
+):
+    s3, bucket = s3_bucket
+    _credit_at(account, dt.datetime(2026, 6, 3, 9, 0, tzinfo=UTC), 4321)
+    income = services.income_file_generate(day=dt.date(2026, 6, 3))
+    keys = [o["Key"] for o in s3.list_objects_v2(Bucket=bucket).get("Contents", [])]
+    assert keys == [f"private/{income.file.name}"]
+    raw = s3.get_object(Bucket=bucket, Key=keys[0])["Body"].read()
+    assert income.batch_id.encode() not in raw  # ciphertext at rest
+    staff_login(client, make_staff("clerk@example.org"))
+    assert client.get(reverse("admin:payments_incomefile_download", args=[income.pk])).status_code in (
+        302,
+        403,
+    )
+    client.logout()
+    staff_login(client, make_staff("fin@example.org", roles.FINANCE_OFFICERS))
+    response = client.get(reverse("admin:payments_incomefile_download", args=[income.pk]))
+    assert response.status_code == 200
+    assert f"T,1,43.21,{income.batch_id}" in response.content.decode()
+    assert AuditEvent.objects.filter(
+        action="payments.income_file.downloaded", object_id=str(income.pk)
+    ).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_existing_income_files_move_from_the_database_to_storage():
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.migrate([("payments", "0011_reconciliation_match")])
+    old = executor.loader.project_state([("payments", "0011_reconciliation_match")]).apps
+    old.get_model("payments", "IncomeFile").objects.create(
+        business_date=dt.date(2026, 5, 1),
+        batch_id="HP20260501",
+        row_count=0,
+        total_pence=0,
+        sha256="x",
+        content="H,HP20260501\r\nT,0,0.00,HP20260501\r\n",
+    )
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    moved = IncomeFile.objects.get(batch_id="HP20260501")
+    # Its own name, or that name with a suffix if the storage already holds one (never overwritten).
+    assert moved.file.name.startswith("payments/income/HP20260501")
+    assert moved.file.name.endswith(".csv")
+    assert moved.content == "H,HP20260501\r\nT,0,0.00,HP20260501\r\n"

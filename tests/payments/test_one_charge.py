@@ -137,7 +137,7 @@ def test_a_confirmation_whose_submission_died_is_finished_by_the_sweeper_once(db
     first, so the sweeper finds it and credits it, once."""
     account = _account("5555500004")
     payment = start_payment(account, amount_pence=2_000)
-    claimed = services._payment_confirmation_claim(payment_id=payment.pk)
+    claimed = services.payment_confirmation_claim(payment_id=payment.pk)
     assert claimed.status == Payment.Status.CONFIRMING
     intent = gateway.intent_create(
         payment_id=payment.pk,
@@ -147,7 +147,9 @@ def test_a_confirmation_whose_submission_died_is_finished_by_the_sweeper_once(db
         card_token=card_token(CARD_OK),
         idempotency_key=f"payment-{payment.pk}-create",
     )
-    services._payment_apply(payment_id=payment.pk, status=claimed.status, provider_payment_id=intent.id)
+    Payment.objects.filter(pk=payment.pk).update(
+        provider_payment_id=intent.id
+    )  # recorded, as the card submit does
     gateway.intent_confirm(intent.id, idempotency_key=f"payment-{payment.pk}-confirm")
     # ... and nothing more was heard. A fresh claim is left alone; a stale one is re-read.
     assert services.payments_sweep()["checked"] == 0

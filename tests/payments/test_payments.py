@@ -2,6 +2,7 @@ import re
 import uuid
 
 import pytest
+from django.db import transaction
 from django.urls import reverse
 
 from hackney_portal.core.models import Notification
@@ -69,7 +70,11 @@ def test_declined_card_fails_with_a_clear_message_and_no_credit(account):
 def test_late_failure_after_success_is_ignored(account):
     payment = start_payment(account)
     payment = services.payment_pay_by_card(payment_id=payment.pk, card_token=card_token(CARD_OK))
-    services._payment_apply(payment_id=payment.pk, status=Payment.Status.FAILED, failure_message="late")
+    with transaction.atomic():
+        locked = services.payment_locked(payment_id=payment.pk)
+        assert not services.payment_status_set(
+            payment=locked, status=Payment.Status.FAILED, failure_message="late"
+        )
     payment.refresh_from_db()
     assert payment.status == Payment.Status.SUCCEEDED
 

@@ -1,0 +1,187 @@
+"""Stripe events: verified, stored once, and applied once."""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from hackney_portal.core.outbox import enqueue
+
+from .. import rules
+from .. import stripe_gateway as gateway
+from ..models import (
+    Payment,
+    StripeEvent,
+)
+from .disputes import dispute_record
+from .intents import payment_intent_apply, payment_locked
+from .refunds import refund_record
+
+log = logging.getLogger(__name__)
+
+
+def stripe_event_receive(
+    *, payload: bytes, signature: str, source: str = "webhook"
+) -> tuple[StripeEvent, bool]:
+    """Verify, store once, and queue processing. Raises gateway.SignatureError for anything unsigned."""
+    event = gateway.webhook_verify(payload, signature)
+    return stripe_event_store(event=event, source=source)
+
+
+@transaction.atomic
+def stripe_event_store(*, event: dict, source: str) -> tuple[StripeEvent, bool]:
+    obj = (event.get("data") or {}).get("object") or {}
+    try:
+        with transaction.atomic():
+            row = StripeEvent.objects.create(
+                event_id=event["id"],
+                type=event.get("type", ""),
+                object_id=str(obj.get("id", ""))[:100],
+                created=int(event.get("created") or 0),
+                payload=event,
+                source=source,
+            )
+    except IntegrityError:
+        return StripeEvent.objects.get(event_id=event["id"]), False
+    enqueue("payments.tasks.stripe_event_process", row.pk)
+    return row, True
+
+
+# How many other stored events one task applies along with its own, in the same transaction.
+DRAIN_BATCH = 50
+
+
+def stripe_event_process(*, event_pk: int, drain: int = DRAIN_BATCH) -> StripeEvent:
+    """Apply one stored event, and up to `drain` other waiting `payment_intent.succeeded` events, in one
+    transaction.
+
+    Each event row is locked and marked processed in the same transaction as its effect, so a redelivered
+    task or a duplicate event changes nothing the second time, and the task queued for an event another task
+    already applied finds it done. Waiting events are taken with SKIP LOCKED (two workers never take the same
+    one) and applied in the order of the rent account and payment they touch, so two workers draining at once
+    always lock accounts in the same order and cannot deadlock. One commit per batch instead of per event is
+    what lets the worker keep up with the provider (see docs/performance.md).
+    """
+    with transaction.atomic():
+        row = StripeEvent.objects.select_for_update().get(pk=event_pk)
+        batch = [] if row.processed_at else [row]
+        if drain:
+            batch += list(
+                StripeEvent.objects.select_for_update(skip_locked=True)
+                # Only events that normally need no call to Stripe: no lock of the batch waits on Stripe.
+                .filter(processed_at__isnull=True, type="payment_intent.succeeded")
+                .exclude(pk=event_pk)
+                .order_by("pk")[:drain]
+            )
+        for event in _in_lock_order(batch):
+            if event is row:
+                _event_apply(event)  # its own event: an error fails the task, to be retried
+                continue
+            try:
+                with transaction.atomic():
+                    _event_apply(event)
+            except gateway.GatewayError:
+                log.warning(
+                    "event %s left for its own task: the provider could not be reached", event.event_id
+                )
+        return row
+
+
+def _in_lock_order(events: list[StripeEvent]) -> list[StripeEvent]:
+    """Events sorted by the (account, payment) they lock; events for no payment of ours last, by arrival."""
+    intent_ids = {_event_intent_id(e) for e in events} - {""}
+    owners = {
+        intent: (account, payment)
+        for intent, account, payment in Payment.objects.filter(
+            provider_payment_id__in=intent_ids
+        ).values_list("provider_payment_id", "account_id", "pk")
+    }
+    last = (float("inf"), float("inf"))
+    return sorted(events, key=lambda e: (*owners.get(_event_intent_id(e), last), e.pk))
+
+
+def _event_intent_id(event: StripeEvent) -> str:
+    obj = (event.payload.get("data") or {}).get("object") or {}
+    if event.type.startswith("payment_intent."):
+        return str(obj.get("id") or "")
+    return str(obj.get("payment_intent") or "")
+
+
+def _event_apply(row: StripeEvent) -> None:
+    obj = (row.payload.get("data") or {}).get("object") or {}
+    if row.type.startswith("payment_intent."):
+        _event_payment_intent(row.type, obj)
+    elif row.type in {"charge.refunded", "refund.updated", "refund.created", "charge.refund.updated"}:
+        _event_refund(obj)
+    elif row.type.startswith("charge.dispute."):
+        _event_dispute(row.type, obj)
+    row.processed_at = timezone.now()
+    row.attempts += 1
+    row.save(update_fields=["processed_at", "attempts"])
+
+
+def _payment_for_intent(intent_id: str) -> Payment | None:
+    """Our payment for an intent, by the intent id we recorded before confirming it, and by nothing else.
+
+    The id is committed before the intent is confirmed, so no webhook can arrive before it; an intent we
+    never recorded (its metadata copied from one of ours, or another system's on the same Stripe account)
+    is never adopted.
+    """
+    if not intent_id:
+        return None
+    return Payment.objects.filter(provider_payment_id=intent_id).first()
+
+
+def _event_payment_intent(event_type: str, obj: dict) -> None:
+    """Apply a PaymentIntent event to the payment we recorded it for.
+
+    A signed "payment_intent.succeeded" whose id, amount, currency and reference match our payment is applied
+    from its own payload (see `rules.event_payload_sufficient`): one locked read of the payment, no call to
+    Stripe. Anything else (a non-terminal status that may be stale by now, or any mismatch) is only a
+    trigger: the intent is re-read from Stripe, with no payment lock held during the call, and applied.
+    """
+    intent_id = str(obj.get("id") or "")
+    if event_type == "payment_intent.succeeded" and intent_id:
+        payment = (
+            Payment.objects.select_for_update(of=("self",)).filter(provider_payment_id=intent_id).first()
+        )
+        if payment is not None and rules.event_payload_sufficient(
+            event_type=event_type,
+            payload=obj,
+            recorded_intent_id=payment.provider_payment_id,
+            amount_pence=payment.amount_pence,
+            reference=payment.reference,
+        ):
+            payment_intent_apply(payment=payment, intent=gateway.intent_from_payload(obj))
+            return
+    payment = _payment_for_intent(intent_id)
+    if payment is None:
+        log.warning("event for a PaymentIntent we did not record: %s", intent_id)
+        return
+    intent = gateway.intent_retrieve(intent_id)
+    payment_intent_apply(payment=payment_locked(payment_id=payment.pk), intent=intent)
+
+
+def _event_refund(obj: dict) -> None:
+    refunds = obj.get("refunds", {}).get("data") if obj.get("object") == "charge" else [obj]
+    for data in refunds or []:
+        payment = _payment_for_intent(data.get("payment_intent") or obj.get("payment_intent") or "")
+        if payment is None:
+            continue
+        refund_record(
+            payment_id=payment.pk,
+            provider_refund_id=data["id"],
+            amount_pence=int(data["amount"]),
+            status=data.get("status", "succeeded"),
+        )
+
+
+def _event_dispute(event_type: str, obj: dict) -> None:
+    intent_id = obj.get("payment_intent") or ""
+    payment = _payment_for_intent(intent_id)
+    if payment is None:
+        log.warning("dispute for unknown payment %s", intent_id)
+        return
+    dispute_record(payment_id=payment.pk, event_type=event_type, data=obj)

@@ -1,0 +1,169 @@
+"""A signed, matching "payment_intent.succeeded" is applied from its payload; anything else is re-read."""
+
+from __future__ import annotations
+
+import pytest
+
+from hackney_portal.users import roles
+from payments import services
+from payments import stripe_gateway as gateway
+from payments.models import LedgerEntry, Payment, StripeEvent
+from tests.payments.conftest import CARD_OK, card_token, intent_event, start_payment
+
+
+def _recorded_unconfirmed(payment: Payment) -> str:
+    """An intent created and recorded for the payment but not confirmed: at Stripe it has taken nothing, so
+    only a payload that is believed can make the payment succeed."""
+    intent = gateway.intent_create(
+        payment_id=payment.pk,
+        reference=payment.reference,
+        account_reference=payment.account.reference,
+        amount_pence=payment.amount_pence,
+        card_token=card_token(CARD_OK),
+        idempotency_key=f"u-{payment.pk}",
+    )
+    Payment.objects.filter(pk=payment.pk).update(provider_payment_id=intent.id)
+    return intent.id
+
+
+def _event(payment: Payment, intent_id: str, event_type="payment_intent.succeeded", **changes) -> dict:
+    event = intent_event(intent_id, event_type, metadata={"payment_reference": payment.reference})
+    event["data"]["object"].update(
+        {"status": "succeeded", "amount": payment.amount_pence, "currency": "gbp", **changes}
+    )
+    return event
+
+
+def _process(event: dict):
+    row, _ = services.stripe_event_store(event=event, source="webhook")
+    return services.stripe_event_process(event_pk=row.pk)
+
+
+@pytest.mark.django_db
+def test_matching_succeeded_event_is_applied_from_its_payload_once(account):
+    payment = start_payment(account, amount_pence=4321)
+    intent_id = _recorded_unconfirmed(payment)
+    _process(_event(payment, intent_id))
+    payment.refresh_from_db()
+    # Stripe itself still says "requires_confirmation": the credit came from the signed payload alone.
+    assert gateway.intent_retrieve(intent_id).status != "succeeded"
+    assert payment.status == Payment.Status.SUCCEEDED
+    assert LedgerEntry.objects.filter(payment=payment).count() == 1
+    # The provider sends it again (a new event id, as a resend has): still one credit.
+    _process(_event(payment, intent_id))
+    assert LedgerEntry.objects.filter(payment=payment).count() == 1
+    account.refresh_from_db()
+    assert account.balance_pence == 16_000 - 4321
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("event_type", "changes"),
+    [
+        ("payment_intent.succeeded", {"amount": 1}),
+        ("payment_intent.succeeded", {"currency": "usd"}),
+        ("payment_intent.succeeded", {"metadata": {"payment_reference": "RP-SOMEONEELSE"}}),
+        ("payment_intent.succeeded", {"status": "processing"}),
+        ("payment_intent.processing", {}),
+        ("payment_intent.amount_capturable_updated", {}),
+    ],
+)
+def test_mismatched_or_non_terminal_event_is_re_read_and_stripe_decides(account, event_type, changes):
+    payment = start_payment(account, amount_pence=4321)
+    intent_id = _recorded_unconfirmed(payment)
+    _process(_event(payment, intent_id, event_type, **changes))
+    payment.refresh_from_db()
+    assert payment.status == Payment.Status.CREATED  # what Stripe says: nothing taken
+    assert not LedgerEntry.objects.filter(payment=payment).exists()
+    # Once Stripe has really taken it, the same mismatched event is re-read and the true amount credited.
+    gateway.intent_confirm(intent_id, idempotency_key=f"u-{payment.pk}-c")
+    _process(_event(payment, intent_id, event_type, **changes))
+    payment.refresh_from_db()
+    assert payment.status == Payment.Status.SUCCEEDED
+    assert [e.amount_pence for e in LedgerEntry.objects.filter(payment=payment)] == [-4321]
+
+
+@pytest.mark.django_db
+def test_a_succeeded_payload_for_an_intent_we_never_recorded_credits_nothing(account):
+    payment = start_payment(account, amount_pence=4321)
+    ours = _recorded_unconfirmed(payment)
+    foreign = gateway.intent_create(
+        payment_id=payment.pk,
+        reference=payment.reference,
+        account_reference=account.reference,
+        amount_pence=payment.amount_pence,
+        card_token=card_token(CARD_OK),
+        idempotency_key=f"foreign-{payment.pk}",
+    ).id
+    gateway.intent_confirm(foreign, idempotency_key=f"foreign-{payment.pk}-c")
+    # Every field copied from our payment except the intent id.
+    _process(_event(payment, foreign))
+    payment.refresh_from_db()
+    assert payment.provider_payment_id == ours
+    assert payment.status == Payment.Status.CREATED
+    assert not LedgerEntry.objects.filter(kind="card_payment").exists()
+
+
+@pytest.mark.django_db
+def test_a_late_succeeded_payload_does_not_undo_a_refund(account, make_staff):
+    payment = start_payment(account, amount_pence=3000)
+    payment = services.payment_pay_by_card(payment_id=payment.pk, card_token=card_token(CARD_OK))
+    officer = make_staff("fin@example.org", roles.FINANCE_OFFICERS)
+    services.refund_request(payment_id=payment.pk, amount_pence=3000, reason="Overpaid", actor=officer)
+    payment.refresh_from_db()
+    assert payment.status == Payment.Status.REFUNDED
+    _process(_event(payment, payment.provider_payment_id))
+    payment.refresh_from_db()
+    assert payment.status == Payment.Status.REFUNDED
+    assert LedgerEntry.objects.filter(payment=payment, kind="card_payment").count() == 1
+
+
+@pytest.mark.django_db
+def test_one_task_applies_the_waiting_events_once_and_their_own_tasks_find_them_done(account, other_account):
+    payments = [
+        start_payment(acc, amount_pence=1000 + i) for i, acc in enumerate([account, other_account] * 3)
+    ]
+    rows = []
+    for payment in payments:
+        intent_id = _recorded_unconfirmed(payment)
+        row, _ = services.stripe_event_store(event=_event(payment, intent_id), source="webhook")
+        rows.append(row)
+    # Stored, none applied yet (their tasks run after commit); the first task applies them all.
+    assert not StripeEvent.objects.filter(processed_at__isnull=False).exists()
+    services.stripe_event_process(event_pk=rows[0].pk)
+    assert not StripeEvent.objects.filter(processed_at__isnull=True).exists()
+    for row in rows[1:]:
+        services.stripe_event_process(event_pk=row.pk)
+    for payment in payments:
+        assert LedgerEntry.objects.filter(payment=payment).count() == 1
+    assert StripeEvent.objects.filter(attempts=1).count() == len(rows)
+
+
+@pytest.mark.django_db
+def test_a_task_that_drains_nothing_applies_only_its_own_event(account):
+    first, second = start_payment(account, amount_pence=1111), start_payment(account, amount_pence=2222)
+    rows = [
+        services.stripe_event_store(event=_event(p, _recorded_unconfirmed(p)), source="webhook")[0]
+        for p in (first, second)
+    ]
+    services.stripe_event_process(event_pk=rows[1].pk, drain=0)
+    assert LedgerEntry.objects.filter(payment=second).count() == 1
+    assert not LedgerEntry.objects.filter(payment=first).exists()
+
+
+@pytest.mark.django_db
+def test_events_that_need_stripe_are_left_to_their_own_tasks(account):
+    payment = start_payment(account, amount_pence=1500)
+    intent_id = _recorded_unconfirmed(payment)
+    late, _ = services.stripe_event_store(
+        event=_event(payment, intent_id, "payment_intent.payment_failed"), source="webhook"
+    )
+    ok, _ = services.stripe_event_store(event=_event(payment, intent_id), source="webhook")
+    services.stripe_event_process(event_pk=ok.pk)
+    late.refresh_from_db()
+    assert late.processed_at is None  # not drained: it would call Stripe while the batch holds its locks
+    services.stripe_event_process(event_pk=late.pk)
+    late.refresh_from_db()
+    assert late.processed_at is not None
+    payment.refresh_from_db()
+    assert payment.status == Payment.Status.SUCCEEDED
