@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.core.paginator import Paginator
+from django.utils.html import format_html
 
 from hackney_portal.users import roles
 
 from .. import selectors
+from ..models import Case
 from ..rules import Stage
 
 DUTY_STAGES = (Stage.PREVENTION, Stage.RELIEF)
+COUNT_CAP = 1000  # the queue counts this many rows at most, then says "more than 1,000"
+
 
 FLAG_LABELS = {
     "unsafe_tonight": "Nowhere safe tonight",
@@ -23,6 +30,15 @@ FLAG_LABELS = {
     "priority_need": "Priority need",
     "interim_s188": "Interim accommodation duty (s.188)",
 }
+
+
+def case_flags(case: Case) -> str:
+    labels = [FLAG_LABELS.get(f, f) for f in case.flags]
+    if case.urgent:
+        labels.insert(0, "URGENT")
+    if case.restriction:
+        labels.append("Restricted: restricted cases team" if case.restricted_team else "Restricted")
+    return ", ".join(labels)
 
 
 class QueueFilter(admin.SimpleListFilter):
@@ -54,3 +70,39 @@ def _officers():
         .distinct()
         .order_by("name", "email")
     )
+
+
+class CappedPaginator(Paginator):
+    """Counts at most COUNT_CAP + 1 rows: over 100,000 cases an exact COUNT(*) on every page costs more than
+    the page itself, and an officer narrows a queue that long with its filters or the search box."""
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list[: COUNT_CAP + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.count > COUNT_CAP
+
+    @property
+    def cap(self) -> str:
+        return f"{COUNT_CAP:,}"
+
+
+class QueueColumns:
+    """The queue's own columns, for the case admin."""
+
+    @admin.display(description="Stage", ordering="stage")
+    def stage_label(self, obj):
+        return obj.get_stage_display()
+
+    @admin.display(description="Days left", ordering="duty_deadline")
+    def days_left(self, obj):
+        left = selectors.days_left(obj)
+        if left is None:
+            return "–"
+        return format_html('<strong class="app-overdue">{} overdue</strong>', -left) if left < 0 else left
+
+    @admin.display(description="Flags")
+    def flags_label(self, obj):
+        return case_flags(obj)

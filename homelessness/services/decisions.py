@@ -95,7 +95,34 @@ def case_move(
     """Move a case to its next stage, or close it with an end reason, stamping the dates H-CLIC needs.
 
     `confirmed`: the officer confirms the preconditions of the end reason that the record cannot show
-    (`rules.DutyEnd.confirm`); the notice names the section and the ground (s.189B(6), s.195(5))."""
+    (`rules.DutyEnd.confirm`); the notice names the section and the ground (s.189B(6), s.195(5)).
+    Opening the prevention or relief duty is accepting it, in writing with the plan (s.189A(3)): that goes
+    through the accept-duty service, which needs `reasons` for the letter."""
+    if to_stage == Stage.PREVENTION:
+        return case_accept_prevention_duty(case=case, actor=actor, reasons=reasons)
+    if to_stage == Stage.RELIEF:
+        return case_accept_relief_duty(case=case, actor=actor, reasons=reasons)
+    return _move(
+        case=case,
+        actor=actor,
+        to_stage=to_stage,
+        end_reason=end_reason,
+        reasons=reasons,
+        confirmed=confirmed,
+        letter_extra=letter_extra,
+    )
+
+
+def _move(
+    *,
+    case: Case,
+    actor,
+    to_stage: str,
+    end_reason: str = "",
+    reasons: str = "",
+    confirmed: bool = False,
+    letter_extra: dict | None = None,
+) -> Case:
     _require_officer(actor)
     case = _lock(case)
     today = _today()
@@ -167,7 +194,7 @@ def _accept_duty(*, case: Case, actor, to_stage: str, kind: str, reasons: str) -
         raise ApplicationError(
             "Write the summary of the assessment for the letter (s.189A(3)).", field="reasons"
         )
-    case = case_move(case=case, actor=actor, to_stage=to_stage)
+    case = _move(case=case, actor=actor, to_stage=to_stage)
     letter_issue(
         case=case,
         actor=actor,

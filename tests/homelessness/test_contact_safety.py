@@ -133,7 +133,7 @@ def test_an_applicant_who_said_phone_only_is_never_emailed_whatever_happens(
         services.case_record_assessment(
             case=case, actor=officer, eligible=True, outcome=AssessmentOutcome.THREATENED
         )
-        services.case_move(case=case, actor=officer, to_stage=Stage.PREVENTION)
+        services.case_move(case=case, actor=officer, to_stage=Stage.PREVENTION, reasons="The duty is owed.")
         services.letter_issue(case=case, actor=officer, kind="s184", reasons="We have decided.")
 
     assert [m for m in mailbox if "sam@example.org" in m.to] == []

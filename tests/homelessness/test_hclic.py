@@ -58,7 +58,9 @@ def test_quarters_are_financial_quarters():
 
 def test_export_includes_exactly_the_cases_to_report_with_their_codes(make_case, officer):
     in_q = _assessed(make_case, officer, name="In Quarter")
-    in_q = services.case_move(case=in_q, actor=officer, to_stage=Stage.PREVENTION)
+    in_q = services.case_move(
+        case=in_q, actor=officer, to_stage=Stage.PREVENTION, reasons="The duty is owed."
+    )
     _on(in_q, dt.date(2026, 11, 2))
     before = _assessed(make_case, officer, name="Earlier")
     _on(before, dt.date(2026, 5, 5))  # assessed in Q1, nothing since
