@@ -12,7 +12,7 @@ reviews) joined by case reference; validate it against the department's XSD at s
 """
 
 from .checks import case_problems, file_sha256
-from .files import build
+from .files import build, build_to
 from .quarters import CHUNK, SPEC_VERSION, last_quarter, quarter_bounds, quarter_unfinished, reportable_cases
 from .snapshots import hclic_export_generate
 from .withheld import personal_xml_for, refs_withheld_from
@@ -21,6 +21,7 @@ __all__ = [
     "CHUNK",
     "SPEC_VERSION",
     "build",
+    "build_to",
     "case_problems",
     "file_sha256",
     "hclic_export_generate",

@@ -76,6 +76,12 @@ class Case(models.Model):
     closed_on = models.DateField(null=True, blank=True, db_index=True)
     close_reason = models.CharField(max_length=30, choices=CloseReason.choices, blank=True)
     duty_deadline = models.DateField(null=True, blank=True, db_index=True, help_text="Day 56 of the duty")
+    # What each duty's work came to, for H-CLIC (codes from the "activity" and "accommodation_secured" lists).
+    prevention_activity = models.CharField(max_length=30, blank=True, help_text="Main prevention activity")
+    relief_activity = models.CharField(max_length=30, blank=True, help_text="Main relief activity")
+    accommodation_secured = models.CharField(
+        max_length=30, blank=True, help_text="Accommodation secured when a duty ended that way"
+    )
 
     # Assessment (s.184, s.189A).
     eligible = models.BooleanField(null=True, blank=True)

@@ -7,6 +7,7 @@ case at once are serialised and every rule below is checked against the current 
 from .casework import (
     case_access_denied,
     case_assign,
+    case_duty_outcome_record,
     case_legal_hold_set,
     case_list_record,
     case_note_add,
@@ -74,6 +75,7 @@ __all__ = [
     "case_access_denied",
     "case_assign",
     "case_decide_intentionality",
+    "case_duty_outcome_record",
     "case_from_status_token",
     "case_legal_hold_set",
     "case_list_record",

@@ -13,7 +13,7 @@ from hackney_portal.core.audit import audit_log
 from hackney_portal.core.forms import ApplicationError
 
 from .. import rules, selectors
-from ..models import Assessment, Case, CaseNote, DecisionLetter, PlanStep, TemporaryAccommodation
+from ..models import Assessment, Case, CaseNote, Code, DecisionLetter, PlanStep, TemporaryAccommodation
 from ..rules import Stage
 from .common import _is_housing_staff, _lock, _require_officer, _restrict, _today, officer_seniority
 
@@ -256,3 +256,41 @@ def placement_add(
     )
     audit_log(actor=actor, action="homelessness.placement.added", obj=case, data={"placement": placement.pk})
     return placement
+
+
+@transaction.atomic
+def case_duty_outcome_record(
+    *,
+    case: Case,
+    actor,
+    prevention_activity: str = "",
+    relief_activity: str = "",
+    accommodation_secured: str = "",
+) -> Case:
+    """What the prevention and relief work came to, for H-CLIC (15.11): the main activity of each duty and the
+    accommodation secured when a duty ended that way, as codes of the current "activity" and
+    "accommodation_secured" lists. A blank answer clears what was recorded."""
+    _require_officer(actor)
+    case = _lock(case)
+    answers = {
+        "prevention_activity": ("activity", prevention_activity),
+        "relief_activity": ("activity", relief_activity),
+        "accommodation_secured": ("accommodation_secured", accommodation_secured),
+    }
+    for field, (list_name, code) in answers.items():
+        if code and not Code.objects.filter(code_list__name=list_name, code=code).exists():
+            raise ApplicationError("Choose one of the options.", field=field)
+    if prevention_activity and not case.prevention_start:
+        raise ApplicationError("This case has had no prevention duty.", field="prevention_activity")
+    if relief_activity and not case.relief_start:
+        raise ApplicationError("This case has had no relief duty.", field="relief_activity")
+    for field, (_, code) in answers.items():
+        setattr(case, field, code)
+    case.save(update_fields=list(answers))
+    audit_log(
+        actor=actor,
+        action="homelessness.case.duty_outcome_recorded",
+        obj=case,
+        data={field: code for field, (_, code) in answers.items()},
+    )
+    return case

@@ -97,3 +97,59 @@ def test_an_officer_without_change_rights_cannot_act(make_case, officer, client,
     response = client.post(f"/admin/homelessness/case/{case.pk}/act/note/", {"text": "x"})
     assert response.status_code == 403
     assert not case.notes.exists()
+
+
+def test_the_officer_records_what_a_duty_came_to_for_h_clic(make_case, officer, client):
+    """15.11: the main prevention activity and the accommodation secured are recorded on the case (they were
+    not collected before) and reach the return; a duty that secured accommodation without them is reported."""
+    import datetime as dt
+    import xml.etree.ElementTree as ET
+
+    from homelessness import hclic
+    from homelessness.rules import CloseReason
+
+    case = services.case_assign(case=make_case(), officer=officer, actor=officer)
+    services.case_record_assessment(
+        case=case,
+        actor=officer,
+        eligible=True,
+        outcome=AssessmentOutcome.THREATENED,
+        household_type="single_female",
+        reason_loss="private_ast_end",
+        accommodation_at_application="private_rented",
+    )
+    staff_login(client, officer)
+    url = f"/admin/homelessness/case/{case.pk}/act/duty_outcome/"
+    # Not before there is a duty, and only codes from the lists.
+    response = client.post(url, {"prevention_activity": "mediation_landlord"})
+    assert response.status_code == 400
+    assert "This case has had no prevention duty" in response.content.decode()
+    case = services.case_accept_prevention_duty(case=case, actor=officer, reasons="Section 21 notice.")
+    assert client.post(url, {"prevention_activity": "bribery"}).status_code == 400
+    services.case_move(
+        case=case,
+        actor=officer,
+        to_stage=Stage.CLOSED,
+        end_reason=CloseReason.ACCOMMODATION_SECURED,
+        reasons="A 12-month tenancy.",
+        confirmed=True,
+    )
+    day = dt.date(2026, 11, 2)
+    Case.objects.filter(pk=case.pk).update(
+        assessed_on=day, prevention_start=day, prevention_end=day, closed_on=day
+    )
+    before = hclic.build(2026, 3)["report"]
+    assert any("main prevention activity is missing" in p for row in before for p in row["problems"])
+    assert any(
+        "Accommodation secured at the end of the prevention duty is missing" in p
+        for row in before
+        for p in row["problems"]
+    )
+    data = {"prevention_activity": "mediation_landlord", "accommodation_secured": "private_rented_6"}
+    assert client.post(url, data).status_code == 302
+    built = hclic.build(2026, 3)
+    assert built["report"] == []
+    duty = ET.fromstring(built["case_xml"].split("\n", 1)[1]).find("Prevention")[0]  # noqa: S314
+    assert (duty.get("MainActivity"), duty.get("AccomSecured")) == ("2", "1")
+    page = client.get(f"/admin/homelessness/case/{case.pk}/change/").content.decode()
+    assert "What the duty came to (H-CLIC)" in page
