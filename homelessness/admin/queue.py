@@ -78,7 +78,8 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        return self.object_list[: COUNT_CAP + 1].count()
+        # No ORDER BY: the count needs any 1,001 rows, not the first 1,001 in queue order.
+        return self.object_list.order_by()[: COUNT_CAP + 1].count()
 
     @property
     def capped(self) -> bool:
