@@ -16,7 +16,8 @@ INSERT INTO homelessness_case (reference, created_at, route, applicant_name, con
   triage_started_on, assessed_on, prevention_start, prevention_end, prevention_end_reason, relief_start,
   relief_end, relief_end_reason, main_duty_decided_on, main_duty_start, closed_on, close_reason, duty_deadline,
   eligible, assessment_outcome, priority_need, household_type, accommodation_at_application, reason_loss,
-  notice_type, support_needs, details, legal_hold)
+  notice_type, support_needs, details, legal_hold, safe_method, no_messages, restricted_team, referred_to,
+  legal_hold_reason, prevention_activity, relief_activity, accommodation_secured)
 SELECT 'BEN-' || lpad(g::text, 7, '0'),
   timestamp '2026-10-01 09:00' + (g %% 90) * interval '1 day',
   'self', 'Applicant ' || g, 'a' || g || '@example.org', '', %(empty)s,
@@ -38,7 +39,7 @@ SELECT 'BEN-' || lpad(g::text, 7, '0'),
   CASE WHEN s.stage NOT IN ('received', 'triage') THEN 'threatened' ELSE '' END,
   '', (ARRAY['single_male','single_female','couple_children','single_parent_female'])[1 + g %% 4],
   'private_rented', (ARRAY['private_ast_end','family_friends','domestic_abuse','social_end'])[1 + g %% 4],
-  'section_21', %(needs)s, %(details)s, false
+  'section_21', %(needs)s, %(details)s, false, '', false, false, '', '', '', '', ''
 FROM generate_series(1, %(n)s) g,
 LATERAL (SELECT (ARRAY['received','triage','assessment','prevention','prevention','relief','closed',
   'assessment','prevention','relief'])[1 + g %% 10] AS stage) s
@@ -50,17 +51,15 @@ SELECT id, applicant_name, date '1990-01-01' + (id % 9000)::int, 'female', 'appl
 FROM homelessness_case WHERE reference LIKE 'BEN-%'
 """
 
-# What the default queue page asks of PostgreSQL: the page of rows and the count, with no Python.
+# What the default queue page asks of PostgreSQL, with no Python: the same rows (every case the officer may
+# see, in queue order, with the assigned officer) and the same count, capped as the page caps it.
+VISIBLE = """(c.restriction = '' OR EXISTS (SELECT 1 FROM homelessness_case_named_officers n
+  WHERE n.case_id = c.id AND n.user_id = {officer}))"""
 QUEUE_SQL = """
-SELECT c.id, c.reference, c.applicant_name, c.stage, c.duty_deadline, c.flags, u.email
-FROM homelessness_case c LEFT JOIN users_user u ON u.id = c.assigned_to_id
-WHERE c.restriction = '' AND c.assigned_to_id IS NULL AND c.stage <> 'closed'
-ORDER BY c.urgent DESC, c.duty_deadline ASC, c.created_at DESC LIMIT 50
+SELECT c.*, u.* FROM homelessness_case c LEFT JOIN users_user u ON u.id = c.assigned_to_id
+WHERE {visible} ORDER BY c.urgent DESC, c.duty_deadline ASC, c.created_at DESC LIMIT 50
 """
-QUEUE_COUNT = """
-SELECT count(*) FROM homelessness_case c
-WHERE c.restriction = '' AND c.assigned_to_id IS NULL AND c.stage <> 'closed'
-"""
+QUEUE_COUNT = "SELECT count(*) FROM (SELECT c.id FROM homelessness_case c WHERE {visible} LIMIT 1001) s"
 HCLIC_SQL = """
 SELECT c.*, m.* FROM homelessness_case c JOIN homelessness_householdmember m ON m.case_id = c.id
 WHERE c.assessed_on BETWEEN '2026-10-01' AND '2026-12-31' ORDER BY c.reference
@@ -159,7 +158,19 @@ def run(ctx) -> list[Section]:
     with ctx.gunicorn(workers=2) as base:
         ceiling = ctx.http_load(base, ["/__bench__/ceiling/"], concurrency=4, duration_s=duration)
         rows.append(
-            ["ceiling view (minimal Django view)", "HTTP", ceiling.rps, ceiling.p50_ms, ceiling.p95_ms]
+            ["ceiling view (minimal Django view)", "HTTP", ceiling.rps, ceiling.p50_ms, ceiling.p95_ms, "–"]
+        )
+        # The floor issue 18 sets: the admin index, as the same officer (session, two-factor, permissions).
+        index = ctx.http_load(base, ["/admin/"], concurrency=4, duration_s=duration, cookies=cookies)
+        rows.append(
+            [
+                "admin index as the same officer (floor)",
+                f"HTTP ({index.errors} errors)",
+                index.rps,
+                index.p50_ms,
+                index.p95_ms,
+                "1.00",
+            ]
         )
         for label, query in queues:
             stats = ctx.http_load(
@@ -176,9 +187,12 @@ def run(ctx) -> list[Section]:
                     stats.rps,
                     stats.p50_ms,
                     stats.p95_ms,
+                    f"{stats.rps / index.rps:.2f}" if index.rps else "–",
                 ]
             )
-    sql = _sql_latency(dsn, [QUEUE_SQL, QUEUE_COUNT], repeat=50)
+    visible = VISIBLE.format(officer=int(officer.pk))
+    statements = [q.format(visible=visible) for q in (QUEUE_SQL, QUEUE_COUNT)]
+    sql = _sql_latency(dsn, statements, repeat=50)
     rows.append(
         [
             "the same page's rows and count in SQL",
@@ -186,14 +200,25 @@ def run(ctx) -> list[Section]:
             1000 / sql[len(sql) // 2],
             sql[len(sql) // 2],
             sql[int(len(sql) * 0.95)],
+            "–",
         ]
     )
 
-    # H-CLIC: the whole export built in Python, beside reading the same rows once in SQL.
+    # H-CLIC: the whole return streamed to files (as the snapshot is), beside reading the same rows once in SQL.
+    import tempfile
+    from pathlib import Path
+
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    t = time.perf_counter()
-    built = hclic.build(2026, 3)
-    export_s = time.perf_counter() - t
+    with tempfile.TemporaryDirectory() as folder:
+        case_path, personal_path = Path(folder) / "case.xml", Path(folder) / "personal.xml"
+        t = time.perf_counter()
+        with (
+            case_path.open("w", encoding="utf-8") as case_out,
+            personal_path.open("w", encoding="utf-8") as out,
+        ):
+            built = hclic.build_to(case_out, out, 2026, 3)
+        export_s = time.perf_counter() - t
+        xml_bytes = case_path.stat().st_size
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     t = time.perf_counter()
     import psycopg
@@ -203,12 +228,12 @@ def run(ctx) -> list[Section]:
     fetch_s = time.perf_counter() - t
     export_rows = [
         [
-            "H-CLIC return built (case XML, personal file, validation report)",
+            "H-CLIC return streamed to files (case XML, personal file, validation report)",
             built["case_count"],
             export_s,
             built["case_count"] / export_s,
             f"{peak / 1e6:.0f} MB (was {rss_before / 1e6:.0f} MB)",
-            f"{len(built['case_xml']) / 1e6:.1f} MB XML",
+            f"{xml_bytes / 1e6:.1f} MB XML",
         ],
         [
             "the same cases and people read once in SQL (ceiling)",
@@ -226,18 +251,21 @@ def run(ctx) -> list[Section]:
                 f"{n:,} generated cases across every stage ({seeded:.0f}s to load). A housing officer with "
                 f"two-factor opens each queue in the back office (Django admin changelist, 50 a page, every view "
                 f"audit-logged) under gunicorn with 2 workers, 4 concurrent clients for {duration:.0f}s per row. "
-                "The SQL row is the default page's own two queries run directly (the ceiling)."
+                'The count stops at 1,001 (the page says "more than 1,000"). Target (issue 18): each queue at '
+                "least 0.5 of the admin index as the same officer. The SQL row is the default page's own two "
+                "statements (its rows and its capped count) run directly (the ceiling)."
             ),
-            headers=["what", "how", "per second", "p50 ms", "p95 ms"],
+            headers=["what", "how", "per second", "p50 ms", "p95 ms", "vs admin index"],
             rows=rows,
         ),
         Section(
             title=f"H-CLIC export for {n:,} cases",
             intro=(
-                "One quarter's return for a table where nearly every case is reportable, built in the web process "
-                "(decrypting special category fields, mapping codes through the versioned code lists, writing both "
-                "XML files and the plain-English report). Peak memory is the bench process's peak resident set size, "
-                "before and after the build."
+                "One quarter's return for a table where nearly every case is reportable, written a chunk of cases "
+                "at a time to two files (decrypting special category fields, mapping every item through the "
+                "versioned code lists, writing both XML files and the plain-English report). Target (issue 18): "
+                "100,000 cases in 10 s with memory flat. Peak memory is the bench process's peak resident set "
+                "size, before and after the build."
             ),
             headers=["what", "cases", "seconds", "cases per second", "peak memory", "size"],
             rows=export_rows,

@@ -167,7 +167,7 @@ def demo_load(*, users: dict) -> None:
         accommodation_at_application="private_rented",
         support_needs=["budgeting"],
     )
-    case = case_move(case=case, actor=officer, to_stage=Stage.PREVENTION)
+    case = case_move(case=case, actor=officer, to_stage=Stage.PREVENTION, reasons="The duty is owed.")
     today = timezone.localdate()
     plan_step_add(
         case=case,

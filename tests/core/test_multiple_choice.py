@@ -61,7 +61,9 @@ def _every_form():
     for module_name in FORMS_MODULES:
         module = importlib.import_module(module_name)
         for _, cls in inspect.getmembers(module, inspect.isclass):
-            if issubclass(cls, forms.BaseForm) and cls.__module__ == module_name:
+            # a forms module, or a forms package and its modules
+            own = cls.__module__ == module_name or cls.__module__.startswith(module_name + ".")
+            if issubclass(cls, forms.BaseForm) and own:
                 yield cls
 
 

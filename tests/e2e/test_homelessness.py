@@ -305,7 +305,7 @@ def test_a_domestic_abuse_applicant_who_said_phone_only_is_never_emailed_and_the
     page.get_by_role("link", name=case.reference).click()
     assert "Tia Team" in page.get_by_test_id("assigned").inner_text()
     # The officer asks for a document: the applicant must hear of it by phone, not email.
-    # (The workspace's forms share field ids, so reach this one's fields through its form.)
+    # (Each form on the workspace is its own action: reach this one's fields through it.)
     request_form = page.locator("form[action$='/act/docreq/']")
     request_form.locator("input[name=description]").fill("A letter from your support worker")
     request_form.locator("input[name=due_on]").fill("2027-01-15")

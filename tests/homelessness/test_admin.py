@@ -30,13 +30,17 @@ def test_queues(make_case, officer, colleague, client):
     services.case_record_assessment(
         case=due, actor=colleague, eligible=True, outcome=AssessmentOutcome.THREATENED
     )
-    due = services.case_move(case=due, actor=colleague, to_stage=Stage.PREVENTION)
+    due = services.case_move(
+        case=due, actor=colleague, to_stage=Stage.PREVENTION, reasons="The duty is owed."
+    )
     late = make_case(name="Late")
     services.case_assign(case=late, officer=colleague, actor=colleague)
     services.case_record_assessment(
         case=late, actor=colleague, eligible=True, outcome=AssessmentOutcome.THREATENED
     )
-    late = services.case_move(case=late, actor=colleague, to_stage=Stage.PREVENTION)
+    late = services.case_move(
+        case=late, actor=colleague, to_stage=Stage.PREVENTION, reasons="The duty is owed."
+    )
     today = timezone.localdate()
     Case.objects.filter(pk=due.pk).update(duty_deadline=today + dt.timedelta(days=5))
     Case.objects.filter(pk=late.pk).update(duty_deadline=today - dt.timedelta(days=1))

@@ -70,7 +70,7 @@ def test_hclic_reports_the_initial_assessment_not_the_latest_review(make_case, o
     Case.objects.filter(pk=case.pk).update(assessed_on=dt.date(2026, 10, 5))
     root = ET.fromstring(hclic.build(2026, 3)["case_xml"].split("\n", 1)[1])  # noqa: S314 - our own output
     (main,) = root.find("Main")
-    assert main.get("InitialAssessment") == AO.THREATENED_BY_NOTICE
+    assert main.get("InitialAssessment") == "2"  # the initial one, threatened by a notice, in its H-CLIC code
 
 
 def test_the_workspace_shows_every_assessment_with_who_made_it(make_case, officer, colleague, client):

@@ -35,7 +35,7 @@ def _relief(make_case, officer, *, priority_need="", days_ago=0, **answers):
         reason_loss="family_friends",
         accommodation_at_application="private_rented",
     )
-    case = services.case_move(case=case, actor=officer, to_stage=S.RELIEF)
+    case = services.case_move(case=case, actor=officer, to_stage=S.RELIEF, reasons="The duty is owed.")
     if days_ago:
         case.relief_start -= dt.timedelta(days=days_ago)
         case.duty_deadline = case.relief_start + dt.timedelta(days=56)
@@ -120,7 +120,8 @@ def test_s189b_7b_without_priority_need_relief_ends_by_notice_only_after_56_days
     case.save()
     closed = _end(case, officer, CR.DAYS_ELAPSED)
     assert closed.relief_end_reason == CR.DAYS_ELAPSED
-    letter = DecisionLetter.objects.get(case=case)
+    # The only letter besides the one accepting the relief duty is the notice ending it.
+    letter = DecisionLetter.objects.exclude(kind=DecisionLetter.Kind.RELIEF_ACCEPTED).get(case=case)
     assert "s.189B(5) and (7)(b)" in letter.body
 
 
@@ -130,7 +131,8 @@ def test_s189b_4_in_priority_need_relief_is_never_ended_on_the_56_day_ground(mak
     case = _relief(make_case, officer, priority_need="pregnant", days_ago=60)
     with pytest.raises(ApplicationError, match=r"s\.189B\(4\).*main duty decision"):
         _end(case, officer, CR.DAYS_ELAPSED)
-    assert DecisionLetter.objects.filter(case=case).count() == 0
+    notices = DecisionLetter.objects.filter(case=case).exclude(kind=DecisionLetter.Kind.RELIEF_ACCEPTED)
+    assert notices.count() == 0
     moved = services.case_move(case=case, actor=officer, to_stage=S.MAIN_DUTY_DECISION)
     assert moved.relief_end_reason == CR.DAYS_ELAPSED
     assert moved.relief_end == timezone.localdate()
@@ -187,7 +189,7 @@ def test_s195_8_prevention_grounds_need_confirmation_too(make_case, officer):
     case = make_case()
     services.case_assign(case=case, officer=officer, actor=officer)
     services.case_record_assessment(case=case, actor=officer, eligible=True, outcome=AO.THREATENED)
-    case = services.case_move(case=case, actor=officer, to_stage=S.PREVENTION)
+    case = services.case_move(case=case, actor=officer, to_stage=S.PREVENTION, reasons="The duty is owed.")
     with pytest.raises(ApplicationError, match=r"s\.195\(5\) and \(8\)\(a\)"):
         _end(case, officer, CR.ACCOMMODATION_SECURED)
     closed = _end(case, officer, CR.ACCOMMODATION_SECURED, confirmed=True)

@@ -58,7 +58,9 @@ def test_quarters_are_financial_quarters():
 
 def test_export_includes_exactly_the_cases_to_report_with_their_codes(make_case, officer):
     in_q = _assessed(make_case, officer, name="In Quarter")
-    in_q = services.case_move(case=in_q, actor=officer, to_stage=Stage.PREVENTION)
+    in_q = services.case_move(
+        case=in_q, actor=officer, to_stage=Stage.PREVENTION, reasons="The duty is owed."
+    )
     _on(in_q, dt.date(2026, 11, 2))
     before = _assessed(make_case, officer, name="Earlier")
     _on(before, dt.date(2026, 5, 5))  # assessed in Q1, nothing since
@@ -76,7 +78,8 @@ def test_export_includes_exactly_the_cases_to_report_with_their_codes(make_case,
     assert main.get("ReasonLoss") == "2"  # end of an assured shorthold tenancy
     assert main.get("AccomAtApp") == "1"
     assert main.get("HouseholdType") == "2"
-    assert main.get("InitialAssessment") == "threatened_notice"
+    assert main.get("InitialAssessment") == "2"  # threatened: a valid section 21 notice
+    assert main.get("Route") == "1"  # applied themselves
     assert sorted(n.get("Code") for n in root.find("SupportNeeds")) == ["22", "8"]
     assert root.find("Prevention")[0].get("Start") == "2026-11-02"
     # Personal identifiers only in the separate file.
@@ -226,3 +229,89 @@ def test_case_problems_use_the_quarter_containing_today_at_its_edges(make_case, 
     case = Case.objects.get(pk=case.pk)
     for day in (dt.date(2026, 12, 31), dt.date(2027, 1, 1), dt.date(2027, 3, 31), dt.date(2026, 4, 1)):
         assert "Household type is missing" in hclic.case_problems(case, today=day)
+
+
+def test_every_item_is_a_department_code_with_the_specification_named(make_case, officer):
+    """15.11: no item of the return carries our own words; each goes through a versioned code list."""
+    case = _assessed(make_case, officer, name="Coded Person")
+    case = services.case_accept_prevention_duty(case=case, actor=officer, reasons="Section 21 notice.")
+    services.placement_add(
+        case=case, actor=officer, kind="bnb", start_on=dt.date(2026, 11, 3), in_borough=True, children=0
+    )
+    Case.objects.filter(pk=case.pk).update(
+        details={
+            **Case.objects.get(pk=case.pk).details,
+            "equality": {"ethnicity": "prefer_not"},
+            "nationality": {"nationality": "british_irish"},
+            "employment": {"employment": "part_time"},
+            "income": {"income": ["wages", "housing_benefit"]},
+        }
+    )
+    _on(Case.objects.get(pk=case.pk), dt.date(2026, 11, 2))
+    built = hclic.build(*Q3_2026)
+    assert built["report"] == []
+    root = ET.fromstring(built["case_xml"].split("\n", 1)[1])  # noqa: S314 - our own output
+    assert root.get("SpecVersion") == hclic.SPEC_VERSION
+    assert root.get("CodeListVersion") == "2026.1"
+    main = root.find("Main")[0]
+    assert (main.get("Route"), main.get("InitialAssessment")) == ("1", "2")
+    assert (main.get("Ethnicity"), main.get("Nationality"), main.get("Employment")) == ("9", "1", "2")
+    assert main.get("Benefits") == "1 3"
+    person = root.find("People")[0]
+    assert (person.get("Relationship"), person.get("Sex")) == ("1", "2")  # the applicant, female
+    assert root.find("TemporaryAccommodation")[0].get("Type") == "1"  # bed and breakfast
+    internal = {"self", "behalf", "threatened_notice", "female", "applicant", "bnb", "prefer_not", "wages"}
+    coded = [v for element in root.iter() for k, v in element.attrib.items() if k not in ("CaseRef", "LA")]
+    assert not internal & set(" ".join(coded).split())
+
+
+def test_a_value_missing_from_its_code_list_is_reported_not_exported(make_case, officer):
+    case = _assessed(make_case, officer, name="Odd Value")
+    _on(case, dt.date(2026, 11, 2))
+    Case.objects.filter(pk=case.pk).update(route="carrier_pigeon")
+    built = hclic.build(*Q3_2026)
+    root = ET.fromstring(built["case_xml"].split("\n", 1)[1])  # noqa: S314 - our own output
+    assert root.find("Main")[0].get("Route") == ""
+    assert "carrier_pigeon" not in built["case_xml"]
+    (row,) = built["report"]
+    assert any("Route “carrier_pigeon” is not in code list route" in p for p in row["problems"])
+
+
+def test_the_return_streams_to_files_identical_to_the_built_one(make_case, officer, tmp_path):
+    """15.13: the files are written a chunk of cases at a time (flat memory); what is written is exactly
+    the return, and its SHA-256 is the snapshot's."""
+    import hashlib
+
+    for name in ("Ann Example", "Bo <Hostile> & \x01Name"):
+        case = _assessed(make_case, officer, name=name)
+        case = services.case_move(case=case, actor=officer, to_stage=Stage.PREVENTION, reasons="Notice.")
+        _on(case, dt.date(2026, 11, 2))
+    in_memory = hclic.build(*Q3_2026)
+    with (tmp_path / "case.xml").open("w") as case_out, (tmp_path / "personal.xml").open("w") as personal_out:
+        streamed = hclic.build_to(case_out, personal_out, *Q3_2026)
+    case_xml, personal_xml = (tmp_path / "case.xml").read_text(), (tmp_path / "personal.xml").read_text()
+    assert (case_xml, personal_xml) == (in_memory["case_xml"], in_memory["personal_xml"])
+    assert streamed["sha256"] == in_memory["sha256"]
+    assert streamed["sha256"] == hashlib.sha256((case_xml + "\0" + personal_xml).encode()).hexdigest()
+    assert streamed["case_count"] == 2
+    # Well-formed, one person a line, and the hostile name escaped.
+    people = ET.fromstring(personal_xml.split("\n", 1)[1])  # noqa: S314 - our own output
+    assert sorted(p.get("Name") for p in people) == ["Ann Example", "Bo <Hostile> & Name"]
+    assert len([line for line in personal_xml.splitlines() if "<Person " in line]) == 2
+    empty = hclic.build(2025, 1)
+    assert empty["case_count"] == 0
+    assert "<Main />" in empty["case_xml"]
+    assert ET.fromstring(empty["personal_xml"].split("\n", 1)[1]).tag == "HCLICPersonal"  # noqa: S314
+
+
+@pytest.mark.parametrize(
+    "value", ["plain", 'a "b" & <c>\nd\te\rf', "\x01\x7f é ☃ \ud800", "'single'", "", "]]> --> <!--"]
+)
+def test_each_line_is_escaped_exactly_as_elementtree_escapes_it(value):
+    from hackney_portal.core.hostile import xml_safe
+    from homelessness.hclic.files import _element
+
+    expected = ET.tostring(
+        ET.Element("Person", {"CaseRef": "X", "Name": xml_safe(value)}), encoding="unicode"
+    )
+    assert _element("Person", {"CaseRef": "X", "Name": value}) == expected

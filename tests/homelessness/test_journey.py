@@ -38,7 +38,9 @@ def test_support_needs_are_checkboxes_and_every_one_ticked_reaches_hclic(client,
     case = services.case_record_assessment(
         case=case, actor=officer, eligible=True, outcome=AssessmentOutcome.THREATENED_BY_NOTICE
     )
-    case = services.case_move(case=case, actor=officer, to_stage=Stage.PREVENTION)
+    case = services.case_move(
+        case=case, actor=officer, to_stage=Stage.PREVENTION, reasons="The duty is owed."
+    )
     Case.objects.filter(pk=case.pk).update(
         assessed_on=dt.date(2026, 11, 2), prevention_start=dt.date(2026, 11, 2)
     )

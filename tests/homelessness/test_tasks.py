@@ -22,7 +22,7 @@ def test_deadline_reminders_go_to_the_officer_and_their_manager_once(make_case, 
     services.case_record_assessment(
         case=case, actor=officer, eligible=True, outcome=AssessmentOutcome.THREATENED
     )
-    services.case_move(case=case, actor=officer, to_stage=Stage.PREVENTION)
+    services.case_move(case=case, actor=officer, to_stage=Stage.PREVENTION, reasons="The duty is owed.")
     today = timezone.localdate()
     assert services.deadline_reminders_send(today=today) == 0  # 56 days away
     later = today + dt.timedelta(days=50)

@@ -31,7 +31,7 @@ def _at(case, stage, officer, *, priority_need=""):
     )
     if stage == S.ASSESSMENT:
         return Case.objects.get(pk=case.pk)
-    case = services.case_move(case=case, actor=officer, to_stage=first)
+    case = services.case_move(case=case, actor=officer, to_stage=first, reasons="The duty is owed.")
     if stage in (S.PREVENTION, S.RELIEF):
         return case
     case.relief_start = case.relief_start - dt.timedelta(days=56)
@@ -107,7 +107,7 @@ FORBIDDEN = [
 def test_forbidden_moves_are_refused_and_change_nothing(make_case, officer, stage, to_stage):
     case = _at(make_case(), stage, officer)
     with pytest.raises(ApplicationError, match="cannot move"):
-        services.case_move(case=case, actor=officer, to_stage=to_stage)
+        services.case_move(case=case, actor=officer, to_stage=to_stage, reasons="Reasons given.")
     assert Case.objects.get(pk=case.pk).stage == stage
 
 
@@ -214,7 +214,7 @@ def test_letters_give_reasons_review_rights_and_the_21_day_deadline(make_case, o
 def test_prevention_and_relief_deadlines_are_day_56(make_case, officer):
     case = _at(make_case(), S.PREVENTION, officer)
     assert case.duty_deadline == case.prevention_start + dt.timedelta(days=56)
-    relief = services.case_move(case=case, actor=officer, to_stage=S.RELIEF)
+    relief = services.case_move(case=case, actor=officer, to_stage=S.RELIEF, reasons="The duty is owed.")
     assert relief.prevention_end == relief.relief_start
     assert relief.duty_deadline == relief.relief_start + dt.timedelta(days=56)
 
@@ -275,7 +275,7 @@ def test_a_duty_needs_eligibility_and_the_main_duty_needs_priority_need(make_cas
     case = _at(make_case(), S.TRIAGE, officer)
     services.case_record_assessment(case=case, actor=officer, eligible=False, outcome=AO.NOT_ELIGIBLE)
     with pytest.raises(ApplicationError, match="eligible"):
-        services.case_move(case=case, actor=officer, to_stage=S.PREVENTION)
+        services.case_move(case=case, actor=officer, to_stage=S.PREVENTION, reasons="The duty is owed.")
     case = _at(make_case(), S.MAIN_DUTY_DECISION, officer, priority_need="children")
     case.priority_need = ""
     case.save()
@@ -355,9 +355,9 @@ def test_closed_case_needs_date_and_reason_in_the_database(make_case):
 def test_two_officers_moving_the_same_case_at_once_are_serialised(make_case, officer):
     # The row lock in case_move makes the second move see the first one's stage.
     case = _at(make_case(), S.ASSESSMENT, officer)
-    services.case_move(case=case, actor=officer, to_stage=S.PREVENTION)
+    services.case_move(case=case, actor=officer, to_stage=S.PREVENTION, reasons="The duty is owed.")
     stale = Case.objects.get(pk=case.pk)
     stale.stage = S.ASSESSMENT  # what a second officer's page still shows
     with pytest.raises(ApplicationError):
-        services.case_move(case=stale, actor=officer, to_stage=S.PREVENTION)
+        services.case_move(case=stale, actor=officer, to_stage=S.PREVENTION, reasons="The duty is owed.")
     assert Case.objects.get(pk=case.pk).stage == S.PREVENTION

@@ -16,6 +16,7 @@ from hackney_portal.core.models import AuditEvent, Notification
 from hackney_portal.core.notifications import notification_send_rendered
 from hackney_portal.users import roles
 from homelessness import services as housing
+from homelessness.admin.actions import ACTIONS as CASE_ACTIONS
 from payments import services as rent
 from tests.conftest import make_user, staff_login
 from tests.employment.conftest import pdf_bytes
@@ -344,7 +345,8 @@ ADMIN_EXTRA = {
     "payments_reconciliationrun_run": ({roles.FINANCE_OFFICERS}, []),
     "payments_discrepancy_resolve": ({roles.FINANCE_OFFICERS}, [None]),
     "employment_application_cv": ({roles.JOBS_MODERATORS}, ["application"]),
-    "homelessness_case_act": (HOUSING, ["case", "note"]),
+    # each officer action on a case has its own URL (homelessness/admin/actions/)
+    **{f"homelessness_case_act_{a.name}": (HOUSING, ["case"]) for a in CASE_ACTIONS},
     "homelessness_case_document": (HOUSING, ["case", "document"]),
     "homelessness_case_letter_pdf": (HOUSING, ["case", None]),
     "homelessness_hclicexport_generate": ({roles.STATUTORY_RETURNS}, []),
@@ -469,7 +471,7 @@ CASE_DATA_URLS = {
     "admin:homelessness_case_history": "test_case_admin_outputs_hide_it",
     "admin:homelessness_case_add": "test_case_admin_outputs_hide_it",
     "admin:homelessness_case_delete": "test_case_admin_outputs_hide_it",
-    "admin:homelessness_case_act": "test_case_admin_outputs_hide_it",
+    **{f"admin:homelessness_case_act_{a.name}": "test_case_admin_outputs_hide_it" for a in CASE_ACTIONS},
     "admin:homelessness_case_document": "test_case_admin_outputs_hide_it",
     "admin:homelessness_case_letter_pdf": "test_case_admin_outputs_hide_it",
     "admin:homelessness_hclicexport_changelist": "test_hclic_files_count_it_but_hide_its_personal_data",
@@ -640,7 +642,7 @@ def test_case_admin_outputs_hide_it(restricted_world):
         ("admin:homelessness_case_change", [hidden.pk]),
         ("admin:homelessness_case_history", [hidden.pk]),
         ("admin:homelessness_case_delete", [hidden.pk]),
-        ("admin:homelessness_case_act", [hidden.pk, "note"]),
+        *[(f"admin:homelessness_case_act_{a.name}", [hidden.pk]) for a in CASE_ACTIONS],
         ("admin:homelessness_case_document", [hidden.pk, 1]),
         ("admin:homelessness_case_letter_pdf", [hidden.pk, 1]),
         ("admin:homelessness_case_add", []),

@@ -1,0 +1,101 @@
+"""The case admin: the triage queue, and each case's workspace with one URL per officer action."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.http import Http404
+from django.urls import path
+
+from .. import selectors, services
+from ..models import Case
+from . import files
+from .actions import ACTIONS
+from .queue import CappedPaginator, QueueColumns, QueueFilter
+from .workspace import workspace
+
+
+@admin.register(Case)
+class CaseAdmin(QueueColumns, admin.ModelAdmin):
+    list_display = ["reference", "applicant_name", "stage_label", "assigned_to", "days_left", "flags_label"]
+    list_display += ["created_at"]
+    list_filter = [QueueFilter, "stage", "route"]
+    search_fields = ["reference", "applicant_name", "contact_email"]
+    list_select_related = ["assigned_to"]
+    list_per_page = 50
+    paginator = CappedPaginator  # "more than 1,000": no exact count over 100,000 cases on every page
+    show_full_result_count = False
+    ordering = ["-urgent", "duty_deadline", "-created_at"]
+
+    def get_queryset(self, request):
+        # The list shows none of the encrypted fields: do not fetch and decrypt them for every row.
+        return (
+            selectors.cases_visible_to(request.user)
+            .select_related("assigned_to")
+            .defer("details", "support_needs", "safe_contact")
+        )
+
+    def has_view_permission(self, request, obj=None):
+        if not super().has_view_permission(request, obj):
+            return False
+        return obj is None or selectors.cases_visible_to(request.user).filter(pk=obj.pk).exists()
+
+    def has_add_permission(self, request):
+        return False  # cases come from the intake and referrals, or officers use the public form
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # only the retention job deletes
+
+    def has_change_permission(self, request, obj=None):
+        return self.has_view_permission(request, obj) and request.user.has_perm("homelessness.change_case")
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        cl = getattr(response, "context_data", {}).get("cl") if hasattr(response, "context_data") else None
+        if cl is not None:
+            # The list shows names and circumstances too: who saw which cases is recorded.
+            references = [c.reference for c in cl.result_list]
+            services.case_list_record(
+                actor=request.user, references=references, query=request.GET.urlencode()
+            )
+        return response
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        acts = [
+            path(f"<int:pk>/act/{a.name}/", wrap(a.view(self)), name=f"homelessness_case_act_{a.name}")
+            for a in ACTIONS
+        ]
+        # Anything else under act/ is no action: not found, rather than falling through to Django's pages.
+        acts.append(path("<int:pk>/act/<str:unknown>/", wrap(files.not_found)))
+        return [
+            *acts,
+            path("<int:pk>/documents/<int:doc_id>/", wrap(self.document), name="homelessness_case_document"),
+            path(
+                "<int:pk>/letters/<int:letter_id>/pdf/",
+                wrap(self.letter_pdf),
+                name="homelessness_case_letter_pdf",
+            ),
+            *super().get_urls(),
+        ]
+
+    def case_for(self, request, pk) -> Case:
+        case = selectors.cases_visible_to(request.user).filter(pk=pk).first()
+        if case is None or not self.has_view_permission(request, case):
+            # Restricted or outside the officer's groups: the same as not existing, and the attempt is logged.
+            services.case_access_denied(actor=request.user, case_id=pk)
+            raise Http404
+        return case
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        case = self.case_for(request, object_id)
+        services.case_view_record(case=case, actor=request.user)
+        return self.workspace(request, case)
+
+    def workspace(self, request, case: Case, bound: dict | None = None, status: int = 200):
+        return workspace(self, request, case, bound=bound, status=status)
+
+    def letter_pdf(self, request, pk: int, letter_id: int):
+        return files.letter_pdf(self, request, pk, letter_id)
+
+    def document(self, request, pk: int, doc_id: int):
+        return files.document(self, request, pk, doc_id)

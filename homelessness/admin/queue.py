@@ -1,0 +1,109 @@
+"""The officers' triage queue: its filters and the officers a case can be assigned to."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.core.paginator import Paginator
+from django.utils.html import format_html
+
+from hackney_portal.users import roles
+
+from .. import selectors
+from ..models import Case
+from ..rules import Stage
+
+DUTY_STAGES = (Stage.PREVENTION, Stage.RELIEF)
+COUNT_CAP = 1000  # the queue counts this many rows at most, then says "more than 1,000"
+
+
+FLAG_LABELS = {
+    "unsafe_tonight": "Nowhere safe tonight",
+    "rough_sleeping": "Rough sleeping",
+    "domestic_abuse": "Domestic abuse",
+    "other_violence": "Violence",
+    "pregnant": "Pregnant",
+    "children": "Children",
+    "aged_16_17": "Aged 16–17",
+    "priority_need": "Priority need",
+    "interim_s188": "Interim accommodation duty (s.188)",
+}
+
+
+def case_flags(case: Case) -> str:
+    labels = [FLAG_LABELS.get(f, f) for f in case.flags]
+    if case.urgent:
+        labels.insert(0, "URGENT")
+    if case.restriction:
+        labels.append("Restricted: restricted cases team" if case.restricted_team else "Restricted")
+    return ", ".join(labels)
+
+
+class QueueFilter(admin.SimpleListFilter):
+    title = "queue"
+    parameter_name = "queue"
+
+    def lookups(self, request, model_admin):
+        queues = [
+            ("new", "New and unassigned"),
+            ("mine", "Assigned to me"),
+            ("urgent", "Urgent"),
+            ("due7", "Deadline within 7 days"),
+            ("overdue", "Overdue"),
+        ]
+        if selectors.in_restricted_team(request.user):
+            queues.append(("team", "Restricted cases team"))
+        return queues
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return selectors.queue(queryset, self.value(), user=request.user)
+        return queryset
+
+
+def _officers():
+    return (
+        get_user_model()
+        .objects.filter(groups__name__in=[roles.HOUSING_OFFICERS, roles.HOUSING_MANAGERS], is_active=True)
+        .distinct()
+        .order_by("name", "email")
+    )
+
+
+class CappedPaginator(Paginator):
+    """Counts at most COUNT_CAP + 1 rows: over 100,000 cases an exact COUNT(*) on every page costs more than
+    the page itself, and an officer narrows a queue that long with its filters or the search box."""
+
+    @cached_property
+    def count(self) -> int:
+        # No ORDER BY: the count needs any 1,001 rows, not the first 1,001 in queue order.
+        return self.object_list.order_by()[: COUNT_CAP + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.count > COUNT_CAP
+
+    @property
+    def cap(self) -> str:
+        return f"{COUNT_CAP:,}"
+
+
+class QueueColumns:
+    """The queue's own columns, for the case admin."""
+
+    @admin.display(description="Stage", ordering="stage")
+    def stage_label(self, obj):
+        return obj.get_stage_display()
+
+    @admin.display(description="Days left", ordering="duty_deadline")
+    def days_left(self, obj):
+        left = selectors.days_left(obj)
+        if left is None:
+            return "–"
+        return format_html('<strong class="app-overdue">{} overdue</strong>', -left) if left < 0 else left
+
+    @admin.display(description="Flags")
+    def flags_label(self, obj):
+        return case_flags(obj)

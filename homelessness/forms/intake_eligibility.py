@@ -1,0 +1,173 @@
+"""Intake pages: accommodation, notice, last settled home, nationality, local connection."""
+
+from __future__ import annotations
+
+from django import forms
+
+from hackney_portal.core.forms import GovukDateField
+
+from ..selectors import code_choices
+from .base import YES_NO, StepForm, _radios
+
+# Options in everyday words; the code list's (legal or statistical) name is shown as each option's hint.
+EVERYDAY_ACCOMMODATION = {
+    "private_rented": "Renting from a private landlord or letting agent",
+    "social_rented": "Renting from the council or a housing association",
+    "owner_occupier": "In a home that is owned, or part-owned",
+    "family": "Staying with family",
+    "friends": "Staying with friends",
+    "no_fixed_abode": "Moving from place to place, for example sofa surfing",
+    "rough_sleeping": "Sleeping on the street",
+    "temporary": "In temporary accommodation from a council",
+    "refuge": "In a refuge",
+    "institution": "In hospital, prison or another institution",
+    "supported": "In supported housing or a hostel",
+    "other": "Somewhere else",
+}
+EVERYDAY_NOTICE = {
+    "section_21": "A notice from the landlord to leave, without giving a reason",
+    "section_8": "A notice from the landlord to leave, giving reasons such as rent arrears",
+    "notice_to_quit": "A letter ending the tenancy or licence",
+    "asked_to_leave": "Asked to leave by family or friends",
+    "other": "Another kind of notice",
+    "none": "No, not been told to leave",
+}
+
+
+def _everyday(field, codes: list[tuple[str, str]], words: dict[str, str]) -> None:
+    field.choices = [(code, words.get(code, label)) for code, label in codes]
+    field.choice_hints = {code: label for code, label in codes if words.get(code, label) != label}
+
+
+class AccommodationForm(StepForm):
+    accommodation = forms.ChoiceField(
+        label="Where are you living now?",
+        error_messages={"required": "Select where you are living now"},
+        widget=forms.RadioSelect,
+    )
+    landlord = forms.CharField(
+        label="Landlord or housing provider (optional)", required=False, max_length=200
+    )
+    they = {"accommodation": "Where are they living now?"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _everyday(self.fields["accommodation"], code_choices("accommodation"), EVERYDAY_ACCOMMODATION)
+
+
+class NoticeForm(StepForm):
+    notice_type = forms.ChoiceField(
+        label="Have you been told to leave?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether you have been told to leave"},
+    )
+    served_on = GovukDateField(
+        label="Date you were given the notice (optional)", required=False, past_only=True
+    )
+    leave_by = GovukDateField(label="Date you have been told to leave by (optional)", required=False)
+    they = {
+        "notice_type": "Have they been told to leave?",
+        "served_on": "Date they were given the notice (optional)",
+        "leave_by": "Date they have been told to leave by (optional)",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _everyday(self.fields["notice_type"], code_choices("notice_type"), EVERYDAY_NOTICE)
+
+
+class LastSettledForm(StepForm):
+    last_address = forms.CharField(
+        label="What was the address of your last settled home?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=500,
+        help_text="The last place you lived for 6 months or more. "
+        "Leave it blank if it is where you live now.",
+        required=False,
+    )
+    reason_loss = forms.ChoiceField(
+        label="Why did you lose (or why are you losing) that home?",
+        error_messages={"required": "Select why you lost, or are losing, your home"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason_loss"].choices = code_choices("reason_loss", blank="Choose a reason")
+
+
+class NationalityForm(StepForm):
+    nationality = _radios(
+        "What is your nationality?",
+        [
+            ("british_irish", "British or Irish"),
+            ("eea_settled", "EU, EEA or Swiss, with settled or pre-settled status"),
+            ("other", "Another nationality"),
+        ],
+        required_message="Select your nationality",
+    )
+    they = {"nationality": "What is their nationality?"}
+
+
+class ImmigrationStatusForm(StepForm):
+    immigration_status = forms.CharField(
+        label="What is your immigration status? (optional)",
+        required=False,
+        max_length=200,
+        help_text="For example, indefinite leave to remain or refugee status",
+    )
+    they = {"immigration_status": "What is their immigration status? (optional)"}
+
+
+class PublicFundsForm(StepForm):
+    public_funds = _radios(
+        "Can you get benefits and other help paid for by the government?",
+        [("yes", "Yes"), ("no", "No"), ("unknown", "I do not know")],
+        required_message="Select whether you can get benefits and other help paid for by the government",
+        help_text="This is called ‘recourse to public funds’. Your visa or residence permit says if you have "
+        "‘no recourse to public funds’.",
+    )
+    they = {"public_funds": "Can they get benefits and other help paid for by the government?"}
+    they_hints = {
+        "public_funds": "This is called ‘recourse to public funds’. Their visa or residence permit says if "
+        "they have ‘no recourse to public funds’."
+    }
+
+
+class LivedHereForm(StepForm):
+    lived_here = _radios(
+        "How long have you lived in the borough?",
+        [
+            ("6_of_12", "6 of the last 12 months or more"),
+            ("3_of_5", "3 of the last 5 years or more"),
+            ("less", "Less than that"),
+            ("never", "I have not lived here"),
+        ],
+        required_message="Select how long you have lived in the borough",
+    )
+    they = {"lived_here": "How long have they lived in the borough?"}
+
+
+class WorkHereForm(StepForm):
+    work_here = _radios(
+        "Do you work in the borough?", YES_NO, required_message="Select yes if you work in the borough"
+    )
+    they = {"work_here": "Do they work in the borough?"}
+
+
+class FamilyHereForm(StepForm):
+    family_here = _radios(
+        "Do you have close family who have lived in the borough for 5 years or more?",
+        YES_NO,
+        required_message="Select yes if you have close family in the borough",
+    )
+    they = {"family_here": "Do they have close family who have lived in the borough for 5 years or more?"}
+
+
+class PreviousAddressesForm(StepForm):
+    previous_addresses = forms.CharField(
+        label="Your addresses in the last 5 years (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    they = {"previous_addresses": "Their addresses in the last 5 years (optional)"}

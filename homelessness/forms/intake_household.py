@@ -1,0 +1,205 @@
+"""Intake pages: who is applying, safety tonight, contact, about you, language, household."""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+
+from hackney_portal.core.forms import GovukDateField
+
+from .base import NI_RE, PREFER, YES_NO, StepForm, _radios
+
+
+class WhoForm(StepForm):
+    who = _radios(
+        "Who needs help with housing?",
+        [("self", "Me"), ("behalf", "Someone else, and they have agreed I can apply for them")],
+        required_message="Select who needs help",
+    )
+
+
+class SafeTonightForm(StepForm):
+    safe_tonight = _radios(
+        "Do you have somewhere safe to stay tonight?",
+        YES_NO,
+        required_message="Select yes if you have somewhere safe to stay tonight",
+    )
+    they = {"safe_tonight": "Do they have somewhere safe to stay tonight?"}
+
+
+class RoughSleepingForm(StepForm):
+    rough_sleeping = _radios(
+        "Are you sleeping on the street, or will you be tonight?",
+        YES_NO,
+        required_message="Select yes if you are sleeping on the street",
+    )
+    they = {"rough_sleeping": "Are they sleeping on the street, or will they be tonight?"}
+
+
+class RiskForm(StepForm):
+    risk = _radios(
+        "Are you at risk of harm where you live, or from someone you know?",
+        [
+            ("domestic_abuse", "Yes, from a partner, ex-partner or family member (domestic abuse)"),
+            ("other_violence", "Yes, from someone else (violence, threats or harassment)"),
+            ("no", "No"),
+            PREFER,
+        ],
+        required_message="Select whether you are at risk of harm",
+        help_text="We ask so we can keep you safe. We will not contact anyone without asking you.",
+    )
+    they = {"risk": "Are they at risk of harm where they live, or from someone they know?"}
+    they_hints = {"risk": "We ask so we can keep them safe. We will not contact anyone without asking them."}
+
+
+class ContactForm(StepForm):
+    email = forms.EmailField(
+        label="Email address",
+        required=False,
+        help_text="We will send your reference number and updates here",
+        error_messages={"invalid": "Enter an email address in the correct format, like name@example.com"},
+    )
+    phone = forms.CharField(label="Phone number", required=False, max_length=30)
+    safe_method = _radios(
+        "How is it safe for us to contact you?",
+        [("phone", "Phone call"), ("text", "Text message"), ("email", "Email")],
+        required_message="Select how it is safe to contact you",
+    )
+    safe_times = forms.CharField(
+        label="When is it safe to contact you? (optional)",
+        required=False,
+        max_length=300,
+        help_text="For example, weekdays after 2pm. Tell us if we must not leave a message.",
+    )
+    no_messages = forms.BooleanField(
+        label="Do not send me any messages (no emails, texts or letters)",
+        required=False,
+        help_text="Choose this if someone else may see your messages. We will only call you.",
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("email") and not data.get("phone") and "email" not in self.errors:
+            self.add_error("email", "Enter an email address or a phone number so we can contact you")
+        method = data.get("safe_method")
+        if method in ("phone", "text") and not data.get("phone") and "phone" not in self.errors:
+            self.add_error("phone", "Enter a phone number, or choose email")
+        if method == "email" and not data.get("email") and "email" not in self.errors:
+            self.add_error("email", "Enter an email address, or choose phone")
+        if data.get("no_messages") and method in ("email", "text"):
+            self.add_error("no_messages", "Choose phone call if we must not send you any messages")
+        return data
+
+    def clean_phone(self):
+        phone = re.sub(r"[\s()-]", "", self.cleaned_data.get("phone", ""))
+        if phone and not re.fullmatch(r"\+?\d{10,13}", phone):
+            raise forms.ValidationError("Enter a phone number, like 07700 900 982 or 020 8356 3000")
+        return phone
+
+
+class AboutForm(StepForm):
+    full_name = forms.CharField(
+        label="Full name", max_length=200, error_messages={"required": "Enter your full name"}
+    )
+    date_of_birth = GovukDateField(
+        label="Date of birth",
+        past_only=True,
+        help_text="For example, 27 3 1990",
+        error_messages={"required": "Enter your date of birth"},
+    )
+    sex = _radios(
+        "Sex",
+        [("female", "Female"), ("male", "Male"), ("other", "Other"), PREFER],
+        required_message="Select an option for sex",
+    )
+    ni_number = forms.CharField(
+        label="National Insurance number (optional)",
+        required=False,
+        max_length=13,
+        help_text="It’s on your National Insurance card, benefit letter, payslip or P60. "
+        "For example, QQ 12 34 56 C",
+    )
+
+    they = {
+        "full_name": "Their full name",
+        "date_of_birth": "Their date of birth",
+        "sex": "Their sex",
+        "ni_number": "Their National Insurance number (optional)",
+    }
+
+    def clean_ni_number(self):
+        value = re.sub(r"\s", "", self.cleaned_data.get("ni_number", "")).upper()
+        if value and not NI_RE.match(value):
+            raise forms.ValidationError("Enter a National Insurance number in the correct format")
+        return value
+
+
+class LanguageForm(StepForm):
+    language = forms.CharField(
+        label="What language do you prefer to speak?",
+        max_length=60,
+        initial="English",
+        error_messages={"required": "Enter the language you prefer to speak"},
+    )
+    they = {"language": "What language do they prefer to speak?"}
+
+
+class InterpreterForm(StepForm):
+    interpreter = _radios(
+        "Do you need an interpreter?", YES_NO, required_message="Select yes if you need an interpreter"
+    )
+    they = {"interpreter": "Do they need an interpreter?"}
+
+
+class AccessNeedsForm(StepForm):
+    access_needs = forms.CharField(
+        label="Do you need anything to help you contact us or come to appointments? (optional)",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea,
+        help_text="For example, large print, British Sign Language or step-free access",
+    )
+    they = {
+        "access_needs": "Do they need anything to help them contact us or come to appointments? (optional)"
+    }
+
+
+class HouseholdForm(StepForm):
+    add_person = _radios(
+        "Does anyone else live with you, or need to live with you?",
+        YES_NO,
+        required_message="Select yes if anyone else needs to live with you",
+        help_text="For example, a partner, children or someone you care for",
+    )
+    they = {"add_person": "Does anyone else live with them, or need to live with them?"}
+    they_hints = {"add_person": "For example, a partner, children or someone they care for"}
+
+
+class PersonForm(StepForm):
+    name = forms.CharField(
+        label="Their full name", max_length=200, error_messages={"required": "Enter their full name"}
+    )
+    date_of_birth = GovukDateField(
+        label="Their date of birth", past_only=True, error_messages={"required": "Enter their date of birth"}
+    )
+    sex = _radios(
+        "Their sex",
+        [("female", "Female"), ("male", "Male"), ("other", "Other"), PREFER],
+        required_message="Select an option for their sex",
+    )
+    relationship = forms.ChoiceField(
+        label="Their relationship to you",
+        choices=[
+            ("", "Choose a relationship"),
+            ("partner", "Partner, husband or wife"),
+            ("child", "Son or daughter"),
+            ("parent", "Parent"),
+            ("sibling", "Brother or sister"),
+            ("other_relative", "Other relative"),
+            ("carer", "Carer"),
+            ("other", "Other"),
+        ],
+        error_messages={"required": "Select their relationship to you"},
+    )
+    pregnant = forms.BooleanField(label="This person is pregnant", required=False)

@@ -1,0 +1,65 @@
+"""The officers' queue over a large caseload: a fixed number of queries a page, one audit row a page, and no
+exact count of every case (issue 18)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from hackney_portal.core.models import AuditEvent
+from homelessness import services
+from homelessness.admin import queue
+from tests.conftest import staff_login
+
+pytestmark = pytest.mark.django_db
+
+# The user, the two-factor check (made twice by the sign-in layer), their permissions (2), group checks
+# (who may see cases and which queues they have: 6, each `roles.user_in_group` call is one query), the
+# capped count, the page of cases with their officers (one query), and the one audit row. A change here is
+# a change in what every queue page costs: look at the new query before raising the number.
+QUEUE_PAGE_QUERIES = 13
+
+
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return response, [q["sql"] for q in ctx.captured_queries]
+
+
+@pytest.mark.parametrize(
+    "query", ["", "?queue=new", "?queue=mine", "?queue=urgent", "?stage=received", "?q=Case"]
+)
+def test_a_queue_page_costs_the_same_queries_however_many_cases_it_shows(make_case, officer, client, query):
+    staff_login(client, officer)
+    for i in range(2):
+        services.case_assign(case=make_case(name=f"Case {i}"), officer=officer, actor=officer)
+    client.get("/admin/homelessness/case/")  # the first page of a session also fills per-process caches
+    _, few = _queries(client, "/admin/homelessness/case/" + query)
+    for i in range(2, 8):
+        case = make_case(name=f"Case {i}", safe_tonight="no" if i % 2 else "yes")
+        if i % 3:
+            services.case_assign(case=case, officer=officer, actor=officer)
+    page, many = _queries(client, "/admin/homelessness/case/" + query)
+    assert len(few) == len(many) == QUEUE_PAGE_QUERIES, many
+    assert len([q for q in many if q.startswith('INSERT INTO "core_auditevent"')]) == 1
+    assert page.context_data["cl"].result_list  # the page did list cases
+
+
+def test_the_count_stops_at_the_cap_and_says_more_than(make_case, officer, client, monkeypatch):
+    monkeypatch.setattr(queue, "COUNT_CAP", 3)
+    staff_login(client, officer)
+    for i in range(5):
+        make_case(name=f"Case {i}")
+    page, sql = _queries(client, "/admin/homelessness/case/")
+    counts = [q for q in sql if "COUNT(" in q.upper()]
+    assert counts
+    assert all("LIMIT 4" in q for q in counts), counts  # never an exact count over the whole table
+    assert not [q for q in counts if "ORDER BY" in q], counts  # nor a sort of every matching case
+    body = page.content.decode()
+    assert "More than 3 cases" in body
+    assert len(page.context_data["cl"].result_list) == 5
+    listed = AuditEvent.objects.filter(action="homelessness.case.listed").latest("id")
+    assert len(listed.data["references"]) == 5
+    # Under the cap the exact number is shown as before.
+    monkeypatch.setattr(queue, "COUNT_CAP", 1000)
+    assert "5 cases" in client.get("/admin/homelessness/case/").content.decode()
