@@ -148,22 +148,8 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_USER_MODEL = "users.User"
 LOGIN_REDIRECT_URL = "core:home"
-# Your Hackney (the signed-in home page): each service's summary of a resident, read through one selector
-# per service so the core never imports a service (hackney_portal/core/resident.py).
-PORTAL_RESIDENT_SUMMARIES = [
-    "payments.selectors.resident_summary",
-    "homelessness.selectors.resident_summary",
-    "employment.selectors.resident_summary",
-]
-# Rows each service adds to the account settings page, and what each does when a resident closes the account.
-PORTAL_ACCOUNT_SETTINGS_ROWS = [
-    "payments.selectors.account_settings_rows",
-    "employment.selectors.account_settings_rows",
-]
-PORTAL_ACCOUNT_CLOSED_HOOKS = [
-    "payments.services.resident_account_closed",
-    "employment.services.resident_account_closed",
-]
+# Each council service's part of the home page, account pages, demo data and beat schedule is declared in its
+# app config (hackney_portal/core/registry.py), not listed here.
 LOGIN_URL = "account_login"
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.ScryptPasswordHasher",
