@@ -3,7 +3,9 @@ import os
 from celery import Celery
 from celery.signals import setup_logging, task_postrun
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hackney_portal.settings.development")
+# Celery's Django support is switched on only if this is set when the app is made.
+DEFAULT_SETTINGS_MODULE = "hackney_portal.settings.development"
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", DEFAULT_SETTINGS_MODULE)
 
 app = Celery("hackney_portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")

@@ -14,6 +14,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from hackney_portal.celery import DEFAULT_SETTINGS_MODULE
+
 from . import (
     BASE_DIR,
     AlreadyRunning,
@@ -156,6 +158,10 @@ def exec_(args: argparse.Namespace) -> int:
     services = Services(root, persistent=False)
     try:
         env = {**os.environ, **services.start()}
+        if env.get("DJANGO_SETTINGS_MODULE") == DEFAULT_SETTINGS_MODULE:
+            # Put there by importing the `hackney_portal` package (its Celery app), not chosen by whoever
+            # ran this: the command picks its own (pytest the test settings, manage.py development).
+            del env["DJANGO_SETTINGS_MODULE"]
         env["PORTAL_IGNORE_SERVICES_FILE"] = "1"
         env["PORTAL_EMAIL_FILE_PATH"] = str(root / "mail")
         proc = subprocess.Popen(args.command, cwd=BASE_DIR, env=env)
