@@ -21,6 +21,47 @@ from hackney_portal.users.models import User
 
 BASE_DIR = Path(__file__).resolve().parents[1]
 
+# `make test-fast` runs everything not marked slow. Marked slow here: browser journeys, many hosts and fault
+# injection (whole folders), tests with a real Celery worker, a live server, S3 or a flush of every table, and
+# modules that start servers or fresh interpreters of their own.
+SLOW_FOLDERS = {"e2e", "scale", "faults"}
+SLOW_FIXTURES = {
+    "live_server",
+    "transactional_db",
+    "celery_worker",
+    "celery_worker_env",
+    "s3_server",
+    "s3_bucket",
+}
+SLOW_MODULES = {
+    "core/test_deploy.py",
+    "core/test_graceful_shutdown.py",
+    "core/test_pgbouncer.py",
+    "core/test_production_settings.py",
+    "core/test_run_supervisor.py",
+    "core/test_settings_modules.py",
+    "core/test_test_fast.py",
+    "payments/test_backup_restore.py",
+}
+
+
+def is_slow(item: pytest.Item) -> bool:
+    where = item.path.relative_to(BASE_DIR / "tests")
+    db = item.get_closest_marker("django_db")
+    return (
+        where.parts[0] in SLOW_FOLDERS
+        or where.as_posix() in SLOW_MODULES
+        or item.get_closest_marker("integration") is not None
+        or bool(db and db.kwargs.get("transaction"))
+        or bool(SLOW_FIXTURES & set(getattr(item, "fixturenames", ())))
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if is_slow(item):
+            item.add_marker(pytest.mark.slow)
+
 
 @pytest.fixture(autouse=True)
 def _celery_eager(request, settings):
