@@ -18,6 +18,7 @@ from django.conf import settings
 
 from hackney_portal.devservices import worker_command
 from hackney_portal.users.models import User
+from tests.factories import TOTP_SECRET, StaffFactory, UserFactory
 
 BASE_DIR = Path(__file__).resolve().parents[1]
 
@@ -159,14 +160,12 @@ def make_user(
     totp_secret: str | None = None,
     name: str = "Test Person",
 ) -> User:
-    from hackney_portal.users.services import user_ensure
-
-    return user_ensure(
+    return UserFactory(
         email=email,
         password=password,
         name=name,
         is_staff=staff,
-        groups=list(groups),
+        groups=tuple(groups),
         totp_secret=totp_secret,
     )
 
@@ -179,9 +178,6 @@ def resident(db) -> User:
 @pytest.fixture
 def other_resident(db) -> User:
     return make_user("other@example.org", name="Oscar Other")
-
-
-TOTP_SECRET = "JBSWY3DPEHPK3PXPTESTTEST"
 
 
 _TOTP_ISSUED: dict[str, int] = {}
@@ -221,11 +217,8 @@ def staff_login(client, user: User) -> None:
 @pytest.fixture
 def make_staff(db):
     def _make(email: str, *groups: str, superuser: bool = False) -> User:
-        user = make_user(email, staff=True, groups=groups, totp_secret=TOTP_SECRET, name=email.split("@")[0])
-        if superuser:
-            user.is_superuser = True
-            user.save(update_fields=["is_superuser"])
-        return user
+        extra = {"is_superuser": True} if superuser else {}
+        return StaffFactory(email=email, groups=groups, **extra)
 
     return _make
 
