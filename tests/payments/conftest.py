@@ -45,9 +45,10 @@ def card_token(number: str = CARD_OK) -> str:
     """What Stripe.js does in the browser: turn card details into a token (against localstripe)."""
     from django.conf import settings
 
-    # The browser's own client (Stripe.js), not the portal's.
+    # The test's own client standing in for Stripe.js, not the portal's (localstripe takes tokens from
+    # secret keys only).
     browser = stripe.StripeClient(
-        settings.STRIPE_PUBLISHABLE_KEY, base_addresses={"api": settings.STRIPE_API_BASE}
+        settings.STRIPE_SECRET_KEY, base_addresses={"api": settings.STRIPE_API_BASE}
     )
     token = browser.v1.tokens.create(
         params={"card": {"number": number, "exp_month": "12", "exp_year": "2030", "cvc": "123"}}
