@@ -7,11 +7,12 @@ PY := $(VENV)/bin/python
 UV_VERSION := 0.13.9
 STAMP := $(VENV)/.installed
 
-.PHONY: help install run test lint format check e2e assets bench system-deps clean scale-test
+.PHONY: help install run test test-fast lint format check e2e assets bench system-deps clean scale-test
 
 help:
 	@echo "make run     start the whole portal (web, Celery worker and beat, services) with demo data"
 	@echo "make test    lint, migration check and the whole test suite"
+	@echo "make test-fast  the unit tests only (no browser, worker, live server or extra processes)"
 	@echo "make bench   run the benchmarks in bench/ and write docs/performance.md"
 	@echo "make assets  rebuild GOV.UK Frontend and the brand layer into static/ (needs Node)"
 
@@ -60,6 +61,11 @@ test: $(STAMP) system-deps lint
 	$(PY) -m hackney_portal.devservices exec -- bash -c '\
 	  $(PY) manage.py makemigrations --check --dry-run && \
 	  $(PY) -m pytest $(PYTEST_ARGS)'
+
+# Everything not marked slow (tests/conftest.py marks browsers, real workers, live servers, fault injection and
+# tests that start processes of their own), against one set of throwaway services started for the run.
+test-fast: $(STAMP)
+	$(PY) -m hackney_portal.devservices exec -- $(PY) -m pytest -q -m "not slow" $(PYTEST_ARGS)
 
 e2e: $(STAMP) system-deps
 	$(PY) -m hackney_portal.devservices exec -- $(PY) -m pytest tests/e2e $(PYTEST_ARGS)

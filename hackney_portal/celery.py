@@ -3,38 +3,17 @@ import os
 from celery import Celery
 from celery.signals import setup_logging, task_postrun
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hackney_portal.settings.development")
+# Celery's Django support is switched on only if this is set when the app is made.
+DEFAULT_SETTINGS_MODULE = "hackney_portal.settings.development"
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", DEFAULT_SETTINGS_MODULE)
 
 app = Celery("hackney_portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-# Each app keeps its periodic tasks in `<app>/schedule.py` as BEAT_SCHEDULE; django-celery-beat's database
-# scheduler copies them into its tables at start, where staff can see and pause them in the admin.
-SCHEDULE_MODULES = [
-    "hackney_portal.core.schedule",
-    "payments.schedule",
-    "employment.schedule",
-    "homelessness.schedule",
-]
-
-
-def collect_schedules() -> dict:
-    import importlib
-
-    schedule: dict = {}
-    for name in SCHEDULE_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:
-                continue
-            raise
-        schedule.update(module.BEAT_SCHEDULE)
-    return schedule
-
-
-app.conf.beat_schedule = collect_schedules()
+# The beat schedule is the kernel's and each council service's (their app configs, core/registry.py); the
+# beat's scheduler (core/beat.py) reads it once Django is set up, and django-celery-beat's database scheduler
+# copies it into its tables at start, where staff can see and pause each job in the admin.
 
 
 @setup_logging.connect

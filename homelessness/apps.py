@@ -1,5 +1,8 @@
 from django.apps import AppConfig
 
+from hackney_portal.core import roles
+from hackney_portal.core.registry import PortalService
+
 
 def _forget_journey(sender, request, user, **kwargs):
     """A draft or case left in this browser is not the next person's: it must not carry into a sign-in (a
@@ -10,9 +13,29 @@ def _forget_journey(sender, request, user, **kwargs):
         forget_journey(request.session)
 
 
-class HomelessnessConfig(AppConfig):
+class HomelessnessConfig(PortalService, AppConfig):
     name = "homelessness"
     verbose_name = "Homelessness casework"
+    portal_title = "Get help if you are homeless or at risk"
+    portal_description = "Ask for help if you have nowhere to stay or might lose your home, or refer someone."
+    start_url_name = "homelessness:start"
+    staff_groups = (roles.HOUSING_OFFICERS, roles.HOUSING_MANAGERS)
+    summary_order = 20
+
+    def resident_summary(self, *, user):
+        from .selectors import resident_summary
+
+        return resident_summary(user=user)
+
+    def demo_load(self, *, users) -> None:
+        from .demo import demo_load
+
+        demo_load(users=users)
+
+    def beat_schedule(self) -> dict:
+        from .schedule import BEAT_SCHEDULE
+
+        return BEAT_SCHEDULE
 
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in, user_logged_out

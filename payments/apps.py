@@ -1,9 +1,42 @@
 from django.apps import AppConfig
 
+from hackney_portal.core import roles
+from hackney_portal.core.registry import PortalService
 
-class PaymentsConfig(AppConfig):
+
+class PaymentsConfig(PortalService, AppConfig):
     name = "payments"
     verbose_name = "Pay My Rent"
+    portal_title = "Pay your rent"
+    portal_description = "Check your rent balance and statement, and pay by debit or credit card."
+    start_url_name = "payments:start"
+    staff_groups = (roles.FINANCE_OFFICERS,)
+    summary_order = 10
+
+    def resident_summary(self, *, user):
+        from .selectors import resident_summary
+
+        return resident_summary(user=user)
+
+    def account_settings_rows(self, *, user):
+        from .selectors import account_settings_rows
+
+        return account_settings_rows(user=user)
+
+    def account_closed(self, *, user, actor) -> None:
+        from .services import resident_account_closed
+
+        resident_account_closed(user=user, actor=actor)
+
+    def demo_load(self, *, users) -> None:
+        from .demo import demo_load
+
+        demo_load(users=users)
+
+    def beat_schedule(self) -> dict:
+        from .schedule import BEAT_SCHEDULE
+
+        return BEAT_SCHEDULE
 
     def ready(self):
         from . import stripe_gateway

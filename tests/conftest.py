@@ -18,8 +18,50 @@ from django.conf import settings
 
 from hackney_portal.devservices import worker_command
 from hackney_portal.users.models import User
+from tests.factories import TOTP_SECRET, StaffFactory, UserFactory
 
 BASE_DIR = Path(__file__).resolve().parents[1]
+
+# `make test-fast` runs everything not marked slow. Marked slow here: browser journeys, many hosts and fault
+# injection (whole folders), tests with a real Celery worker, a live server, S3 or a flush of every table, and
+# modules that start servers or fresh interpreters of their own.
+SLOW_FOLDERS = {"e2e", "scale", "faults"}
+SLOW_FIXTURES = {
+    "live_server",
+    "transactional_db",
+    "celery_worker",
+    "celery_worker_env",
+    "s3_server",
+    "s3_bucket",
+}
+SLOW_MODULES = {
+    "core/test_deploy.py",
+    "core/test_graceful_shutdown.py",
+    "core/test_pgbouncer.py",
+    "core/test_production_settings.py",
+    "core/test_run_supervisor.py",
+    "core/test_settings_modules.py",
+    "core/test_test_fast.py",
+    "payments/test_backup_restore.py",
+}
+
+
+def is_slow(item: pytest.Item) -> bool:
+    where = item.path.relative_to(BASE_DIR / "tests")
+    db = item.get_closest_marker("django_db")
+    return (
+        where.parts[0] in SLOW_FOLDERS
+        or where.as_posix() in SLOW_MODULES
+        or item.get_closest_marker("integration") is not None
+        or bool(db and db.kwargs.get("transaction"))
+        or bool(SLOW_FIXTURES & set(getattr(item, "fixturenames", ())))
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if is_slow(item):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(autouse=True)
@@ -118,14 +160,12 @@ def make_user(
     totp_secret: str | None = None,
     name: str = "Test Person",
 ) -> User:
-    from hackney_portal.users.services import user_ensure
-
-    return user_ensure(
+    return UserFactory(
         email=email,
         password=password,
         name=name,
         is_staff=staff,
-        groups=list(groups),
+        groups=tuple(groups),
         totp_secret=totp_secret,
     )
 
@@ -138,9 +178,6 @@ def resident(db) -> User:
 @pytest.fixture
 def other_resident(db) -> User:
     return make_user("other@example.org", name="Oscar Other")
-
-
-TOTP_SECRET = "JBSWY3DPEHPK3PXPTESTTEST"
 
 
 _TOTP_ISSUED: dict[str, int] = {}
@@ -166,25 +203,39 @@ def totp_now(secret: str = TOTP_SECRET) -> str:
         time.sleep((current + 1) * totp.interval - now + 0.05)
 
 
-def staff_login(client, user: User) -> None:
-    """Sign a staff user in with two-factor done, as the allauth flow leaves the session."""
-    client.force_login(user)
-    session = client.session
-    session["account_authentication_methods"] = [
-        {"method": "password", "at": time.time(), "email": user.email},
-        {"method": "mfa", "at": time.time(), "type": "totp"},
-    ]
-    session.save()
+def staff_login(
+    client, user: User, *, password: str = UserFactory.password, secret: str = TOTP_SECRET
+) -> None:
+    """Sign a staff user in as they do: their password, then a code from their authenticator app (made by
+    StaffFactory, so `secret` is theirs). The code is for the first time step the portal has not yet taken
+    from this authenticator, so several sign-ins in one test each get a code the portal accepts."""
+    import pyotp
+    from allauth.mfa.models import Authenticator
+    from django.urls import reverse
+
+    client.logout()  # whoever used this browser before signs out first
+    response = client.post(reverse("account_login"), {"login": user.email, "password": password})
+    assert response.status_code == 302, f"{user.email} could not sign in with their password"
+    if response.url != reverse("mfa_authenticate"):
+        return
+    totp = pyotp.TOTP(secret)
+    while True:
+        authenticator = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
+        now = time.time()
+        current = int(now // totp.interval)
+        step = max(current, authenticator.data.get("last_step", current - 1) + 1)
+        if step <= current + settings.MFA_TOTP_TOLERANCE:
+            break
+        time.sleep((current + 1) * totp.interval - now + 0.05)
+    response = client.post(reverse("mfa_authenticate"), {"code": totp.at(step * totp.interval)})
+    assert response.status_code == 302, f"{user.email}'s two-factor code was refused"
 
 
 @pytest.fixture
 def make_staff(db):
     def _make(email: str, *groups: str, superuser: bool = False) -> User:
-        user = make_user(email, staff=True, groups=groups, totp_secret=TOTP_SECRET, name=email.split("@")[0])
-        if superuser:
-            user.is_superuser = True
-            user.save(update_fields=["is_superuser"])
-        return user
+        extra = {"is_superuser": True} if superuser else {}
+        return StaffFactory(email=email, groups=groups, **extra)
 
     return _make
 

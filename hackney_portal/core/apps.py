@@ -18,14 +18,8 @@ class CoreConfig(AppConfig):
 
         error_pages.install()
         # Register every app's Celery tasks in web processes too, so tasks can be looked up by name
-        # (the outbox sends by name; tests run them in-process).
-        import importlib
+        # (the outbox sends by name; tests run them in-process): each app's `tasks` module, found as the
+        # admin finds `admin.py`.
+        from django.utils.module_loading import autodiscover_modules
 
-        from django.apps import apps
-
-        for config in apps.get_app_configs():
-            try:
-                importlib.import_module(f"{config.name}.tasks")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"{config.name}.tasks":
-                    raise
+        autodiscover_modules("tasks")

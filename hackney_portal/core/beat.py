@@ -29,6 +29,14 @@ class SingleBeatScheduler(DatabaseScheduler):
         self.leading = False
         super().__init__(*args, **kwargs)
 
+    def setup_schedule(self):
+        # The schedule comes from the kernel and each council service's app config (core/registry.py), read
+        # here, once Django's apps are loaded, rather than when the Celery app is imported.
+        from .registry import beat_schedule
+
+        self.app.conf.beat_schedule = beat_schedule()
+        super().setup_schedule()
+
     def _hold_lock(self) -> bool:
         try:
             if self.leading:

@@ -1,8 +1,8 @@
 """Your Hackney: what each service tells a signed-in resident about themselves, gathered for the home page.
 
-Core never imports the services. Each service names one selector in settings.PORTAL_RESIDENT_SUMMARIES
-("payments.selectors.resident_summary"); it takes `user=` and returns a ResidentSummary, or None when the
-resident has not used that service (so the home page shows nothing of it).
+Core never imports the services. Each service's app config (a `registry.PortalService`) has a
+`resident_summary(user=)` that returns a ResidentSummary, or None when the resident has not used that service
+(so the home page shows nothing of it).
 """
 
 from __future__ import annotations
@@ -11,10 +11,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
-from django.utils.module_loading import import_string
 
+from . import registry
 from .audit import audit_log
 
 
@@ -43,12 +42,13 @@ class ResidentSummary:
 
 
 def resident_summaries(*, user) -> list[ResidentSummary]:
-    """Every service's summary for this resident, in settings order, leaving out services not used."""
+    """Every service's summary for this resident (in each service's `summary_order`), leaving out services
+    not used."""
     if not getattr(user, "is_authenticated", False):
         return []
     summaries = []
-    for path in settings.PORTAL_RESIDENT_SUMMARIES:
-        summary = import_string(path)(user=user)
+    for service in sorted(registry.services(), key=lambda service: service.summary_order):
+        summary = service.resident_summary(user=user)
         if summary is not None:
             summaries.append(summary)
     return summaries
@@ -82,6 +82,6 @@ def account_settings_rows(*, user) -> list[SettingsRow]:
     if not getattr(user, "is_authenticated", False):
         return []
     rows: list[SettingsRow] = []
-    for path in settings.PORTAL_ACCOUNT_SETTINGS_ROWS:
-        rows.extend(import_string(path)(user=user))
+    for service in registry.services():
+        rows.extend(service.account_settings_rows(user=user))
     return rows

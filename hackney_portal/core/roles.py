@@ -15,18 +15,15 @@ STATUTORY_RETURNS = "Statutory returns officers"
 
 ALL_GROUPS = [HOUSING_OFFICERS, HOUSING_MANAGERS, FINANCE_OFFICERS, JOBS_MODERATORS, EMPLOYERS]
 
-# The service (app) whose shared records (audit events, sent messages) each staff group may read.
-SERVICE_OF_GROUP = {
-    FINANCE_OFFICERS: "payments",
-    HOUSING_OFFICERS: "homelessness",
-    HOUSING_MANAGERS: "homelessness",
-    JOBS_MODERATORS: "employment",
-}
-
 
 def services_of(user) -> set[str]:
+    """The services (app labels) whose shared records (audit events, sent messages) this staff user may read:
+    each service names its staff groups in its app config (core/registry.py)."""
+    from .registry import service_of_group
+
+    service_of = service_of_group()
     names = user.groups.values_list("name", flat=True)
-    return {SERVICE_OF_GROUP[name] for name in names if name in SERVICE_OF_GROUP}
+    return {service_of[name] for name in names if name in service_of}
 
 
 def grant(apps, group_name: str, app_label: str, codenames: list[str]) -> None:

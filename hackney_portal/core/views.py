@@ -7,25 +7,21 @@ from django.urls import resolve
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from . import resident
+from . import registry, resident
 
-SERVICES = [
-    {
-        "title": "Pay your rent",
-        "url_name": "payments:start",
-        "description": "Check your rent balance and statement, and pay by debit or credit card.",
-    },
-    {
-        "title": "Find work and training",
-        "url_name": "employment:search",
-        "description": "Search local jobs, apprenticeships, training courses and volunteering.",
-    },
-    {
-        "title": "Get help if you are homeless or at risk",
-        "url_name": "homelessness:start",
-        "description": "Ask for help if you have nowhere to stay or might lose your home, or refer someone.",
-    },
-]
+
+def _services() -> list[dict]:
+    """The home page's list: every council service as its app config declares it (core/registry.py)."""
+    return [
+        {
+            "label": service.label,
+            "title": service.portal_title,
+            "url_name": service.start_url_name,
+            "description": service.portal_description,
+        }
+        for service in registry.services()
+        if service.start_url_name
+    ]
 
 
 @never_cache
@@ -33,7 +29,7 @@ def home(request):
     """The public start page, or for a signed-in resident "Your Hackney": what needs doing first, then a
     summary of each service they use (and nothing of those they do not)."""
     if not request.user.is_authenticated:
-        return render(request, "core/home.html", {"services": SERVICES})
+        return render(request, "core/home.html", {"services": _services()})
     summaries = resident.resident_summaries(user=request.user)
     resident.resident_home_record(actor=request.user, summaries=summaries)
     used = {resolve(summary.url).namespace for summary in summaries}
@@ -43,7 +39,7 @@ def home(request):
         {
             "summaries": summaries,
             "tasks": resident.resident_tasks(summaries),
-            "other_services": [s for s in SERVICES if s["url_name"].split(":")[0] not in used],
+            "other_services": [s for s in _services() if s["url_name"].split(":")[0] not in used],
         },
     )
 

@@ -1,4 +1,5 @@
-"""Settings: `base` (shared), `development` (make run, make test) and `production`.
+"""Settings: `base` (shared, with topic modules in `components/`), `development` (make run), `test`
+(pytest) and `production`.
 
 DJANGO_SETTINGS_MODULE names one of them; this package itself holds no settings.
 """

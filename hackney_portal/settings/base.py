@@ -1,13 +1,19 @@
 """Settings every environment shares, read from the environment (12-factor).
 
-Importing this module reads only environment variables: no files, no folders made. `development` (make run,
-make test) adds the embedded servers' addresses and a generated secret key; `production` requires every
-secret from the environment. Every variable is documented in `.env.example`.
+Importing this module reads only environment variables: no files, no folders made. Topics with many settings
+live in `components/` (council, auth, security, logging) and are gathered here. `development` (make run) and
+`test` (pytest) add the development servers and a generated secret key; `production` requires every secret
+from the environment. Every variable is documented in `.env.example`.
 """
 
 from pathlib import Path
 
 import environ
+
+from .components.auth import *  # noqa: F403
+from .components.council import *  # noqa: F403
+from .components.logging import *  # noqa: F403
+from .components.security import *  # noqa: F403
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 env = environ.Env()
@@ -36,61 +42,6 @@ USE_TZ = True
 SITE_ID = 1
 # The address residents use; used in emails and links built outside a request (Celery tasks).
 SITE_URL = env("PORTAL_SITE_URL", default="http://127.0.0.1:8000")
-
-# COUNCIL (everything another council changes to adopt the portal)
-# ------------------------------------------------------------------------------
-COUNCIL = {
-    "name": env("COUNCIL_NAME", default="Hackney Council"),
-    "short_name": env("COUNCIL_SHORT_NAME", default="Hackney"),
-    "logo_text": env("COUNCIL_LOGO_TEXT", default="Hackney"),
-    "service_name": env("COUNCIL_SERVICE_NAME", default="Hackney Portal"),
-    "brand_colour": env("COUNCIL_BRAND_COLOUR", default="#00664f"),
-    "link_colour": env("COUNCIL_LINK_COLOUR", default="#025ea6"),
-    "focus_colour": env("COUNCIL_FOCUS_COLOUR", default="#ffc845"),
-    "contact_email": env("COUNCIL_CONTACT_EMAIL", default="digital.services@hackney.gov.uk"),
-    "contact_phone": env("COUNCIL_CONTACT_PHONE", default="020 8356 3000"),
-    "out_of_hours_phone": env("COUNCIL_OUT_OF_HOURS_PHONE", default="020 8356 2300"),
-    "website": env("COUNCIL_WEBSITE", default="https://hackney.gov.uk"),
-    # The phase banner: the service's phase, and where feedback goes (a form's address; empty: email).
-    "phase": env("COUNCIL_SERVICE_PHASE", default="Beta"),
-    "feedback_url": env("COUNCIL_FEEDBACK_URL", default=""),
-    "address": env("COUNCIL_ADDRESS", default="Hackney Town Hall, Mare Street, London E8 1EA"),
-    # Rent account reference format: a regular expression and words to explain it to residents.
-    "rent_reference_regex": env("COUNCIL_RENT_REFERENCE_REGEX", default=r"^\d{10}$"),
-    "rent_reference_hint": env("COUNCIL_RENT_REFERENCE_HINT", default="10 digits, for example 1234567890"),
-    # Postcode districts treated as "in the borough" for residency checks and job searches.
-    "postcode_districts": env.list(
-        "COUNCIL_POSTCODE_DISTRICTS", default=["E2", "E5", "E8", "E9", "N1", "N16", "N4"]
-    ),
-    # Local authority codes (ONSPD `oslaua`) whose postcodes `load_postcodes` keeps from the ONS Postcode
-    # Directory: Hackney and its neighbours (City of London, Haringey, Islington, Newham, Tower Hamlets,
-    # Waltham Forest).
-    "postcode_local_authorities": env.list(
-        "COUNCIL_POSTCODE_LOCAL_AUTHORITIES",
-        default=["E09000012", "E09000001", "E09000014", "E09000019", "E09000025", "E09000030", "E09000031"],
-    ),
-}
-
-# PRIVACY NOTICE (/privacy/): the council's data protection details, which another council sets for itself.
-# Housing cases' retention comes from HOMELESSNESS_RETENTION_YEARS; the rest is the council's policy.
-PRIVACY = {
-    "dpo_name": env("PRIVACY_DPO_NAME", default="Data Protection Officer"),
-    # Empty: the council's contact email and address are shown.
-    "dpo_email": env("PRIVACY_DPO_EMAIL", default=""),
-    "dpo_address": env("PRIVACY_DPO_ADDRESS", default=""),
-    # The council's registration number with the Information Commissioner (shown if set).
-    "ico_registration": env("PRIVACY_ICO_REGISTRATION", default=""),
-    "payments_retention": env(
-        "PRIVACY_PAYMENTS_RETENTION", default="6 years after the end of the financial year they belong to"
-    ),
-    "employment_retention": env(
-        "PRIVACY_EMPLOYMENT_RETENTION",
-        default="until you delete your account; applications for 12 months after the closing date",
-    ),
-    "account_retention": env(
-        "PRIVACY_ACCOUNT_RETENTION", default="until you delete your account, or after 2 years without use"
-    ),
-}
 
 # DATABASES
 # ------------------------------------------------------------------------------
@@ -147,66 +98,8 @@ LOCAL_APPS = [
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
-# AUTHENTICATION
+# RATE LIMITS (sign-in, sign-up and the public forms; the rest of sign-in is in components/auth.py)
 # ------------------------------------------------------------------------------
-AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
-]
-AUTH_USER_MODEL = "users.User"
-LOGIN_REDIRECT_URL = "core:home"
-# Your Hackney (the signed-in home page): each service's summary of a resident, read through one selector
-# per service so the core never imports a service (hackney_portal/core/resident.py).
-PORTAL_RESIDENT_SUMMARIES = [
-    "payments.selectors.resident_summary",
-    "homelessness.selectors.resident_summary",
-    "employment.selectors.resident_summary",
-]
-# Rows each service adds to the account settings page, and what each does when a resident closes the account.
-PORTAL_ACCOUNT_SETTINGS_ROWS = [
-    "payments.selectors.account_settings_rows",
-    "employment.selectors.account_settings_rows",
-]
-PORTAL_ACCOUNT_CLOSED_HOOKS = [
-    "payments.services.resident_account_closed",
-    "employment.services.resident_account_closed",
-]
-LOGIN_URL = "account_login"
-PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.ScryptPasswordHasher",
-    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
-]
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-]
-
-# django-allauth: https://docs.allauth.org/en/latest/account/configuration.html
-ACCOUNT_LOGIN_METHODS = {"email"}
-ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
-ACCOUNT_USER_MODEL_USERNAME_FIELD = None
-ACCOUNT_EMAIL_VERIFICATION = "mandatory"
-ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = False
-ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
-ACCOUNT_CONFIRM_EMAIL_ON_GET = False
-ACCOUNT_UNIQUE_EMAIL = True
-ACCOUNT_PREVENT_ENUMERATION = True
-ACCOUNT_SESSION_REMEMBER = False
-ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
-ACCOUNT_ADAPTER = "hackney_portal.users.adapters.AccountAdapter"
-# Signing up with a registered email does the same work (a password hash) as a new sign-up: equal timing.
-ACCOUNT_FORMS = {
-    "signup": "hackney_portal.users.forms.SignupForm",
-    "login": "hackney_portal.users.forms.LoginForm",
-    "reset_password": "hackney_portal.users.forms.ResetPasswordForm",  # nosec B105
-    "reset_password_from_key": "hackney_portal.users.forms.ResetPasswordKeyForm",  # nosec B105
-    "change_password": "hackney_portal.users.forms.ChangePasswordForm",  # nosec B105
-    "add_email": "hackney_portal.users.forms.AddEmailForm",
-    "reauthenticate": "hackney_portal.users.forms.AccountReauthenticateForm",
-}
-ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 # Rate limits are kept in the cache (Redis), so they hold across gunicorn workers. (Bandit takes the
 # "reset_password" key for a password.) Failed sign-ins are counted per account and client together
 # ("key" is email + client address, see users.adapters), with short windows that slow a guesser down step by
@@ -242,67 +135,6 @@ PORTAL_RATE_LIMITS = {
     "homelessness_intake": "10/10m/client,100/d/client",
     "employment_application": "20/10m/client,200/d/client,5/h/email",
     "employment_alert": "10/10m/client,50/d/client,3/h/email",
-}
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
-MFA_TOTP_ISSUER = COUNCIL["service_name"]
-# One 30-second step of clock drift either way, as RFC 6238 s5.2 advises: a code typed as its window ends
-# (or on a phone whose clock is a little out) still works. Each step is accepted once (see the forms).
-MFA_TOTP_TOLERANCE = 1
-MFA_ADAPTER = "hackney_portal.users.adapters.MFAAdapter"
-MFA_FORMS = {
-    "authenticate": "hackney_portal.users.forms.TwoFactorAuthenticateForm",
-    "reauthenticate": "hackney_portal.users.forms.TwoFactorReauthenticateForm",
-}
-
-# SESSIONS AND SECURITY
-# ------------------------------------------------------------------------------
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-SESSION_COOKIE_AGE = env.int("SESSION_ABSOLUTE_TIMEOUT", default=60 * 60 * 8)
-SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=60 * 30)
-# Signed-in pages warn this many seconds before the idle timeout, with a way to stay signed in (WCAG 2.2.1).
-SESSION_TIMEOUT_WARNING = env.int("SESSION_TIMEOUT_WARNING", default=5 * 60)
-SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SAMESITE = "Lax"
-CSRF_COOKIE_HTTPONLY = True
-SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "same-origin"
-SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-X_FRAME_OPTIONS = "DENY"
-
-# Content Security Policy (django-csp 4): scripts only from our origin and Stripe, no inline script.
-# Real Stripe.js needs exactly these (Stripe's security guide): its script from js.stripe.com, calls to
-# api.stripe.com, and frames from js.stripe.com (card fields) and hooks.stripe.com (3-D Secure). A
-# Stripe-compatible server (localstripe in development) serves all three from its own origin.
-STRIPE_JS_URL = env("STRIPE_JS_URL", default="https://js.stripe.com/v3/")
-STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
-
-
-def _origin(url: str) -> str:
-    return "/".join(url.split("/")[:3])
-
-
-if STRIPE_API_BASE:
-    _stripe_script = [_origin(STRIPE_JS_URL)]
-    _stripe_connect = sorted({_origin(STRIPE_JS_URL), _origin(STRIPE_API_BASE)})
-    _stripe_frames = [_origin(STRIPE_JS_URL)]
-else:
-    _stripe_script = ["https://js.stripe.com"]
-    _stripe_connect = ["https://api.stripe.com"]
-    _stripe_frames = ["https://js.stripe.com", "https://hooks.stripe.com"]
-CONTENT_SECURITY_POLICY = {
-    "DIRECTIVES": {
-        "default-src": ["'self'"],
-        "script-src": ["'self'", *_stripe_script],
-        "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
-        "font-src": ["'self'"],
-        "connect-src": ["'self'", *_stripe_connect],
-        "frame-src": ["'self'", *_stripe_frames],
-        "frame-ancestors": ["'none'"],
-        "form-action": ["'self'"],
-        "base-uri": ["'self'"],
-        "object-src": ["'none'"],
-    }
 }
 
 # MIDDLEWARE
@@ -495,33 +327,3 @@ FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
 # ADMIN AND LOGGING
 # ------------------------------------------------------------------------------
 ADMIN_URL = env("DJANGO_ADMIN_URL", default="admin/")
-ADMINS = [("Portal operations", env("PORTAL_OPS_EMAIL", default="ops@example.org"))]
-LOG_LEVEL = env("LOG_LEVEL", default="INFO")
-LOG_FORMAT = env("LOG_FORMAT", default="json")
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "hackney_portal.core.logging.RequestIdFilter"}},
-    "formatters": {
-        "json": {"()": "hackney_portal.core.logging.JsonFormatter"},
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
-    },
-    "handlers": {
-        "console": {
-            "class": "logging.StreamHandler",
-            "formatter": LOG_FORMAT,
-            "filters": ["request_id"],
-        }
-    },
-    "root": {"level": LOG_LEVEL, "handlers": ["console"]},
-    "loggers": {
-        # Only our handler: Django's defaults would also print request lines unfiltered while DEBUG is on,
-        # and email 500s to ADMINS with the full path and form data (case details) when it is off.
-        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
-        "django.db.backends": {"level": "WARNING"},
-        # Both log request URLs and bodies at DEBUG, which carry card tokens and Stripe object ids.
-        "stripe": {"level": "WARNING"},
-        "urllib3": {"level": "WARNING"},
-        "celery": {"level": "INFO"},
-    },
-}

@@ -2,4 +2,4 @@
 kept so existing imports and migrations read the same."""
 
 from hackney_portal.core.roles import *  # noqa: F403
-from hackney_portal.core.roles import ALL_GROUPS, SERVICE_OF_GROUP, grant, services_of  # noqa: F401
+from hackney_portal.core.roles import ALL_GROUPS, grant, services_of  # noqa: F401

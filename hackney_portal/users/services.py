@@ -110,15 +110,14 @@ def user_sessions_end_all(*, user: User, actor) -> None:
 def user_account_close(*, user: User, actor) -> None:
     """A resident's "delete my account": the login and what it holds about them go; records the council
     must keep by law (rent ledger and payments, housing applications, audit log) stay, no longer linked to a
-    login. Each service drops what it held for the login (settings.PORTAL_ACCOUNT_CLOSED_HOOKS: rent account
+    login. Each service drops what it held for the login (its app config's `account_closed`: rent account
     links, job alerts, saved jobs). The user row is kept, emptied and disabled, because the append-only
     audit log refers to it."""
     from allauth.account.models import EmailAddress
     from allauth.mfa.models import Authenticator
-    from django.conf import settings
     from django.db.models import F
-    from django.utils.module_loading import import_string
 
+    from hackney_portal.core import registry
     from hackney_portal.core.audit import audit_log
 
     user = User.objects.select_for_update().get(pk=user.pk)
@@ -127,8 +126,8 @@ def user_account_close(*, user: User, actor) -> None:
     if not user.is_active:
         return
     audit_log(actor=actor, action="users.account.closed", obj=user)
-    for path in settings.PORTAL_ACCOUNT_CLOSED_HOOKS:
-        import_string(path)(user=user, actor=actor)
+    for service in registry.services():
+        service.account_closed(user=user, actor=actor)
     EmailAddress.objects.filter(user=user).delete()
     Authenticator.objects.filter(user=user).delete()
     user.email = f"closed-{user.pk}@closed.invalid"

@@ -82,6 +82,8 @@ def test_run_starts_healthy_refuses_a_second_copy_and_leaves_nothing_behind(tmp_
         PORT=str(port),
         WEB_CONCURRENCY="2",
         PORTAL_EMAIL_FILE_PATH=str(tmp_path / "mail"),
+        # As a developer runs it (pytest's own test settings read no services file).
+        DJANGO_SETTINGS_MODULE="hackney_portal.settings.development",
     )
     url = f"http://127.0.0.1:{port}/readyz?worker=1"
 
@@ -144,4 +146,7 @@ def test_run_starts_healthy_refuses_a_second_copy_and_leaves_nothing_behind(tmp_
         ).stdout.strip()
         assert users.splitlines()[-1] == "7"
     finally:
-        _stop(again)
+        out = _stop(again)
+    # Nothing had changed, so neither migrate nor the demo data ran again.
+    assert "database migrations: nothing changed since the last run" in out
+    assert "demo data: already loaded" in out

@@ -10,13 +10,12 @@ from django.utils import timezone
 
 from hackney_portal.core.models import AuditEvent
 from hackney_portal.users import roles
-from homelessness.demo import _submit, demo_answers
 from payments import services as payment_services
 from payments.calendar import business_date
 from payments.models import RentAccount
 from tests.conftest import make_user
 from tests.employment.conftest import pdf_bytes
-from tests.employment.test_search import listing
+from tests.factories import CaseFactory, OpportunityFactory
 
 
 def _text(response) -> str:
@@ -59,7 +58,7 @@ def resident_using_everything(resident, officer):
 
     account = _rent_account("1111111111", owed_pence=36_416)
     payment_services.account_link(user=resident, account=account, actor=None)
-    case = _submit(demo_answers(name="Rita Resident", email=resident.email), resident)
+    case = CaseFactory(actor=resident, answers={"name": "Rita Resident", "email": resident.email})
     today = timezone.localdate()
     housing_services.document_request_create(
         case=case, actor=officer, description="a copy of your eviction notice", due_on=today + dt.timedelta(3)
@@ -71,7 +70,7 @@ def resident_using_everything(resident, officer):
         text="register with two letting agents",
         due_on=today + dt.timedelta(10),
     )
-    job = listing("Kitchen porter")
+    job = OpportunityFactory(title="Kitchen porter")
     application = job_services.application_submit(
         opp_id=job.pk,
         name="Rita Resident",

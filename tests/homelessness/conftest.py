@@ -1,7 +1,7 @@
 import pytest
 
 from hackney_portal.users import roles
-from homelessness.demo import _submit, demo_answers
+from tests.factories import CaseFactory
 
 
 @pytest.fixture
@@ -35,9 +35,7 @@ def make_case(db):
     """A case as the online intake makes it; keyword arguments go to `demo_answers`."""
 
     def _make(actor=None, **answers):
-        answers.setdefault("name", "Jo Bloggs")
-        answers.setdefault("email", "jo@example.org")
-        return _submit(demo_answers(**answers), actor)
+        return CaseFactory(actor=actor, answers={"name": "Jo Bloggs", "email": "jo@example.org", **answers})
 
     return _make
 

@@ -3,10 +3,12 @@ import time
 import uuid
 
 import pytest
+import stripe
 
 from payments import services
 from payments.models import RentAccount
-from payments.stripe_gateway import _client, webhook_sign
+from payments.stripe_gateway import webhook_sign
+from tests.factories import RentAccountFactory
 
 CARD_OK = "4242424242424242"
 CARD_3DS = "4000002500003155"
@@ -15,7 +17,7 @@ CARD_DECLINED = "4000000000000341"
 
 @pytest.fixture
 def account(db) -> RentAccount:
-    acc = RentAccount.objects.create(
+    return RentAccountFactory(
         reference="1234567890",
         postcode="E8 1EA",
         tenant_name="Jane Smith",
@@ -24,16 +26,13 @@ def account(db) -> RentAccount:
         weekly_service_charge_pence=1_000,
         weekly_benefit_pence=5_000,
         benefit=RentAccount.Benefit.HOUSING_BENEFIT,
+        charges=[("rent", 15_000, "Rent"), ("service_charge", 1_000, "Service")],
     )
-    services.ledger_post(account_id=acc.pk, kind="rent", amount_pence=15_000, description="Rent")
-    services.ledger_post(account_id=acc.pk, kind="service_charge", amount_pence=1_000, description="Service")
-    acc.refresh_from_db()
-    return acc
 
 
 @pytest.fixture
 def other_account(db) -> RentAccount:
-    return RentAccount.objects.create(
+    return RentAccountFactory(
         reference="9876543210",
         postcode="N16 7UJ",
         tenant_name="Other Tenant",
@@ -44,7 +43,14 @@ def other_account(db) -> RentAccount:
 
 def card_token(number: str = CARD_OK) -> str:
     """What Stripe.js does in the browser: turn card details into a token (against localstripe)."""
-    token = _client().v1.tokens.create(
+    from django.conf import settings
+
+    # The test's own client standing in for Stripe.js, not the portal's (localstripe takes tokens from
+    # secret keys only).
+    browser = stripe.StripeClient(
+        settings.STRIPE_SECRET_KEY, base_addresses={"api": settings.STRIPE_API_BASE}
+    )
+    token = browser.v1.tokens.create(
         params={"card": {"number": number, "exp_month": "12", "exp_year": "2030", "cvc": "123"}}
     )
     return token.id

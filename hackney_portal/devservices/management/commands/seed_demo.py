@@ -1,22 +1,10 @@
-import importlib
-
-from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from hackney_portal.core import registry
 from hackney_portal.devservices.demo_logins import DEMO_LOGINS, DEMO_PASSWORD
 from hackney_portal.users.services import user_ensure
-
-
-def _demo_modules():
-    """Each installed app may provide `<app>.demo.demo_load(*, users)`, idempotent, found as Django's admin
-    finds `admin.py`: nothing here names a service."""
-    from django.utils.module_loading import module_has_submodule
-
-    for config in apps.get_app_configs():
-        if module_has_submodule(config.module, "demo"):
-            yield importlib.import_module(f"{config.name}.demo")
 
 
 class Command(BaseCommand):
@@ -41,7 +29,8 @@ class Command(BaseCommand):
                     groups=login["groups"],
                     totp_secret=login.get("totp_secret"),
                 )
-        for module in _demo_modules():
+        # Each council service's app config loads its own (core/registry.py); nothing here names a service.
+        for service in registry.services():
             with transaction.atomic():
-                module.demo_load(users=users)
+                service.demo_load(users=users)
         self.stdout.write(f"demo data ready ({len(users)} demo users)")

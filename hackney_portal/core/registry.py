@@ -1,0 +1,85 @@
+"""The council services the portal is made of, each declared once in its own `AppConfig`.
+
+A service's app config subclasses `PortalService` as well as Django's `AppConfig`, and says there what the
+portal needs from it: its name and start page on the home page, its summary of a signed-in resident, its rows
+on the account settings page and what it drops when a resident closes their account, its demo data, its
+Celery beat schedule and the staff groups who work in it. The portal (home page, account pages, beat, demo
+data, the admin's shared logs) reads them from here, so the kernel never names or imports a service: adding a
+service is adding an app to INSTALLED_APPS.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.apps import AppConfig, apps
+
+if TYPE_CHECKING:
+    from .resident import ResidentSummary, SettingsRow
+
+
+class PortalService:
+    """Mix into a service's `AppConfig` (before `AppConfig`). Override what the service provides; the
+    defaults provide nothing."""
+
+    # The home page's entry: a heading that says what a resident can do, its link and one line about it.
+    portal_title: str = ""
+    portal_description: str = ""
+    start_url_name: str = ""
+    # Staff groups (hackney_portal.core.roles) whose work is this service: they see its rows in the shared
+    # audit and message logs.
+    staff_groups: tuple[str, ...] = ()
+    # Where "Your Hackney" lists this service's summary among the others (lowest first).
+    summary_order: int = 100
+
+    def resident_summary(self, *, user) -> ResidentSummary | None:
+        """What this service tells a signed-in resident about themselves; None if they have not used it."""
+        return None
+
+    def account_settings_rows(self, *, user) -> list[SettingsRow]:
+        return []
+
+    def account_closed(self, *, user, actor) -> None:
+        """The resident closed their account: drop what this service holds for the login."""
+
+    def demo_load(self, *, users: dict[str, Any]) -> None:
+        """Development only (seed_demo): make this service's demo data; idempotent."""
+
+    def beat_schedule(self) -> dict[str, dict]:
+        """Celery beat entries, by name."""
+        return {}
+
+
+def services() -> list[PortalService]:
+    """Every installed council service, in INSTALLED_APPS order."""
+    return [config for config in apps.get_app_configs() if isinstance(config, PortalService)]
+
+
+def service(label: str) -> PortalService:
+    config = apps.get_app_config(label)
+    if not isinstance(config, PortalService):
+        raise LookupError(f"{label} is not a council service")
+    return config
+
+
+def beat_schedule() -> dict[str, dict]:
+    """The kernel's own periodic tasks and every service's, for the one beat that sends them."""
+    from .schedule import BEAT_SCHEDULE
+
+    schedule = dict(BEAT_SCHEDULE)
+    for config in services():
+        for name, entry in config.beat_schedule().items():
+            if name in schedule:
+                raise ValueError(f"two beat entries are called {name!r}")
+            schedule[name] = entry
+    return schedule
+
+
+def service_of_group() -> dict[str, str]:
+    """Staff group name -> the label of the service whose shared records that group may read."""
+    return {
+        group: config.label
+        for config in services()
+        if isinstance(config, AppConfig)
+        for group in config.staff_groups
+    }
