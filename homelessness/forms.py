@@ -39,10 +39,14 @@ class StepForm(forms.Form):
 
     they: dict[str, str] = {}
     they_hints: dict[str, str] = {}
+    # The applicant's own details, filled in by the browser (WCAG 1.3.5); never for someone else's.
+    autocomplete: dict[str, str] = {}
 
     def __init__(self, *args, behalf: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.behalf = behalf
+        for name, token in self.autocomplete.items():
+            self.fields[name].widget.attrs["autocomplete"] = "off" if behalf else token
         if behalf:
             for name, label in self.they.items():
                 self.fields[name].label = label
@@ -120,6 +124,7 @@ class RiskForm(StepForm):
 
 
 class ContactForm(StepForm):
+    autocomplete = {"email": "email", "phone": "tel"}
     email = forms.EmailField(
         label="Email address",
         required=False,
@@ -165,6 +170,7 @@ class ContactForm(StepForm):
 
 
 class AboutForm(StepForm):
+    autocomplete = {"full_name": "name", "date_of_birth": "bday"}
     full_name = forms.CharField(
         label="Full name", max_length=200, error_messages={"required": "Enter your full name"}
     )
