@@ -122,3 +122,16 @@ def test_every_signed_in_resident_page_reflows_at_320px_and_passes_axe(narrow, r
         assert response.status == 200, path
         problems += _problems(narrow, path)
     assert not problems, "\n".join(problems)
+
+
+def test_job_search_at_320px_shows_the_search_box_and_results_before_the_filters(narrow):
+    from tests.employment.test_search import listing
+
+    listing("Kitchen porter")
+    narrow.goto("/jobs/?q=porter")
+    search = narrow.locator("#id_q").bounding_box()
+    first_result = narrow.locator(".app-search-result").first.bounding_box()
+    filters = narrow.locator(".app-filters").bounding_box()
+    assert search["y"] < filters["y"]
+    assert first_result["y"] < filters["y"]
+    assert search["y"] < 640  # on the first screen
