@@ -27,3 +27,22 @@ def test_account_and_postcode_that_do_not_match_link_to_the_first_and_mark_both(
     # The error summary comes first in <main>.
     main = page[page.index("<main") :]
     assert main.index("govuk-error-summary") < main.index("<h1")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("method", "path", "data"),
+    [
+        ("get", "/jobs/", {"postcode": "not a postcode"}),
+        ("post", "/jobs/alerts/new/", {}),
+        ("post", "/accounts/login/", {}),
+        ("post", "/pay-rent/", {"reference": "12", "postcode": ""}),
+    ],
+)
+def test_the_error_summary_comes_first_in_main(method, path, data):
+    page = getattr(Client(), method)(path, data).content.decode()
+    main = page[page.index('<main class="govuk-main-wrapper"') :]
+    body = main[main.index(">") + 1 :]
+    # Layout wrappers (the grid) may come first; nothing a reader meets may.
+    body = re.sub(r'^(\s*<div class="govuk-grid-(row|column-[\w-]+)">)*\s*', "", body)
+    assert body.startswith('<div class="govuk-error-summary"'), body[:300]
