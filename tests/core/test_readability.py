@@ -33,7 +33,7 @@ PUBLIC_PAGES = [
     "/housing-help/refer/",
 ]
 # Legal text, held to a ceiling of its own until it is rewritten (listed in the accessibility statement).
-OWN_CEILING = {"/privacy/": 11.0}
+OWN_CEILING = {"/privacy/": 8.5}
 
 BLOCK = re.compile(r"</?(h[1-6]|p|li|dt|dd|label|legend|button|summary|caption|th|td|div|a)\b[^>]*>", re.I)
 
