@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from hackney_portal.core.admin import PenceInPoundsList
 from hackney_portal.core.audit import audit_log
 from hackney_portal.core.csvsafe import csv_safe
 from hackney_portal.core.forms import ApplicationError
@@ -15,7 +16,7 @@ from .models import Application, Opportunity, Synonym
 
 
 @admin.register(Opportunity)
-class OpportunityAdmin(admin.ModelAdmin):
+class OpportunityAdmin(PenceInPoundsList, admin.ModelAdmin):
     list_display = [
         "title",
         "employer_name",

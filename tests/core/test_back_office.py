@@ -70,3 +70,36 @@ def test_ledger_and_payment_lists_sort_by_amount_and_show_pounds(finance, accoun
     payments = _cells(finance.get(reverse("admin:payments_payment_changelist")))
     assert "£123.45" in payments
     assert not re.search(r"\b12,?345\b", payments)
+
+
+@pytest.mark.parametrize(
+    ("typed", "pence"),
+    [("12.50", 1250), ("£1,234.5", 123450), ("12", 1200), (" 0.07 ", 7), ("", 0)],
+)
+def test_an_editable_amount_is_typed_in_pounds_and_stored_in_pence(typed, pence):
+    from hackney_portal.core.admin import PoundsField
+
+    assert PoundsField(required=False, empty_value=0).clean(typed) == pence
+
+
+@pytest.mark.parametrize("typed", ["12.345", "-3", "twelve", "1e5", "12.5.0"])
+def test_an_amount_that_is_not_pounds_says_what_to_type(typed):
+    from django.core.exceptions import ValidationError
+
+    from hackney_portal.core.admin import PoundsField
+
+    with pytest.raises(ValidationError, match=r"Enter an amount in pounds, like 12\.50"):
+        PoundsField(required=False, empty_value=0).clean(typed)
+
+
+@pytest.mark.django_db
+def test_job_pay_is_edited_in_pounds_in_the_back_office(client, make_staff):
+    from tests.employment.test_search import listing
+
+    job = listing("Kitchen porter")
+    staff_login(client, make_staff("admin@example.org", superuser=True))
+    page = client.get(reverse("admin:employment_opportunity_change", args=[job.pk])).content.decode()
+    field = re.search(r'<input[^>]*name="pay_min_pence"[^>]*>', page).group(0)
+    assert f'value="{job.pay_min_pence / 100:.2f}"' in field
+    label = re.search(r"<label[^>]*for=\"id_pay_min_pence\"[^>]*>(.*?)</label>", page, re.S).group(1)
+    assert label.strip().rstrip(":") == "Pay min (£)", label
