@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from hackney_portal.core.admin import PenceInPoundsList
 from hackney_portal.core.audit import audit_log
 from hackney_portal.core.csvsafe import csv_safe
 from hackney_portal.core.forms import ApplicationError
@@ -32,7 +33,7 @@ class OpportunityAdminForm(forms.ModelForm):
 
 
 @admin.register(Opportunity)
-class OpportunityAdmin(admin.ModelAdmin):
+class OpportunityAdmin(PenceInPoundsList, admin.ModelAdmin):
     form = OpportunityAdminForm
     list_display = [
         "title",

@@ -19,6 +19,9 @@ const result = sass.compile(join(here, "scss", "app.scss"), {
   silenceDeprecations: ["import"],
 });
 writeFileSync(join(out, "css", "app.css"), result.css + "\n");
+// The back office: Django admin's CSS with the council's brand and GOV.UK styles on top.
+const admin = sass.compile(join(here, "scss", "admin.scss"), { style: "compressed" });
+writeFileSync(join(out, "css", "admin.css"), admin.css + "\n");
 
 cpSync(join(govuk, "govuk-frontend.min.js"), join(out, "js", "govuk-frontend.min.js"));
 for (const f of ["app.mjs", "payments-card.mjs", "payments-status.mjs", "session-timeout.mjs"]) cpSync(join(here, "js", f), join(out, "js", f));

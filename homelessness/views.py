@@ -133,12 +133,16 @@ def apply_step(request, slug: str):
             initial = {}  # ask again each time: they may have added someone since
         form = form_cls(initial=initial, behalf=behalf)
     back = intake.step_before(slug, answers)
+    pages = [s.slug for s in intake.applicable_steps(answers)]
     return render(
         request,
         "homelessness/step.html",
         {
             "form": form,
             "step": step,
+            # "Question 3 of 17": where they are, counted over the pages their answers lead to.
+            "question_number": pages.index(slug) + 1 if slug in pages else None,
+            "question_count": len(pages),
             "title": step.title_for(answers),
             "behalf": behalf,
             "changing": changing,

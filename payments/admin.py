@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from hackney_portal.core.admin import ReadOnlyAdmin
+from hackney_portal.core.admin import ReadOnlyAdmin, TabularInline
 from hackney_portal.core.audit import audit_log
 from hackney_portal.core.forms import ApplicationError
 
@@ -25,7 +25,7 @@ from .models import (
 )
 
 
-class LedgerInline(admin.TabularInline):
+class LedgerInline(TabularInline):
     model = LedgerEntry
     fields = ["seq", "business_date", "kind", "description", "amount_pence", "balance_after_pence"]
     readonly_fields = fields
@@ -92,7 +92,7 @@ class LedgerEntryAdmin(ReadOnlyAdmin):
     date_hierarchy = "business_date"
 
 
-class RefundInline(admin.TabularInline):
+class RefundInline(TabularInline):
     model = Refund
     fields = ["provider_refund_id", "amount_pence", "status", "created_at"]
     readonly_fields = fields

@@ -37,9 +37,16 @@ def _page_description(request) -> str:
     )
 
 
+def _service_name(request) -> str:
+    match = getattr(request, "resolver_match", None)
+    names = getattr(settings, "PORTAL_SERVICE_NAMES", {})
+    return names.get(match.app_name if match else "", settings.COUNCIL.get("service_name", ""))
+
+
 def council(request):
     return {
         "council": settings.COUNCIL,
+        "service_name": _service_name(request),
         "stripe_js_url": settings.STRIPE_JS_URL,
         "exit_url": settings.HOMELESSNESS_EXIT_URL,
         "page_description": _page_description(request),

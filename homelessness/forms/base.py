@@ -35,10 +35,14 @@ class StepForm(forms.Form):
 
     they: dict[str, str] = {}
     they_hints: dict[str, str] = {}
+    # The applicant's own details, filled in by the browser (WCAG 1.3.5); never for someone else's.
+    autocomplete: dict[str, str] = {}
 
     def __init__(self, *args, behalf: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.behalf = behalf
+        for name, token in self.autocomplete.items():
+            self.fields[name].widget.attrs["autocomplete"] = "off" if behalf else token
         if behalf:
             for name, label in self.they.items():
                 self.fields[name].label = label

@@ -54,6 +54,7 @@ class RiskForm(StepForm):
 
 
 class ContactForm(StepForm):
+    autocomplete = {"email": "email", "phone": "tel"}
     email = forms.EmailField(
         label="Email address",
         required=False,
@@ -99,6 +100,7 @@ class ContactForm(StepForm):
 
 
 class AboutForm(StepForm):
+    autocomplete = {"full_name": "name", "date_of_birth": "bday"}
     full_name = forms.CharField(
         label="Full name", max_length=200, error_messages={"required": "Enter your full name"}
     )

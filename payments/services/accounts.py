@@ -47,6 +47,8 @@ def account_find(*, reference: str, postcode: str, client_key: str, actor=None) 
             "We could not find a rent account with that account number and postcode. "
             "Check both and try again.",
             code="not_found",
+            field="reference",
+            also=("postcode",),
         )
     return account
 

@@ -74,6 +74,12 @@ def _if(condition, text: str) -> str:
     return text if condition else ""
 
 
+def _marked_by(f):
+    """The field whose error message also covers this one (a pair that does not match), or None."""
+    partner = getattr(f.form, "marked_fields", {}).get(f.name)
+    return f.form[partner] if partner else None
+
+
 def _error_ids(f) -> list[str]:
     return [f"{f.auto_id}-error" + _if(i, f"-{i + 1}") for i in range(len(f.errors))]
 
@@ -104,7 +110,11 @@ def _choices(f):
         yield f"{f.auto_id}_{i}", "" if v is None else v, label, str(v) in selected, hints.get(v, "")
 
 
-def _date_inputs(f) -> str:
+# A date question about the person's own birthday fills each box from the browser (WCAG 1.3.5): bday-day...
+DATE_PART_TOKENS = ("day", "month", "year")
+
+
+def _date_inputs(f, autocomplete: str = "") -> str:
     fid, name = _text(f.auto_id), _text(f.html_name)
     value = f.value()
     if isinstance(value, list | tuple):
@@ -117,10 +127,35 @@ def _date_inputs(f) -> str:
         f'<label class="govuk-label govuk-date-input__label" for="{fid}_{i}">{label}</label>'
         f'<input class="govuk-input govuk-date-input__input govuk-input--width-{width}{error}" '
         f'id="{fid}_{i}" name="{name}_{i}" type="text" inputmode="numeric" '
-        f'value="{"" if part is None else _text(part)}"></div></div>'
+        f'value="{"" if part is None else _text(part)}"{_date_autocomplete(autocomplete, i)}></div></div>'
         for i, (label, width, part) in enumerate(zip(("Day", "Month", "Year"), (2, 2, 4), parts, strict=True))
     )
     return f'<div class="govuk-date-input" id="{fid}">{items}</div>'
+
+
+def _date_autocomplete(autocomplete: str, i: int) -> str:
+    if autocomplete == "bday":
+        return f' autocomplete="bday-{DATE_PART_TOKENS[i]}"'
+    if autocomplete == "off":
+        return ' autocomplete="off"'
+    return ""
+
+
+# Spellcheck only where it helps: never on what is not words (addresses for email, references, codes,
+# postcodes, numbers, names), and left to the browser on text a person writes.
+NO_SPELLCHECK_TYPES = {"email", "tel", "password", "number", "url", "search"}
+NO_SPELLCHECK_NAME = re.compile(
+    r"(^|_)(email|login|reference|ref|code|postcode|phone|tel|number|amount|name|ni_number)(_|\d|$)"
+)
+
+
+def _spellcheck(f, o: dict) -> str:
+    value = o.get("spellcheck", f.field.widget.attrs.get("spellcheck"))
+    if value is None and (o["input_type"] in NO_SPELLCHECK_TYPES or NO_SPELLCHECK_NAME.search(f.html_name)):
+        value = "false"
+    if value in (None, ""):
+        return ""
+    return _attr("spellcheck", "true" if str(value).lower() == "true" else "false")
 
 
 EXCLUSIVE = ' data-behaviour="exclusive"'
@@ -167,7 +202,7 @@ def _fieldset(f, kind: str, o: dict) -> str:
         f'<fieldset class="govuk-fieldset"{_attr("aria-describedby", o["describedby"])}{role}>'
         f'<legend class="govuk-fieldset__legend {_text(o["legend_class"])}">{label}</legend>'
         f"{_hint(f)}{_errors(f)}"
-        f"{_date_inputs(f) if kind == 'date' else _options(f, kind, o)}</fieldset>"
+        f"{_date_inputs(f, o.get('autocomplete', '')) if kind == 'date' else _options(f, kind, o)}</fieldset>"
     )
 
 
@@ -184,15 +219,29 @@ def _checkbox(f, o: dict) -> str:
 
 
 def _control(f, kind: str, o: dict) -> str:
-    fid, name, error = _text(f.auto_id), _text(f.html_name), bool(f.errors)
+    fid, name, error = _text(f.auto_id), _text(f.html_name), bool(f.errors) or o.get("marked", False)
     described = _attr("aria-describedby", o["describedby"])
     autocomplete = _attr("autocomplete", o.get("autocomplete"))
     value = f.value()
     value = "" if value is None else _text(value)
     if kind == "textarea":
+        limit = getattr(f.field, "max_length", None)
+        if limit:
+            # GOV.UK character count: the limit is said in the hint without JavaScript, counted with it.
+            described = _attr("aria-describedby", " ".join(filter(None, [o["describedby"], f"{fid}-info"])))
+        textarea = (
+            f'<textarea class="govuk-textarea{_if(limit, " govuk-js-character-count")}'
+            f'{_if(error, " govuk-textarea--error")}" id="{fid}" '
+            f'name="{name}" rows="{_text(o.get("rows") or f.field.widget.attrs.get("rows") or 5)}"'
+            f"{described}{autocomplete}{_spellcheck(f, o)}>{value}</textarea>"
+        )
+        if not limit:
+            return textarea
         return (
-            f'<textarea class="govuk-textarea{_if(error, " govuk-textarea--error")}" id="{fid}" '
-            f'name="{name}" rows="{_text(o.get("rows") or 5)}"{described}{autocomplete}>{value}</textarea>'
+            '<div class="govuk-character-count" data-module="govuk-character-count" '
+            f'data-maxlength="{limit}">{textarea}'
+            f'<div id="{fid}-info" class="govuk-hint govuk-character-count__message">'
+            f"You can enter up to {limit:,} characters</div></div>"
         )
     if kind == "select":
         options = "".join(
@@ -214,8 +263,8 @@ def _control(f, kind: str, o: dict) -> str:
     control = (
         f'<input class="govuk-input{_if(width, f" govuk-input--width-{_text(width)}")}'
         f'{_if(error, " govuk-input--error")}" id="{fid}" name="{name}" type="{_text(o["input_type"])}" '
-        f'value="{value}"{described}{autocomplete}{_attr("inputmode", o.get("inputmode"))} '
-        'spellcheck="false">'
+        f'value="{value}"{described}{autocomplete}{_attr("inputmode", o.get("inputmode"))}'
+        f"{_spellcheck(f, o)}>"
     )
     if not (prefix or suffix):
         return control
@@ -246,8 +295,14 @@ def govuk_field(field, **options):
     widget = field.field.widget
     options.setdefault("autocomplete", widget.attrs.get("autocomplete", ""))
     options.setdefault("legend_class", "govuk-fieldset__legend--m" if options.get("is_page_heading") else "")
+    partner = _marked_by(field)
     o = {
-        "describedby": " ".join(([f"{field.auto_id}-hint"] if field.help_text else []) + _error_ids(field)),
+        "describedby": " ".join(
+            ([f"{field.auto_id}-hint"] if field.help_text else [])
+            + _error_ids(field)
+            + (_error_ids(partner) if partner else [])
+        ),
+        "marked": partner is not None,
         # Never echo a password back into the page.
         "hide_value": isinstance(widget, forms.PasswordInput) and not widget.render_value,
         "input_type": options.pop("type", None) or getattr(widget, "input_type", "text") or "text",
@@ -259,7 +314,9 @@ def govuk_field(field, **options):
         body = _checkbox(field, o)
     else:
         body = _single(field, kind, o)
-    group_class = "govuk-form-group govuk-form-group--error" if field.errors else "govuk-form-group"
+    group_class = (
+        "govuk-form-group govuk-form-group--error" if field.errors or partner else "govuk-form-group"
+    )
     # Every value above went through _text (escaped unless already safe); the rest is our own markup.
     return mark_safe(f'<div class="{group_class}">{body}</div>')  # noqa: S308  # nosec
 

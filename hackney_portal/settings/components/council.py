@@ -10,7 +10,8 @@ COUNCIL = {
     "name": env("COUNCIL_NAME", default="Hackney Council"),
     "short_name": env("COUNCIL_SHORT_NAME", default="Hackney"),
     "logo_text": env("COUNCIL_LOGO_TEXT", default="Hackney"),
-    "service_name": env("COUNCIL_SERVICE_NAME", default="Hackney Portal"),
+    # The portal as a whole; each service is named after its task (PORTAL_SERVICE_NAMES).
+    "service_name": env("COUNCIL_SERVICE_NAME", default="Council services online"),
     "brand_colour": env("COUNCIL_BRAND_COLOUR", default="#00664f"),
     "link_colour": env("COUNCIL_LINK_COLOUR", default="#025ea6"),
     "focus_colour": env("COUNCIL_FOCUS_COLOUR", default="#ffc845"),
@@ -36,6 +37,13 @@ COUNCIL = {
         "COUNCIL_POSTCODE_LOCAL_AUTHORITIES",
         default=["E09000012", "E09000001", "E09000014", "E09000019", "E09000025", "E09000030", "E09000031"],
     ),
+}
+# Each service's name in the header and the page title, by URL namespace: named after the task, as GOV.UK
+# services are ("Pay your rent", not the name of a product).
+PORTAL_SERVICE_NAMES = {
+    "payments": "Pay your rent",
+    "employment": "Find a job",
+    "homelessness": "Get help with housing",
 }
 
 # PRIVACY NOTICE (/privacy/): the council's data protection details, which another council sets for itself.
