@@ -26,6 +26,9 @@ if (form && typeof window.Stripe === "function") {
   } else {
     const card = stripe.elements().create("card", { hidePostalCode: true });
     card.mount("#card-element");
+    // The card fields work now: show them, and drop the "call us instead" line meant for no JavaScript.
+    document.getElementById("card-fields").classList.remove("app-hidden");
+    document.getElementById("card-no-js").classList.add("app-hidden");
     let sending = false;
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
