@@ -21,7 +21,9 @@ class OpportunityAdminForm(forms.ModelForm):
 
     class Meta:
         model = Opportunity
-        fields = ["postcode"]  # the admin passes its own list of fields
+        # Every editable field, as the admin shows without a form of its own (naming only the postcode here
+        # would leave the change page with nothing else to edit).
+        fields = "__all__"  # noqa: DJ007 - the admin itself leaves out its read-only fields
 
     def clean_postcode(self):
         from .services import postcode_require_known
