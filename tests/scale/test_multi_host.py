@@ -5,17 +5,10 @@ behind a round-robin front. `make scale-test` runs this file alone.
 
 from __future__ import annotations
 
-import http.client
-import os
 import re
-import signal
-import subprocess
-import sys
 import threading
 import time
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 import redis
@@ -24,135 +17,16 @@ from django.conf import settings
 from django.test import Client
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
-from hackney_portal.devservices import free_port, register_localstripe_webhook, wait_for_port, web_command
+from hackney_portal.devservices import register_localstripe_webhook
+from hackney_portal.devservices.cluster import Host, RoundRobinFront
 from payments import services as payment_services
 from payments.models import AccountLink, LedgerEntry, Payment, RentAccount
-from tests.conftest import BASE_DIR, S3_KEYS, WorkerProcess, make_user, staff_login, wait_until
+from tests.conftest import BASE_DIR, S3_KEYS, make_user, staff_login, wait_until
 from tests.employment.conftest import pdf_bytes
 from tests.employment.test_search import listing
 from tests.payments.conftest import CARD_OK, card_token, intent_event, paid_at_stripe, signed
 
 pytestmark = [pytest.mark.scale, pytest.mark.integration, pytest.mark.timeout(600)]
-
-
-class RoundRobinFront:
-    """The load balancer: each request to the next host; a host that refuses the connection is skipped,
-    as a load balancer's health checks and retries do."""
-
-    def __init__(self, backends: list[int]):
-        self.backends = backends
-        self.turn = 0
-        self.lock = threading.Lock()
-        front = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args):
-                pass
-
-            def _forward(self):
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length) if length else None
-                headers = {k: v for k, v in self.headers.items() if k.lower() != "connection"}
-                with front.lock:
-                    first = front.turn
-                    front.turn += 1
-                for i in range(len(front.backends)):
-                    port = front.backends[(first + i) % len(front.backends)]
-                    try:
-                        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-                        conn.request(self.command, self.path, body=body, headers=headers)
-                        response = conn.getresponse()
-                        data = response.read()
-                    except (ConnectionError, http.client.HTTPException):
-                        # Refused, or cut off by a host dying mid-request: try the next host, as
-                        # nginx's proxy_next_upstream does (a webhook is safe to repeat; so is a GET).
-                        continue
-                    self.send_response(response.status)
-                    for key, value in response.getheaders():
-                        if key.lower() not in {"connection", "transfer-encoding", "content-length"}:
-                            self.send_header(key, value)
-                    self.send_header("Content-Length", str(len(data)))
-                    self.send_header("X-Served-By", str(port))
-                    self.end_headers()
-                    self.wfile.write(data)
-                    return
-                self.send_error(502)
-
-            do_GET = do_POST = do_HEAD = _forward
-
-        self.port = free_port()
-        self.server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-        self.url = f"http://127.0.0.1:{self.port}"
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
-
-
-class Host:
-    """One machine: its own folder (media, temporary files, metrics), a web server, a worker and a beat."""
-
-    def __init__(self, name: str, root: Path, env: dict):
-        self.name = name
-        self.folder = root / f"host-{name}"
-        for sub in ("media", "tmp", "metrics", "logs"):
-            (self.folder / sub).mkdir(parents=True)
-        self.env = {
-            **env,
-            "PORTAL_MEDIA_ROOT": str(self.folder / "media"),
-            "TMPDIR": str(self.folder / "tmp"),
-            "PROMETHEUS_MULTIPROC_DIR": str(self.folder / "metrics"),
-        }
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.web = self.worker = self.beat = None
-
-    def start(self):
-        logs = self.folder / "logs"
-        self.web = subprocess.Popen(
-            web_command(port=self.port, workers=2), cwd=self.folder, env=self.env,
-            stdout=open(logs / "web.log", "wb"),  # noqa: SIM115
-            stderr=subprocess.STDOUT, start_new_session=True,
-        )  # fmt: skip
-        self.worker = WorkerProcess(self.env, logs / "worker.log", concurrency=2)
-        self.worker.start(clear_broker=False)
-        self.beat = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "hackney_portal", "beat", "--loglevel", "INFO",
-             "--schedule", str(self.folder / "celerybeat-schedule")],
-            cwd=self.folder, env=self.env, stdout=open(logs / "beat.log", "wb"),  # noqa: SIM115
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )  # fmt: skip
-        wait_for_port(self.port, timeout=90, proc=self.web)
-        wait_until(lambda: _get(f"{self.url}/readyz").status_code == 200, timeout=90, message="web ready")
-        return self
-
-    def kill_web(self):
-        os.killpg(self.web.pid, signal.SIGKILL)
-        self.web.wait(10)
-
-    def kill_worker(self):
-        import psutil
-
-        proc = psutil.Process(self.worker.proc.pid)
-        for p in [*proc.children(recursive=True), proc]:
-            os.kill(p.pid, signal.SIGKILL)
-        self.worker.proc.wait(10)
-
-    def stop(self):
-        for proc in (self.web, self.beat):
-            if proc and proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGTERM)
-                try:
-                    proc.wait(20)
-                except subprocess.TimeoutExpired:
-                    os.killpg(proc.pid, signal.SIGKILL)
-        if self.worker:
-            self.worker.stop()
 
 
 def _get(url, **kwargs):
