@@ -13,7 +13,9 @@ SEED_SQL = """
 INSERT INTO employment_opportunity (kind, status, title, employer_name, summary, description_html, sector,
   contract, hours, pay_min_pence, pay_max_pence, pay_period, age_band, below_minimum_wage, london_living_wage,
   disability_confident, no_experience_needed, address, postcode, latitude, longitude, remote, apply_url,
-  closing_date, published_at, rejection_reason, featured, created_at, updated_at)
+  closing_date, published_at, rejection_reason, featured, created_at, updated_at, description_source,
+  claims_london_living_wage, wage_problems, wage_override_reason, disability_confident_verified,
+  edit_rejection_reason)
 SELECT 'job', 'published',
   (ARRAY['Senior','Junior','Trainee','Lead','Assistant','Relief','Night','Weekend'])[1 + g %% 8] || ' ' ||
   (ARRAY['chef','cook','cleaner','driver','care worker','electrician','plumber','receptionist','porter',
@@ -24,7 +26,8 @@ SELECT 'job', 'published',
   (ARRAY['Hospitality','Care','Construction','Retail','Transport','Education'])[1 + g %% 6],
   'permanent', 'full_time', 1300 + g %% 500, 1300 + g %% 500 + g %% 700, 'hour', '21_plus', false, g %% 3 = 0,
   g %% 5 = 0, g %% 7 = 0, 'Hackney', 'E8 1EA', 51.52 + (g %% 500) / 5000.0, -0.10 + (g %% 700) / 7000.0,
-  false, '', current_date + 30, now() - (g %% 60) * interval '1 day', '', false, now(), now()
+  false, '', current_date + 30, now() - (g %% 60) * interval '1 day', '', false, now(), now(), '',
+  false, '', '', false, ''
 FROM generate_series(1, %s) g
 """
 
