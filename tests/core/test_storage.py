@@ -70,3 +70,22 @@ def test_a_cv_uploaded_to_s3_is_downloaded_by_a_moderator(client, s3_bucket, mak
     staff_login(client, make_staff("mod@example.org", roles.JOBS_MODERATORS))
     cv = client.get(reverse("admin:employment_application_cv", args=[application.pk]))
     assert b"".join(cv.streaming_content) == cv_bytes
+
+
+def test_every_file_field_keeps_its_files_in_the_encrypted_private_storage():
+    """Every file the portal keeps (CVs, case documents, income files, and any added later) goes through the
+    encrypting storage, so none can land unencrypted on a disk or in the bucket, or get a public URL."""
+    from django.apps import apps
+    from django.db import models
+
+    from hackney_portal.core.storage import EncryptingMixin
+
+    fields = {
+        f"{model._meta.label}.{field.name}": field
+        for model in apps.get_models()
+        for field in model._meta.get_fields()
+        if isinstance(field, models.FileField)
+    }
+    assert len(fields) >= 3, sorted(fields)
+    unencrypted = [name for name, field in fields.items() if not isinstance(field.storage, EncryptingMixin)]
+    assert not unencrypted, unencrypted
