@@ -18,6 +18,7 @@ RUN rm -rf /app/hackney_portal/devservices \
        DJANGO_ALLOWED_HOSTS=build.invalid \
        PORTAL_SITE_URL=https://build.invalid \
        FIELD_ENCRYPTION_KEYS=Y29sbGVjdHN0YXRpYy1vbmx5LW5vdC1hLXNlY3JldCE= \
+       PORTAL_STORAGE=s3 AWS_STORAGE_BUCKET_NAME=build.invalid \
        PORTAL_STATIC_ROOT=/app/staticfiles \
        /opt/venv/bin/python manage.py collectstatic --noinput --verbosity 0
 

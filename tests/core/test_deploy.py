@@ -21,6 +21,8 @@ def test_production_settings_pass_the_deployment_checklist():
         "DJANGO_ALLOWED_HOSTS": "portal.example.gov.uk",
         "FIELD_ENCRYPTION_KEYS": "ZGV2LW9ubHktZmllbGQta2V5LWNoYW5nZS1tZS0wMDA=",
         "PORTAL_SITE_URL": "https://portal.example.gov.uk",
+        "PORTAL_STORAGE": "s3",
+        "AWS_STORAGE_BUCKET_NAME": "portal-files",
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -73,6 +75,8 @@ def test_the_production_image_runs_on_production_dependencies_alone(tmp_path):
         "FIELD_ENCRYPTION_KEYS": "ZGV2LW9ubHktZmllbGQta2V5LWNoYW5nZS1tZS0wMDA=",
         "PORTAL_SITE_URL": "https://portal.example.gov.uk",
         "PORTAL_STATIC_ROOT": str(app / "staticfiles"),
+        "PORTAL_STORAGE": "s3",
+        "AWS_STORAGE_BUCKET_NAME": "portal-files",
         "GUNICORN_BIND": f"127.0.0.1:{free_port()}",
         "WEB_CONCURRENCY": "1",
     }

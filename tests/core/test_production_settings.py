@@ -22,6 +22,8 @@ PRODUCTION_ENV = {
     "STRIPE_SECRET_KEY": "sk_live_placeholder",
     "STRIPE_PUBLISHABLE_KEY": "pk_live_placeholder",
     "STRIPE_WEBHOOK_SECRET": "whsec_placeholder",
+    "PORTAL_STORAGE": "s3",
+    "AWS_STORAGE_BUCKET_NAME": "portal-files",
 }
 # What the development servers put in the environment must not leak into a production process here.
 DEVELOPMENT_ONLY = {"STRIPE_API_BASE", "STRIPE_JS_URL", "PORTAL_IGNORE_SERVICES_FILE", "DJANGO_DEBUG"}
@@ -85,6 +87,18 @@ def test_production_refuses_to_start_without_a_required_variable(missing, tmp_pa
     result = _run(["manage.py", "check"], _production_env(**{missing: None}, PORTAL_DATA_DIR=str(tmp_path)))
     assert result.returncode != 0
     assert missing in result.stderr
+
+
+def test_production_keeps_private_files_on_local_disk_only_on_a_volume_named_for_them(tmp_path):
+    # Left to its default, local storage is the code tree's development folder (.data/media).
+    local = _production_env(PORTAL_STORAGE="local", PORTAL_MEDIA_ROOT=None, PORTAL_DATA_DIR=str(tmp_path))
+    refused = _run(["manage.py", "check"], local)
+    assert refused.returncode != 0
+    assert "PORTAL_MEDIA_ROOT" in refused.stderr
+    found = _production_settings(
+        ["PORTAL_STORAGE"], PORTAL_STORAGE="local", PORTAL_MEDIA_ROOT=str(tmp_path / "files")
+    )
+    assert found["PORTAL_STORAGE"] == "local"
 
 
 @pytest.mark.django_db(transaction=True)

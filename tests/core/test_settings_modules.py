@@ -36,6 +36,8 @@ REQUIRED_IN_PRODUCTION = {
     "DJANGO_ALLOWED_HOSTS": "portal.example.gov.uk",
     "FIELD_ENCRYPTION_KEYS": "cHJvZHVjdGlvbi1maWVsZC1rZXktZm9yLXRlc3RzLTA=",
     "PORTAL_SITE_URL": "https://portal.example.gov.uk",
+    "PORTAL_STORAGE": "s3",
+    "AWS_STORAGE_BUCKET_NAME": "portal-files",
 }
 
 
