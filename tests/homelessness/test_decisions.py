@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from hackney_portal.core.forms import ApplicationError
+from hackney_portal.core.exceptions import ApplicationError
 from homelessness import services
 from homelessness.models import Case, DecisionLetter, Review
 from homelessness.rules import AssessmentOutcome as AO

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 
 from hackney_portal.core.audit import AuditEvent
-from hackney_portal.core.forms import ApplicationError
+from hackney_portal.core.exceptions import ApplicationError
 from homelessness import selectors, services
 from homelessness.models import Case
 from homelessness.rules import AssessmentOutcome as AO
