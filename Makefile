@@ -7,12 +7,13 @@ PY := $(VENV)/bin/python
 UV_VERSION := 0.13.9
 STAMP := $(VENV)/.installed
 
-.PHONY: help install run test test-fast assets-check lint format check e2e assets bench system-deps clean scale-test
+.PHONY: help install run test test-fast test-unit assets-check lint format check e2e assets bench system-deps clean scale-test
 
 help:
 	@echo "make run     start the whole portal (web, Celery worker and beat, services) with demo data"
 	@echo "make test    lint, migration check and the whole test suite"
-	@echo "make test-fast  the unit tests only (no browser, worker, live server or extra processes)"
+	@echo "make test-fast  everything but the slow tests (no browser, worker, live server or extra processes)"
+	@echo "make test-unit  the tests that need no database (seconds)"
 	@echo "make bench   run the benchmarks in bench/ and write docs/performance.md"
 	@echo "make assets  rebuild GOV.UK Frontend and the brand layer into static/ (needs Node)"
 	@echo "make assets-check  fail if static/ differs from a fresh build of frontend/ (run by make test)"
@@ -67,6 +68,11 @@ test: $(STAMP) system-deps lint assets-check
 # tests that start processes of their own), against one set of throwaway services started for the run.
 test-fast: $(STAMP)
 	$(PY) -m hackney_portal.devservices exec -- $(PY) -m pytest -q -m "not slow" $(PYTEST_ARGS)
+
+# The unit tests alone: not slow and no database (tests/conftest.py marks them `unit`): rules, money, dates,
+# parsers, renderers. Redis is started for them (every test starts with its rate-limit keys cleared).
+test-unit: $(STAMP)
+	$(PY) -m hackney_portal.devservices exec -- $(PY) -m pytest -q -m unit $(PYTEST_ARGS)
 
 e2e: $(STAMP) system-deps
 	$(PY) -m hackney_portal.devservices exec -- $(PY) -m pytest tests/e2e $(PYTEST_ARGS)
