@@ -7,14 +7,16 @@ PY := $(VENV)/bin/python
 UV_VERSION := 0.13.9
 STAMP := $(VENV)/.installed
 
-.PHONY: help install run test test-fast lint format check e2e assets bench system-deps clean scale-test
+.PHONY: help install run test test-fast test-unit assets-check lint format check e2e assets bench system-deps clean scale-test
 
 help:
 	@echo "make run     start the whole portal (web, Celery worker and beat, services) with demo data"
 	@echo "make test    lint, migration check and the whole test suite"
-	@echo "make test-fast  the unit tests only (no browser, worker, live server or extra processes)"
+	@echo "make test-fast  everything but the slow tests (no browser, worker, live server or extra processes)"
+	@echo "make test-unit  the tests that need no database (seconds)"
 	@echo "make bench   run the benchmarks in bench/ and write docs/performance.md"
 	@echo "make assets  rebuild GOV.UK Frontend and the brand layer into static/ (needs Node)"
+	@echo "make assets-check  fail if static/ differs from a fresh build of frontend/ (run by make test)"
 
 $(STAMP): requirements.lock
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is required"; exit 1; }
@@ -57,7 +59,7 @@ format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
 
 # makemigrations --check runs against real (embedded) PostgreSQL, like everything else.
-test: $(STAMP) system-deps lint
+test: $(STAMP) system-deps lint assets-check
 	$(PY) -m hackney_portal.devservices exec -- bash -c '\
 	  $(PY) manage.py makemigrations --check --dry-run && \
 	  $(PY) -m pytest $(PYTEST_ARGS)'
@@ -66,6 +68,11 @@ test: $(STAMP) system-deps lint
 # tests that start processes of their own), against one set of throwaway services started for the run.
 test-fast: $(STAMP)
 	$(PY) -m hackney_portal.devservices exec -- $(PY) -m pytest -q -m "not slow" $(PYTEST_ARGS)
+
+# The unit tests alone: not slow and no database (tests/conftest.py marks them `unit`): rules, money, dates,
+# parsers, renderers. Redis is started for them (every test starts with its rate-limit keys cleared).
+test-unit: $(STAMP)
+	$(PY) -m hackney_portal.devservices exec -- $(PY) -m pytest -q -m unit $(PYTEST_ARGS)
 
 e2e: $(STAMP) system-deps
 	$(PY) -m hackney_portal.devservices exec -- $(PY) -m pytest tests/e2e $(PYTEST_ARGS)
@@ -77,8 +84,19 @@ scale-test: $(STAMP) system-deps
 bench: $(STAMP)
 	$(PY) -m hackney_portal.devservices exec -- $(PY) -m bench $(BENCH_ARGS)
 
+NPM_CI := npm ci --no-audit --no-fund --omit-lockfile-registry-resolved
 assets:
-	cd frontend && npm ci --no-audit --no-fund --omit-lockfile-registry-resolved && npm run build
+	cd frontend && $(NPM_CI) && npm run build
+
+# static/ is committed so that running the portal needs no Node; this rebuilds it from frontend/ into a
+# temporary folder and fails if the two differ (frontend/ changed without `make assets`, or a build that is
+# not reproducible). Nothing is cached: npm ci fetches the locked packages each run.
+assets-check:
+	@command -v npm >/dev/null || { echo "assets-check needs Node and npm (apt-get install nodejs npm)"; exit 1; }
+	cd frontend && $(NPM_CI) --loglevel=error
+	@out=$$(mktemp -d) && trap 'rm -rf "$$out"' EXIT && (cd frontend && node build.mjs "$$out") && \
+	  diff -r "$$out" static && echo "static/ matches a fresh build of frontend/" || \
+	  { echo "static/ differs from a fresh build of frontend/: run make assets and commit static/"; exit 1; }
 
 clean:
 	rm -rf .data/test-* .data/staticfiles

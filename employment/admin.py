@@ -10,7 +10,7 @@ from django.utils.html import format_html
 from hackney_portal.core.admin import PenceInPoundsList
 from hackney_portal.core.audit import audit_log
 from hackney_portal.core.csvsafe import csv_safe
-from hackney_portal.core.forms import ApplicationError
+from hackney_portal.core.exceptions import ApplicationError
 
 from . import services
 from .models import Application, Opportunity, Synonym

@@ -7,6 +7,7 @@ from hackney_portal.core.registry import PortalService
 class EmploymentConfig(PortalService, AppConfig):
     name = "employment"
     verbose_name = "Hackney Works"
+    task_name = "Find a job"
     portal_title = "Find work and training"
     portal_description = "Search local jobs, apprenticeships, training courses and volunteering."
     start_url_name = "employment:search"

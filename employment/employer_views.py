@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import render
 
 from hackney_portal.core.calendar import business_date
-from hackney_portal.core.forms import ApplicationError, add_application_error
+from hackney_portal.core.exceptions import ApplicationError, add_application_error
 
 from . import selectors, services
 from .forms import ListingForm

@@ -1,6 +1,6 @@
 from django import forms
 
-from hackney_portal.core.forms import GovukDateField
+from hackney_portal.frontend.forms import GovukDateField
 
 from .models import Opportunity
 from .selectors import SORTS, postcode_centroid

@@ -10,9 +10,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from hackney_portal.core.calendar import business_date
-from hackney_portal.core.forms import ApplicationError, add_application_error
+from hackney_portal.core.exceptions import ApplicationError, add_application_error
 from hackney_portal.core.hostile import xml_safe
 from hackney_portal.core.ratelimit import client_ip, rate_limit_wait, wait_message
+from hackney_portal.frontend.formatting import long_date
 
 from . import selectors, services
 from .forms import AlertForm, ApplyForm, SearchForm
@@ -114,7 +115,7 @@ def _feed(request):
 
 
 def _feed_text(o: Opportunity) -> str:
-    return f"{o.summary} Pay: {selectors.pay_text(o)}. Closes {o.closing_date:%-d %B %Y}."
+    return f"{o.summary} Pay: {selectors.pay_text(o)}. Closes {long_date(o.closing_date)}."
 
 
 def feed_rss(request):

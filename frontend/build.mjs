@@ -1,12 +1,14 @@
-// Build GOV.UK Frontend and the brand layer into ../static. Output is committed, so `make run` needs no Node.
+// Build GOV.UK Frontend and the brand layer into ../static (or the folder named as the first argument, which
+// `make assets-check` uses to compare a fresh build with the committed one). Output is committed, so
+// `make run` needs no Node.
 import { cpSync, mkdirSync, writeFileSync, rmSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as sass from "sass";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const govuk = join(here, "node_modules", "govuk-frontend", "dist", "govuk");
-const out = join(here, "..", "static");
+const out = process.argv[2] ? resolve(process.argv[2]) : join(here, "..", "static");
 
 rmSync(join(out, "govuk"), { recursive: true, force: true });
 mkdirSync(join(out, "css"), { recursive: true });
@@ -27,4 +29,4 @@ cpSync(join(govuk, "govuk-frontend.min.js"), join(out, "js", "govuk-frontend.min
 for (const f of ["app.mjs", "payments-card.mjs", "payments-status.mjs", "session-timeout.mjs"]) cpSync(join(here, "js", f), join(out, "js", f));
 cpSync(join(govuk, "assets", "images"), join(out, "govuk", "assets", "images"), { recursive: true });
 cpSync(join(govuk, "assets", "manifest.json"), join(out, "govuk", "assets", "manifest.json"));
-console.log("built static/css/app.css and static/js");
+console.log(`built ${out}/css and ${out}/js`);

@@ -16,6 +16,7 @@ def _forget_journey(sender, request, user, **kwargs):
 class HomelessnessConfig(PortalService, AppConfig):
     name = "homelessness"
     verbose_name = "Homelessness casework"
+    task_name = "Get help with housing"
     portal_title = "Get help if you are homeless or at risk"
     portal_description = "Ask for help if you have nowhere to stay or might lose your home, or refer someone."
     start_url_name = "homelessness:start"

@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from hackney_portal.frontend.formatting import long_date
 from hackney_portal.users import roles
 
 from .models import Case, Code, CodeList, DecisionLetter, DocumentRequest, Review
@@ -276,7 +277,7 @@ def retention_summary(case: Case) -> str:
     if when is None:
         text = f"Kept while open, then for {years} years after the case closes"
     else:
-        text = f"Kept until {when:%-d %B %Y} ({years} years after it closed), then deleted"
+        text = f"Kept until {long_date(when)} ({years} years after it closed), then deleted"
     if held_by_review:
         text += "; not deleted while a review is open"
     return text

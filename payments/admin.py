@@ -9,7 +9,7 @@ from django.utils.html import format_html
 
 from hackney_portal.core.admin import ReadOnlyAdmin, TabularInline
 from hackney_portal.core.audit import audit_log
-from hackney_portal.core.forms import ApplicationError
+from hackney_portal.core.exceptions import ApplicationError
 
 from . import selectors, services
 from .models import (

@@ -7,6 +7,7 @@ from hackney_portal.core.registry import PortalService
 class PaymentsConfig(PortalService, AppConfig):
     name = "payments"
     verbose_name = "Pay My Rent"
+    task_name = "Pay your rent"
     portal_title = "Pay your rent"
     portal_description = "Check your rent balance and statement, and pay by debit or credit card."
     start_url_name = "payments:start"

@@ -4,8 +4,8 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.conf import settings
 
-from hackney_portal.core.forms import GovukDateField
-from hackney_portal.core.templatetags.govuk import pence
+from hackney_portal.frontend.formatting import pence
+from hackney_portal.frontend.forms import GovukDateField
 
 from .calendar import months_back
 

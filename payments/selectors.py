@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.urls import reverse
 
 from . import rules
 from .calendar import business_date, next_monday
@@ -52,6 +53,32 @@ def account_for_payment(*, request, pk: int) -> RentAccount:
     if pk in request.session.get(SESSION_FOUND, []):
         return account
     raise Http404
+
+
+def amount_page_back_url(*, request, account: RentAccount) -> str:
+    """The amount page's Back link: the page its "Pay now" was on (the linked account's page for a
+    resident who linked it, else the account found by number and postcode), not the start page."""
+    if account_is_linked(user=request.user, account=account):
+        return reverse("payments:account", args=[account.pk])
+    return reverse("payments:found", args=[account.pk])
+
+
+def amount_answers(*, request, account: RentAccount) -> dict:
+    """The amount a resident chose before, when they come back from the card page (?payment=reference), so
+    going back loses no answer. Only their own payment, on this account, not yet paid."""
+    reference = request.GET.get("payment", "")
+    if not reference or len(reference) > 64:
+        return {}
+    try:
+        payment = payment_for_viewer(request=request, reference=reference)
+    except Http404:
+        return {}
+    if payment.account_id != account.pk or payment.status != Payment.Status.CREATED:
+        return {}
+    if account.balance_pence > 0 and payment.amount_pence == account.balance_pence:
+        return {"choice": "balance"}
+    pounds, p = divmod(payment.amount_pence, 100)
+    return {"choice": "other", "amount": f"{pounds}.{p:02d}"}
 
 
 def payment_for_viewer(*, request, reference: str) -> Payment:
@@ -169,7 +196,7 @@ def resident_summary(*, user, today: dt.date | None = None):
     from django.utils.dateformat import format as date_format
 
     from hackney_portal.core.resident import ResidentSummary, ResidentTask
-    from hackney_portal.core.templatetags.govuk import pence, pence_abs
+    from hackney_portal.frontend.formatting import pence, pence_abs
 
     accounts = list(accounts_linked(user=user))
     paid = Payment.objects.filter(user=user).exists()

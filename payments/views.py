@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from hackney_portal.core.forms import ApplicationError, add_application_error
+from hackney_portal.core.exceptions import ApplicationError, add_application_error
 from hackney_portal.core.ratelimit import client_ip
 
 from . import selectors, services
@@ -187,7 +187,7 @@ def pay(request, pk: int):
     account = selectors.account_for_payment(request=request, pk=pk)
     # No radio is chosen for the resident (GOV.UK: never pre-select), so a typed amount is never overridden
     # by a default they did not notice.
-    initial = {"attempt_key": str(uuid.uuid4())}
+    initial = {"attempt_key": str(uuid.uuid4()), **selectors.amount_answers(request=request, account=account)}
     form = AmountForm(
         request.POST if request.method == "POST" else None,
         initial=initial,
@@ -212,7 +212,12 @@ def pay(request, pk: int):
     return render(
         request,
         "payments/pay.html",
-        {"account": account, "form": form, "max_pence": settings.PAYMENTS_MAX_PENCE},
+        {
+            "account": account,
+            "form": form,
+            "max_pence": settings.PAYMENTS_MAX_PENCE,
+            "back_url": selectors.amount_page_back_url(request=request, account=account),
+        },
     )
 
 

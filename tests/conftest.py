@@ -58,10 +58,27 @@ def is_slow(item: pytest.Item) -> bool:
     )
 
 
+# What reaches the database: a test is a unit test (`make test-unit`) when it is not slow and asks for none of
+# these, directly or through a fixture (pytest-django refuses database access to any other test, so a test
+# wrongly counted as a unit test fails rather than passing unchecked).
+DB_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback"}
+
+
+def is_unit(item: pytest.Item) -> bool:
+    return (
+        not is_slow(item)
+        and item.get_closest_marker("slow") is None
+        and item.get_closest_marker("django_db") is None
+        and not (DB_FIXTURES & set(getattr(item, "fixturenames", ())))
+    )
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if is_slow(item):
             item.add_marker(pytest.mark.slow)
+        elif is_unit(item):
+            item.add_marker(pytest.mark.unit)
 
 
 @pytest.fixture(autouse=True)

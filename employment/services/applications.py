@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from hackney_portal.core.audit import audit_log
-from hackney_portal.core.forms import ApplicationError
+from hackney_portal.core.exceptions import ApplicationError
 from hackney_portal.core.hostile import strip_control
 from hackney_portal.core.notifications import notification_send
 

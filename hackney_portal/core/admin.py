@@ -6,9 +6,10 @@ from django.contrib import admin
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q
 
+from hackney_portal.frontend.formatting import pence
+
 from . import roles, visibility
 from .models import AuditEvent, Notification, OutboxTask
-from .templatetags.govuk import pence
 
 
 @cache

@@ -1,5 +1,7 @@
 from django.conf import settings
 
+from . import registry
+
 # Each public page's description for search results (<meta name="description">), by URL name. Pages not
 # named here get one made from the page title (see base.html), so no two pages share one.
 PAGE_DESCRIPTIONS = {
@@ -39,8 +41,7 @@ def _page_description(request) -> str:
 
 def _service_name(request) -> str:
     match = getattr(request, "resolver_match", None)
-    names = getattr(settings, "PORTAL_SERVICE_NAMES", {})
-    return names.get(match.app_name if match else "", settings.COUNCIL.get("service_name", ""))
+    return registry.service_name(match.app_name if match else "")
 
 
 def council(request):

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.apps import AppConfig, apps
+from django.conf import settings
 
 if TYPE_CHECKING:
     from .resident import ResidentSummary, SettingsRow
@@ -22,6 +23,10 @@ class PortalService:
     """Mix into a service's `AppConfig` (before `AppConfig`). Override what the service provides; the
     defaults provide nothing."""
 
+    # The service's name in the header and the page title on its own pages, named after the task as GOV.UK
+    # services are ("Pay your rent", not a product's name). A council renames it in settings alone:
+    # PORTAL_SERVICE_NAME_OVERRIDES (see service_name()).
+    task_name: str = ""
     # The home page's entry: a heading that says what a resident can do, its link and one line about it.
     portal_title: str = ""
     portal_description: str = ""
@@ -60,6 +65,16 @@ def service(label: str) -> PortalService:
     if not isinstance(config, PortalService):
         raise LookupError(f"{label} is not a council service")
     return config
+
+
+def service_name(namespace: str) -> str:
+    """The name shown on pages under URL namespace `namespace` (a service's namespace is its app label): the
+    council's override, else the service's own `task_name`, else the portal's name."""
+    overrides = getattr(settings, "PORTAL_SERVICE_NAME_OVERRIDES", {}) or {}
+    for config in services():
+        if isinstance(config, AppConfig) and config.label == namespace:
+            return overrides.get(namespace) or config.task_name or settings.COUNCIL.get("service_name", "")
+    return settings.COUNCIL.get("service_name", "")
 
 
 def beat_schedule() -> dict[str, dict]:

@@ -82,6 +82,8 @@ DJANGO_APPS = [
     "django.contrib.sitemaps",
     "django.forms",
 ]
+# The GOV.UK component layer comes before allauth so that its allauth/elements templates draw allauth's pages.
+FRONTEND_APPS = ["hackney_portal.frontend"]
 THIRD_PARTY_APPS = [
     "allauth",
     "allauth.account",
@@ -96,7 +98,7 @@ LOCAL_APPS = [
     "employment",
     "homelessness",
 ]
-INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
+INSTALLED_APPS = DJANGO_APPS + FRONTEND_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 # RATE LIMITS (sign-in, sign-up and the public forms; the rest of sign-in is in components/auth.py)
 # ------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from hackney_portal.core.forms import ApplicationError, add_application_error
+from hackney_portal.core.exceptions import ApplicationError, add_application_error
 from hackney_portal.core.resident import account_settings_rows
 
 from . import services

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from hackney_portal.core.admin import ReadOnlyAdmin
-from hackney_portal.core.forms import ApplicationError
+from hackney_portal.core.exceptions import ApplicationError
 
 from .. import admin_forms, hclic, selectors, services
 from ..models import HclicExport

@@ -7,7 +7,7 @@ import re
 
 from django import forms
 
-from hackney_portal.core.forms import GovukDateField
+from hackney_portal.frontend.forms import GovukDateField
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 PREFER = ("prefer_not", "Prefer not to say")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from hackney_portal.core.forms import CheckboxesField
+from hackney_portal.frontend.forms import CheckboxesField
 
 from ..selectors import code_choices
 from .base import PREFER, StepForm, _radios

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from hackney_portal.core.forms import GovukDateField
+from hackney_portal.frontend.forms import GovukDateField
 
 from ..selectors import code_choices
 from .base import YES_NO, StepForm, _radios

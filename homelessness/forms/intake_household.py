@@ -6,7 +6,7 @@ import re
 
 from django import forms
 
-from hackney_portal.core.forms import GovukDateField
+from hackney_portal.frontend.forms import GovukDateField
 
 from .base import NI_RE, PREFER, YES_NO, StepForm, _radios
 

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from hackney_portal.core.audit import audit_log
-from hackney_portal.core.forms import ApplicationError
+from hackney_portal.core.exceptions import ApplicationError
 
 from ..models import HclicExport
 from .files import build

@@ -11,7 +11,7 @@ from django.db import connection
 from django.utils import timezone
 
 from hackney_portal.core.audit import audit_log
-from hackney_portal.core.forms import ApplicationError
+from hackney_portal.core.exceptions import ApplicationError
 from hackney_portal.core.notifications import notification_send
 from hackney_portal.users import roles
 

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 
 from hackney_portal.core.audit import audit_log
-from hackney_portal.core.forms import ApplicationError
+from hackney_portal.core.exceptions import ApplicationError
 from hackney_portal.core.hostile import strip_control
 from hackney_portal.core.notifications import notification_send
 

@@ -7,7 +7,7 @@ import datetime as dt
 from django.db import transaction
 
 from hackney_portal.core.audit import audit_log
-from hackney_portal.core.forms import ApplicationError
+from hackney_portal.core.exceptions import ApplicationError
 from hackney_portal.core.notifications import notification_send
 
 from ..models import Case, HouseholdMember, Referral

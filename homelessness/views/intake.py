@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
-from hackney_portal.core.forms import ApplicationError, add_application_error
+from hackney_portal.core.exceptions import ApplicationError, add_application_error
 from hackney_portal.core.ratelimit import client_ip, rate_limit_wait, wait_message
 
 from .. import intake, selectors, services

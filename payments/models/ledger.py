@@ -77,6 +77,6 @@ class LedgerEntry(models.Model):
         indexes = [models.Index(fields=["account", "-business_date"]), models.Index(fields=["business_date"])]
 
     def __str__(self) -> str:
-        from hackney_portal.core.templatetags.govuk import pence
+        from hackney_portal.frontend.formatting import pence
 
         return f"{self.account} #{self.seq} {self.kind} {pence(self.amount_pence)}"

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from hackney_portal.core.audit import audit_log
-from hackney_portal.core.forms import ApplicationError
+from hackney_portal.core.exceptions import ApplicationError
 from hackney_portal.core.notifications import notification_send
 from hackney_portal.core.ratelimit import rate_limit_record, rate_limit_wait, wait_message
 

@@ -2,7 +2,7 @@
 
 from django import template
 
-from hackney_portal.core.templatetags.govuk import pence
+from hackney_portal.frontend.formatting import pence
 
 register = template.Library()
 

@@ -103,7 +103,7 @@ def test_every_own_detail_field_has_autocomplete_and_someone_elses_is_off(pages)
 
 @pytest.mark.django_db
 def test_the_intake_fills_only_the_applicants_own_details():
-    from hackney_portal.core.templatetags.govuk import govuk_field
+    from hackney_portal.frontend.templatetags.govuk import govuk_field
 
     own = AboutForm()
     assert 'autocomplete="name"' in govuk_field(own["full_name"])
@@ -148,7 +148,7 @@ def test_limited_text_areas_count_characters(pages):
     from django import forms
 
     from employment.forms import ApplyForm
-    from hackney_portal.core.templatetags.govuk import govuk_field
+    from hackney_portal.frontend.templatetags.govuk import govuk_field
     from homelessness.forms import ReferralForm
 
     limited = 0

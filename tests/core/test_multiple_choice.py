@@ -18,7 +18,7 @@ from hackney_portal.users import roles
 pytestmark = pytest.mark.django_db
 
 FORMS_MODULES = [
-    "hackney_portal.core.forms",
+    "hackney_portal.frontend.forms",
     "hackney_portal.users.forms",
     "payments.forms",
     "employment.forms",

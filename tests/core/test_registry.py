@@ -1,6 +1,10 @@
 """The portal knows its council services from their app configs alone (hackney_portal/core/registry.py)."""
 
+import json
+import os
 import re
+import subprocess
+import sys
 
 import pytest
 from django.apps import apps
@@ -12,6 +16,7 @@ from hackney_portal.celery import app as celery_app
 from hackney_portal.core import registry, roles
 from hackney_portal.core.beat import SingleBeatScheduler
 from hackney_portal.core.schedule import BEAT_SCHEDULE as KERNEL_SCHEDULE
+from tests.conftest import BASE_DIR
 
 
 def _text(response) -> str:
@@ -90,3 +95,56 @@ def test_seed_demo_loads_every_services_demo_data():
         ("homelessness", "Case"),
     ]:
         assert apps.get_model(label, model).objects.exists(), f"no demo {model}"
+
+
+def _header_service(page: str) -> str:
+    return re.search(r'<span class="app-header__service">(.*?)</span>', page, re.S).group(1).strip()
+
+
+def test_each_service_declares_the_task_it_is_named_after():
+    names = {service.label: service.task_name for service in registry.services()}
+    assert names == {
+        "payments": "Pay your rent",
+        "employment": "Find a job",
+        "homelessness": "Get help with housing",
+    }
+
+
+@pytest.mark.django_db
+def test_a_services_pages_carry_the_name_its_app_config_declares(monkeypatch):
+    # Nothing but the app config names the service: change it there and its pages follow.
+    monkeypatch.setattr(registry.service("employment"), "task_name", "Look for work")
+    page = Client().get(reverse("employment:search")).content.decode()
+    assert _header_service(page) == "Look for work"
+    assert "Look for work – " in re.search(r"<title>(.*?)</title>", page, re.S).group(1)
+    assert _header_service(Client().get(reverse("payments:start")).content.decode()) == "Pay your rent"
+
+
+@pytest.mark.django_db
+def test_a_council_renames_a_service_by_settings_alone(settings):
+    settings.PORTAL_SERVICE_NAME_OVERRIDES = {"payments": "Pay your rent and charges"}
+    assert _header_service(Client().get(reverse("payments:start")).content.decode()) == (
+        "Pay your rent and charges"
+    )
+    # The others keep their own names, and pages outside any service the portal's.
+    assert _header_service(Client().get(reverse("employment:search")).content.decode()) == "Find a job"
+    assert registry.service_name("") == settings.COUNCIL["service_name"]
+    assert registry.service_name("admin") == settings.COUNCIL["service_name"]
+
+
+@pytest.mark.slow  # a fresh interpreter
+def test_the_override_is_read_from_the_environment():
+    # As a council deploys it: one environment variable, app label=name pairs.
+    env = {
+        **os.environ,
+        "PORTAL_SERVICE_NAME_OVERRIDES": "payments=Pay rent and charges,employment=Find work",
+        "PYTHONPATH": str(BASE_DIR),
+    }
+    probe = (
+        "import json; from hackney_portal.settings.components import council; "
+        "print(json.dumps(council.PORTAL_SERVICE_NAME_OVERRIDES))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=60, check=True
+    )
+    assert json.loads(result.stdout) == {"payments": "Pay rent and charges", "employment": "Find work"}

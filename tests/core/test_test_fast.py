@@ -1,5 +1,6 @@
-"""`make test-fast` selects the unit tests: nothing with a browser, a real worker, a live server, many hosts,
-fault injection or processes of its own."""
+"""`make test-fast` leaves out the slow tests: nothing with a browser, a real worker, a live server,
+many hosts, fault injection or processes of its own; `make test-unit` keeps, of the rest, those that
+need no database."""
 
 import subprocess
 import sys
@@ -50,3 +51,21 @@ def test_test_fast_leaves_out_slow_tests_and_keeps_unit_tests():
         in fast
     )
     assert "tests/payments/test_webhooks.py::test_refund_reported_twice_debits_once" in fast
+
+
+def test_test_unit_selects_the_fast_tests_that_need_no_database():
+    unit = _selected("-m", "unit")
+    fast = _selected("-m", "not slow")
+    assert unit
+    assert unit < fast
+    assert (
+        "tests/core/test_registry.py::test_the_registry_lists_the_three_services_each_with_a_start_page"
+        in unit
+    )
+    # Database tests, by marker or through a fixture, and tests marked slow by hand stay out.
+    assert (
+        "tests/core/test_registry.py::test_the_home_page_lists_each_service_as_its_app_config_declares_it"
+        not in unit
+    )
+    assert "tests/payments/test_webhooks.py::test_refund_reported_twice_debits_once" not in unit
+    assert "tests/core/test_registry.py::test_the_override_is_read_from_the_environment" not in unit

@@ -135,3 +135,17 @@ def test_job_search_at_320px_shows_the_search_box_and_results_before_the_filters
     assert search["y"] < filters["y"]
     assert first_result["y"] < filters["y"]
     assert search["y"] < 640  # on the first screen
+    # Tab order too, not only what is on screen: from the search box, a result before any filter.
+    narrow.focus("#id_q")
+    where, seen = "", []
+    for _ in range(60):
+        narrow.keyboard.press("Tab")
+        where = narrow.evaluate(
+            "(() => { const e = document.activeElement; return e.closest('.app-filters') ? 'filter'"
+            " : e.closest('.app-search-result') ? 'result' : 'other'; })()"
+        )
+        seen.append(where)
+        if where == "filter":
+            break
+    assert where == "filter"
+    assert "result" in seen

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from employment import services
 from employment.models import Application, SavedSearch
-from hackney_portal.core.forms import ApplicationError
+from hackney_portal.core.exceptions import ApplicationError
 from tests.employment.test_search import listing
 
 

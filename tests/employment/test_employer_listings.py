@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from employment import services
 from employment.models import Opportunity
-from hackney_portal.core.forms import ApplicationError
+from hackney_portal.core.exceptions import ApplicationError
 from hackney_portal.users import roles
 from tests.conftest import make_user, staff_login
 from tests.employment.test_employers_and_inbox import _listing_post

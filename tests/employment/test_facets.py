@@ -69,5 +69,5 @@ def test_search_page_shows_counts_pay_and_closing_date(client, mix):
     assert "Closing in the next 7 days (1)" in html
     assert "£25,000 (2)" in html
     assert "In the last 7 days (2)" in html
-    closing = (business_date() + dt.timedelta(days=3)).strftime("%-d %B %Y")
+    closing = (business_date() + dt.timedelta(days=3)).strftime("%A %-d %B %Y")
     assert "Pay: <strong>£14.00 per hour</strong> · Closes <strong>" + closing in html  # Job B

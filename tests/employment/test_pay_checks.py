@@ -9,7 +9,7 @@ from django.urls import reverse
 from employment import services
 from employment.models import Opportunity, PayRate
 from employment.wages import SEED_RATES, hourly_pence, rate_on, wage_check
-from hackney_portal.core.forms import ApplicationError
+from hackney_portal.core.exceptions import ApplicationError
 from hackney_portal.users import roles
 from tests.conftest import make_user
 

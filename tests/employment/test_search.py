@@ -153,7 +153,7 @@ def test_xss_in_listing_text_is_neutralised(client):
 
 @pytest.mark.django_db
 def test_moderation_transitions_and_rejection_email(mailbox, django_capture_on_commit_callbacks, resident):
-    from hackney_portal.core.forms import ApplicationError
+    from hackney_portal.core.exceptions import ApplicationError
 
     opp = listing("Barista", publish=False)
     opp.employer = resident

@@ -4,7 +4,7 @@ Every staff view of case data is in the audit log."""
 import pytest
 from django.test import Client
 
-from hackney_portal.core.forms import ApplicationError
+from hackney_portal.core.exceptions import ApplicationError
 from hackney_portal.core.models import AuditEvent
 from homelessness import selectors, services
 from homelessness.models import Case

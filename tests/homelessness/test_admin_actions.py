@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.urls import NoReverseMatch, resolve, reverse
 
-from hackney_portal.core.forms import ApplicationError
+from hackney_portal.core.exceptions import ApplicationError
 from homelessness import services
 from homelessness.admin import CaseAdmin
 from homelessness.admin import actions as actions_package

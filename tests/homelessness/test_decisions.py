@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from hackney_portal.core.forms import ApplicationError
+from hackney_portal.core.exceptions import ApplicationError
 from homelessness import services
 from homelessness.models import Case, DecisionLetter, Review
 from homelessness.rules import AssessmentOutcome as AO
@@ -51,8 +51,8 @@ def test_s195_2_accepting_the_prevention_duty_sends_a_letter_with_the_plan(make_
     letter = DecisionLetter.objects.get(case=case)
     assert letter.kind == DecisionLetter.Kind.PREVENTION_ACCEPTED
     assert "section 195" in letter.body
-    assert "Send us the notice (by 8 January 2027)" in letter.body
-    assert "Talk to your landlord (by 9 January 2027)" in letter.body
+    assert "Send us the notice (by Friday 8 January 2027)" in letter.body
+    assert "Talk to your landlord (by Saturday 9 January 2027)" in letter.body
     assert f"{case.duty_deadline:%-d %B %Y}" in letter.body
     assert "Your landlord served notice." in letter.body
 

@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.utils import timezone
 
-from hackney_portal.core.forms import ApplicationError
+from hackney_portal.core.exceptions import ApplicationError
 from hackney_portal.core.models import Notification
 from homelessness import hclic, rules, services
 from homelessness.models import Case, Code, DecisionLetter

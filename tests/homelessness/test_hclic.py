@@ -150,7 +150,7 @@ def test_admin_builds_and_downloads_the_return(make_case, make_staff, manager, o
 
 
 def test_a_quarter_not_yet_ended_is_built_only_with_a_clear_warning(make_case, make_staff, officer, client):
-    from hackney_portal.core.forms import ApplicationError
+    from hackney_portal.core.exceptions import ApplicationError
     from hackney_portal.users import roles
     from tests.conftest import staff_login
 

@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.test import Client
 
-from hackney_portal.core.forms import ApplicationError
+from hackney_portal.core.exceptions import ApplicationError
 from homelessness import hclic, services
 from homelessness.demo import FORM_PAGES as PAGES
 from homelessness.models import Case, IntakeDraft
@@ -242,7 +242,7 @@ def test_a_phone_only_applicant_is_not_told_an_email_was_sent(client):
 
 
 def test_tel_links_use_the_international_form():
-    from hackney_portal.core.templatetags.govuk import tel, tel_uri
+    from hackney_portal.frontend.templatetags.govuk import tel, tel_uri
 
     assert tel_uri("020 8356 2300") == "tel:+442083562300"
     assert tel_uri("+44 (0)20 8356 2300") == "tel:+442083562300"

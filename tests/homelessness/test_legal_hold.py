@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 
 from hackney_portal.core.audit import AuditEvent
-from hackney_portal.core.forms import ApplicationError
+from hackney_portal.core.exceptions import ApplicationError
 from homelessness import selectors, services
 from homelessness.models import Case
 from homelessness.rules import AssessmentOutcome as AO
@@ -58,7 +58,7 @@ def test_every_case_shows_its_retention_date(make_case, officer, settings):
     # The retention job deletes cases closed before today minus 6 years: 1 April 2032 is the first day.
     assert selectors.retention_date(case) == dt.date(2032, 4, 1)
     assert services.cases_retention_delete(today=dt.date(2032, 3, 31)) == 0
-    assert "Kept until 1 April 2032" in selectors.retention_summary(case)
+    assert "Kept until Thursday 1 April 2032" in selectors.retention_summary(case)
     leap = make_case()
     services.case_assign(case=leap, officer=officer, actor=officer)
     services.case_move(case=leap, actor=officer, to_stage=S.CLOSED, end_reason=CR.ADVICE_ONLY)

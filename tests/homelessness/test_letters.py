@@ -7,7 +7,7 @@ import pytest
 from django.db import transaction
 
 from hackney_portal.core.audit import AuditEvent
-from hackney_portal.core.forms import ApplicationError
+from hackney_portal.core.exceptions import ApplicationError
 from homelessness import services
 from homelessness.letter_pdf import letter_pdf
 from homelessness.models import Case, CaseMessage, DecisionLetter

@@ -6,7 +6,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from hackney_portal.core.forms import ApplicationError
+from hackney_portal.core.exceptions import ApplicationError
 from homelessness import rules, services
 from homelessness.models import Case, DecisionLetter, Review
 from homelessness.rules import AssessmentOutcome as AO

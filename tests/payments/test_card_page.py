@@ -34,9 +34,11 @@ def _to_card_page(client, account):
 
 @pytest.mark.django_db
 def test_card_page_offers_change_amount_and_cancel_and_says_call_us_without_javascript(client, account):
-    _payment, card_url = _to_card_page(client, account)
+    payment, card_url = _to_card_page(client, account)
     html = client.get(card_url).content.decode()
-    assert f'href="{reverse("payments:pay", args=[account.pk])}">Change amount</a>' in html
+    # It brings the amount page back with the amount chosen (tests/payments/test_back_links.py).
+    change = reverse("payments:pay", args=[account.pk]) + f"?payment={payment.reference}"
+    assert f'href="{change}">Change amount</a>' in html
     assert ">Cancel payment</button>" in html
     # Without JavaScript the provider's fields never appear: the page says to call, and the field and Pay
     # button stay hidden until the provider's script has mounted them.

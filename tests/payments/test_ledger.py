@@ -141,7 +141,7 @@ def test_amounts_are_checked_in_the_database(account):
 
 @pytest.mark.django_db
 def test_payment_amount_limits(account, settings):
-    from hackney_portal.core.forms import ApplicationError
+    from hackney_portal.core.exceptions import ApplicationError
 
     with pytest.raises(ApplicationError, match="£1 or more"):
         start_payment(account, amount_pence=99)

@@ -172,7 +172,7 @@ def test_an_interrupted_run_is_finished_by_the_next_with_no_double_counting(hist
 
 @pytest.mark.django_db
 def test_resolving_needs_a_note_and_records_who(history, make_staff):
-    from hackney_portal.core.forms import ApplicationError
+    from hackney_portal.core.exceptions import ApplicationError
     from hackney_portal.users import roles
 
     reconciliation_run(period_start=history["today"], period_end=history["today"])

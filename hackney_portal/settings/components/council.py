@@ -10,7 +10,7 @@ COUNCIL = {
     "name": env("COUNCIL_NAME", default="Hackney Council"),
     "short_name": env("COUNCIL_SHORT_NAME", default="Hackney"),
     "logo_text": env("COUNCIL_LOGO_TEXT", default="Hackney"),
-    # The portal as a whole; each service is named after its task (PORTAL_SERVICE_NAMES).
+    # The portal as a whole; each service is named after its task (PortalService.task_name).
     "service_name": env("COUNCIL_SERVICE_NAME", default="Council services online"),
     "brand_colour": env("COUNCIL_BRAND_COLOUR", default="#00664f"),
     "link_colour": env("COUNCIL_LINK_COLOUR", default="#025ea6"),
@@ -38,13 +38,10 @@ COUNCIL = {
         default=["E09000012", "E09000001", "E09000014", "E09000019", "E09000025", "E09000030", "E09000031"],
     ),
 }
-# Each service's name in the header and the page title, by URL namespace: named after the task, as GOV.UK
-# services are ("Pay your rent", not the name of a product).
-PORTAL_SERVICE_NAMES = {
-    "payments": "Pay your rent",
-    "employment": "Find a job",
-    "homelessness": "Get help with housing",
-}
+# Each service names itself after its task in its app config (`PortalService.task_name`: "Pay your rent");
+# a council that words one differently sets it here, by app label, with no code change:
+# PORTAL_SERVICE_NAME_OVERRIDES=payments=Pay your rent and charges,employment=Find work
+PORTAL_SERVICE_NAME_OVERRIDES = env.dict("PORTAL_SERVICE_NAME_OVERRIDES", default={})
 
 # PRIVACY NOTICE (/privacy/): the council's data protection details, which another council sets for itself.
 # Housing cases' retention comes from HOMELESSNESS_RETENTION_YEARS; the rest is the council's policy.

@@ -7,7 +7,7 @@ from django import forms
 from django.template import Context, Template
 from django.utils.safestring import mark_safe
 
-from hackney_portal.core.forms import GovukDateField
+from hackney_portal.frontend.forms import GovukDateField
 
 HOSTILE = '<script>alert("x")</script>&'
 

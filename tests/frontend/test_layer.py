@@ -1,0 +1,83 @@
+"""The GOV.UK component layer is one package, every page draws with it, and code written against its old
+home in the kernel still imports."""
+
+import datetime as dt
+import importlib
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core import checks
+from django.template import Context, Template, engines
+from django.template.backends.django import get_installed_libraries
+
+from hackney_portal.frontend import formatting
+
+
+def test_each_template_library_is_found_once_and_in_the_frontend_package():
+    libraries = get_installed_libraries()
+    assert libraries["govuk"] == "hackney_portal.frontend.templatetags.govuk"
+    assert libraries["portal"] == "hackney_portal.frontend.templatetags.portal"
+    # Two modules offering one library name make Django pick one silently (and warn at `check`).
+    assert not [m for m in checks.run_checks(tags=[checks.Tags.templates]) if m.id == "templates.W003"]
+
+
+@pytest.mark.parametrize(
+    ("old", "names"),
+    [
+        ("hackney_portal.core.forms", ["ApplicationError", "add_application_error", "GovukDateField"]),
+        ("hackney_portal.core.forms", ["CheckboxesField", "DateInputWidget"]),
+        ("hackney_portal.core.templatetags.govuk", ["govuk_field", "govuk_error_summary", "pence", "tel"]),
+        ("hackney_portal.core.templatetags.portal", ["capture"]),
+    ],
+)
+def test_old_import_paths_give_the_same_objects_for_branches_in_flight(old, names):
+    module = importlib.import_module(old)
+    new = {
+        "ApplicationError": "hackney_portal.core.exceptions",
+        "add_application_error": "hackney_portal.core.exceptions",
+        "capture": "hackney_portal.frontend.templatetags.portal",
+        "govuk_field": "hackney_portal.frontend.templatetags.govuk",
+        "govuk_error_summary": "hackney_portal.frontend.templatetags.govuk",
+        "tel": "hackney_portal.frontend.templatetags.govuk",
+        "pence": "hackney_portal.frontend.formatting",
+    }
+    for name in names:
+        home = importlib.import_module(new.get(name, "hackney_portal.frontend.forms"))
+        assert getattr(module, name) is getattr(home, name)
+
+
+@pytest.mark.parametrize(
+    "name", ["allauth/elements/field.html", "allauth/elements/form.html", "includes/error_summary.html"]
+)
+def test_component_templates_come_from_the_frontend_package(name):
+    # The layer sits before allauth in INSTALLED_APPS: were it after, allauth's own elements (no GOV.UK
+    # markup, no error summary) would draw its pages.
+    origin = engines["django"].get_template(name).origin.name
+    assert "/hackney_portal/frontend/templates/" in origin
+
+
+def test_money_in_pounds_with_thousands():
+    assert formatting.pence(123456) == "£1,234.56"
+    assert formatting.pence(-5) == "-£0.05"
+    assert formatting.pence_abs(-4000) == "£40.00"
+    assert formatting.pence(None) == ""
+
+
+def test_dates_written_out_in_prose_and_short_in_tables():
+    day = dt.date(2026, 12, 7)
+    assert formatting.long_date(day) == "Monday 7 December 2026"
+    assert formatting.table_date(day) == "7 Dec 2026"
+
+
+def test_a_moment_is_shown_by_its_london_day_in_templates():
+    # 23:30 UTC on 30 June is 00:30 on 1 July in London (summer time): the resident's day is 1 July.
+    moment = dt.datetime(2026, 6, 30, 23, 30, tzinfo=ZoneInfo("UTC"))
+    text = Template(
+        "{% load govuk %}{{ at|long_date }}|{{ at|long_datetime }}|"
+        "{{ at|table_date }}|{{ at|table_datetime }}"
+    ).render(Context({"at": moment}))
+    assert text == "Wednesday 1 July 2026|Wednesday 1 July 2026 at 12:30a.m.|1 Jul 2026|1 Jul 2026, 12:30a.m."
+
+
+def test_date_filters_leave_no_value_empty():
+    assert Template("{% load govuk %}[{{ x|long_date }}]").render(Context({"x": None})) == "[]"
