@@ -60,7 +60,7 @@ def search_text_normalise(q: str) -> str:
         else:
             out.append(("-" if negate else "") + words[0])
             out.extend(words[1:])
-    while out and out[-1] == "or":
+    while out and out[-1].lower() == "or":
         out.pop()
     return " ".join(out[:MAX_SEARCH_TERMS])
 
@@ -184,8 +184,11 @@ def opportunity_search(
     fuzzy = False
     suggestion = ""
     strict = None
+    # A box holding only operators (":OR", "-") parses to no terms: that is the same as an empty box.
+    groups = query_parse(q) if q else []
+    if not groups:
+        q = ""
     if q:
-        groups = query_parse(q)
         synonyms = _synonyms()
         query, strict = build_tsquery(groups, synonyms), build_tsquery(groups, {})
         expanded = _expands(groups, synonyms)
