@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http.request import RawPostDataException
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -297,7 +298,8 @@ def stripe_webhook(request):
         )
     except gateway.SignatureError:
         return HttpResponseBadRequest("invalid signature")
-    except (KeyError, TypeError, ValueError):
+    except (KeyError, TypeError, ValueError, RawPostDataException):
+        # RawPostDataException: a multipart body, already parsed as a form, is no Stripe event.
         return HttpResponseBadRequest("malformed event")
     return JsonResponse({"received": True, "duplicate": not created})
 

@@ -130,6 +130,8 @@ PORTAL_RATE_LIMITS = {
     # Link codes emailed to the contact on the tenancy record, and tries at typing one.
     "rent_link_code_send": "3/15m/account,10/h/client",
     "rent_link_code_verify": "10/15m/client,10/15m/user",
+    # Wrong passwords on the close-account page (allauth limits its own password checks, not this one).
+    "account_close": "5/15m/user,20/d/user",
     # Public forms that create records or send email, counted when they would be accepted. Generous per
     # client (a library, a hostel or an advice centre sends many from one address), tighter per address that
     # the council would email.

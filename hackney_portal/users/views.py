@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from hackney_portal.core.exceptions import ApplicationError, add_application_error
+from hackney_portal.core.ratelimit import rate_limit_record, rate_limit_wait, wait_message
 from hackney_portal.core.resident import account_settings_rows
 
 from . import services
@@ -37,12 +38,16 @@ class CloseAccountForm(forms.Form):
         error_messages={"required": "Enter your password"},
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, wait: int = 0, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.wait = wait
 
     def clean_password(self):
         password = self.cleaned_data["password"]
+        if self.wait:
+            # Too many wrong tries: no password, right or wrong, is checked until the wait is over.
+            raise forms.ValidationError(wait_message(self.wait))
         if not self.user.check_password(password):
             raise forms.ValidationError("Your password is not right. Check it and try again.")
         return password
@@ -93,8 +98,16 @@ def sign_out_everywhere(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def close_account(request):
-    form = CloseAccountForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
+    # The password check is a password oracle for anyone holding the session: wrong tries are limited.
+    limit = {"user": str(request.user.pk)}
+    wait = rate_limit_wait(action="account_close", values=limit, record=False) if request.POST else 0
+    form = CloseAccountForm(request.POST or None, user=request.user, wait=wait)
+    if request.method == "POST" and not form.is_valid() and "password" in form.errors:
+        if wait:
+            return render(request, "users/close.html", {"form": form}, status=429)
+        if request.POST.get("password"):
+            rate_limit_record(action="account_close", values=limit)
+    elif request.method == "POST" and form.is_valid():
         try:
             services.user_account_close(user=request.user, actor=request.user)
         except ApplicationError as error:

@@ -276,3 +276,14 @@ def _fuzz(client, method: str, url: str, fields: list[str]) -> None:
             assert_govuk_page(response, (url, data))
 
     send()
+
+
+def test_webhook_answers_4xx_to_a_form_or_multipart_body(client):
+    """A form post (as a scanner or a misconfigured sender makes) has its body parsed by the control-
+    character middleware before the view reads the raw bytes; a multipart one was a 500."""
+    for data, content_type in (({"a": "1"}, None), ({"a": "1"}, "application/x-www-form-urlencoded")):
+        kwargs = {"content_type": content_type} if content_type else {}
+        if content_type:
+            data = "a=1"
+        response = client.post("/payments/stripe/webhook/", data, HTTP_STRIPE_SIGNATURE="t=1,v1=x", **kwargs)
+        assert 400 <= response.status_code < 500, (content_type, response.status_code)

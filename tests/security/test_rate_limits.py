@@ -371,3 +371,29 @@ def test_limits_can_be_switched_off_only_explicitly_for_load_tests(settings):
     assert rate_limit_wait(action="homelessness_intake", values=values) > 0
     settings.PORTAL_RATE_LIMITS_ENABLED = False
     assert rate_limit_wait(action="homelessness_intake", values=values) == 0
+
+
+@pytest.mark.django_db
+def test_close_account_password_cannot_be_guessed_without_limit(resident):
+    """The close-account page checks the password: with a stolen session and no limit it would be an
+    unlimited password oracle (allauth limits its own password checks; this one is ours). After a few
+    wrong tries it answers with the GOV.UK 429, and the right password is not even checked until the wait
+    is over (so the account is not closed by a guess that lands)."""
+    from hackney_portal.users.models import User
+
+    client = Client()
+    client.force_login(resident)
+    url = reverse("users:close")
+    statuses = [client.post(url, {"password": f"guess-{i}"}).status_code for i in range(12)]
+    assert statuses[0] == 200
+    assert statuses[-1] == 429, statuses
+    response = client.post(url, {"password": "correct-horse-battery"})
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert "govuk-error-summary" in html
+    assert "too many times" in html
+    assert User.objects.get(pk=resident.pk).is_active
+    # Another resident's tries are their own.
+    other = Client()
+    other.force_login(make_user("other@example.org"))
+    assert other.post(url, {"password": "guess"}).status_code == 200
