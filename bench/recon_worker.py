@@ -92,11 +92,11 @@ def main() -> None:
     elif mode == "load":
         from django.db import transaction
 
-        from payments.reconciliation_report import report_load
+        from payments.reconciliation_report import _records, report_header, report_load
 
         started = time.perf_counter()
         with transaction.atomic(), open(path, "rb") as f:
-            rows = report_load(f)
+            rows = report_load(_records(f), report_header(f))
         elapsed = time.perf_counter() - started
     elif mode == "report":
         from payments.models import Discrepancy
