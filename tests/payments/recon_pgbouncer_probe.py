@@ -1,4 +1,4 @@
-"""Run by test_reconciliation_pgbouncer.py in its own process, connected through PgBouncer in transaction mode.
+"""Run by test_reconciliation_pgbouncer.py in its own process, through PgBouncer in transaction mode.
 
 Reconciles a report file in small chunks while a second thread keeps taking transactions, so consecutive
 transactions of the run land on different server connections, as they do under load. Prints the run's
