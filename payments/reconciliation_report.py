@@ -44,6 +44,7 @@ REQUIRED_COLUMNS = (
 )
 # Columns we read if the report has them; any other column is loaded under a neutral name and ignored.
 KNOWN_COLUMNS = frozenset({*REQUIRED_COLUMNS, "payment_intent_id", "net", "fee"})
+_TYPES = {"created_utc": "timestamp", "gross": "numeric"}
 CHUNK_LINES = 250_000
 
 
@@ -93,7 +94,9 @@ def report_load(records, columns: list[str], *, lines: int | None = None) -> int
     transaction mode (PgBouncer, see docs/deployment.md) may hand each chunk a different connection. The
     rows are passed to COPY in blocks of about 1 MB, so memory stays flat however long the file is."""
     with connection.cursor() as cur:
-        defs = ", ".join(f"{c} text" for c in columns)
+        # Typed where we compare or add: COPY parses them once, and the planner's statistics then estimate
+        # the period filter (on text cast per row it guessed 0.5% of the rows and chose index lookups).
+        defs = ", ".join(f"{c} {_TYPES.get(c, 'text')}" for c in columns)
         cur.execute(f"CREATE TEMPORARY TABLE recon_report (line bigserial, {defs}) ON COMMIT DROP")
         if "payment_intent_id" not in columns:
             cur.execute("ALTER TABLE recon_report ADD COLUMN payment_intent_id text")
@@ -148,13 +151,13 @@ _STEP = """
 CREATE TEMPORARY TABLE recon_step ON COMMIT DROP AS
 SELECT r.line, r.balance_transaction_id AS txn_id, r.reporting_category AS category,
        coalesce(r.source_id, '') AS charge_id, coalesce(r.payment_intent_id, '') AS intent_id,
-       round(r.gross::numeric * 100)::bigint AS amount,
+       round(r.gross * 100)::bigint AS amount,
        p.id AS payment_id, p.reference AS reference, p.reconciled_txn_id AS reconciled_txn_id,
        e.id AS entry_id, -e.amount_pence AS credited
 FROM recon_report r
 LEFT JOIN payments_payment p ON r.reporting_category = 'charge' AND p.provider_charge_id = r.source_id
 LEFT JOIN payments_ledgerentry e ON e.payment_id = p.id AND e.kind = 'card_payment'
-WHERE r.created_utc::timestamp >= %(lo)s::timestamp AND r.created_utc::timestamp < %(hi)s::timestamp
+WHERE r.created_utc >= %(lo)s::timestamp AND r.created_utc < %(hi)s::timestamp
 """
 # A charge whose id we never heard (its answer was lost) is ours only if its intent is one we recorded.
 _UNKNOWN = """
