@@ -5,6 +5,8 @@ python -m bench.recon_worker N FILE   (prints one JSON line)
 
 from __future__ import annotations
 
+import collections
+import contextlib
 import json
 import os
 import resource
@@ -69,6 +71,40 @@ def clear() -> None:
         cur.execute("ALTER TABLE payments_ledgerentry ENABLE TRIGGER USER")
 
 
+@contextlib.contextmanager
+def _statement_times():
+    """Seconds spent in each of the run's statements, by name (the profile printed beside the figures)."""
+    from django.db import connection
+
+    from payments import reconciliation_report as r
+
+    names = {
+        " ".join(getattr(r, name).split())[:60]: label
+        for name, label in (
+            ("_STEP", "join the chunk to payments and ledger"),
+            ("_CLAIM", "insert the matches"),
+            ("_CLAIMS", "read the chunk's claims back"),
+            ("_NO_PAYMENT", "discrepancies"),
+            ("_DUPLICATE", "discrepancies"),
+            ("_MISMATCH", "discrepancies"),
+            ("_COUNTS", "count"),
+        )
+    }
+    spent: dict[str, float] = collections.defaultdict(float)
+
+    def timed(execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            key = " ".join(sql.split())[:60]
+            label = names.get(key, "other statements")
+            spent[label] += time.perf_counter() - started
+
+    with connection.execute_wrapper(timed):
+        yield spent
+
+
 def pages(path: str):
     with open(path) as f:
         for line in f:
@@ -105,7 +141,7 @@ def main() -> None:
         seed(n)
         started = time.perf_counter()
         day = business_date()
-        with open(path, "rb") as f:
+        with open(path, "rb") as f, _statement_times() as spent:
             run = reconciliation_run_from_report(
                 period_start=day - dt.timedelta(days=1), period_end=day + dt.timedelta(days=1), report=f
             )
@@ -133,7 +169,10 @@ def main() -> None:
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     if mode in ("reconcile", "report"):
         clear()
-    print(json.dumps({"rows": rows, "seconds": elapsed, "peak_mb": peak_mb}))
+    out = {"rows": rows, "seconds": elapsed, "peak_mb": peak_mb}
+    if mode == "report":
+        out["profile"] = dict(spent)
+    print(json.dumps(out))
 
 
 if __name__ == "__main__":

@@ -184,6 +184,13 @@ WHERE s.payment_id IS NOT NULL AND s.amount > 0 AND coalesce(s.reconciled_txn_id
 ORDER BY s.payment_id, s.line
 ON CONFLICT DO NOTHING
 """
+# Who holds each of the chunk's payments now (claimed in this chunk, an earlier one or an earlier run): read
+# once here, where each of the statements below hashed the whole, growing, matches table again.
+_CLAIMS = """
+CREATE TEMPORARY TABLE recon_claim ON COMMIT DROP AS
+SELECT m.payment_id, m.txn_id FROM payments_reconciliationmatch m
+WHERE m.payment_id IN (SELECT s.payment_id FROM recon_step s WHERE s.payment_id IS NOT NULL)
+"""
 _NO_PAYMENT = """
 INSERT INTO payments_discrepancy
   (kind, key, status, payment_id, ledger_entry_id, expected_pence, actual_pence, detail, run_id, created_at,
@@ -200,8 +207,8 @@ INSERT INTO payments_discrepancy
 SELECT 'duplicate', left(s.txn_id, 100), 'open', s.payment_id, NULL, NULL, s.amount,
        left('Second transaction for ' || s.reference, 300), %(run)s, now(), ''
 FROM recon_step s
-LEFT JOIN payments_reconciliationmatch m ON m.payment_id = s.payment_id
-WHERE s.payment_id IS NOT NULL AND coalesce(m.txn_id, s.reconciled_txn_id) <> s.txn_id
+LEFT JOIN recon_claim c ON c.payment_id = s.payment_id
+WHERE s.payment_id IS NOT NULL AND coalesce(c.txn_id, s.reconciled_txn_id) <> s.txn_id
 ON CONFLICT (kind, key) DO NOTHING
 """
 _MISMATCH = """
@@ -211,19 +218,19 @@ INSERT INTO payments_discrepancy
 SELECT 'amount_mismatch', 'entry:' || s.entry_id, 'open', s.payment_id, s.entry_id, s.credited, s.amount,
        'Ledger credit and card transaction differ', %(run)s, now(), ''
 FROM recon_step s
-JOIN payments_reconciliationmatch m ON m.txn_id = s.txn_id
+JOIN recon_claim c ON c.txn_id = s.txn_id
 WHERE s.entry_id IS NOT NULL AND s.credited <> s.amount
 ON CONFLICT (kind, key) DO NOTHING
 """
 _COUNTS = """
 SELECT count(*),
-       count(*) FILTER (WHERE s.entry_id IS NOT NULL AND s.credited = s.amount AND m.txn_id IS NOT NULL)
+       count(*) FILTER (WHERE s.entry_id IS NOT NULL AND s.credited = s.amount AND c.txn_id IS NOT NULL)
 FROM recon_step s
-LEFT JOIN payments_reconciliationmatch m ON m.txn_id = s.txn_id
+LEFT JOIN recon_claim c ON c.txn_id = s.txn_id
 """
 _NO_CREDIT = """
 SELECT s.payment_id, s.charge_id, s.amount
-FROM recon_step s JOIN payments_reconciliationmatch m ON m.txn_id = s.txn_id
+FROM recon_step s JOIN recon_claim c ON c.txn_id = s.txn_id
 WHERE s.entry_id IS NULL
 ORDER BY s.line
 """
@@ -251,6 +258,8 @@ def _match_chunk(run: ReconciliationRun, *, lo: str, hi: str) -> dict:
         cur.execute(_UNKNOWN, params)
         cur.execute(_RECORD_CHARGE, params)
         cur.execute(_CLAIM, params)
+        cur.execute(_CLAIMS)
+        cur.execute("ANALYZE recon_claim")
         for statement in (_NO_PAYMENT, _DUPLICATE, _MISMATCH):
             cur.execute(statement, params)
             found += cur.rowcount
@@ -330,7 +339,7 @@ def reconciliation_run_from_report(
                     loaded = report_load(records, columns, lines=chunk_lines)
                     counts = _match_chunk(locked, lo=_utc(lo), hi=_utc(hi)) if loaded else None
                     # Dropped at commit too; explicitly for when this runs inside an outer transaction.
-                    cur.execute("DROP TABLE IF EXISTS recon_step, recon_report")
+                    cur.execute("DROP TABLE IF EXISTS recon_claim, recon_step, recon_report")
                 if not loaded:
                     break
                 locked.cursor = f"line:{line + loaded}"

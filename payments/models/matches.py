@@ -18,7 +18,7 @@ class ReconciliationMatch(models.Model):
     """
 
     run_id = models.BigIntegerField()
-    # Unique by a constraint, not `unique=True`: that also builds a second (LIKE-pattern) index nobody queries,
+    # Unique by a constraint, not `unique=True`: that also builds a second (LIKE) index nobody queries,
     # a quarter of what each claimed row costs to insert.
     txn_id = models.CharField(max_length=64)
     payment_id = models.BigIntegerField(unique=True)
