@@ -88,6 +88,8 @@ def _statement_times():
             ("_DUPLICATE", "discrepancies"),
             ("_MISMATCH", "discrepancies"),
             ("_COUNTS", "count"),
+            ("_UNKNOWN", "charges not known by id"),
+            ("_CREDITS_WITHOUT_PAYMENT", "credits with no card transaction (once, at the end)"),
         )
     }
     spent: dict[str, float] = collections.defaultdict(float)
@@ -98,7 +100,7 @@ def _statement_times():
             return execute(sql, params, many, context)
         finally:
             key = " ".join(sql.split())[:60]
-            label = names.get(key, "other statements")
+            label = names.get(key, "planner statistics" if key.startswith("ANALYZE") else "other statements")
             spent[label] += time.perf_counter() - started
 
     with connection.execute_wrapper(timed):
