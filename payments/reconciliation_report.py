@@ -333,6 +333,9 @@ def reconciliation_run_from_report(
         while True:
             with transaction.atomic():
                 locked = ReconciliationRun.objects.select_for_update().get(pk=run.pk)
+                if _cursor_line(locked) != line:
+                    # A second worker took up this period's run and is past this chunk: it finishes the run.
+                    return locked
                 with connection.cursor() as cur:
                     # Hashing a million payments within the default 4 MB spills to disk; for this job only.
                     cur.execute("SET LOCAL work_mem = '64MB'")

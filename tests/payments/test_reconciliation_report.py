@@ -221,3 +221,41 @@ def test_a_chunk_never_ends_inside_a_quoted_field_that_holds_a_newline(account):
     assert cursors == ["line:3", "line:6", "line:7"]
     assert (run.status, run.transactions_seen, run.matched, run.discrepancies_found) == ("completed", 7, 6, 0)
     assert ReconciliationMatch.objects.count() == 6
+
+
+@pytest.mark.django_db
+def test_two_workers_on_the_same_period_count_each_chunk_once(account):
+    import datetime as dt
+
+    from hackney_portal.core.models import AuditEvent
+
+    _payments_with_credits(account, 25)
+    day = dt.date(2026, 6, 1)
+    report = _big_report(25, duplicate_of=7)
+    second = []
+
+    def second_worker_starts(run):
+        # After the first worker's first chunk, a second (a retried task) takes up the same running run.
+        if not second:
+            second.append(
+                reconciliation_run_from_report(
+                    period_start=day, period_end=day, report=io.BytesIO(report), chunk_lines=10
+                )
+            )
+
+    first = reconciliation_run_from_report(
+        period_start=day,
+        period_end=day,
+        report=io.BytesIO(report),
+        chunk_lines=10,
+        after_chunk=second_worker_starts,
+    )
+    assert first.pk == second[0].pk
+    run = ReconciliationRun.objects.get()
+    assert (run.status, run.transactions_seen, run.matched, run.discrepancies_found) == (
+        "completed",
+        27,
+        25,
+        1,
+    )
+    assert AuditEvent.objects.filter(action="payments.reconciliation.completed").count() == 1
