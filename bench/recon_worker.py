@@ -5,6 +5,8 @@ python -m bench.recon_worker N FILE   (prints one JSON line)
 
 from __future__ import annotations
 
+import collections
+import contextlib
 import json
 import os
 import resource
@@ -69,6 +71,42 @@ def clear() -> None:
         cur.execute("ALTER TABLE payments_ledgerentry ENABLE TRIGGER USER")
 
 
+@contextlib.contextmanager
+def _statement_times():
+    """Seconds spent in each of the run's statements, by name (the profile printed beside the figures)."""
+    from django.db import connection
+
+    from payments import reconciliation_report as r
+
+    names = {
+        " ".join(getattr(r, name).split())[:60]: label
+        for name, label in (
+            ("_STEP", "join the chunk to payments and ledger"),
+            ("_CLAIM", "insert the matches"),
+            ("_CLAIMS", "read the chunk's claims back"),
+            ("_NO_PAYMENT", "discrepancies"),
+            ("_DUPLICATE", "discrepancies"),
+            ("_MISMATCH", "discrepancies"),
+            ("_COUNTS", "count"),
+            ("_UNKNOWN", "charges not known by id"),
+            ("_CREDITS_WITHOUT_PAYMENT", "credits with no card transaction (once, at the end)"),
+        )
+    }
+    spent: dict[str, float] = collections.defaultdict(float)
+
+    def timed(execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            key = " ".join(sql.split())[:60]
+            label = names.get(key, "planner statistics" if key.startswith("ANALYZE") else "other statements")
+            spent[label] += time.perf_counter() - started
+
+    with connection.execute_wrapper(timed):
+        yield spent
+
+
 def pages(path: str):
     with open(path) as f:
         for line in f:
@@ -92,11 +130,11 @@ def main() -> None:
     elif mode == "load":
         from django.db import transaction
 
-        from payments.reconciliation_report import report_load
+        from payments.reconciliation_report import _records, report_header, report_load
 
         started = time.perf_counter()
         with transaction.atomic(), open(path, "rb") as f:
-            rows = report_load(f)
+            rows = report_load(_records(f), report_header(f))
         elapsed = time.perf_counter() - started
     elif mode == "report":
         from payments.models import Discrepancy
@@ -105,7 +143,7 @@ def main() -> None:
         seed(n)
         started = time.perf_counter()
         day = business_date()
-        with open(path, "rb") as f:
+        with open(path, "rb") as f, _statement_times() as spent:
             run = reconciliation_run_from_report(
                 period_start=day - dt.timedelta(days=1), period_end=day + dt.timedelta(days=1), report=f
             )
@@ -133,7 +171,10 @@ def main() -> None:
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     if mode in ("reconcile", "report"):
         clear()
-    print(json.dumps({"rows": rows, "seconds": elapsed, "peak_mb": peak_mb}))
+    out = {"rows": rows, "seconds": elapsed, "peak_mb": peak_mb}
+    if mode == "report":
+        out["profile"] = dict(spent)
+    print(json.dumps(out))
 
 
 if __name__ == "__main__":

@@ -3,9 +3,10 @@
 At a million transactions a day, the paged list API means 10,000 calls. Stripe's downloadable report
 (`balance_change_from_activity.itemized`, one CSV row per balance transaction) is one file instead. The run:
 
-1. loads the file with `COPY` into a temporary table (streamed in blocks: memory stays flat);
-2. matches it in chunks of lines, each chunk a handful of set-based statements committed together with the
-   run's cursor, so a run killed half-way is finished by the next one from the last committed chunk;
+1. reads the file in chunks of records; each chunk is loaded with `COPY` into a temporary table dropped at
+   commit (streamed in blocks: memory stays flat; nothing outlives a transaction, so PgBouncer in transaction
+   mode is fine) and matched by a handful of set-based statements, committed together with the run's
+   cursor, so a run killed half-way is finished by the next one from the last committed chunk;
 3. records which transaction each payment was paid by in an insert-only table (`ReconciliationMatch`: unique
    per transaction and per payment, so a re-run or a resumed run records nothing twice), and each problem once
    as a `Discrepancy` (unique per kind and key), exactly as the list-based run in `reconciliation.py` does.
@@ -43,6 +44,7 @@ REQUIRED_COLUMNS = (
 )
 # Columns we read if the report has them; any other column is loaded under a neutral name and ignored.
 KNOWN_COLUMNS = frozenset({*REQUIRED_COLUMNS, "payment_intent_id", "net", "fee"})
+_TYPES = {"created_utc": "timestamp", "gross": "numeric"}
 CHUNK_LINES = 250_000
 
 
@@ -59,24 +61,65 @@ def _columns(header: bytes) -> list[str]:
     return [n if n in KNOWN_COLUMNS else f"extra_{i}" for i, n in enumerate(names)]
 
 
-def report_load(report: IO[bytes]) -> int:
-    """COPY the report into the session's temporary table `recon_report`; returns the number of rows."""
-    header = report.readline()
-    columns = _columns(header)
+def report_header(report: IO[bytes]) -> list[str]:
+    """Read the report's header line; the column names to load the rows under."""
+    return _columns(report.readline())
+
+
+def _records(report: IO[bytes]):
+    """The report's records as bytes: a line, or several when a quoted field (a description) holds a newline,
+    so a chunk never ends inside a record."""
+    pending = b""
+    for row in iter(report.readline, b""):
+        pending += row
+        if pending.count(b'"') % 2 == 0:
+            yield pending
+            pending = b""
+    if pending:
+        yield pending  # an unbalanced quote: COPY refuses it with the line it is on
+
+
+def report_skip(records, lines: int) -> None:
+    """Skip records already reconciled by an interrupted run (their chunks were committed)."""
+    for _ in range(lines):
+        if next(records, None) is None:
+            return
+
+
+def report_load(records, columns: list[str], *, lines: int | None = None) -> int:
+    """COPY the next `lines` rows (all that are left when None) into this transaction's temporary table
+    `recon_report` and return how many there were.
+
+    The table is dropped at commit: nothing outlives the transaction on the server, so a pooler in
+    transaction mode (PgBouncer, see docs/deployment.md) may hand each chunk a different connection. The
+    rows are passed to COPY in blocks of about 1 MB, so memory stays flat however long the file is."""
     with connection.cursor() as cur:
-        cur.execute("DROP TABLE IF EXISTS recon_report")
-        defs = ", ".join(f"{c} text" for c in columns)
-        cur.execute(f"CREATE TEMPORARY TABLE recon_report (line bigserial PRIMARY KEY, {defs})")
+        # Typed where we compare or add: COPY parses them once, and the planner's statistics then estimate
+        # the period filter (on text cast per row it guessed 0.5% of the rows and chose index lookups).
+        defs = ", ".join(f"{c} {_TYPES.get(c, 'text')}" for c in columns)
+        cur.execute(f"CREATE TEMPORARY TABLE recon_report (line bigserial, {defs}) ON COMMIT DROP")
         if "payment_intent_id" not in columns:
             cur.execute("ALTER TABLE recon_report ADD COLUMN payment_intent_id text")
         names = ", ".join(columns)
+        count = 0
         with cur.cursor.copy(f"COPY recon_report ({names}) FROM STDIN WITH (FORMAT csv)") as copy:
-            while block := report.read(1 << 20):
-                copy.write(block)
+            block: list[bytes] = []
+            size = 0
+            while lines is None or count < lines:
+                row = next(records, None)
+                if row is None:
+                    break
+                block.append(row)
+                size += len(row)
+                count += 1
+                if size >= 1 << 20:
+                    copy.write(b"".join(block))
+                    block, size = [], 0
+            if block:
+                copy.write(b"".join(block))
         # Statistics for the planner: without them it guesses a handful of rows and joins by index lookups.
         cur.execute("ANALYZE recon_report")
-        cur.execute("SELECT coalesce(max(line), 0) FROM recon_report")
-        return int(cur.fetchone()[0])
+        return count
 
 
 def _utc(seconds: int) -> str:
@@ -105,21 +148,22 @@ def _cursor_line(run: ReconciliationRun) -> int:
 
 # The chunk's rows in the period, with our payment (by the charge id we recorded) and its ledger credit.
 _STEP = """
-CREATE TEMPORARY TABLE recon_step AS
+CREATE TEMPORARY TABLE recon_step ON COMMIT DROP AS
 SELECT r.line, r.balance_transaction_id AS txn_id, r.reporting_category AS category,
        coalesce(r.source_id, '') AS charge_id, coalesce(r.payment_intent_id, '') AS intent_id,
-       round(r.gross::numeric * 100)::bigint AS amount,
-       p.id AS payment_id, p.reference AS reference, e.id AS entry_id, -e.amount_pence AS credited
+       round(r.gross * 100)::bigint AS amount,
+       p.id AS payment_id, p.reference AS reference, p.reconciled_txn_id AS reconciled_txn_id,
+       e.id AS entry_id, -e.amount_pence AS credited
 FROM recon_report r
 LEFT JOIN payments_payment p ON r.reporting_category = 'charge' AND p.provider_charge_id = r.source_id
 LEFT JOIN payments_ledgerentry e ON e.payment_id = p.id AND e.kind = 'card_payment'
-WHERE r.line > %(lo_line)s AND r.line <= %(hi_line)s
-  AND r.created_utc::timestamp >= %(lo)s::timestamp AND r.created_utc::timestamp < %(hi)s::timestamp
+WHERE r.created_utc >= %(lo)s::timestamp AND r.created_utc < %(hi)s::timestamp
 """
 # A charge whose id we never heard (its answer was lost) is ours only if its intent is one we recorded.
 _UNKNOWN = """
 UPDATE recon_step s
-SET payment_id = p.id, reference = p.reference, entry_id = e.id, credited = -e.amount_pence
+SET payment_id = p.id, reference = p.reference, reconciled_txn_id = p.reconciled_txn_id, entry_id = e.id,
+    credited = -e.amount_pence
 FROM payments_payment p
 LEFT JOIN payments_ledgerentry e ON e.payment_id = p.id AND e.kind = 'card_payment'
 WHERE s.category = 'charge' AND s.payment_id IS NULL AND s.intent_id <> ''
@@ -136,10 +180,16 @@ _CLAIM = """
 INSERT INTO payments_reconciliationmatch (run_id, txn_id, payment_id, ledger_entry_id, amount_pence)
 SELECT DISTINCT ON (s.payment_id) %(run)s, s.txn_id, s.payment_id, s.entry_id, s.amount
 FROM recon_step s
-JOIN payments_payment p ON p.id = s.payment_id
-WHERE s.amount > 0 AND (p.reconciled_txn_id IS NULL OR p.reconciled_txn_id = s.txn_id)
+WHERE s.payment_id IS NOT NULL AND s.amount > 0 AND coalesce(s.reconciled_txn_id, s.txn_id) = s.txn_id
 ORDER BY s.payment_id, s.line
 ON CONFLICT DO NOTHING
+"""
+# Who holds each of the chunk's payments now (claimed in this chunk, an earlier one or an earlier run): read
+# once here, where each of the statements below hashed the whole, growing, matches table again.
+_CLAIMS = """
+CREATE TEMPORARY TABLE recon_claim ON COMMIT DROP AS
+SELECT m.payment_id, m.txn_id FROM payments_reconciliationmatch m
+WHERE m.payment_id IN (SELECT s.payment_id FROM recon_step s WHERE s.payment_id IS NOT NULL)
 """
 _NO_PAYMENT = """
 INSERT INTO payments_discrepancy
@@ -157,9 +207,8 @@ INSERT INTO payments_discrepancy
 SELECT 'duplicate', left(s.txn_id, 100), 'open', s.payment_id, NULL, NULL, s.amount,
        left('Second transaction for ' || s.reference, 300), %(run)s, now(), ''
 FROM recon_step s
-JOIN payments_payment p ON p.id = s.payment_id
-LEFT JOIN payments_reconciliationmatch m ON m.payment_id = s.payment_id
-WHERE coalesce(m.txn_id, p.reconciled_txn_id) <> s.txn_id
+LEFT JOIN recon_claim c ON c.payment_id = s.payment_id
+WHERE s.payment_id IS NOT NULL AND coalesce(c.txn_id, s.reconciled_txn_id) <> s.txn_id
 ON CONFLICT (kind, key) DO NOTHING
 """
 _MISMATCH = """
@@ -169,19 +218,19 @@ INSERT INTO payments_discrepancy
 SELECT 'amount_mismatch', 'entry:' || s.entry_id, 'open', s.payment_id, s.entry_id, s.credited, s.amount,
        'Ledger credit and card transaction differ', %(run)s, now(), ''
 FROM recon_step s
-JOIN payments_reconciliationmatch m ON m.txn_id = s.txn_id
+JOIN recon_claim c ON c.txn_id = s.txn_id
 WHERE s.entry_id IS NOT NULL AND s.credited <> s.amount
 ON CONFLICT (kind, key) DO NOTHING
 """
 _COUNTS = """
 SELECT count(*),
-       count(*) FILTER (WHERE s.entry_id IS NOT NULL AND s.credited = s.amount AND m.txn_id IS NOT NULL)
+       count(*) FILTER (WHERE s.entry_id IS NOT NULL AND s.credited = s.amount AND c.txn_id IS NOT NULL)
 FROM recon_step s
-LEFT JOIN payments_reconciliationmatch m ON m.txn_id = s.txn_id
+LEFT JOIN recon_claim c ON c.txn_id = s.txn_id
 """
 _NO_CREDIT = """
 SELECT s.payment_id, s.charge_id, s.amount
-FROM recon_step s JOIN payments_reconciliationmatch m ON m.txn_id = s.txn_id
+FROM recon_step s JOIN recon_claim c ON c.txn_id = s.txn_id
 WHERE s.entry_id IS NULL
 ORDER BY s.line
 """
@@ -200,16 +249,17 @@ ON CONFLICT (kind, key) DO NOTHING
 """
 
 
-def _match_chunk(run: ReconciliationRun, *, lo_line: int, hi_line: int, lo: str, hi: str) -> dict:
-    params = {"run": run.pk, "lo_line": lo_line, "hi_line": hi_line, "lo": lo, "hi": hi}
+def _match_chunk(run: ReconciliationRun, *, lo: str, hi: str) -> dict:
+    params = {"run": run.pk, "lo": lo, "hi": hi}
     found = 0
     with connection.cursor() as cur:
-        cur.execute("DROP TABLE IF EXISTS recon_step")
         cur.execute(_STEP, params)
         cur.execute("ANALYZE recon_step")
         cur.execute(_UNKNOWN, params)
         cur.execute(_RECORD_CHARGE, params)
         cur.execute(_CLAIM, params)
+        cur.execute(_CLAIMS)
+        cur.execute("ANALYZE recon_claim")
         for statement in (_NO_PAYMENT, _DUPLICATE, _MISMATCH):
             cur.execute(statement, params)
             found += cur.rowcount
@@ -276,32 +326,48 @@ def reconciliation_run_from_report(
     if own:
         report = gateway.balance_report_open(created_gte=lo, created_lt=hi)
     try:
-        total = report_load(report)
+        columns = report_header(report)
+        records = _records(report)
+        line = _cursor_line(run)
+        report_skip(records, line)
+        while True:
+            with transaction.atomic():
+                locked = ReconciliationRun.objects.select_for_update().get(pk=run.pk)
+                if _cursor_line(locked) != line:
+                    # A second worker took up this period's run and is past this chunk: it finishes the run.
+                    return locked
+                with connection.cursor() as cur:
+                    # Hashing a million payments within the default 4 MB spills to disk; for this job only.
+                    cur.execute("SET LOCAL work_mem = '64MB'")
+                    loaded = report_load(records, columns, lines=chunk_lines)
+                    counts = _match_chunk(locked, lo=_utc(lo), hi=_utc(hi)) if loaded else None
+                    # Dropped at commit too; explicitly for when this runs inside an outer transaction.
+                    cur.execute("DROP TABLE IF EXISTS recon_claim, recon_step, recon_report")
+                if not loaded:
+                    break
+                locked.cursor = f"line:{line + loaded}"
+                locked.transactions_seen += counts["seen"]
+                locked.matched += counts["matched"]
+                locked.discrepancies_found += counts["found"]
+                locked.repaired += counts["repaired"]
+                locked.save(
+                    update_fields=[
+                        "cursor",
+                        "transactions_seen",
+                        "matched",
+                        "discrepancies_found",
+                        "repaired",
+                    ]
+                )
+            run, line = locked, line + loaded
+            if after_chunk is not None:
+                after_chunk(run)
     finally:
         if own:
             report.close()
-    line = _cursor_line(run)
-    while line < total:
-        upto = min(total, line + chunk_lines)
-        with transaction.atomic():
-            locked = ReconciliationRun.objects.select_for_update().get(pk=run.pk)
-            counts = _match_chunk(locked, lo_line=line, hi_line=upto, lo=_utc(lo), hi=_utc(hi))
-            locked.cursor = f"line:{upto}"
-            locked.transactions_seen += counts["seen"]
-            locked.matched += counts["matched"]
-            locked.discrepancies_found += counts["found"]
-            locked.repaired += counts["repaired"]
-            locked.save(
-                update_fields=["cursor", "transactions_seen", "matched", "discrepancies_found", "repaired"]
-            )
-        run, line = locked, upto
-        if after_chunk is not None:
-            after_chunk(run)
     with transaction.atomic():
         run = ReconciliationRun.objects.select_for_update().get(pk=run.pk)
         with connection.cursor() as cur:
-            cur.execute("DROP TABLE IF EXISTS recon_step")
-            cur.execute("DROP TABLE IF EXISTS recon_report")
             cur.execute(_CREDITS_WITHOUT_PAYMENT, {"run": run.pk, "start": period_start, "end": period_end})
             run.discrepancies_found += cur.rowcount
         if payouts is None and not gateway.is_localstripe():

@@ -191,3 +191,71 @@ def test_finance_reconciliation_uses_the_report_where_the_provider_has_one(histo
     again = services.reconciliation_start(period_start=today, period_end=today)
     assert not ReconciliationMatch.objects.filter(run_id=again.pk).exists()
     assert len(reports.requests) == 3
+
+
+@pytest.mark.django_db
+def test_a_chunk_never_ends_inside_a_quoted_field_that_holds_a_newline(account):
+    import datetime as dt
+
+    _payments_with_credits(account, 6)
+    day = dt.date(2026, 6, 1)
+    # The fee's description spans two lines, right where a chunk of 3 records would end by lines.
+    report = (
+        b"balance_transaction_id,created_utc,currency,gross,reporting_category,source_id,description\n"
+        b'txn_k1,2026-06-01 10:00:00,gbp,1.01,charge,ch_k1,"Rent"\n'
+        b'txn_k2,2026-06-01 10:00:00,gbp,1.02,charge,ch_k2,"Rent"\n'
+        b'txn_fee,2026-06-01 12:00:00,gbp,-1.00,fee,,"Stripe fee\nfor June"\n'
+        b'txn_k3,2026-06-01 10:00:00,gbp,1.03,charge,ch_k3,"Rent"\n'
+        b'txn_k4,2026-06-01 10:00:00,gbp,1.04,charge,ch_k4,"Rent, card"\n'
+        b'txn_k5,2026-06-01 10:00:00,gbp,1.05,charge,ch_k5,""\n'
+        b"txn_k6,2026-06-01 10:00:00,gbp,1.06,charge,ch_k6,\n"
+    )
+    cursors = []
+    run = reconciliation_run_from_report(
+        period_start=day,
+        period_end=day,
+        report=io.BytesIO(report),
+        chunk_lines=3,
+        after_chunk=lambda r: cursors.append(r.cursor),
+    )
+    assert cursors == ["line:3", "line:6", "line:7"]
+    assert (run.status, run.transactions_seen, run.matched, run.discrepancies_found) == ("completed", 7, 6, 0)
+    assert ReconciliationMatch.objects.count() == 6
+
+
+@pytest.mark.django_db
+def test_two_workers_on_the_same_period_count_each_chunk_once(account):
+    import datetime as dt
+
+    from hackney_portal.core.models import AuditEvent
+
+    _payments_with_credits(account, 25)
+    day = dt.date(2026, 6, 1)
+    report = _big_report(25, duplicate_of=7)
+    second = []
+
+    def second_worker_starts(run):
+        # After the first worker's first chunk, a second (a retried task) takes up the same running run.
+        if not second:
+            second.append(
+                reconciliation_run_from_report(
+                    period_start=day, period_end=day, report=io.BytesIO(report), chunk_lines=10
+                )
+            )
+
+    first = reconciliation_run_from_report(
+        period_start=day,
+        period_end=day,
+        report=io.BytesIO(report),
+        chunk_lines=10,
+        after_chunk=second_worker_starts,
+    )
+    assert first.pk == second[0].pk
+    run = ReconciliationRun.objects.get()
+    assert (run.status, run.transactions_seen, run.matched, run.discrepancies_found) == (
+        "completed",
+        27,
+        25,
+        1,
+    )
+    assert AuditEvent.objects.filter(action="payments.reconciliation.completed").count() == 1
