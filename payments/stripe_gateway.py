@@ -217,10 +217,15 @@ def intent_cancel(intent_id: str, *, idempotency_key: str) -> Intent:
     )
 
 
-def refund_create(*, intent_id: str, amount_pence: int, idempotency_key: str) -> dict:
+def refund_create(
+    *, intent_id: str, amount_pence: int, idempotency_key: str, metadata: dict | None = None
+) -> dict:
+    params: dict = {"payment_intent": intent_id, "amount": amount_pence}
+    if metadata:
+        params["metadata"] = metadata
     obj = _call(
         _client().v1.refunds.create,
-        params={"payment_intent": intent_id, "amount": amount_pence},
+        params=params,
         options={"idempotency_key": idempotency_key},
     )
     return obj.to_dict()

@@ -27,7 +27,13 @@ from .card import (
     payment_start,
 )
 from .disputes import dispute_record
-from .finance import discrepancy_resolve, income_file_generate, reconciliation_start
+from .finance import (
+    discrepancy_refund_duplicate,
+    discrepancy_resolve,
+    duplicate_refundable_pence,
+    income_file_generate,
+    reconciliation_start,
+)
 from .intents import payment_credit, payment_intent_apply, payment_locked, payment_refresh, payment_status_set
 from .ledger import ledger_post
 from .refunds import refund_record, refund_request
@@ -48,8 +54,10 @@ __all__ = [
     "account_link_with_code",
     "account_unlink",
     "arrears_reminders_send",
+    "discrepancy_refund_duplicate",
     "discrepancy_resolve",
     "dispute_record",
+    "duplicate_refundable_pence",
     "gateway",
     "income_file_generate",
     "ledger_post",
