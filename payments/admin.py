@@ -46,30 +46,57 @@ class RentAccountAdmin(ReadOnlyAdmin):
         return format_html('<a href="{}">See what the tenant sees</a>', url)
 
     def get_urls(self):
+        view = self.admin_site.admin_view
         return [
             path(
-                "<int:pk>/tenant-view/",
-                self.admin_site.admin_view(self.tenant_view_page),
-                name="payments_rentaccount_tenant_view",
+                "<int:pk>/tenant-view/", view(self.tenant_view_page), name="payments_rentaccount_tenant_view"
+            ),
+            path(
+                "<int:pk>/tenant-view/statement/",
+                view(self.tenant_statement_page),
+                name="payments_rentaccount_tenant_statement",
+            ),
+            path(
+                "<int:pk>/tenant-view/payments/",
+                view(self.tenant_payments_page),
+                name="payments_rentaccount_tenant_payments",
             ),
             *super().get_urls(),
         ]
 
-    def tenant_view_page(self, request, pk: int):
+    def _tenant_view(self, request, pk: int, page: str) -> tuple[RentAccount, dict]:
         if not self.has_view_permission(request):
             raise PermissionDenied
         account = get_object_or_404(RentAccount, pk=pk)
-        # Every staff look-up of what a tenant sees is recorded, with who and when.
-        audit_log(actor=request.user, action="payments.account.tenant_view", obj=account)
-        return render(
-            request,
-            "payments/account.html",
-            {
-                "account": account,
-                "summary": selectors.account_summary(account=account),
-                "staff_view": True,
-            },
-        )
+        # Every staff look-up of what a tenant sees is recorded, with who, when and which page.
+        audit_log(actor=request.user, action="payments.account.tenant_view", obj=account, data={"page": page})
+        return account, {
+            "account": account,
+            "staff_view": True,
+            "staff_page": page,
+            "staff_back_url": reverse("admin:payments_rentaccount_change", args=[account.pk]),
+        }
+
+    def tenant_view_page(self, request, pk: int):
+        account, context = self._tenant_view(request, pk, "account")
+        context["summary"] = selectors.account_summary(account=account)
+        return render(request, "payments/account.html", context)
+
+    def tenant_statement_page(self, request, pk: int):
+        from .calendar import business_date
+        from .forms import StatementPeriodForm
+
+        account, context = self._tenant_view(request, pk, "statement")
+        # The tenant's default statement period, as they first see it.
+        start, end, months = StatementPeriodForm().period(business_date())
+        statement = selectors.statement_for_period(account=account, start=start, end=end)
+        context.update({"statement": statement, "start": start, "end": end, "months": months, "form": None})
+        return render(request, "payments/statement.html", context)
+
+    def tenant_payments_page(self, request, pk: int):
+        account, context = self._tenant_view(request, pk, "payments")
+        context["payments"] = account.payments.select_related("account").order_by("-created_at")[:100]
+        return render(request, "payments/history.html", context)
 
 
 @admin.register(LedgerEntry)

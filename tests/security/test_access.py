@@ -242,6 +242,7 @@ ADMIN_POLICY = {
     "payments.payment": {roles.FINANCE_OFFICERS},
     "payments.stripeevent": {roles.FINANCE_OFFICERS},
     "payments.dispute": {roles.FINANCE_OFFICERS},
+    "payments.refund": {roles.FINANCE_OFFICERS},
     "payments.incomefile": {roles.FINANCE_OFFICERS},
     "payments.reconciliationrun": {roles.FINANCE_OFFICERS},
     "payments.discrepancy": {roles.FINANCE_OFFICERS},
@@ -340,10 +341,14 @@ HOUSING = {roles.HOUSING_OFFICERS, roles.HOUSING_MANAGERS}
 ADMIN_EXTRA = {
     "payments_dashboard": ({roles.FINANCE_OFFICERS}, []),
     "payments_rentaccount_tenant_view": ({roles.FINANCE_OFFICERS}, ["account"]),
+    "payments_rentaccount_tenant_statement": ({roles.FINANCE_OFFICERS}, ["account"]),
+    "payments_rentaccount_tenant_payments": ({roles.FINANCE_OFFICERS}, ["account"]),
     "payments_payment_refund": ({roles.FINANCE_OFFICERS}, ["payment"]),
     "payments_incomefile_download": ({roles.FINANCE_OFFICERS}, [None]),
     "payments_reconciliationrun_run": ({roles.FINANCE_OFFICERS}, []),
     "payments_discrepancy_resolve": ({roles.FINANCE_OFFICERS}, [None]),
+    "payments_discrepancy_refund": ({roles.FINANCE_OFFICERS}, [None]),
+    "payments_incomefile_make": ({roles.FINANCE_OFFICERS}, []),
     "employment_application_cv": ({roles.JOBS_MODERATORS}, ["application"]),
     # each officer action on a case has its own URL (homelessness/admin/actions/)
     **{f"homelessness_case_act_{a.name}": (HOUSING, ["case"]) for a in CASE_ACTIONS},
