@@ -11,7 +11,7 @@ from hackney_portal.core.admin import ReadOnlyAdmin, TabularInline
 from hackney_portal.core.audit import audit_log
 from hackney_portal.core.forms import ApplicationError
 
-from . import selectors, services
+from . import admin_phone, selectors, services
 from .models import (
     Dispute,
     LedgerEntry,
@@ -140,6 +140,7 @@ class PaymentAdmin(ReadOnlyAdmin):
         "amount_pence",
         "status",
         "created_at",
+        "taken_by",
         "provider_payment_id",
         "refund_link",
     ]
@@ -151,7 +152,7 @@ class PaymentAdmin(ReadOnlyAdmin):
         "account__postcode",
         "provider_payment_id",
     ]
-    list_select_related = ["account"]
+    list_select_related = ["account", "taken_by"]
     date_hierarchy = "created_at"
     inlines = [RefundInline]
     actions = ["recheck_with_stripe"]
@@ -170,6 +171,12 @@ class PaymentAdmin(ReadOnlyAdmin):
                 name="payments_payment_refund",
             ),
             path("dashboard/", self.admin_site.admin_view(self.dashboard_view), name="payments_dashboard"),
+            path("phone/", self.admin_site.admin_view(admin_phone.phone_start), name="payments_phone_start"),
+            path(
+                "phone/<str:reference>/",
+                self.admin_site.admin_view(admin_phone.phone_card),
+                name="payments_phone_card",
+            ),
             *super().get_urls(),
         ]
 
@@ -183,6 +190,9 @@ class PaymentAdmin(ReadOnlyAdmin):
         context = {
             **self.admin_site.each_context(request),
             **selectors.finance_dashboard(),
+            "phone_payment_url": reverse("admin:payments_phone_start")
+            if request.user.has_perm(admin_phone.PERMISSION)
+            else "",
             "title": "Finance dashboard",
             "opts": self.model._meta,
         }

@@ -36,6 +36,7 @@ from .finance import (
 )
 from .intents import payment_credit, payment_intent_apply, payment_locked, payment_refresh, payment_status_set
 from .ledger import ledger_post
+from .phone import phone_payment_start, phone_payment_take
 from .refunds import refund_record, refund_request
 from .reminders import arrears_reminders_send, reminders_set
 from .sweepers import ABANDON_AFTER, STUCK_AFTER, payments_sweep, stripe_events_recover
@@ -74,6 +75,8 @@ __all__ = [
     "payment_start",
     "payment_status_set",
     "payments_sweep",
+    "phone_payment_start",
+    "phone_payment_take",
     "reconciliation_start",
     "refund_record",
     "refund_request",

@@ -349,6 +349,8 @@ ADMIN_EXTRA = {
     "payments_discrepancy_resolve": ({roles.FINANCE_OFFICERS}, [None]),
     "payments_discrepancy_refund": ({roles.FINANCE_OFFICERS}, [None]),
     "payments_incomefile_make": ({roles.FINANCE_OFFICERS}, []),
+    "payments_phone_start": ({roles.FINANCE_OFFICERS}, []),
+    "payments_phone_card": ({roles.FINANCE_OFFICERS}, [None]),
     "employment_application_cv": ({roles.JOBS_MODERATORS}, ["application"]),
     # each officer action on a case has its own URL (homelessness/admin/actions/)
     **{f"homelessness_case_act_{a.name}": (HOUSING, ["case"]) for a in CASE_ACTIONS},
