@@ -11,14 +11,11 @@ from hackney_portal.core.admin import ReadOnlyAdmin, TabularInline
 from hackney_portal.core.audit import audit_log
 from hackney_portal.core.exceptions import ApplicationError
 
-from . import selectors, services
+from . import admin_phone, selectors, services
 from .models import (
-    Discrepancy,
     Dispute,
-    IncomeFile,
     LedgerEntry,
     Payment,
-    ReconciliationRun,
     Refund,
     RentAccount,
     StripeEvent,
@@ -49,30 +46,57 @@ class RentAccountAdmin(ReadOnlyAdmin):
         return format_html('<a href="{}">See what the tenant sees</a>', url)
 
     def get_urls(self):
+        view = self.admin_site.admin_view
         return [
             path(
-                "<int:pk>/tenant-view/",
-                self.admin_site.admin_view(self.tenant_view_page),
-                name="payments_rentaccount_tenant_view",
+                "<int:pk>/tenant-view/", view(self.tenant_view_page), name="payments_rentaccount_tenant_view"
+            ),
+            path(
+                "<int:pk>/tenant-view/statement/",
+                view(self.tenant_statement_page),
+                name="payments_rentaccount_tenant_statement",
+            ),
+            path(
+                "<int:pk>/tenant-view/payments/",
+                view(self.tenant_payments_page),
+                name="payments_rentaccount_tenant_payments",
             ),
             *super().get_urls(),
         ]
 
-    def tenant_view_page(self, request, pk: int):
+    def _tenant_view(self, request, pk: int, page: str) -> tuple[RentAccount, dict]:
         if not self.has_view_permission(request):
             raise PermissionDenied
         account = get_object_or_404(RentAccount, pk=pk)
-        # Every staff look-up of what a tenant sees is recorded, with who and when.
-        audit_log(actor=request.user, action="payments.account.tenant_view", obj=account)
-        return render(
-            request,
-            "payments/account.html",
-            {
-                "account": account,
-                "summary": selectors.account_summary(account=account),
-                "staff_view": True,
-            },
-        )
+        # Every staff look-up of what a tenant sees is recorded, with who, when and which page.
+        audit_log(actor=request.user, action="payments.account.tenant_view", obj=account, data={"page": page})
+        return account, {
+            "account": account,
+            "staff_view": True,
+            "staff_page": page,
+            "staff_back_url": reverse("admin:payments_rentaccount_change", args=[account.pk]),
+        }
+
+    def tenant_view_page(self, request, pk: int):
+        account, context = self._tenant_view(request, pk, "account")
+        context["summary"] = selectors.account_summary(account=account)
+        return render(request, "payments/account.html", context)
+
+    def tenant_statement_page(self, request, pk: int):
+        from .calendar import business_date
+        from .forms import StatementPeriodForm
+
+        account, context = self._tenant_view(request, pk, "statement")
+        # The tenant's default statement period, as they first see it.
+        start, end, months = StatementPeriodForm().period(business_date())
+        statement = selectors.statement_for_period(account=account, start=start, end=end)
+        context.update({"statement": statement, "start": start, "end": end, "months": months, "form": None})
+        return render(request, "payments/statement.html", context)
+
+    def tenant_payments_page(self, request, pk: int):
+        account, context = self._tenant_view(request, pk, "payments")
+        context["payments"] = account.payments.select_related("account").order_by("-created_at")[:100]
+        return render(request, "payments/history.html", context)
 
 
 @admin.register(LedgerEntry)
@@ -116,6 +140,7 @@ class PaymentAdmin(ReadOnlyAdmin):
         "amount_pence",
         "status",
         "created_at",
+        "taken_by",
         "provider_payment_id",
         "refund_link",
     ]
@@ -127,7 +152,7 @@ class PaymentAdmin(ReadOnlyAdmin):
         "account__postcode",
         "provider_payment_id",
     ]
-    list_select_related = ["account"]
+    list_select_related = ["account", "taken_by"]
     date_hierarchy = "created_at"
     inlines = [RefundInline]
     actions = ["recheck_with_stripe"]
@@ -146,6 +171,12 @@ class PaymentAdmin(ReadOnlyAdmin):
                 name="payments_payment_refund",
             ),
             path("dashboard/", self.admin_site.admin_view(self.dashboard_view), name="payments_dashboard"),
+            path("phone/", self.admin_site.admin_view(admin_phone.phone_start), name="payments_phone_start"),
+            path(
+                "phone/<str:reference>/",
+                self.admin_site.admin_view(admin_phone.phone_card),
+                name="payments_phone_card",
+            ),
             *super().get_urls(),
         ]
 
@@ -159,6 +190,9 @@ class PaymentAdmin(ReadOnlyAdmin):
         context = {
             **self.admin_site.each_context(request),
             **selectors.finance_dashboard(),
+            "phone_payment_url": reverse("admin:payments_phone_start")
+            if request.user.has_perm(admin_phone.PERMISSION)
+            else "",
             "title": "Finance dashboard",
             "opts": self.model._meta,
         }
@@ -218,150 +252,5 @@ class DisputeAdmin(ReadOnlyAdmin):
     list_filter = ["status"]
 
 
-@admin.register(IncomeFile)
-class IncomeFileAdmin(ReadOnlyAdmin):
-    list_display = ["business_date", "batch_id", "row_count", "total_pence", "created_at", "download"]
-    date_hierarchy = "business_date"
-
-    @admin.display(description="File")
-    def download(self, obj):
-        return format_html(
-            '<a href="{}">Download CSV</a>', reverse("admin:payments_incomefile_download", args=[obj.pk])
-        )
-
-    def get_urls(self):
-        return [
-            path(
-                "<int:pk>/download/",
-                self.admin_site.admin_view(self.download_view),
-                name="payments_incomefile_download",
-            ),
-            *super().get_urls(),
-        ]
-
-    def download_view(self, request, pk: int):
-        from django.http import HttpResponse
-
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        income = get_object_or_404(IncomeFile, pk=pk)
-        audit_log(actor=request.user, action="payments.income_file.downloaded", obj=income)
-        response = HttpResponse(income.content.encode("utf-8"), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{income.batch_id}.csv"'
-        return response
-
-
-class ReconcileForm(forms.Form):
-    period_start = forms.DateField(label="From (YYYY-MM-DD)")
-    period_end = forms.DateField(label="To (YYYY-MM-DD)")
-
-
-@admin.register(ReconciliationRun)
-class ReconciliationRunAdmin(ReadOnlyAdmin):
-    list_display = [
-        "started_at",
-        "period_start",
-        "period_end",
-        "status",
-        "transactions_seen",
-        "matched",
-        "discrepancies_found",
-        "repaired",
-        "finished_at",
-    ]
-    list_filter = ["status"]
-
-    def get_urls(self):
-        return [
-            path("run/", self.admin_site.admin_view(self.run_view), name="payments_reconciliationrun_run"),
-            *super().get_urls(),
-        ]
-
-    def run_view(self, request):
-        if not request.user.has_perm("payments.view_reconciliationrun"):
-            raise PermissionDenied
-        form = ReconcileForm(request.POST if request.method == "POST" else None)
-        if request.method == "POST" and form.is_valid():
-            from django.db import transaction
-
-            from hackney_portal.core.outbox import enqueue
-
-            with transaction.atomic():
-                enqueue(
-                    "payments.tasks.reconciliation_run",
-                    form.cleaned_data["period_start"].isoformat(),
-                    form.cleaned_data["period_end"].isoformat(),
-                )
-                audit_log(
-                    actor=request.user,
-                    action="payments.reconciliation.requested",
-                    data={k: v.isoformat() for k, v in form.cleaned_data.items()},
-                )
-            messages.success(request, "Reconciliation started. Refresh this list to see it finish.")
-            return redirect("admin:payments_reconciliationrun_changelist")
-        context = {
-            **self.admin_site.each_context(request),
-            "form": form,
-            "title": "Run reconciliation",
-            "opts": self.model._meta,
-        }
-        return render(request, "admin/payments/reconcile.html", context)
-
-
-class ResolveForm(forms.Form):
-    note = forms.CharField(label="How was it resolved?", widget=forms.Textarea(attrs={"rows": 3}))
-
-
-@admin.register(Discrepancy)
-class DiscrepancyAdmin(ReadOnlyAdmin):
-    list_display = [
-        "created_at",
-        "kind",
-        "status",
-        "key",
-        "payment",
-        "expected_pence",
-        "actual_pence",
-        "detail",
-        "resolve_link",
-    ]
-    list_filter = ["status", "kind"]
-    search_fields = ["key", "payment__reference"]
-    list_select_related = ["payment"]
-
-    @admin.display(description="Resolve")
-    def resolve_link(self, obj):
-        if obj.status != Discrepancy.Status.OPEN:
-            return obj.resolution_note or "-"
-        return format_html(
-            '<a href="{}">Resolve</a>', reverse("admin:payments_discrepancy_resolve", args=[obj.pk])
-        )
-
-    def get_urls(self):
-        return [
-            path(
-                "<int:pk>/resolve/",
-                self.admin_site.admin_view(self.resolve_view),
-                name="payments_discrepancy_resolve",
-            ),
-            *super().get_urls(),
-        ]
-
-    def resolve_view(self, request, pk: int):
-        if not request.user.has_perm("payments.change_discrepancy"):
-            raise PermissionDenied
-        d = get_object_or_404(Discrepancy, pk=pk)
-        form = ResolveForm(request.POST if request.method == "POST" else None)
-        if request.method == "POST" and form.is_valid():
-            services.discrepancy_resolve(
-                discrepancy_id=d.pk, note=form.cleaned_data["note"], actor=request.user
-            )
-            messages.success(request, "Discrepancy resolved.")
-            return redirect("admin:payments_discrepancy_changelist")
-        context = {
-            **self.admin_site.each_context(request),
-            "form": form,
-            "title": f"Resolve: {d}",
-            "opts": self.model._meta,
-        }
-        return render(request, "admin/payments/reconcile.html", context)
+# The finance officer's pages (income files, reconciliation, discrepancies, phone payments) live apart.
+from . import admin_finance  # noqa: E402, F401

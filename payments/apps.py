@@ -12,6 +12,7 @@ class PaymentsConfig(PortalService, AppConfig):
     portal_description = "Check your rent balance and statement, and pay by debit or credit card."
     start_url_name = "payments:start"
     staff_groups = (roles.FINANCE_OFFICERS,)
+    staff_home_url_name = "admin:payments_dashboard"
     summary_order = 10
 
     def resident_summary(self, *, user):

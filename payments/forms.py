@@ -186,3 +186,31 @@ class RemindersForm(forms.Form):
         choices=[("yes", "Yes, remind me before the rent is due"), ("no", "No")],
         error_messages={"required": "Select yes if you want reminder emails"},
     )
+
+
+class PhonePaymentForm(AmountForm):
+    """Staff taking a card payment over the phone: the caller's rent account number, the amount (the same
+    rules as online) and, if they want a receipt, their email address."""
+
+    reference = forms.CharField(
+        label="Rent account number",
+        max_length=32,
+        error_messages={"required": "Enter the caller's rent account number"},
+    )
+    field_order = ["reference", "amount", "email", "attempt_key"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, balance_pence=0, ask_email=True, **kwargs)
+        self.order_fields(self.field_order)
+        self.fields["amount"].label = "Amount the caller wants to pay, in pounds"
+        self.fields["email"].label = "Caller's email address (optional)"
+        self.fields[
+            "email"
+        ].help_text = "We email the caller a receipt. Leave it empty if they do not want one."
+
+    def clean_reference(self):
+        value = re.sub(r"\s+", "", self.cleaned_data["reference"]).upper()
+        if not re.match(settings.COUNCIL["rent_reference_regex"], value):
+            hint = settings.COUNCIL["rent_reference_hint"]
+            raise forms.ValidationError(f"Enter the rent account number in the right format: {hint}")
+        return value

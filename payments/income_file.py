@@ -1,4 +1,6 @@
-"""Build the daily income file: header, one row per card payment or refund, trailer with count and total."""
+"""Build the daily income file: header, one row per card payment, refund, dispute (chargeback) and dispute
+reinstatement, trailer with count and total. Each row says its transaction type, so the housing system hears
+about chargebacks as well as payments."""
 
 from __future__ import annotations
 
@@ -13,7 +15,14 @@ from hackney_portal.core.csvsafe import csv_safe
 
 from .models import LedgerEntry
 
-KINDS = [LedgerEntry.Kind.CARD_PAYMENT, LedgerEntry.Kind.REFUND]
+# Ledger kind -> the transaction type written in the file (the housing system's codes).
+TYPES = {
+    LedgerEntry.Kind.CARD_PAYMENT: "PAYMENT",
+    LedgerEntry.Kind.REFUND: "REFUND",
+    LedgerEntry.Kind.DISPUTE: "CHARGEBACK",
+    LedgerEntry.Kind.DISPUTE_WON: "CHARGEBACK REVERSED",
+}
+KINDS = list(TYPES)
 
 
 def batch_id_for(day: dt.date) -> str:
@@ -26,11 +35,12 @@ def _pounds(pence: int) -> str:
 
 
 def income_file_build(day: dt.date) -> tuple[str, int, int]:
-    """(content, row count, total pence). Money received is positive, refunds negative."""
+    """(content, row count, total pence). Money received (payments, reinstatements) is positive; money paid
+    back or taken back (refunds, chargebacks) negative."""
     batch = batch_id_for(day)
     entries = (
         LedgerEntry.objects.filter(business_date=day, kind__in=KINDS)
-        .select_related("account", "payment", "refund", "refund__payment")
+        .select_related("account", "payment", "refund", "refund__payment", "dispute", "dispute__payment")
         .order_by("id")
     )
     out = io.StringIO()
@@ -41,6 +51,8 @@ def income_file_build(day: dt.date) -> tuple[str, int, int]:
         money_in = -e.amount_pence
         if e.kind == LedgerEntry.Kind.CARD_PAYMENT:
             ours, provider = e.payment.reference, e.payment.provider_payment_id or ""
+        elif e.dispute_id:
+            ours, provider = e.dispute.payment.reference, e.dispute.provider_dispute_id
         else:
             payment = e.refund.payment if e.refund else None
             ours = payment.reference if payment else ""
@@ -51,6 +63,7 @@ def income_file_build(day: dt.date) -> tuple[str, int, int]:
                 csv_safe(e.account.reference),
                 _pounds(money_in),
                 day.isoformat(),
+                TYPES[e.kind],
                 csv_safe(ours),
                 csv_safe(provider),
                 batch,

@@ -178,14 +178,31 @@ def finance_dashboard(*, days: int = 14, today: dt.date | None = None) -> dict:
         }
         for i in range(days)
     ]
+    from .models import IncomeFile
+
+    kinds = dict(Discrepancy.Kind.choices)
+    today_row = rows[-1]
     return {
+        "today": today,
+        "today_takings_pence": today_row["takings"],
+        "today_refunds_pence": today_row["refunds"],
+        "today_payments": LedgerEntry.objects.filter(
+            kind=LedgerEntry.Kind.CARD_PAYMENT, business_date=today
+        ).count(),
         "rows": rows[::-1],
-        "open_discrepancies": list(
-            Discrepancy.objects.filter(status="open").values("kind").annotate(n=Count("id")).order_by("kind")
-        ),
+        "open_discrepancies": [
+            {**row, "label": kinds.get(row["kind"], row["kind"])}
+            for row in Discrepancy.objects.filter(status="open")
+            .values("kind")
+            .annotate(n=Count("id"))
+            .order_by("kind")
+        ],
         "pending_refunds": Refund.objects.filter(status=Refund.Status.PENDING).count(),
-        "open_disputes": Dispute.objects.exclude(status__in=["won", "lost"]).order_by("evidence_due_by")[:20],
+        "open_disputes": Dispute.objects.exclude(status__in=["won", "lost"])
+        .select_related("payment")
+        .order_by("evidence_due_by")[:20],
         "last_run": ReconciliationRun.objects.order_by("-started_at").first(),
+        "income_files": IncomeFile.objects.order_by("-business_date")[:5],
     }
 
 

@@ -29,6 +29,16 @@ class PortalAdminSite(admin.AdminSite):
         user = request.user
         return bool(user.is_active and user.is_staff and user_has_mfa(user))
 
+    def index(self, request, extra_context=None):
+        # A finance officer (say) lands on their service's own page, not the stock list of models; "?all=1"
+        # still shows every list they may open.
+        from .registry import staff_home_url
+
+        home = "" if "all" in request.GET else staff_home_url(request.user)
+        if home:
+            return redirect(home)
+        return super().index(request, extra_context)
+
     def login(self, request, extra_context=None):
         user = request.user
         if user.is_authenticated and user.is_active and user.is_staff and not user_has_mfa(user):

@@ -34,6 +34,8 @@ class PortalService:
     # Staff groups (hackney_portal.core.roles) whose work is this service: they see its rows in the shared
     # audit and message logs.
     staff_groups: tuple[str, ...] = ()
+    # The back-office page this service's staff land on instead of the admin index (a URL name), if any.
+    staff_home_url_name: str = ""
     # Where "Your Hackney" lists this service's summary among the others (lowest first).
     summary_order: int = 100
 
@@ -88,6 +90,20 @@ def beat_schedule() -> dict[str, dict]:
                 raise ValueError(f"two beat entries are called {name!r}")
             schedule[name] = entry
     return schedule
+
+
+def staff_home_url(user) -> str:
+    """Where this staff member lands in the back office: their service's own page, when they work in exactly
+    one service that has one. Administrators and people in several services get the index."""
+    from django.urls import reverse
+
+    if not user.is_authenticated or user.is_superuser:
+        return ""
+    names = set(user.groups.values_list("name", flat=True))
+    homes = [c.staff_home_url_name for c in services() if names & set(c.staff_groups)]
+    if len(homes) == 1 and homes[0]:
+        return reverse(homes[0])
+    return ""
 
 
 def service_of_group() -> dict[str, str]:

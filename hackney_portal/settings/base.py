@@ -301,8 +301,6 @@ PAYMENTS_MAX_PENCE = env.int("PAYMENTS_MAX_PENCE", default=500_000)
 PAYMENTS_FINANCE_EMAIL = env("PAYMENTS_FINANCE_EMAIL", default="finance@example.org")
 # Balance transactions read and committed per step of a reconciliation run.
 PAYMENTS_RECONCILIATION_PAGE_SIZE = env.int("PAYMENTS_RECONCILIATION_PAGE_SIZE", default=100)
-# Where the daily income file for the housing management system is written.
-PAYMENTS_INCOME_FILE_DIR = env("PAYMENTS_INCOME_FILE_DIR", default=str(BASE_DIR / ".data" / "income"))
 
 # Homelessness: case references, what counts as a notice that threatens homelessness, retention, H-CLIC.
 HOMELESSNESS_REFERENCE_PREFIX = env("HOMELESSNESS_REFERENCE_PREFIX", default="HHA")

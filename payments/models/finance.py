@@ -9,7 +9,7 @@ from django.db.models import Q
 from hackney_portal.core.storage import private_storage
 
 from .ledger import LedgerEntry
-from .payments import Payment
+from .payments import Payment, Refund
 
 
 class IncomeFile(models.Model):
@@ -91,6 +91,10 @@ class Discrepancy(models.Model):
         REPAIRED = "repaired", "Repaired automatically"
         RESOLVED = "resolved", "Resolved"
 
+    class Resolution(models.TextChoices):
+        REFUNDED = "refunded", "Duplicate charge refunded to the card"
+        EXPLAINED = "explained", "Looked into and explained, no money moved"
+
     kind = models.CharField(max_length=30, choices=Kind.choices)
     key = models.CharField(max_length=100, help_text="What it is about: a provider id or a ledger entry id")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True)
@@ -103,11 +107,18 @@ class Discrepancy(models.Model):
     detail = models.CharField(max_length=300, blank=True)
     run = models.ForeignKey(ReconciliationRun, on_delete=models.PROTECT, related_name="discrepancies")
     created_at = models.DateTimeField(auto_now_add=True)
+    # PROTECT: the record of who resolved it must outlive a deleted login (the constraint needs it too).
     resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolution_note = models.TextField(blank=True)
+    resolution = models.CharField(max_length=10, choices=Resolution.choices, blank=True)
+    # The refund of a duplicate charge, made from this discrepancy. It pays back money the ledger never
+    # credited, so it never debits the rent account (see services.refund_record).
+    refund = models.OneToOneField(
+        Refund, null=True, blank=True, on_delete=models.PROTECT, related_name="discrepancy"
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -115,9 +126,18 @@ class Discrepancy(models.Model):
         constraints = [
             # A second run finds the same problem again but records it once.
             models.UniqueConstraint(fields=["kind", "key"], name="discrepancy_once_per_kind_and_key"),
+            # Who, when and how: a resolved discrepancy has all three, an open one none.
             models.CheckConstraint(
-                condition=~Q(status="resolved") | Q(resolved_by__isnull=False),
-                name="discrepancy_resolved_has_who",
+                condition=(
+                    Q(status="resolved", resolved_by__isnull=False, resolved_at__isnull=False)
+                    & ~Q(resolution="")
+                )
+                | (~Q(status="resolved") & Q(resolution="")),
+                name="discrepancy_resolved_has_who_when_how",
+            ),
+            models.CheckConstraint(
+                condition=~Q(resolution="refunded") | Q(refund__isnull=False),
+                name="discrepancy_refunded_names_its_refund",
             ),
         ]
 

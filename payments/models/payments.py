@@ -33,6 +33,16 @@ class Payment(models.Model):
         related_name="rent_payments",
     )
     email = models.EmailField(blank=True, help_text="Where the receipt goes")
+    # A payment taken over the phone (MOTO) by a member of staff for a caller: who took it. Empty when the
+    # resident paid online themselves.
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="phone_payments_taken",
+        help_text="The member of staff who took this payment over the phone",
+    )
     amount_pence = models.PositiveIntegerField()
     currency = models.CharField(max_length=3, default="gbp")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.CREATED, db_index=True)
@@ -49,6 +59,7 @@ class Payment(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        permissions = [("take_phone_payment", "Can take a card payment over the phone")]
         constraints = [
             models.CheckConstraint(condition=Q(amount_pence__gt=0), name="payment_amount_positive"),
             models.CheckConstraint(condition=Q(currency="gbp"), name="payment_currency_gbp"),

@@ -27,9 +27,16 @@ from .card import (
     payment_start,
 )
 from .disputes import dispute_record
-from .finance import discrepancy_resolve, income_file_generate, reconciliation_start
+from .finance import (
+    discrepancy_refund_duplicate,
+    discrepancy_resolve,
+    duplicate_refundable_pence,
+    income_file_generate,
+    reconciliation_start,
+)
 from .intents import payment_credit, payment_intent_apply, payment_locked, payment_refresh, payment_status_set
 from .ledger import ledger_post
+from .phone import phone_payment_start, phone_payment_take
 from .refunds import refund_record, refund_request
 from .reminders import arrears_reminders_send, reminders_set
 from .sweepers import ABANDON_AFTER, STUCK_AFTER, payments_sweep, stripe_events_recover
@@ -48,8 +55,10 @@ __all__ = [
     "account_link_with_code",
     "account_unlink",
     "arrears_reminders_send",
+    "discrepancy_refund_duplicate",
     "discrepancy_resolve",
     "dispute_record",
+    "duplicate_refundable_pence",
     "gateway",
     "income_file_generate",
     "ledger_post",
@@ -66,6 +75,8 @@ __all__ = [
     "payment_start",
     "payment_status_set",
     "payments_sweep",
+    "phone_payment_start",
+    "phone_payment_take",
     "reconciliation_start",
     "refund_record",
     "refund_request",

@@ -40,9 +40,17 @@ def payment_amount_validate(*, amount_pence: int) -> None:
 
 @transaction.atomic
 def payment_start(
-    *, account: RentAccount, amount_pence: int, attempt_key: str, user=None, email: str = "", actor=None
+    *,
+    account: RentAccount,
+    amount_pence: int,
+    attempt_key: str,
+    user=None,
+    email: str = "",
+    taken_by=None,
+    actor=None,
 ) -> Payment:
-    """Record the attempt before Stripe is called. The same attempt key returns the same attempt."""
+    """Record the attempt before Stripe is called. The same attempt key returns the same attempt.
+    `taken_by`: the member of staff taking it over the phone for a caller (MOTO)."""
     payment_amount_validate(amount_pence=amount_pence)
     try:
         uuid.UUID(attempt_key)
@@ -63,6 +71,7 @@ def payment_start(
                 user=user,
                 email=email or (user.email if user else ""),
                 amount_pence=amount_pence,
+                taken_by=taken_by,
             )
     except IntegrityError:
         return Payment.objects.get(attempt_key=attempt_key)
@@ -70,7 +79,11 @@ def payment_start(
         actor=actor,
         action="payments.payment.started",
         obj=payment,
-        data={"account": account.reference, "amount_pence": amount_pence},
+        data={
+            "account": account.reference,
+            "amount_pence": amount_pence,
+            **({"taken_by_phone": taken_by.pk} if taken_by else {}),
+        },
     )
     return payment
 
@@ -110,6 +123,7 @@ def payment_pay_by_card(*, payment_id: int, card_token: str, actor=None) -> Paym
                 amount_pence=payment.amount_pence,
                 card_token=card_token,
                 idempotency_key=f"payment-{payment.pk}-create",
+                moto=payment.taken_by_id is not None,
             )
             if not _payment_intent_record(payment=payment, intent_id=intent.id):
                 # Never confirm an intent that is not the one on record: it could never be credited.

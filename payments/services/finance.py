@@ -79,15 +79,101 @@ def reconciliation_start(*, period_start: dt.date, period_end: dt.date, actor=No
 
 @transaction.atomic
 def discrepancy_resolve(*, discrepancy_id: int, note: str, actor):
+    """Close a discrepancy looked into and explained, with no money moved (who, when and how recorded)."""
     from ..models import Discrepancy
 
     d = Discrepancy.objects.select_for_update().get(pk=discrepancy_id)
     if not note.strip():
         raise ApplicationError("Say how the discrepancy was resolved", field="note")
+    if d.status == Discrepancy.Status.RESOLVED:
+        raise ApplicationError("This discrepancy has already been resolved", field="note")
     d.status = Discrepancy.Status.RESOLVED
+    d.resolution = Discrepancy.Resolution.EXPLAINED
     d.resolved_by = actor
     d.resolved_at = timezone.now()
     d.resolution_note = note
-    d.save(update_fields=["status", "resolved_by", "resolved_at", "resolution_note"])
+    d.save(update_fields=["status", "resolution", "resolved_by", "resolved_at", "resolution_note"])
     audit_log(actor=actor, action="payments.discrepancy.resolved", obj=d, data={"note": note[:300]})
+    return d
+
+
+def duplicate_refundable_pence(discrepancy) -> int:
+    """What refunding a duplicate may pay back: the duplicate transaction's amount, never more than the
+    payment it duplicates."""
+    if discrepancy.payment is None or not discrepancy.actual_pence:
+        return 0
+    return max(0, min(int(discrepancy.actual_pence), discrepancy.payment.amount_pence))
+
+
+def discrepancy_refund_duplicate(*, discrepancy_id: int, actor):
+    """Pay a duplicate charge back to the card and resolve the discrepancy, once.
+
+    The duplicate was never credited to the rent account, so its refund never debits it. Under the lock the
+    discrepancy is marked resolved (who, when, how) and the refund reserved before Stripe is called, so a
+    second click or a second officer finds it resolved and nothing is refunded twice; Stripe gets an
+    idempotency key per discrepancy. If Stripe refuses, the discrepancy is opened again.
+    """
+    from .. import stripe_gateway as gateway
+    from ..models import Discrepancy, Refund
+
+    with transaction.atomic():
+        d = (
+            Discrepancy.objects.select_for_update(of=("self",))
+            .select_related("payment")
+            .get(pk=discrepancy_id)
+        )
+        if d.resolution == Discrepancy.Resolution.REFUNDED:
+            return d
+        if d.status != Discrepancy.Status.OPEN:
+            raise ApplicationError("This discrepancy has already been resolved")
+        amount = duplicate_refundable_pence(d)
+        if d.kind != Discrepancy.Kind.DUPLICATE or not amount or not d.payment.provider_payment_id:
+            raise ApplicationError("Only a duplicate card charge can be refunded from here")
+        refund = Refund.objects.create(
+            payment=d.payment,
+            amount_pence=amount,
+            reason=f"Duplicate charge ({d.key})"[:300],
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        d.status = Discrepancy.Status.RESOLVED
+        d.resolution = Discrepancy.Resolution.REFUNDED
+        d.refund = refund
+        d.resolved_by = actor
+        d.resolved_at = timezone.now()
+        d.resolution_note = f"Duplicate charge of £{amount / 100:,.2f} refunded to the card"
+        d.save(
+            update_fields=["status", "resolution", "refund", "resolved_by", "resolved_at", "resolution_note"]
+        )
+        audit_log(
+            actor=actor,
+            action="payments.discrepancy.refund_requested",
+            obj=d,
+            data={"refund": refund.pk, "amount_pence": amount, "payment": d.payment.reference},
+        )
+    try:
+        data = gateway.refund_create(
+            intent_id=d.payment.provider_payment_id,
+            amount_pence=amount,
+            idempotency_key=f"discrepancy-{d.pk}-refund",
+            metadata={"discrepancy_id": str(d.pk)},
+        )
+    except gateway.GatewayError as exc:
+        with transaction.atomic():
+            Refund.objects.filter(pk=refund.pk).update(status=Refund.Status.FAILED)
+            Discrepancy.objects.filter(pk=d.pk).update(
+                status=Discrepancy.Status.OPEN,
+                resolution="",
+                refund=None,
+                resolved_by=None,
+                resolved_at=None,
+                resolution_note="",
+            )
+            audit_log(
+                actor=actor, action="payments.discrepancy.refund_failed", obj=d, data={"refund": refund.pk}
+            )
+        raise ApplicationError(f"The refund was not made: {exc}") from exc
+    status = Refund.Status.SUCCEEDED if data.get("status") == "succeeded" else Refund.Status.PENDING
+    # Only this refund's own row: the money never reached the ledger, so neither does its return.
+    Refund.objects.filter(pk=refund.pk).update(provider_refund_id=data["id"], status=status)
+    d.refresh_from_db()
     return d

@@ -90,10 +90,18 @@ def refund_record(
     amount_pence: int,
     status: str,
     refund_id: int | None = None,
+    discrepancy_id: str = "",
     actor=None,
-) -> Refund:
+) -> Refund | None:
     """Record a refund Stripe reports; debit the ledger once when it succeeds; reverse it if it fails."""
     payment = Payment.objects.select_for_update().get(pk=payment_id)
+    if (
+        discrepancy_id
+        or Refund.objects.filter(provider_refund_id=provider_refund_id, discrepancy__isnull=False).exists()
+    ):
+        # The refund of a duplicate charge (made from its discrepancy): that money was never credited, so
+        # it is never debited; the webhook may arrive before or after we record the refund's id.
+        return Refund.objects.filter(payment=payment, discrepancy__isnull=False).first()
     refund = Refund.objects.filter(provider_refund_id=provider_refund_id).first()
     if refund is None and refund_id is not None:
         refund = Refund.objects.get(pk=refund_id)

@@ -175,6 +175,7 @@ def _event_refund(obj: dict) -> None:
             provider_refund_id=data["id"],
             amount_pence=int(data["amount"]),
             status=data.get("status", "succeeded"),
+            discrepancy_id=(data.get("metadata") or {}).get("discrepancy_id", ""),
         )
 
 

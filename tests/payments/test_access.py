@@ -1,3 +1,5 @@
+import uuid
+
 import pytest
 from django.urls import reverse
 
@@ -85,3 +87,48 @@ def test_ledger_cannot_be_edited_from_the_admin(client, make_staff, account):
     url = reverse("admin:payments_ledgerentry_change", args=[entry.pk])
     response = client.post(url, {"amount_pence": 1})
     assert response.status_code == 403
+
+
+@pytest.mark.django_db
+def test_tenant_view_covers_account_statement_and_payments_with_a_banner_and_a_way_back(
+    client, make_staff, account, other_account
+):
+    from payments.models import Payment
+
+    paid = Payment.objects.create(
+        account=account,
+        reference="RP-TENANTVIEW",
+        attempt_key=str(uuid.uuid4()),
+        amount_pence=2_500,
+        status="succeeded",
+    )
+    Payment.objects.create(
+        account=other_account, reference="RP-NOTTHISONE", attempt_key=str(uuid.uuid4()), amount_pence=100
+    )
+    officer = make_staff("finance@example.org", roles.FINANCE_OFFICERS)
+    staff_login(client, officer)
+    back = reverse("admin:payments_rentaccount_change", args=[account.pk])
+    pages = {
+        "account": reverse("admin:payments_rentaccount_tenant_view", args=[account.pk]),
+        "statement": reverse("admin:payments_rentaccount_tenant_statement", args=[account.pk]),
+        "payments": reverse("admin:payments_rentaccount_tenant_payments", args=[account.pk]),
+    }
+    for page, url in pages.items():
+        html = client.get(url).content.decode()
+        assert 'id="staff-view-banner"' in html, page
+        assert "Staff view" in html, page
+        # The Back link returns to the account in the back office, never to the resident's start page.
+        assert f'href="{back}" class="govuk-back-link"' in html, page
+        for other in pages.values():
+            assert other == url or f'href="{other}"' in html, (page, other)
+        # Nothing a resident does (pay, unlink, download) is offered to staff.
+        assert reverse("payments:pay", args=[account.pk]) not in html, page
+        assert reverse("payments:unlink", args=[account.pk]) not in html, page
+        assert "format=csv" not in html, page
+    assert "Rent statement" in client.get(pages["statement"]).content.decode()
+    payments_html = client.get(pages["payments"]).content.decode()
+    assert paid.reference in payments_html
+    assert "RP-NOTTHISONE" not in payments_html
+    assert reverse("admin:payments_payment_change", args=[paid.pk]) in payments_html
+    seen = AuditEvent.objects.filter(action="payments.account.tenant_view", actor=officer)
+    assert sorted(e.data["page"] for e in seen) == sorted([*pages, "statement", "payments"])

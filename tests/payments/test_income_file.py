@@ -64,10 +64,7 @@ def test_business_dates_follow_london_across_both_clock_changes():
         ),
     ],
 )
-def test_income_file_takes_exactly_the_london_day_on_clock_change_weekends(
-    account, settings, tmp_path, late, next_day, day
-):
-    settings.PAYMENTS_INCOME_FILE_DIR = str(tmp_path)
+def test_income_file_takes_exactly_the_london_day_on_clock_change_weekends(account, late, next_day, day):
     inside = _credit_at(account, late, 1111)
     outside = _credit_at(account, next_day, 2222)
     income = services.income_file_generate(day=day)
@@ -77,8 +74,7 @@ def test_income_file_takes_exactly_the_london_day_on_clock_change_weekends(
 
 
 @pytest.mark.django_db
-def test_income_file_layout_rerun_is_byte_identical_and_formulas_are_neutralised(account, settings, tmp_path):
-    settings.PAYMENTS_INCOME_FILE_DIR = str(tmp_path)
+def test_income_file_layout_rerun_is_byte_identical_and_formulas_are_neutralised(account):
     day = dt.date(2026, 6, 1)
     noon = dt.datetime(2026, 6, 1, 11, 0, tzinfo=UTC)
     first = _credit_at(account, noon, 1234)
@@ -94,11 +90,11 @@ def test_income_file_layout_rerun_is_byte_identical_and_formulas_are_neutralised
     assert lines[0].startswith("H,")
     assert lines[0].endswith(income.batch_id)
     assert (
-        lines[1]
-        == f"D,1234567890,12.34,2026-06-01,{first.reference},{first.provider_payment_id},{income.batch_id}"
+        lines[1] == f"D,1234567890,12.34,2026-06-01,PAYMENT,{first.reference},{first.provider_payment_id},"
+        f"{income.batch_id}"
     )
     assert "'=HYPERLINK(1)" in lines[2]
-    assert lines[3].startswith("D,1234567890,-2.00,2026-06-01,")
+    assert lines[3].startswith("D,1234567890,-2.00,2026-06-01,REFUND,")
     assert lines[4] == f"T,3,15.34,{income.batch_id}"
     stored = income.file.name
     again = services.income_file_generate(day=day)
@@ -113,8 +109,7 @@ def test_income_file_layout_rerun_is_byte_identical_and_formulas_are_neutralised
 
 
 @pytest.mark.django_db
-def test_finance_downloads_the_income_file_from_the_admin(client, account, make_staff, settings, tmp_path):
-    settings.PAYMENTS_INCOME_FILE_DIR = str(tmp_path)
+def test_finance_downloads_the_income_file_from_the_admin(client, account, make_staff):
     _credit_at(account, dt.datetime(2026, 6, 2, 9, 0, tzinfo=UTC), 700)
     income = services.income_file_generate(day=dt.date(2026, 6, 2))
     staff_login(client, make_staff("fin@example.org", roles.FINANCE_OFFICERS))
