@@ -66,7 +66,7 @@ def in_restricted_team(user) -> bool:
         return False
     if not roles.user_in_group(user, roles.HOUSING_OFFICERS, roles.HOUSING_MANAGERS):
         return False
-    return user.groups.filter(name=restricted_team_name()).exists()
+    return restricted_team_name() in roles.group_names(user)
 
 
 def restricted_team_officers() -> QuerySet:

@@ -17,6 +17,14 @@ class CoreConfig(AppConfig):
         from . import error_pages
 
         error_pages.install()
+        from django.contrib.auth import get_user_model
+        from django.db.models.signals import m2m_changed
+
+        from . import roles
+
+        m2m_changed.connect(
+            roles.forget_group_names, sender=get_user_model().groups.through, dispatch_uid="core.roles.groups"
+        )
         # Register every app's Celery tasks in web processes too, so tasks can be looked up by name
         # (the outbox sends by name; tests run them in-process): each app's `tasks` module, found as the
         # admin finds `admin.py`.

@@ -22,8 +22,7 @@ def services_of(user) -> set[str]:
     from .registry import service_of_group
 
     service_of = service_of_group()
-    names = user.groups.values_list("name", flat=True)
-    return {service_of[name] for name in names if name in service_of}
+    return {service_of[name] for name in group_names(user) if name in service_of}
 
 
 def grant(apps, group_name: str, app_label: str, codenames: list[str]) -> None:
@@ -44,9 +43,37 @@ def grant(apps, group_name: str, app_label: str, codenames: list[str]) -> None:
     group.permissions.add(*perms)
 
 
-def user_in_group(user, *group_names: str) -> bool:
-    if not user.is_authenticated:
+# Attribute on the user object holding its group names. Each request loads its own user object, so the
+# names are read once per request: the queue page asked for them once per permission check, row and
+# filter (issue 18). Changing the groups through `user.groups` drops it (see `forget_group_names`).
+_GROUP_NAMES = "_portal_group_names"
+
+
+def group_names(user) -> frozenset[str]:
+    """The names of the user's groups, read once per user object."""
+    if not getattr(user, "is_authenticated", False) or user.pk is None:
+        return frozenset()
+    names = user.__dict__.get(_GROUP_NAMES)
+    if names is None:
+        names = frozenset(user.groups.values_list("name", flat=True))
+        user.__dict__[_GROUP_NAMES] = names
+    return names
+
+
+def forget_group_names(sender, instance, action: str, reverse: bool, **kwargs) -> None:
+    """m2m_changed receiver for User.groups: a user object whose groups change reads them again."""
+    if not action.startswith("post_"):
+        return
+    if reverse:
+        # group.user_set.add(...): the user objects in memory are not at hand; those of later requests are
+        # fresh anyway, and this keeps tests that change a group from the group's side honest.
+        return
+    instance.__dict__.pop(_GROUP_NAMES, None)
+
+
+def user_in_group(user, *names: str) -> bool:
+    if not getattr(user, "is_authenticated", False):
         return False
     if user.is_superuser:
         return True
-    return user.groups.filter(name__in=group_names).exists()
+    return not group_names(user).isdisjoint(names)

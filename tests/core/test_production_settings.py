@@ -178,16 +178,25 @@ def test_production_static_files_are_hashed_compressed_and_cached_for_years(tmp_
     code = (
         "import django; django.setup(); from django.templatetags.static import static; "
         "from django.test import Client; url = static('css/app.css'); "
-        "r = Client(HTTP_HOST='portal.example.gov.uk').get(url, secure=True, HTTP_ACCEPT_ENCODING='gzip'); "
-        "print(url, r.status_code, r.headers.get('Content-Encoding'), r.headers['Cache-Control'])"
+        "c = Client(HTTP_HOST='portal.example.gov.uk'); "
+        "r = c.get(url, secure=True, HTTP_ACCEPT_ENCODING='gzip'); "
+        "b = c.get(url, secure=True, HTTP_ACCEPT_ENCODING='gzip, deflate, br'); "
+        "p = c.get(url, secure=True); "
+        "print(url, r.status_code, r.headers.get('Content-Encoding'), b.headers.get('Content-Encoding'), "
+        "len(b''.join(b.streaming_content)), len(b''.join(p.streaming_content)), r.headers['Cache-Control'])"
     )
     result = _run(["-c", code], env)
     assert result.returncode == 0, result.stderr
-    url, status, encoding, cache = result.stdout.strip().splitlines()[-1].split(" ", 3)
+    url, status, encoding, br, br_size, plain_size, cache = (
+        result.stdout.strip().splitlines()[-1].split(" ", 6)
+    )
     assert url.startswith("/static/css/app.")
     assert url.endswith(".css")
     assert url != "/static/css/app.css"
     assert status == "200"
     assert encoding == "gzip"
+    # Brotli where the browser accepts it (every current one does): smaller than gzip for CSS and JS.
+    assert br == "br"
+    assert int(br_size) < int(plain_size) / 3
     assert "immutable" in cache
     assert "max-age=315360000" in cache
