@@ -40,6 +40,15 @@ def _answer(answers: dict, step: str, field: str, default=None):
     return (answers.get(step) or {}).get(field, default)
 
 
+def answer_of(answers: dict, slug: str, field: str, default=""):
+    """An answer by the page that asks it, wherever that page keeps its answers (a page split from a bigger
+    one keeps them under that page's key: nationality under "eligibility", work under "income")."""
+    step = STEP_BY_SLUG.get(slug)
+    stored = answers.get(step.store if step else slug)
+    value = (stored if isinstance(stored, dict) else {}).get(field)
+    return default if value is None else value
+
+
 def for_someone_else(answers: dict) -> bool:
     """Applying for another person: the questions say "they", not "you"."""
     return _answer(answers, "who", "who") == "behalf"
