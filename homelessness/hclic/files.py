@@ -244,6 +244,13 @@ def build_to(case_out, personal_out, year: int, quarter: int, *, pks: list[int] 
                             "Address": ""
                             if case.address_suppressed or not m.is_applicant
                             else case.details.get("last-settled", {}).get("last_address", ""),
+                            # Where the applicant is staying now (none when suppressed or no fixed address).
+                            "CurrentAddress": ""
+                            if case.address_suppressed or not m.is_applicant
+                            else answer_of(answers, "current-address", "current_address"),
+                            "CurrentPostcode": ""
+                            if case.address_suppressed or not m.is_applicant
+                            else answer_of(answers, "current-address", "current_postcode"),
                         },
                     )
                     + "\n"
