@@ -40,6 +40,19 @@ def _answer(answers: dict, step: str, field: str, default=None):
     return (answers.get(step) or {}).get(field, default)
 
 
+def answer_of(answers: dict, slug: str, field: str, default=""):
+    """An answer by the page that asks it, wherever that page keeps its answers (a page split from a bigger
+    one keeps them under that page's key: nationality under "eligibility", work under "income")."""
+    step = STEP_BY_SLUG.get(slug)
+    stored = answers.get(step.store if step else slug)
+    value = (stored if isinstance(stored, dict) else {}).get(field)
+    return default if value is None else value
+
+
+def _given_notice(answers: dict) -> bool:
+    return _answer(answers, "notice", "notice_type") not in (None, "", "none")
+
+
 def for_someone_else(answers: dict) -> bool:
     """Applying for another person: the questions say "they", not "you"."""
     return _answer(answers, "who", "who") == "behalf"
@@ -57,14 +70,43 @@ STEPS = [
     ),
     Step("risk", "RiskForm", "Risk of harm", "Your safety"),
     Step("contact", "ContactForm", "Contact details", "Contacting you"),
-    Step("about", "AboutForm", "About you", "About you"),
+    Step("full-name", "FullNameForm", "Your name", "About you", group="about"),
+    Step("date-of-birth", "DateOfBirthForm", "Your date of birth", "About you", group="about"),
+    Step("sex", "SexForm", "Your sex", "About you", group="about"),
+    Step("ni-number", "NiNumberForm", "National Insurance number", "About you", group="about"),
     Step("language", "LanguageForm", "Language", "About you", group="language"),
     Step("interpreter", "InterpreterForm", "Interpreter", "About you", group="language"),
     Step("access-needs", "AccessNeedsForm", "Access needs", "About you", group="language"),
     Step("household", "HouseholdForm", "Your household", "Your household", they_title="Their household"),
-    Step("accommodation", "AccommodationForm", "Where you live now", "Your housing"),
-    Step("notice", "NoticeForm", "Notice to leave", "Your housing"),
-    Step("last-settled", "LastSettledForm", "Your last settled home", "Your housing"),
+    Step("accommodation", "AccommodationForm", "Where you live now", "Your housing", group="accommodation"),
+    Step(
+        "current-address",
+        "CurrentAddressForm",
+        "Where are you staying now?",
+        "Your housing",
+        group="accommodation",
+        they_title="Where are they staying now?",
+    ),
+    Step("landlord", "LandlordForm", "Landlord", "Your housing", group="accommodation"),
+    Step("notice", "NoticeForm", "Notice to leave", "Your housing", group="notice"),
+    Step(
+        "notice-served",
+        "NoticeServedForm",
+        "Date of the notice",
+        "Your housing",
+        group="notice",
+        applies=lambda a: _given_notice(a),
+    ),
+    Step(
+        "leave-by",
+        "LeaveByForm",
+        "Date to leave by",
+        "Your housing",
+        group="notice",
+        applies=lambda a: _given_notice(a),
+    ),
+    Step("last-settled", "LastAddressForm", "Your last settled home", "Your housing", group="last-settled"),
+    Step("reason-loss", "ReasonLossForm", "Why you lost that home", "Your housing", group="last-settled"),
     Step("nationality", "NationalityForm", "Nationality", "Eligibility", group="eligibility"),
     Step(
         "immigration-status",
@@ -195,8 +237,13 @@ def case_fields_from_answers(answers: dict) -> dict:
         "accommodation_at_application": _answer(answers, "accommodation", "accommodation", ""),
         "reason_loss": _answer(answers, "last-settled", "reason_loss", ""),
         "notice_type": "" if notice == "none" else notice,
-        "notice_served_on": _date(_answer(answers, "notice", "served_on")),
-        "notice_expires_on": _date(_answer(answers, "notice", "leave_by")),
+        # Dates typed before they changed their answer to "not told to leave" are not a notice.
+        "notice_served_on": _date(_answer(answers, "notice", "served_on"))
+        if _given_notice(answers)
+        else None,
+        "notice_expires_on": _date(_answer(answers, "notice", "leave_by"))
+        if _given_notice(answers)
+        else None,
         # "None of these" is an answer on the page, not a support need (H-CLIC reports each need found).
         "support_needs": sorted(
             need for need in _answer(answers, "support", "support_needs", []) or [] if need != "none"

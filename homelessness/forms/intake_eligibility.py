@@ -1,9 +1,11 @@
-"""Intake pages: accommodation, notice, last settled home, nationality, local connection."""
+"""Intake pages, a question each: accommodation, current address, notice, last settled home, nationality,
+local connection."""
 
 from __future__ import annotations
 
 from django import forms
 
+from hackney_portal.core.postcodes import is_full_postcode, normalise_postcode
 from hackney_portal.frontend.forms import GovukDateField
 
 from ..selectors import code_choices
@@ -45,14 +47,52 @@ class AccommodationForm(StepForm):
         error_messages={"required": "Select where you are living now"},
         widget=forms.RadioSelect,
     )
-    landlord = forms.CharField(
-        label="Landlord or housing provider (optional)", required=False, max_length=200
-    )
     they = {"accommodation": "Where are they living now?"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _everyday(self.fields["accommodation"], code_choices("accommodation"), EVERYDAY_ACCOMMODATION)
+
+
+class CurrentAddressForm(StepForm):
+    """Where they are staying now: one address (GOV.UK's address pattern), or no fixed address."""
+
+    autocomplete = {"current_address": "street-address", "current_postcode": "postal-code"}
+
+    current_address = forms.CharField(
+        label="Address (optional)",
+        required=False,
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The building and street, and the town or city",
+    )
+    current_postcode = forms.CharField(label="Postcode (optional)", required=False, max_length=10)
+    no_fixed_address = forms.BooleanField(
+        label="I have no fixed address",
+        required=False,
+        help_text="For example, sleeping on the street, or on a different sofa each night",
+    )
+    they = {"no_fixed_address": "They have no fixed address"}
+
+    def clean_current_postcode(self):
+        value = self.cleaned_data.get("current_postcode", "")
+        if value and not is_full_postcode(value):
+            raise forms.ValidationError("Enter a full UK postcode, like E8 1EA")
+        return normalise_postcode(value) if value else ""
+
+    def clean(self):
+        data = super().clean()
+        given = data.get("current_address") or data.get("current_postcode")
+        if data.get("no_fixed_address") and given:
+            self.add_error("no_fixed_address", "Leave the address empty, or untick ‘no fixed address’")
+        return data
+
+
+class LandlordForm(StepForm):
+    landlord = forms.CharField(
+        label="Who is your landlord or housing provider? (optional)", required=False, max_length=200
+    )
+    they = {"landlord": "Who is their landlord or housing provider? (optional)"}
 
 
 class NoticeForm(StepForm):
@@ -61,34 +101,54 @@ class NoticeForm(StepForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Select whether you have been told to leave"},
     )
-    served_on = GovukDateField(
-        label="Date you were given the notice (optional)", required=False, past_only=True
-    )
-    leave_by = GovukDateField(label="Date you have been told to leave by (optional)", required=False)
-    they = {
-        "notice_type": "Have they been told to leave?",
-        "served_on": "Date they were given the notice (optional)",
-        "leave_by": "Date they have been told to leave by (optional)",
-    }
+    they = {"notice_type": "Have they been told to leave?"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _everyday(self.fields["notice_type"], code_choices("notice_type"), EVERYDAY_NOTICE)
 
 
-class LastSettledForm(StepForm):
+class NoticeServedForm(StepForm):
+    served_on = GovukDateField(
+        label="When were you given the notice? (optional)",
+        required=False,
+        past_only=True,
+        help_text="For example, 27 3 2026",
+    )
+    they = {"served_on": "When were they given the notice? (optional)"}
+
+
+class LeaveByForm(StepForm):
+    leave_by = GovukDateField(
+        label="What date have you been told to leave by? (optional)",
+        required=False,
+        help_text="For example, 27 3 2026",
+    )
+    they = {"leave_by": "What date have they been told to leave by? (optional)"}
+
+
+class LastAddressForm(StepForm):
     last_address = forms.CharField(
-        label="What was the address of your last settled home?",
+        label="What was the address of your last settled home? (optional)",
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=500,
         help_text="The last place you lived for 6 months or more. "
         "Leave it blank if it is where you live now.",
         required=False,
     )
+    they = {"last_address": "What was the address of their last settled home? (optional)"}
+    they_hints = {
+        "last_address": "The last place they lived for 6 months or more. "
+        "Leave it blank if it is where they live now."
+    }
+
+
+class ReasonLossForm(StepForm):
     reason_loss = forms.ChoiceField(
-        label="Why did you lose (or why are you losing) that home?",
+        label="Why did you lose (or why are you losing) your last settled home?",
         error_messages={"required": "Select why you lost, or are losing, your home"},
     )
+    they = {"reason_loss": "Why did they lose (or why are they losing) their last settled home?"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,4 +1,5 @@
-"""Intake pages: who is applying, safety tonight, contact, about you, language, household."""
+"""Intake pages: who is applying, safety tonight, contact, about you (a page a question), language,
+household."""
 
 from __future__ import annotations
 
@@ -99,35 +100,46 @@ class ContactForm(StepForm):
         return phone
 
 
-class AboutForm(StepForm):
-    autocomplete = {"full_name": "name", "date_of_birth": "bday"}
+class FullNameForm(StepForm):
+    autocomplete = {"full_name": "name"}
     full_name = forms.CharField(
-        label="Full name", max_length=200, error_messages={"required": "Enter your full name"}
+        label="What is your full name?", max_length=200, error_messages={"required": "Enter your full name"}
     )
+    they = {"full_name": "What is their full name?"}
+
+
+class DateOfBirthForm(StepForm):
+    autocomplete = {"date_of_birth": "bday"}
     date_of_birth = GovukDateField(
-        label="Date of birth",
+        label="What is your date of birth?",
         past_only=True,
         help_text="For example, 27 3 1990",
         error_messages={"required": "Enter your date of birth"},
     )
+    they = {"date_of_birth": "What is their date of birth?"}
+
+
+class SexForm(StepForm):
     sex = _radios(
-        "Sex",
+        "What is your sex?",
         [("female", "Female"), ("male", "Male"), ("other", "Other"), PREFER],
         required_message="Select an option for sex",
     )
+    they = {"sex": "What is their sex?"}
+
+
+class NiNumberForm(StepForm):
     ni_number = forms.CharField(
-        label="National Insurance number (optional)",
+        label="What is your National Insurance number? (optional)",
         required=False,
         max_length=13,
         help_text="It’s on your National Insurance card, benefit letter, payslip or P60. "
         "For example, QQ 12 34 56 C",
     )
-
-    they = {
-        "full_name": "Their full name",
-        "date_of_birth": "Their date of birth",
-        "sex": "Their sex",
-        "ni_number": "Their National Insurance number (optional)",
+    they = {"ni_number": "What is their National Insurance number? (optional)"}
+    they_hints = {
+        "ni_number": "It’s on their National Insurance card, benefit letter, payslip or P60. "
+        "For example, QQ 12 34 56 C"
     }
 
     def clean_ni_number(self):

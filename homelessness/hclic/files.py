@@ -14,6 +14,7 @@ from django.conf import settings
 from hackney_portal.core.hostile import xml_safe
 
 from .. import rules
+from ..intake import answer_of
 from ..models import Assessment, Case, HouseholdMember, Review, TemporaryAccommodation
 from ..rules import CloseReason, Stage
 from .quarters import CHUNK, SPEC_VERSION, _codes, quarter_bounds, reportable_cases
@@ -197,17 +198,17 @@ def build_to(case_out, personal_out, year: int, quarter: int, *, pks: list[int] 
                     else "",
                     "NoticeDate": _d(case.notice_served_on),
                     "Ethnicity": optional(
-                        "ethnicity", answers.get("equality", {}).get("ethnicity", ""), "Ethnicity", problems
+                        "ethnicity", answer_of(answers, "equality", "ethnicity"), "Ethnicity", problems
                     ),
                     "Nationality": optional(
                         "nationality",
-                        answers.get("nationality", {}).get("nationality", ""),
+                        answer_of(answers, "nationality", "nationality"),
                         "Nationality",
                         problems,
                     ),
                     "Employment": optional(
                         "employment",
-                        answers.get("employment", {}).get("employment", ""),
+                        answer_of(answers, "employment", "employment"),
                         "Employment status",
                         problems,
                     ),
@@ -243,6 +244,13 @@ def build_to(case_out, personal_out, year: int, quarter: int, *, pks: list[int] 
                             "Address": ""
                             if case.address_suppressed or not m.is_applicant
                             else case.details.get("last-settled", {}).get("last_address", ""),
+                            # Where the applicant is staying now (none when suppressed or no fixed address).
+                            "CurrentAddress": ""
+                            if case.address_suppressed or not m.is_applicant
+                            else answer_of(answers, "current-address", "current_address"),
+                            "CurrentPostcode": ""
+                            if case.address_suppressed or not m.is_applicant
+                            else answer_of(answers, "current-address", "current_postcode"),
                         },
                     )
                     + "\n"

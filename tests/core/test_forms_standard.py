@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 
 from homelessness import intake
-from homelessness.forms import AboutForm, ContactForm
+from homelessness.forms import ContactForm, DateOfBirthForm, FullNameForm
 
 # A person's own details, by field name. Someone else's (a referral, a household member) must say "off".
 OWN_DATA = re.compile(
@@ -105,15 +105,14 @@ def test_every_own_detail_field_has_autocomplete_and_someone_elses_is_off(pages)
 def test_the_intake_fills_only_the_applicants_own_details():
     from hackney_portal.frontend.templatetags.govuk import govuk_field
 
-    own = AboutForm()
-    assert 'autocomplete="name"' in govuk_field(own["full_name"])
-    assert 'autocomplete="bday-year"' in govuk_field(own["date_of_birth"])
+    assert 'autocomplete="name"' in govuk_field(FullNameForm()["full_name"])
+    assert 'autocomplete="bday-year"' in govuk_field(DateOfBirthForm()["date_of_birth"])
     assert 'autocomplete="tel"' in govuk_field(ContactForm()["phone"])
     # Applying for someone else: the browser must not offer the user's own name, birthday or number.
-    theirs = AboutForm(behalf=True)
+    theirs = FullNameForm(behalf=True)
     assert 'autocomplete="name"' not in govuk_field(theirs["full_name"])
     assert 'autocomplete="off"' in govuk_field(theirs["full_name"])
-    assert "bday" not in govuk_field(theirs["date_of_birth"])
+    assert "bday" not in govuk_field(DateOfBirthForm(behalf=True)["date_of_birth"])
     assert 'autocomplete="off"' in govuk_field(ContactForm(behalf=True)["email"])
 
 

@@ -241,10 +241,10 @@ def test_every_item_is_a_department_code_with_the_specification_named(make_case,
     Case.objects.filter(pk=case.pk).update(
         details={
             **Case.objects.get(pk=case.pk).details,
+            # As the intake keeps them: each split page's answers under the page it was split from.
             "equality": {"ethnicity": "prefer_not"},
-            "nationality": {"nationality": "british_irish"},
-            "employment": {"employment": "part_time"},
-            "income": {"income": ["wages", "housing_benefit"]},
+            "eligibility": {"nationality": "british_irish"},
+            "income": {"income": ["wages", "housing_benefit"], "employment": "part_time"},
         }
     )
     _on(Case.objects.get(pk=case.pk), dt.date(2026, 11, 2))

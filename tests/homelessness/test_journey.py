@@ -258,36 +258,36 @@ def test_tel_links_use_the_international_form():
 def test_save_and_come_back_later_keeps_what_is_valid_on_a_half_answered_page(client):
     client.post("/housing-help/apply/who/", PAGES["who"])
     half = {
-        "full_name": "Sam Rivers",
-        "date_of_birth_0": "3",  # no month or year yet
-        "ni_number": "not a number",  # wrong: not kept
-        "save": "1",
+        "email": "sam@example.org",
+        "phone": "not a number",  # wrong: not kept
+        "save": "1",  # and no safe way to contact chosen yet
     }
-    response = client.post("/housing-help/apply/about/", half)
+    response = client.post("/housing-help/apply/contact/", half)
     assert response.status_code == 302
     assert response.url == "/housing-help/apply/saved/"
     answers = IntakeDraft.objects.get().answers
-    assert "about" not in answers  # not finished: it will be asked again
-    assert answers["partial"] == {"about": {"full_name": "Sam Rivers"}}
+    assert "contact" not in answers  # not finished: it will be asked again
+    assert answers["partial"] == {"contact": {"email": "sam@example.org"}}
     saved = client.get(response.url).content.decode()
     assert "govuk-error-summary" not in saved
     # Coming back, the page is asked again with what they had typed.
     assert client.get("/housing-help/apply/").url == "/housing-help/apply/safe-tonight/"
-    page = client.get("/housing-help/apply/about/").content.decode()
-    assert 'value="Sam Rivers"' in page
+    page = client.get("/housing-help/apply/contact/").content.decode()
+    assert 'value="sam@example.org"' in page
     assert "govuk-error-summary" not in page
     # Finishing the page replaces the half answers.
-    client.post("/housing-help/apply/about/", PAGES["about"])
+    client.post("/housing-help/apply/contact/", PAGES["contact"])
     answers = IntakeDraft.objects.get().answers
-    assert answers["about"]["full_name"] == "Sam Rivers"
+    assert answers["contact"]["email"] == "sam@example.org"
     assert "partial" not in answers
     # A finished date is shown again as three boxes when the page is changed.
-    page = client.get("/housing-help/apply/about/?change=1").content.decode()
+    client.post("/housing-help/apply/date-of-birth/", PAGES["date-of-birth"])
+    page = client.get("/housing-help/apply/date-of-birth/?change=1").content.decode()
     assert 'name="date_of_birth_2" type="text" inputmode="numeric" value="1992"' in page
 
 
 def test_continue_on_a_half_answered_page_still_shows_the_errors(client):
-    response = client.post("/housing-help/apply/about/", {"full_name": "Sam Rivers"})
+    response = client.post("/housing-help/apply/contact/", {"email": "sam@example.org"})
     assert response.status_code == 200
     assert "govuk-error-summary" in response.content.decode()
     assert not IntakeDraft.objects.exists()
@@ -329,23 +329,14 @@ def test_the_privacy_notice_covers_each_service_from_settings(client, settings):
 
 
 def test_the_ni_number_hints_example_is_accepted():
-    from homelessness.forms import AboutForm
+    from homelessness.forms import NiNumberForm
 
-    hint = str(AboutForm.base_fields["ni_number"].help_text)
+    hint = str(NiNumberForm.base_fields["ni_number"].help_text)
     example = re.search(r"For example, ‘?([A-Z]{2} \d\d \d\d \d\d [A-D])", hint).group(1)
-    form = AboutForm(
-        {
-            "full_name": "Sam Rivers",
-            "date_of_birth_0": "3",
-            "date_of_birth_1": "4",
-            "date_of_birth_2": "1992",
-            "sex": "male",
-            "ni_number": example,
-        }
-    )
+    form = NiNumberForm({"ni_number": example})
     assert form.is_valid(), form.errors
     assert form.cleaned_data["ni_number"] == example.replace(" ", "")
-    assert not AboutForm({"ni_number": "DA 12 34 56 C"}).is_valid()
+    assert not NiNumberForm({"ni_number": "DA 12 34 56 C"}).is_valid()
 
 
 # Item 9: one thing per page, "they" for someone else, everyday words, optional equality questions.
@@ -363,6 +354,17 @@ SPLIT_PAGES = {
     "previous-addresses": "Your addresses in the last 5 years (optional)",
     "income": "What income do you have?",
     "employment": "Are you working?",
+    "full-name": "What is your full name?",
+    "date-of-birth": "What is your date of birth?",
+    "sex": "What is your sex?",
+    "ni-number": "What is your National Insurance number? (optional)",
+    "accommodation": "Where are you living now?",
+    "landlord": "Who is your landlord or housing provider? (optional)",
+    "notice": "Have you been told to leave?",
+    "notice-served": "When were you given the notice? (optional)",
+    "leave-by": "What date have you been told to leave by? (optional)",
+    "last-settled": "What was the address of your last settled home? (optional)",
+    "reason-loss": "Why did you lose (or why are you losing) your last settled home?",
 }
 
 

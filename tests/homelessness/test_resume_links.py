@@ -52,7 +52,7 @@ def test_the_stranger_who_started_a_draft_cannot_read_what_the_victim_types(clie
         "/housing-help/apply/contact/",
         {"email": VICTIM, "phone": "07700900111", "safe_method": "phone", "safe_times": "Only after 2pm"},
     )
-    victim.post("/housing-help/apply/about/", {**PAGES["about"], "full_name": "Victoria Secret-Name"})
+    victim.post("/housing-help/apply/full-name/", {"full_name": "Victoria Secret-Name"})
 
     # The stranger's browser still holds the session it started the draft in.
     for url in (
@@ -66,7 +66,7 @@ def test_the_stranger_who_started_a_draft_cannot_read_what_the_victim_types(clie
         assert "07700900111" not in body
         assert "Only after 2pm" not in body
     # Nor can the stranger write into it: what they post goes into a draft of their own.
-    stranger.post("/housing-help/apply/about/", {**PAGES["about"], "full_name": "Planted Name"})
+    stranger.post("/housing-help/apply/full-name/", {"full_name": "Planted Name"})
     victims = IntakeDraft.objects.get(resume_email=VICTIM)
     assert victims.answers["about"]["full_name"] == "Victoria Secret-Name"
     assert victims.verified_email == VICTIM
@@ -127,7 +127,7 @@ def test_a_newer_link_replaces_an_older_one(client, mailbox, on_commit):
 def test_the_resume_email_carries_nothing_the_stranger_typed(client, mailbox, on_commit):
     phishing = "Call 09000 000000 or visit https://evil.example to keep your home"
     client.post("/housing-help/apply/who/", PAGES["who"])
-    client.post("/housing-help/apply/about/", {**PAGES["about"], "full_name": phishing})
+    client.post("/housing-help/apply/full-name/", {"full_name": phishing})
     client.post(
         "/housing-help/apply/contact/",
         {"email": VICTIM, "phone": "", "safe_method": "email", "safe_times": phishing},
@@ -155,7 +155,7 @@ def test_exit_this_page_leaves_no_draft_behind(client):
 
 def test_a_draft_does_not_carry_into_the_next_persons_sign_in_on_a_shared_device(client, resident):
     client.post("/housing-help/apply/who/", PAGES["who"])
-    client.post("/housing-help/apply/about/", {**PAGES["about"], "full_name": "First Person"})
+    client.post("/housing-help/apply/full-name/", {"full_name": "First Person"})
     response = client.post("/accounts/login/", {"login": resident.email, "password": "correct-horse-battery"})
     assert response.status_code == 302
     assert "First Person" not in client.get("/housing-help/apply/about/").content.decode()
@@ -165,7 +165,7 @@ def test_a_draft_does_not_carry_into_the_next_persons_sign_in_on_a_shared_device
 def test_a_signed_in_persons_draft_does_not_carry_past_sign_out(client, resident):
     client.force_login(resident)
     client.post("/housing-help/apply/who/", PAGES["who"])
-    client.post("/housing-help/apply/about/", {**PAGES["about"], "full_name": "Rita Resident"})
+    client.post("/housing-help/apply/full-name/", {"full_name": "Rita Resident"})
     client.post("/accounts/logout/")
     assert "Rita Resident" not in client.get("/housing-help/apply/about/").content.decode()
     assert client.get("/housing-help/apply/").url == "/housing-help/apply/who/"

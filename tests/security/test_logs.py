@@ -36,7 +36,8 @@ def test_sign_in_payment_and_intake_leave_nothing_sensitive_in_the_logs(client, 
 
     pages = {
         **PAGES,
-        "last-settled": {"last_address": "Flat 9 Secret Refuge Road", "reason_loss": "domestic_abuse"},
+        "last-settled": {"last_address": "Flat 9 Secret Refuge Road"},
+        "reason-loss": {"reason_loss": "domestic_abuse"},
     }
     response = _go(client, pages)
     client.post(response.url)
