@@ -49,6 +49,17 @@ def opportunity_create(*, actor, description: str, london_living_wage: bool = Fa
     return opp
 
 
+@transaction.atomic
+def opportunity_moderator_save(*, actor, opp: Opportunity, changed: list[str]) -> Opportunity:
+    """A moderator's change to a listing in the back office: placed again from its postcode (a postcode
+    that is not found is refused here too, and the map position follows a new postcode), then saved."""
+    _place(opp)
+    opp.full_clean()
+    opp.save()
+    audit_log(actor=actor, action="employment.opportunity.changed", obj=opp, data={"fields": sorted(changed)})
+    return opp
+
+
 def _check_pay(opp: Opportunity, *, on: dt.date) -> None:
     """Set the computed pay flags from the rates in force on the listing's date."""
     from ..selectors import pay_rates

@@ -238,3 +238,25 @@ def test_an_employers_edit_to_a_postcode_not_found_is_refused_by_the_service(kno
     services.listing_edit(actor=employer, opp_id=opp.pk, description="Portering", postcode="E17 4PP")
     opp.refresh_from_db()
     assert (opp.postcode, round(opp.latitude, 1)) == ("E17 4PP", 51.6)
+
+
+@pytest.mark.django_db
+def test_a_moderators_new_postcode_moves_the_listing_on_the_map(client, make_staff, known_postcodes):
+    from tests.conftest import staff_login
+
+    opp = listing("Porter")
+    staff_login(client, make_staff("mod@example.org", roles.JOBS_MODERATORS, superuser=True))
+    url = reverse("admin:employment_opportunity_change", args=[opp.pk])
+    form = client.get(url).context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None and k in form.fields}
+    data.update(
+        {
+            "postcode": "e17 4pp",
+            "closing_date": opp.closing_date.isoformat(),
+            "description_html": opp.description_html,
+        }
+    )
+    response = client.post(url, data)
+    assert response.status_code == 302
+    opp.refresh_from_db()
+    assert (opp.postcode, round(opp.latitude, 2), round(opp.longitude, 2)) == ("E17 4PP", 51.59, -0.02)
