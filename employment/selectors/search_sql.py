@@ -98,14 +98,15 @@ def search_run(
     page_sql, page_args = page_filter
     # The extra candidate only tells that there are more: never more than the cap to page through.
     params += [*sector_args, *page_args, max(0, min(limit, CANDIDATE_CAP - offset)), offset]
-    statement = f"""
-        WITH m AS MATERIALIZED ({cte_sql})
-        SELECT count(*), {", ".join(selects)},
-          (SELECT coalesce(json_object_agg(sector, n), '{{}}')
-             FROM (SELECT sector, count(*) AS n FROM m WHERE {sector_sql} GROUP BY sector) s),
-          ARRAY(SELECT id FROM m WHERE {page_sql} ORDER BY {ORDERS[sort]} LIMIT %s OFFSET %s)
-        FROM m
-    """  # noqa: S608 - every fragment is ours; values are parameters
+    # Every fragment formatted in is ours (column names, conditions with %s); the values are parameters.
+    statement = (
+        f"WITH m AS MATERIALIZED ({cte_sql}) "  # noqa: S608  # nosec B608
+        f"SELECT count(*), {', '.join(selects)}, "
+        "(SELECT coalesce(json_object_agg(sector, n), '{}') FROM "
+        f"(SELECT sector, count(*) AS n FROM m WHERE {sector_sql} GROUP BY sector) s), "
+        f"ARRAY(SELECT id FROM m WHERE {page_sql} ORDER BY {ORDERS[sort]} LIMIT %s OFFSET %s) "
+        "FROM m"
+    )
     with connection.cursor() as cur:
         cur.execute(statement, params)
         row = cur.fetchone()
