@@ -246,7 +246,10 @@ def run(ctx) -> list[Section]:
         for n in sizes:
             section = _size_section(ctx, n, base=base, duration=duration)
             section.notes.append(
-                f"Minimal Django view in the same run: {ceiling.rps:,.0f} req/s, p95 {ceiling.p95_ms:.1f} ms."
+                f"Minimal Django view in the same run: {ceiling.rps:,.0f} req/s, p95 {ceiling.p95_ms:.1f} ms; "
+                "load average on the 2 cores when this size finished: "
+                + ", ".join(f"{x:.1f}" for x in os.getloadavg())
+                + " (other work on the machine slows every figure alike; compare ratios)."
             )
             sections.append(section)
     relevance = relevance_section()
