@@ -167,7 +167,7 @@ class OpportunityAdmin(PenceInPoundsList, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         # Listings change state only through the moderation actions, which record who did what.
         if change:
-            super().save_model(request, obj, form, change)
+            services.opportunity_moderator_save(actor=request.user, opp=obj, changed=form.changed_data)
         else:
             fields = {f: form.cleaned_data[f] for f in form.cleaned_data if f != "description_html"}
             obj.pk = services.opportunity_create(actor=request.user, description=obj.summary, **fields).pk

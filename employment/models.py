@@ -125,6 +125,8 @@ class Opportunity(models.Model):
             GinIndex(fields=["search_vector"], name="opportunity_search"),
             GinIndex(name="opportunity_title_trgm", fields=["title"], opclasses=["gin_trgm_ops"]),
             models.Index(fields=["status", "closing_date"], name="opportunity_live"),
+            # The distance search's bounding box is read on this before any exact distance is computed.
+            models.Index(fields=["latitude", "longitude"], name="opportunity_point"),
         ]
         constraints = [
             models.CheckConstraint(

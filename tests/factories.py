@@ -11,6 +11,7 @@ give.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import factory
 from factory.django import DjangoModelFactory
@@ -112,6 +113,34 @@ class CaseFactory(factory.Factory):
     _build = _create
 
 
+@functools.cache
+def _shipped_postcodes() -> dict[str, tuple[float, float]]:
+    import csv
+    import gzip
+    from pathlib import Path
+
+    import employment
+
+    table = Path(employment.__file__).parent / "data" / "postcodes_hackney_area.csv.gz"
+    with gzip.open(table, "rt", newline="") as f:
+        return {r["pcds"]: (float(r["lat"]), float(r["long"])) for r in csv.DictReader(f)}
+
+
+def postcode_ensure(postcode: str) -> None:
+    """Put one postcode from the shipped table in the database (at its real position), for a test that
+    creates listings without loading the whole table: the services refuse a postcode they cannot find.
+    A postcode the table does not have is left out, so it is still refused."""
+    from employment.models import Postcode
+    from employment.services import normalise_postcode
+
+    normal = normalise_postcode(postcode)
+    where = _shipped_postcodes().get(normal)
+    if where:
+        Postcode.objects.get_or_create(
+            postcode=normal, defaults={"latitude": where[0], "longitude": where[1]}
+        )
+
+
 class OpportunityFactory(factory.Factory):
     """A job listing created by an employer and, unless `publish=False`, submitted and published. Other
     keyword arguments are the listing's fields."""
@@ -144,6 +173,7 @@ class OpportunityFactory(factory.Factory):
             "address": "Mare Street",
             **fields,
         }
+        postcode_ensure(values["postcode"])
         opp = services.opportunity_create(
             actor=None, description=summary or title, title=title, summary=summary or title, **values
         )

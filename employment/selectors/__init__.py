@@ -30,6 +30,7 @@ from .residents import (
     resident_summary,
 )
 from .search import (
+    CANDIDATE_CAP,
     DISTANCES,
     FACETS,
     FLAGS,
@@ -51,6 +52,7 @@ from .search import (
 __all__ = [
     "APPLICATION_NEWS",
     "APPLICATION_NEWS_DAYS",
+    "CANDIDATE_CAP",
     "DISTANCES",
     "FACETS",
     "FLAGS",

@@ -7,7 +7,6 @@ import re
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import (
-    SearchHeadline,
     SearchQuery,
     SearchRank,
     SearchVectorExact,
@@ -17,18 +16,29 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Case, Count, F, FloatField, Func, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
-from django.utils.html import escape
 
 from hackney_portal.core.calendar import business_date
 
 from ..models import Opportunity, Synonym
 from ..search_query import Term, query_parse, query_show, synonym_groups, synonyms_for
-from .listings import live, pay_text
+from .listings import live
+from .search_sql import (
+    CANDIDATE_CAP,
+    COLUMNS,
+    METRES_PER_MILE,
+    Condition,
+    Window,
+    both,
+    bounding_box,
+    count_text,
+    page_number_clean,
+    page_rows,
+    search_run,
+)
 
 HOURS_PER_YEAR = 37.5 * 52
 PAGE_SIZE = 20
 SORTS = {"relevance": "Relevance", "closing": "Closing date", "newest": "Newest", "distance": "Distance"}
-METRES_PER_MILE = 1609.344
 
 
 MAX_SEARCH_TERMS = 32
@@ -173,37 +183,44 @@ class SearchResult:
     counts: dict = field(default_factory=dict)
     suggestion: str = ""
     fuzzy: bool = False
+    capped: bool = False  # more matches than CANDIDATE_CAP: the count and filter counts are lower bounds
+    cap: int = 0
+
+    @property
+    def more_than(self) -> str:
+        return f"{self.cap:,}"
+
+
+def _rank(query, strict, expanded: bool):
+    """A title that has the words as typed, then a title with a synonym, then the text's own rank
+    (bounded below 1 by normalisation 32, so it only orders within a tier)."""
+    title = _TitleVector(F("search_vector"))
+    return SearchRank(F("search_vector"), query, normalization=32) + Case(
+        When(SearchVectorExact(title, strict), then=Value(2.0)),
+        # Only when a synonym is in play: otherwise it is the same test again.
+        *([When(SearchVectorExact(title, query), then=Value(1.0))] if expanded else []),
+        default=Value(0.0),
+        output_field=FloatField(),
+    )
 
 
 def opportunity_search(
     *, params: dict, page_number: int = 1, today: dt.date | None = None, page_size: int = PAGE_SIZE
 ) -> SearchResult:
+    """One statement for the matches, every count and the page's ids, then one for the page's rows. A
+    search that matched nothing tries the closest title words (did you mean), and only then."""
     today = today or business_date()
-    qs = live(today)
+    base = live(today)
     q = search_text_normalise(params.get("q") or "")
-    fuzzy = False
-    suggestion = ""
-    strict = None
     # A box holding only operators (":OR", "-") parses to no terms: that is the same as an empty box.
-    groups = query_parse(q) if q else []
-    if not groups:
+    if q and not query_parse(q):
         q = ""
-    if q:
-        synonyms = _synonyms()
-        query, strict = build_tsquery(groups, synonyms), build_tsquery(groups, {})
-        expanded = _expands(groups, synonyms)
-        matched = qs.filter(search_vector=query)
-        if not matched.exists():
-            corrected = _correct(groups, synonyms, base=qs)
-            if corrected != groups:
-                suggestion = query_show(corrected)
-                again = build_tsquery(corrected, synonyms)
-                if qs.filter(search_vector=again).exists():
-                    query, strict, fuzzy = again, build_tsquery(corrected, {}), True
-                    expanded = _expands(corrected, synonyms)
-                    matched = qs.filter(search_vector=again)
-        qs = matched
     origin = params.get("origin")
+    sort = params.get("sort") or ("relevance" if q else "newest")
+    if (sort == "relevance" and not q) or (sort == "distance" and not origin):
+        sort = "newest"
+    plan = _plan(params, today=today, origin=origin)
+    qs = base
     if origin:
         qs = qs.filter(latitude__isnull=False).annotate(
             distance_m=RawSQL(
@@ -212,17 +229,79 @@ def opportunity_search(
                 output_field=FloatField(),
             )
         )
+        if params.get("distance"):
+            # With a distance chosen, nothing beyond the widest choice is counted or shown.
+            qs = qs.filter(bounding_box(origin, max(float(d) for d in DISTANCES)))
     if params.get("published_after"):
         qs = qs.filter(published_at__gt=params["published_after"])
+    columns = list(COLUMNS) + (["distance_m"] if origin else [])
 
-    # Each filter as a condition, so that each group's counts can leave out that group's own choice
-    # (disjunctive facets): ticking "Job" still says how many apprenticeships there are.
-    chosen: dict[str, Q] = {}
+    def run(number: int, text=None):
+        candidates, cols = qs, columns
+        if text:
+            query, strict, expanded = text
+            candidates = qs.filter(search_vector=query).annotate(rank=_rank(query, strict, expanded))
+            cols = [*columns, "rank"]
+        return search_run(
+            candidates=candidates,
+            columns=cols,
+            sort=sort,
+            counts=plan["counts"],
+            sector_filter=plan["sector"],
+            page_filter=plan["page"],
+            limit=page_size,
+            offset=(number - 1) * page_size,
+        )
+
+    number = page_number_clean(page_number)
+    suggestion, fuzzy, text = "", False, None
+    if q:
+        groups, synonyms = query_parse(q), _synonyms()
+        text = _text(groups, synonyms)
+        found = run(number, text)
+        if not found.candidates:
+            corrected = _correct(groups, synonyms, base=base)
+            if corrected != groups:
+                suggestion = query_show(corrected)
+                again = run(number, _text(corrected, synonyms))
+                if again.candidates:
+                    found, text, fuzzy = again, _text(corrected, synonyms), True
+    else:
+        found = run(number)
+    total = found.counts["total"]
+    last = max(1, -(-min(total, CANDIDATE_CAP) // page_size))
+    if number > last:  # past the end: the last page, as Paginator.get_page would give
+        number = last
+        found = run(number, text)
+    rows = page_rows(found.ids, query=text[0] if text else None, origin=origin)
+    paginator = Paginator(Window(rows, offset=(number - 1) * page_size), page_size)
+    paginator.count = min(total, CANDIDATE_CAP)  # known already: saves the paginator its own COUNT(*)
+    return SearchResult(
+        page=paginator.get_page(number),
+        count=total,
+        counts=_shown(found, origin=origin),
+        suggestion=suggestion,
+        fuzzy=fuzzy,
+        capped=found.capped,
+        cap=CANDIDATE_CAP,
+    )
+
+
+def _text(groups: list[list[Term]], synonyms: dict[str, set[str]]):
+    """(the query with synonyms, the query as typed, whether a synonym is in play)."""
+    return build_tsquery(groups, synonyms), build_tsquery(groups, {}), _expands(groups, synonyms)
+
+
+def _plan(params: dict, *, today: dt.date, origin) -> dict:
+    """Each chosen filter as a condition over the candidates, and each count's condition. Within a group
+    the counts leave out that group's own choice (disjunctive facets): ticking "Job" still says how many
+    apprenticeships there are."""
+    chosen: dict[str, Condition] = {}
     for name in ("kind", "sector", "contract", "hours"):
-        values = [v for v in params.get(name, []) if v]
+        values = [str(v) for v in params.get(name, []) if v]
         if values:
-            chosen[name] = Q(**{f"{name}__in": values})
-    for name, condition in FLAGS.items():
+            chosen[name] = (f"{name} = ANY(%s)", [values])
+    for name, condition in FLAG_SQL.items():
         if params.get(name):
             chosen[name] = condition(today)
     if params.get("posted_within"):
@@ -232,99 +311,42 @@ def opportunity_search(
     if params.get("min_pay"):
         chosen["min_pay"] = _min_pay(params["min_pay"])
 
-    def others(name: str) -> Q:
-        out = Q()
-        for other, condition in chosen.items():
-            if other != name:
-                out &= condition
-        return out
+    def others(name: str) -> Condition:
+        return both([c for other, c in chosen.items() if other != name])
 
-    # The total and every count in one pass over the text matches (sectors, open-ended, in a second).
-    aggregates = {"total": Count("id", filter=others(""))}
+    counts: dict[str, Condition] = {"total": others("")}
     for name, choices in FACETS.items():
         for value in choices:
-            aggregates[f"{name}:{value}"] = Count("id", filter=others(name) & Q(**{name: value}))
-    for name, condition in FLAGS.items():
-        aggregates[name] = Count("id", filter=others(name) & condition(today))
+            counts[f"{name}:{value}"] = both([others(name), (f"{name} = %s", [value])])
+    for name, condition in FLAG_SQL.items():
+        counts[name] = both([others(name), condition(today)])
     for value in POSTED_WITHIN:
-        aggregates[f"posted_within:{value}"] = Count(
-            "id", filter=others("posted_within") & _posted_within(value, today)
-        )
+        counts[f"posted_within:{value}"] = both([others("posted_within"), _posted_within(value, today)])
     for value in MIN_PAY:
-        aggregates[f"min_pay:{value}"] = Count("id", filter=others("min_pay") & _min_pay(value))
+        counts[f"min_pay:{value}"] = both([others("min_pay"), _min_pay(value)])
     if origin:
         for value in DISTANCES:
-            aggregates[f"distance:{value}"] = Count("id", filter=others("distance") & _within(value))
-    totals = qs.order_by().aggregate(**aggregates)
-    counts: dict = {
-        name: {v: totals[f"{name}:{v}"] for v in choices if totals[f"{name}:{v}"]}
+            counts[f"distance:{value}"] = both([others("distance"), _within(value)])
+    return {"counts": counts, "sector": others("sector"), "page": others("")}
+
+
+def _shown(found, *, origin) -> dict:
+    """The counts as the page shows them: exact, or lower bounds said so when the matches were capped."""
+
+    def shown(n: int):
+        return count_text(n, capped=found.capped)
+
+    totals = found.counts
+    out: dict = {
+        name: {v: shown(totals[f"{name}:{v}"]) for v in choices if totals[f"{name}:{v}"]}
         for name, choices in FACETS.items()
     }
-    counts["sector"] = dict(
-        qs.filter(others("sector"))
-        .order_by()
-        .values_list("sector")
-        .annotate(n=Count("id"))
-        .values_list("sector", "n")
-    )
-    for name in FLAGS:
-        counts[name] = totals[name]
+    out["sector"] = {k: shown(v) for k, v in found.sectors.items()}
+    for name in FLAG_SQL:
+        out[name] = shown(totals[name])
     for name, values in (("posted_within", POSTED_WITHIN), ("min_pay", MIN_PAY), ("distance", DISTANCES)):
-        counts[name] = {v: totals[f"{name}:{v}"] for v in values if f"{name}:{v}" in totals}
-    qs = qs.filter(others(""))
-    if q:
-        # Rank and highlight only now, so the counts above do not compute them for every match.
-        # A title that has the words as typed, then a title with a synonym, then the text's own rank
-        # (bounded below 1 by normalisation 32, so it only orders within a tier).
-        title = _TitleVector(F("search_vector"))
-        qs = qs.annotate(
-            rank=SearchRank(F("search_vector"), query, normalization=32)
-            + Case(
-                When(SearchVectorExact(title, strict), then=Value(2.0)),
-                # Only when a synonym is in play: otherwise it is the same test again.
-                *([When(SearchVectorExact(title, query), then=Value(1.0))] if expanded else []),
-                default=Value(0.0),
-                output_field=FloatField(),
-            ),
-            headline=SearchHeadline(
-                "summary",
-                query,
-                config="english",
-                start_sel="\x02",
-                stop_sel="\x03",
-                max_words=35,
-                min_words=15,
-            ),
-            title_headline=SearchHeadline(
-                "title", query, config="english", start_sel="\x02", stop_sel="\x03", highlight_all=True
-            ),
-        )
-
-    sort = params.get("sort") or ("relevance" if q else "newest")
-    if sort == "relevance" and q:
-        qs = qs.order_by("-rank", "-published_at", "-id")
-    elif sort == "distance" and origin:
-        qs = qs.order_by("distance_m", "-id")
-    elif sort == "closing":
-        qs = qs.order_by("closing_date", "-id")
-    else:
-        qs = qs.order_by("-published_at", "-id")
-    paginator = Paginator(qs, page_size)
-    paginator.count = totals["total"]  # known already: saves the paginator its own COUNT(*)
-    page = paginator.get_page(page_number)
-    for opp in page.object_list:
-        if hasattr(opp, "distance_m"):
-            opp.distance_miles = opp.distance_m / METRES_PER_MILE
-        opp.pay = pay_text(opp)
-        if hasattr(opp, "headline"):
-            # Escape the employer's text, then turn our markers into <mark>: nothing else becomes markup.
-            opp.snippet = _marked(opp.headline)
-            opp.title_html = _marked(opp.title_headline)
-    return SearchResult(page=page, count=paginator.count, counts=counts, suggestion=suggestion, fuzzy=fuzzy)
-
-
-def _marked(text: str) -> str:
-    return escape(text).replace("\x02", "<mark>").replace("\x03", "</mark>")
+        out[name] = {v: shown(totals[f"{name}:{v}"]) for v in values if f"{name}:{v}" in totals}
+    return out
 
 
 FLAGS = {
@@ -333,30 +355,40 @@ FLAGS = {
     "no_experience": lambda today: Q(no_experience_needed=True),
     "closing_soon": lambda today: Q(closing_date__lte=today + dt.timedelta(days=7)),
 }
+# The same conditions over the search statement's candidate set (search_sql).
+FLAG_SQL = {
+    "living_wage": lambda today: ("london_living_wage", []),
+    "disability_confident": lambda today: ("disability_confident", []),
+    "no_experience": lambda today: ("no_experience_needed", []),
+    "closing_soon": lambda today: ("closing_date <= %s", [today + dt.timedelta(days=7)]),
+}
 POSTED_WITHIN = ["1", "7", "30"]
 MIN_PAY = ["20000", "25000", "30000", "40000"]
 DISTANCES = ["1", "2", "5", "10", "20"]
 
 
-def _posted_within(days: str, today: dt.date) -> Q:
-    """Published on or after that London date: compared as an instant, so the index column is used as is
+def _posted_within(days: str, today: dt.date) -> Condition:
+    """Published on or after that London date: compared as an instant, so the column is used as is
     (no time zone conversion for every row in every count)."""
     from zoneinfo import ZoneInfo
 
     since = dt.datetime.combine(today - dt.timedelta(days=int(days)), dt.time.min, ZoneInfo("Europe/London"))
-    return Q(published_at__gte=since)
+    return "published_at >= %s", [since]
 
 
-def _min_pay(pounds: str) -> Q:
+def _min_pay(pounds: str) -> Condition:
     """Top of the pay range at least that much a year; hourly pay over a full-time year. Plain comparisons
     on the stored columns (no per-row arithmetic), so a dozen counts stay cheap."""
     pence = int(pounds) * 100
     per_hour = -(-pence // int(HOURS_PER_YEAR))  # rounded up: at least the yearly figure
-    return Q(pay_period="year", pay_max_pence__gte=pence) | Q(pay_period="hour", pay_max_pence__gte=per_hour)
+    return (
+        "(pay_period = 'year' AND pay_max_pence >= %s) OR (pay_period = 'hour' AND pay_max_pence >= %s)",
+        [pence, per_hour],
+    )
 
 
-def _within(miles: str) -> Q:
-    return Q(distance_m__lte=float(miles) * METRES_PER_MILE)
+def _within(miles: str) -> Condition:
+    return "distance_m <= %s", [float(miles) * METRES_PER_MILE]
 
 
 FACETS = {

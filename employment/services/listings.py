@@ -14,7 +14,7 @@ from hackney_portal.core.notifications import notification_send
 
 from ..models import Opportunity
 from ..text import sanitise_listing_text
-from .postcodes import normalise_postcode, postcode_require_known
+from .postcodes import postcode_locate_known, postcode_require_known
 
 S = Opportunity.Status
 
@@ -49,6 +49,17 @@ def opportunity_create(*, actor, description: str, london_living_wage: bool = Fa
     return opp
 
 
+@transaction.atomic
+def opportunity_moderator_save(*, actor, opp: Opportunity, changed: list[str]) -> Opportunity:
+    """A moderator's change to a listing in the back office: placed again from its postcode (a postcode
+    that is not found is refused here too, and the map position follows a new postcode), then saved."""
+    _place(opp)
+    opp.full_clean()
+    opp.save()
+    audit_log(actor=actor, action="employment.opportunity.changed", obj=opp, data={"fields": sorted(changed)})
+    return opp
+
+
 def _check_pay(opp: Opportunity, *, on: dt.date) -> None:
     """Set the computed pay flags from the rates in force on the listing's date."""
     from ..selectors import pay_rates
@@ -71,13 +82,10 @@ def _check_pay(opp: Opportunity, *, on: dt.date) -> None:
 
 
 def _place(opp: Opportunity) -> None:
-    """Put the listing on the map from its postcode, if we know it."""
-    from ..models import Postcode
-
-    opp.postcode = normalise_postcode(opp.postcode)
-    centroid = Postcode.objects.filter(postcode=opp.postcode).first()
-    if centroid:
-        opp.latitude, opp.longitude = centroid.latitude, centroid.longitude
+    """Put the listing on the map from its postcode. A postcode we cannot find is refused here, in the
+    service, whoever calls it (the admin, the demo data, a script), not only by the forms: a listing we
+    cannot place would silently be left out of every distance search."""
+    opp.postcode, opp.latitude, opp.longitude = postcode_locate_known(opp.postcode or "")
 
 
 def _move(opp_id: int, to: str, *, actor, **changes) -> Opportunity:

@@ -104,6 +104,12 @@ def outcodes_refresh() -> None:
 def postcode_require_known(postcode: str) -> str:
     """A listing's postcode, normalised, if it is a full postcode we have; otherwise the employer is told,
     rather than the listing quietly missing from every distance search."""
+    return postcode_locate_known(postcode)[0]
+
+
+def postcode_locate_known(postcode: str) -> tuple[str, float, float]:
+    """A full postcode we have, normalised, with where it is (one read, so the check and the position
+    cannot disagree); ApplicationError for anything else."""
     from ..models import Postcode
 
     normal = normalise_postcode(postcode)
@@ -111,11 +117,12 @@ def postcode_require_known(postcode: str) -> str:
         raise ApplicationError(
             "Enter the full postcode of the workplace, like E8 1EA", field="postcode", code="postcode"
         )
-    if not Postcode.objects.filter(postcode=normal).exists():
+    found = Postcode.objects.filter(postcode=normal).values_list("latitude", "longitude").first()
+    if found is None:
         raise ApplicationError(
             f"We cannot find the postcode {normal}. Check it is the full postcode of the workplace, "
             "like E8 1EA",
             field="postcode",
             code="postcode",
         )
-    return normal
+    return normal, found[0], found[1]

@@ -2,6 +2,7 @@
 a search by outcode alone, and listings refused when their postcode is not found."""
 
 import csv
+import datetime as dt
 import gzip
 import time
 
@@ -10,6 +11,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from employment.models import Opportunity, Outcode, Postcode
+from hackney_portal.core.calendar import business_date
 from hackney_portal.users import roles
 from tests.conftest import make_user
 from tests.employment.test_employers_and_inbox import _listing_post
@@ -192,3 +194,69 @@ def test_the_admin_refuses_a_postcode_it_cannot_find(client, make_staff):
     assert "We cannot find the postcode E8 9ZZ" in response.content.decode()
     opp.refresh_from_db()
     assert opp.postcode == "E8 1EA"
+
+
+@pytest.mark.django_db
+def test_the_create_service_itself_refuses_a_postcode_it_cannot_find(known_postcodes):
+    """Issue 17 item 11: not only the forms: the admin, demo data and scripts go through the service."""
+    from employment import services
+    from hackney_portal.core.forms import ApplicationError
+
+    fields = {
+        "kind": "job",
+        "title": "Porter",
+        "summary": "Portering",
+        "employer_name": "Acme Ltd",
+        "sector": "Hospitality",
+        "pay_min_pence": 1500,
+        "pay_max_pence": 1500,
+        "closing_date": business_date() + dt.timedelta(days=10),
+    }
+    for postcode, message in [
+        ("E8 9ZZ", "We cannot find the postcode E8 9ZZ"),
+        ("E8", "Enter the full postcode"),
+        ("", "Enter the full postcode"),
+    ]:
+        with pytest.raises(ApplicationError, match=message) as caught:
+            services.opportunity_create(actor=None, description="Portering", postcode=postcode, **fields)
+        assert caught.value.field == "postcode"
+    assert not Opportunity.objects.exists()
+    opp = services.opportunity_create(actor=None, description="Portering", postcode="e82lx", **fields)
+    assert (opp.postcode, round(opp.latitude, 2), round(opp.longitude, 2)) == ("E8 2LX", 51.55, -0.07)
+
+
+@pytest.mark.django_db
+def test_an_employers_edit_to_a_postcode_not_found_is_refused_by_the_service(known_postcodes):
+    from employment import services
+    from hackney_portal.core.forms import ApplicationError
+
+    employer = make_user("boss@example.org", groups=[roles.EMPLOYERS])
+    opp = listing("Porter", publish=False)
+    Opportunity.objects.filter(pk=opp.pk).update(employer=employer)
+    with pytest.raises(ApplicationError, match="We cannot find the postcode E8 9ZZ"):
+        services.listing_edit(actor=employer, opp_id=opp.pk, description="Portering", postcode="E8 9ZZ")
+    services.listing_edit(actor=employer, opp_id=opp.pk, description="Portering", postcode="E17 4PP")
+    opp.refresh_from_db()
+    assert (opp.postcode, round(opp.latitude, 1)) == ("E17 4PP", 51.6)
+
+
+@pytest.mark.django_db
+def test_a_moderators_new_postcode_moves_the_listing_on_the_map(client, make_staff, known_postcodes):
+    from tests.conftest import staff_login
+
+    opp = listing("Porter")
+    staff_login(client, make_staff("mod@example.org", roles.JOBS_MODERATORS, superuser=True))
+    url = reverse("admin:employment_opportunity_change", args=[opp.pk])
+    form = client.get(url).context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None and k in form.fields}
+    data.update(
+        {
+            "postcode": "e17 4pp",
+            "closing_date": opp.closing_date.isoformat(),
+            "description_html": opp.description_html,
+        }
+    )
+    response = client.post(url, data)
+    assert response.status_code == 302
+    opp.refresh_from_db()
+    assert (opp.postcode, round(opp.latitude, 2), round(opp.longitude, 2)) == ("E17 4PP", 51.59, -0.02)

@@ -9,6 +9,7 @@ from employment import services
 from employment.models import Opportunity, Synonym
 from employment.selectors import opportunity_search
 from payments.calendar import business_date
+from tests.factories import postcode_ensure
 
 
 def listing(title, summary="", *, publish=True, closing_in=10, **extra):
@@ -26,6 +27,7 @@ def listing(title, summary="", *, publish=True, closing_in=10, **extra):
         "address": "Mare Street",
         **extra,
     }
+    postcode_ensure(fields["postcode"])
     opp = services.opportunity_create(
         actor=None, description=summary or title, title=title, summary=summary or title, **fields
     )
@@ -204,7 +206,8 @@ def test_distance_filter_and_sort(postcodes):
     listing("Dalston chef", postcode="E8 2LX")  # about 0.85 miles from E8 1EA
     listing("Hackney Wick chef", postcode="E9 5EN")  # about 1.35 miles
     listing("Walthamstow chef", postcode="E17 4PP")  # about 3.1 miles
-    listing("Nowhere chef", postcode="ZZ1 1ZZ")  # unknown postcode: never in a distance search
+    # A listing that is not on the map (from before postcodes were checked) is never in a distance search.
+    Opportunity.objects.filter(pk=listing("Nowhere chef").pk).update(latitude=None, longitude=None)
     near = opportunity_search(params={"q": "chef", "origin": (51.5451, -0.0553), "distance": "1"})
     assert [o.title for o in near.page.object_list] == ["Dalston chef"]
     two = opportunity_search(params={"q": "chef", "origin": (51.5451, -0.0553), "distance": "2"})
