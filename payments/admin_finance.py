@@ -13,9 +13,9 @@ from django.utils.html import format_html
 
 from hackney_portal.core.admin import ReadOnlyAdmin
 from hackney_portal.core.audit import audit_log
-from hackney_portal.core.forms import ApplicationError
+from hackney_portal.core.exceptions import ApplicationError
 from hackney_portal.core.outbox import enqueue
-from hackney_portal.core.templatetags.govuk import pence
+from hackney_portal.frontend.templatetags.govuk import pence
 
 from . import services
 from .calendar import business_date

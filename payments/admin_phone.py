@@ -8,8 +8,8 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 
-from hackney_portal.core.forms import ApplicationError, add_application_error
-from hackney_portal.core.templatetags.govuk import pence
+from hackney_portal.core.exceptions import ApplicationError, add_application_error
+from hackney_portal.frontend.templatetags.govuk import pence
 
 from . import services
 from .forms import PhonePaymentForm

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import filetype
 
-from .forms import ApplicationError
+from .exceptions import ApplicationError
 
 
 def upload_check(

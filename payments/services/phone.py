@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from hackney_portal.core.audit import audit_log
-from hackney_portal.core.forms import ApplicationError
+from hackney_portal.core.exceptions import ApplicationError
 
 from ..models import Payment, RentAccount
 from .card import payment_expire, payment_pay_by_card, payment_start

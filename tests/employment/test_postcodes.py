@@ -200,7 +200,7 @@ def test_the_admin_refuses_a_postcode_it_cannot_find(client, make_staff):
 def test_the_create_service_itself_refuses_a_postcode_it_cannot_find(known_postcodes):
     """Issue 17 item 11: not only the forms: the admin, demo data and scripts go through the service."""
     from employment import services
-    from hackney_portal.core.forms import ApplicationError
+    from hackney_portal.core.exceptions import ApplicationError
 
     fields = {
         "kind": "job",
@@ -228,7 +228,7 @@ def test_the_create_service_itself_refuses_a_postcode_it_cannot_find(known_postc
 @pytest.mark.django_db
 def test_an_employers_edit_to_a_postcode_not_found_is_refused_by_the_service(known_postcodes):
     from employment import services
-    from hackney_portal.core.forms import ApplicationError
+    from hackney_portal.core.exceptions import ApplicationError
 
     employer = make_user("boss@example.org", groups=[roles.EMPLOYERS])
     opp = listing("Porter", publish=False)

@@ -13,8 +13,9 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from hackney_portal.core.forms import ApplicationError, GovukDateField
+from hackney_portal.core.exceptions import ApplicationError
 from hackney_portal.core.models import Notification
+from hackney_portal.frontend.forms import GovukDateField
 from homelessness import hclic, intake, services
 from homelessness.models import Case, DecisionLetter
 from homelessness.rules import AssessmentOutcome as AO

@@ -8,7 +8,7 @@ import stripe
 from django.conf import settings
 from django.urls import reverse
 
-from hackney_portal.core.forms import ApplicationError
+from hackney_portal.core.exceptions import ApplicationError
 from hackney_portal.core.models import AuditEvent, Notification
 from hackney_portal.users import roles
 from payments import services
