@@ -7,13 +7,13 @@ PY := $(VENV)/bin/python
 UV_VERSION := 0.13.9
 STAMP := $(VENV)/.installed
 
-.PHONY: help install run test test-fast test-unit assets-check lint format check e2e assets bench system-deps clean scale-test
+.PHONY: help install run test test-fast test-unit test-quick assets-check lint format check e2e assets bench system-deps clean scale-test
 
 help:
 	@echo "make run     start the whole portal (web, Celery worker and beat, services) with demo data"
 	@echo "make test    lint, migration check and the whole test suite"
-	@echo "make test-fast  everything but the slow tests (no browser, worker, live server or extra processes)"
-	@echo "make test-unit  the tests that need no database (seconds)"
+	@echo "make test-fast  the unit tests: no database, services started once (seconds); test-unit is the same"
+	@echo "make test-quick everything but the slow tests (no browser, worker, live server or extra processes)"
 	@echo "make bench   run the benchmarks in bench/ and write docs/performance.md"
 	@echo "make assets  rebuild GOV.UK Frontend and the brand layer into static/ (needs Node)"
 	@echo "make assets-check  fail if static/ differs from a fresh build of frontend/ (run by make test)"
@@ -66,12 +66,12 @@ test: $(STAMP) system-deps lint assets-check
 
 # Everything not marked slow (tests/conftest.py marks browsers, real workers, live servers, fault injection and
 # tests that start processes of their own), against one set of throwaway services started for the run.
-test-fast: $(STAMP)
+test-quick: $(STAMP)
 	$(PY) -m hackney_portal.devservices exec -- $(PY) -m pytest -q -m "not slow" $(PYTEST_ARGS)
 
 # The unit tests alone: not slow and no database (tests/conftest.py marks them `unit`): rules, money, dates,
 # parsers, renderers. Redis is started for them (every test starts with its rate-limit keys cleared).
-test-unit: $(STAMP)
+test-fast test-unit: $(STAMP)
 	$(PY) -m hackney_portal.devservices exec -- $(PY) -m pytest -q -m unit $(PYTEST_ARGS)
 
 e2e: $(STAMP) system-deps
