@@ -194,18 +194,18 @@ WHERE m.payment_id IN (SELECT s.payment_id FROM recon_step s WHERE s.payment_id 
 _NO_PAYMENT = """
 INSERT INTO payments_discrepancy
   (kind, key, status, payment_id, ledger_entry_id, expected_pence, actual_pence, detail, run_id, created_at,
-   resolution_note)
+   resolution_note, resolution)
 SELECT 'missing_credit', left(s.charge_id, 100), 'open', NULL, NULL, NULL, s.amount,
-       'Money taken by card with no payment record here', %(run)s, now(), ''
+       'Money taken by card with no payment record here', %(run)s, now(), '', ''
 FROM recon_step s WHERE s.category = 'charge' AND s.payment_id IS NULL
 ON CONFLICT (kind, key) DO NOTHING
 """
 _DUPLICATE = """
 INSERT INTO payments_discrepancy
   (kind, key, status, payment_id, ledger_entry_id, expected_pence, actual_pence, detail, run_id, created_at,
-   resolution_note)
+   resolution_note, resolution)
 SELECT 'duplicate', left(s.txn_id, 100), 'open', s.payment_id, NULL, NULL, s.amount,
-       left('Second transaction for ' || s.reference, 300), %(run)s, now(), ''
+       left('Second transaction for ' || s.reference, 300), %(run)s, now(), '', ''
 FROM recon_step s
 LEFT JOIN recon_claim c ON c.payment_id = s.payment_id
 WHERE s.payment_id IS NOT NULL AND coalesce(c.txn_id, s.reconciled_txn_id) <> s.txn_id
@@ -214,9 +214,9 @@ ON CONFLICT (kind, key) DO NOTHING
 _MISMATCH = """
 INSERT INTO payments_discrepancy
   (kind, key, status, payment_id, ledger_entry_id, expected_pence, actual_pence, detail, run_id, created_at,
-   resolution_note)
+   resolution_note, resolution)
 SELECT 'amount_mismatch', 'entry:' || s.entry_id, 'open', s.payment_id, s.entry_id, s.credited, s.amount,
-       'Ledger credit and card transaction differ', %(run)s, now(), ''
+       'Ledger credit and card transaction differ', %(run)s, now(), '', ''
 FROM recon_step s
 JOIN recon_claim c ON c.txn_id = s.txn_id
 WHERE s.entry_id IS NOT NULL AND s.credited <> s.amount
@@ -237,9 +237,9 @@ ORDER BY s.line
 _CREDITS_WITHOUT_PAYMENT = """
 INSERT INTO payments_discrepancy
   (kind, key, status, payment_id, ledger_entry_id, expected_pence, actual_pence, detail, run_id, created_at,
-   resolution_note)
+   resolution_note, resolution)
 SELECT 'credit_without_payment', 'entry:' || e.id, 'open', e.payment_id, e.id, -e.amount_pence, NULL,
-       'Card credit on the ledger with no card transaction', %(run)s, now(), ''
+       'Card credit on the ledger with no card transaction', %(run)s, now(), '', ''
 FROM payments_ledgerentry e
 JOIN payments_payment p ON p.id = e.payment_id
 WHERE e.kind = 'card_payment' AND e.business_date >= %(start)s AND e.business_date <= %(end)s
