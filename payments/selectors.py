@@ -48,9 +48,9 @@ def account_for_payment(*, request, pk: int) -> RentAccount:
     account = RentAccount.objects.filter(pk=pk).first()
     if account is None:
         raise Http404
-    if account_is_linked(user=request.user, account=account):
-        return account
-    if pk in request.session.get(SESSION_FOUND, []):
+    # Remembered on the account, so the page's Back link need not ask the database again.
+    account.viewer_linked = account_is_linked(user=request.user, account=account)
+    if account.viewer_linked or pk in request.session.get(SESSION_FOUND, []):
         return account
     raise Http404
 
@@ -58,7 +58,10 @@ def account_for_payment(*, request, pk: int) -> RentAccount:
 def amount_page_back_url(*, request, account: RentAccount) -> str:
     """The amount page's Back link: the page its "Pay now" was on (the linked account's page for a
     resident who linked it, else the account found by number and postcode), not the start page."""
-    if account_is_linked(user=request.user, account=account):
+    linked = getattr(account, "viewer_linked", None)
+    if linked is None:
+        linked = account_is_linked(user=request.user, account=account)
+    if linked:
         return reverse("payments:account", args=[account.pk])
     return reverse("payments:found", args=[account.pk])
 
