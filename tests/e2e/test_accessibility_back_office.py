@@ -81,7 +81,8 @@ def test_main_back_office_pages_pass_axe(back_office, width):
     # An action page with errors: the refund form sent empty.
     page.goto(reverse("admin:payments_payment_refund", args=[made["payment"].pk]))
     page.locator("#content form [type=submit]").first.click()
-    assert page.locator(".errorlist, .errornote").count() >= 1
+    # click() does not wait for the answer to the POST: wait for the error to be drawn (or time out and fail).
+    page.locator(".errorlist, .errornote").first.wait_for(timeout=15_000)
     problems += _violations(page)
     assert not problems, "\n".join(problems)
 

@@ -6,6 +6,7 @@ import re
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from employment import services
 from employment.models import Application
@@ -73,7 +74,7 @@ def test_search_filter_apply_with_a_cv_and_get_an_alert(page, jobs, tmp_path):
     search_url = page.url
 
     page.get_by_role("link", name="Chef de partie").click()
-    assert page.locator('script[type="application/ld+json"]').count() == 1
+    expect(page.locator('script[type="application/ld+json"]')).to_have_count(1)
     assert_accessible(page)
     page.get_by_role("button", name="Apply now").click() if page.get_by_role(
         "button", name="Apply now"

@@ -12,6 +12,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from hackney_portal.users import roles
 from payments import services
@@ -267,11 +268,11 @@ def test_finance_pages_added_pass_axe(browser, live_server, books, width):
         # Pages with errors: the phone form and the income file day sent empty.
         page.goto(reverse("admin:payments_phone_start"))
         page.get_by_role("button", name="Continue to card details").click()
-        assert page.locator(".govuk-error-summary").count() == 1
+        expect(page.locator(".govuk-error-summary")).to_have_count(1)
         assert_accessible(page)
         page.goto(reverse("admin:payments_incomefile_make"))
         page.get_by_role("button", name="Make the file").click()
-        assert page.locator(".errorlist").count() >= 1
+        page.locator(".errorlist").first.wait_for()
         assert_accessible(page)
     finally:
         context.close()
