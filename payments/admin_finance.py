@@ -15,6 +15,7 @@ from hackney_portal.core.admin import ReadOnlyAdmin
 from hackney_portal.core.audit import audit_log
 from hackney_portal.core.exceptions import ApplicationError
 from hackney_portal.core.outbox import enqueue
+from hackney_portal.frontend.formatting import table_datetime
 from hackney_portal.frontend.templatetags.govuk import pence
 
 from . import services
@@ -213,7 +214,7 @@ class DiscrepancyAdmin(ReadOnlyAdmin):
     def resolve_link(self, obj):
         if obj.status != Discrepancy.Status.OPEN:
             who = obj.resolved_by.email if obj.resolved_by else "automatically"
-            when = f"{obj.resolved_at:%-d %b %Y %H:%M}" if obj.resolved_at else ""
+            when = table_datetime(obj.resolved_at)  # in London time, as every date the officer reads
             how = obj.get_resolution_display() or obj.get_status_display()
             return f"{how}: {who} {when}".strip()
         resolve = format_html(

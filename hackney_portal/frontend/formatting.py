@@ -7,14 +7,15 @@ column of them is scanned ("7 Dec 2026").
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.template.defaultfilters import date as _date
+from django.utils import timezone
 
 # In a sentence: the weekday helps people who keep track of days rather than dates.
 LONG_DATE = "l j F Y"
-LONG_DATETIME = "l j F Y \\a\\t g:ia"
 # In a table: the same width for every row, the month in letters so 07/12 and 12/07 cannot be confused.
 TABLE_DATE = "j M Y"
-TABLE_DATETIME = "j M Y, g:ia"
 
 
 def pence(value) -> str:
@@ -37,9 +38,35 @@ def long_date(value) -> str:
     return _date(value, LONG_DATE)
 
 
+def _local(value):
+    # Called from Python (emails, PDFs) as well as templates, so convert here rather than rely on the
+    # template engine's expects_localtime.
+    if isinstance(value, dt.datetime) and timezone.is_aware(value):
+        return timezone.localtime(value)
+    return value
+
+
+def clock_time(value) -> str:
+    """A time as the GOV.UK style guide writes it: "2:30pm", "9am", "midday", "midnight" (never Django's
+    "2:30p.m." or a 24-hour "14:30", and no ":00" on the hour)."""
+    if value in (None, ""):
+        return ""
+    value = _local(value)
+    if (value.hour, value.minute) == (0, 0):
+        return "midnight"
+    if (value.hour, value.minute) == (12, 0):
+        return "midday"
+    hour = value.hour % 12 or 12
+    minutes = f":{value.minute:02d}" if value.minute else ""
+    return f"{hour}{minutes}{'am' if value.hour < 12 else 'pm'}"
+
+
 def long_datetime(value) -> str:
-    """A moment in a sentence: "Monday 7 December 2026 at 2:30p.m." (Django's a.m./p.m.)."""
-    return _date(value, LONG_DATETIME)
+    """A moment in a sentence: "Monday 7 December 2026 at 2:30pm"."""
+    if value in (None, ""):
+        return ""
+    value = _local(value)
+    return f"{_date(value, LONG_DATE)} at {clock_time(value)}"
 
 
 def table_date(value) -> str:
@@ -48,5 +75,8 @@ def table_date(value) -> str:
 
 
 def table_datetime(value) -> str:
-    """A moment in a table column: "7 Dec 2026, 2:30p.m."."""
-    return _date(value, TABLE_DATETIME)
+    """A moment in a table column: "7 Dec 2026, 2:30pm"."""
+    if value in (None, ""):
+        return ""
+    value = _local(value)
+    return f"{_date(value, TABLE_DATE)}, {clock_time(value)}"

@@ -48,7 +48,28 @@ def test_a_moment_is_shown_by_its_london_day_in_templates():
         "{% load govuk %}{{ at|long_date }}|{{ at|long_datetime }}|"
         "{{ at|table_date }}|{{ at|table_datetime }}"
     ).render(Context({"at": moment}))
-    assert text == "Wednesday 1 July 2026|Wednesday 1 July 2026 at 12:30a.m.|1 Jul 2026|1 Jul 2026, 12:30a.m."
+    assert text == "Wednesday 1 July 2026|Wednesday 1 July 2026 at 12:30am|1 Jul 2026|1 Jul 2026, 12:30am"
+
+
+@pytest.mark.parametrize(
+    ("hour", "minute", "shown"),
+    [
+        (14, 30, "2:30pm"),
+        (9, 0, "9am"),
+        (12, 0, "midday"),
+        (0, 0, "midnight"),
+        (12, 5, "12:05pm"),
+        (0, 1, "12:01am"),
+    ],
+)
+def test_times_are_written_the_govuk_way(hour, minute, shown):
+    # The GOV.UK style guide: "5:30pm", "10am", "midday", "midnight"; never "2:30p.m." or "14:30".
+    london = ZoneInfo("Europe/London")
+    moment = dt.datetime(2026, 12, 7, hour, minute, tzinfo=london)
+    assert formatting.clock_time(moment) == shown
+    # From Python (emails, letters) a UTC moment is still shown in London time: 7 July is summer time.
+    summer = dt.datetime(2026, 7, 7, hour, minute, tzinfo=london).astimezone(ZoneInfo("UTC"))
+    assert formatting.long_datetime(summer).endswith(f"at {shown}")
 
 
 def test_date_filters_leave_no_value_empty():
