@@ -139,3 +139,48 @@ def test_seed_demo_is_idempotent():
     assert User.objects.count() == counts
     admin = User.objects.get(email="admin@example.com")
     assert admin.authenticator_set.filter(type="totp").count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("group", "lands_on"),
+    [(roles.FINANCE_OFFICERS, "admin:payments_dashboard"), (roles.HOUSING_OFFICERS, "admin:index")],
+)
+def test_staff_signing_in_with_no_next_land_in_the_back_office_not_the_resident_home(client, group, lands_on):
+    make_user(
+        "landing@example.org",
+        password="landing-pass-phrase",
+        staff=True,
+        groups=[group],
+        totp_secret=TOTP_SECRET,
+    )
+    client.post(reverse("account_login"), {"login": "landing@example.org", "password": "landing-pass-phrase"})
+    response = client.post(reverse("mfa_authenticate"), {"code": totp_now()}, follow=True)
+    assert response.redirect_chain[0][0] == reverse("admin:index")
+    assert response.request["PATH_INFO"] == reverse(lands_on)
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_safe_next_still_wins_for_staff_and_residents_still_land_at_home(client, resident):
+    make_user(
+        "nexted@example.org",
+        password="nexted-pass-phrase",
+        staff=True,
+        groups=[roles.FINANCE_OFFICERS],
+        totp_secret=TOTP_SECRET,
+    )
+    wanted = reverse("admin:payments_payment_changelist")
+    client.post(
+        reverse("account_login") + f"?next={wanted}",
+        {"login": "nexted@example.org", "password": "nexted-pass-phrase", "next": wanted},
+    )
+    response = client.post(reverse("mfa_authenticate"), {"code": totp_now()})
+    assert response["Location"] == wanted
+    client.logout()
+    resident.set_password("resident-pass-phrase")
+    resident.save()
+    response = client.post(
+        reverse("account_login"), {"login": resident.email, "password": "resident-pass-phrase"}
+    )
+    assert response["Location"] == reverse("core:home")
