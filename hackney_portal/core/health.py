@@ -8,6 +8,7 @@ should be sent traffic: the database answers, every migration in the code is app
 
 from __future__ import annotations
 
+import threading
 import time
 
 from django.conf import settings
@@ -17,6 +18,12 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 
 _worker_cache: dict[str, float | bool] = {"at": 0.0, "ok": False}
+_worker_ping = threading.Lock()
+# `?worker=1` is open to anyone, and a ping waits up to a second for an answer: so an answer is reused for a
+# while (a "no" only briefly, so `make run` sees the worker soon after it starts), and a process never pings
+# twice at once.
+WORKER_YES_SECONDS = 5.0
+WORKER_NO_SECONDS = 1.5
 # Once every migration is seen applied it stays applied for this code, so the graph is read once per process.
 _migrations_applied: dict[str, bool] = {"ok": False}
 
@@ -47,15 +54,26 @@ def _check_redis() -> str:
     return "ok"
 
 
-def _check_worker() -> str:
-    # Asking workers to reply costs up to the timeout; a positive answer is good for a few seconds.
-    if _worker_cache["ok"] and time.monotonic() - float(_worker_cache["at"]) < 5:
-        return "ok"
-    from hackney_portal.celery import app
+def _worker_answer() -> str:
+    return "ok" if _worker_cache["ok"] else "error: no worker replied"
 
-    ok = bool(app.control.ping(timeout=1.0))
-    _worker_cache.update(at=time.monotonic(), ok=ok)
-    return "ok" if ok else "error: no worker replied"
+
+def _check_worker() -> str:
+    keep = WORKER_YES_SECONDS if _worker_cache["ok"] else WORKER_NO_SECONDS
+    fresh = _worker_cache["at"] and time.monotonic() - float(_worker_cache["at"]) < keep
+    if fresh:
+        return _worker_answer()
+    if not _worker_ping.acquire(blocking=False):
+        # Another request of this process is asking right now: give the last answer rather than ask again.
+        return _worker_answer() if _worker_cache["at"] else "error: no worker replied yet"
+    try:
+        from hackney_portal.celery import app
+
+        ok = bool(app.control.ping(timeout=1.0))
+        _worker_cache.update(at=time.monotonic(), ok=ok)
+    finally:
+        _worker_ping.release()
+    return _worker_answer()
 
 
 def _run(check) -> str:

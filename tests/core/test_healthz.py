@@ -89,3 +89,28 @@ def test_forged_request_id_is_replaced(client):
     response = client.get("/", HTTP_X_REQUEST_ID="bad\r\nid")
     assert response["X-Request-ID"] != "bad\r\nid"
     assert len(response["X-Request-ID"]) == 32
+
+
+@pytest.mark.django_db(transaction=True)
+def test_readyz_worker_check_cannot_be_used_to_tie_up_the_web_server(client, monkeypatch):
+    # The page is public and a ping waits a second for workers: hammering it must not ping once a request.
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.test import Client
+
+    from hackney_portal.celery import app
+
+    asked = []
+    real_ping = app.control.ping
+
+    def counted_ping(*args, **kwargs):
+        asked.append(1)
+        return real_ping(*args, **kwargs)
+
+    monkeypatch.setattr(app.control, "ping", counted_ping)
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(lambda _: Client().get("/readyz?worker=1").status_code, range(8)))
+    for _ in range(8):
+        answers.append(client.get("/readyz?worker=1").status_code)
+    assert set(answers) == {503}  # no worker in this test: never "ready"
+    assert len(asked) <= 2
