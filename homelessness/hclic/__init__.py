@@ -15,7 +15,7 @@ from .checks import case_problems, file_sha256
 from .files import build, build_to
 from .quarters import CHUNK, SPEC_VERSION, last_quarter, quarter_bounds, quarter_unfinished, reportable_cases
 from .snapshots import hclic_export_generate
-from .withheld import personal_xml_for, refs_withheld_from
+from .withheld import personal_lines_for, personal_xml_for, refs_withheld_from
 
 __all__ = [
     "CHUNK",
@@ -26,6 +26,7 @@ __all__ = [
     "file_sha256",
     "hclic_export_generate",
     "last_quarter",
+    "personal_lines_for",
     "personal_xml_for",
     "quarter_bounds",
     "quarter_unfinished",

@@ -73,12 +73,14 @@ class _Section:
 class _Hashing:
     """A text file that also feeds what is written to a SHA-256."""
 
-    def __init__(self, out, digest):
-        self.out, self.digest = out, digest
+    def __init__(self, out, *digests):
+        self.out, self.digests = out, digests
 
     def write(self, text: str) -> None:
         self.out.write(text)
-        self.digest.update(text.encode())
+        data = text.encode()
+        for digest in self.digests:
+            digest.update(data)
 
 
 def build(year: int, quarter: int, *, pks: list[int] | None = None) -> dict:
@@ -345,13 +347,14 @@ def build_to(case_out, personal_out, year: int, quarter: int, *, pks: list[int] 
             if problems:
                 report.append({"case": ref, "problems": problems})
     header = _element("HCLIC", attrs)[: -len(" />")] + ">"
-    out = _Hashing(case_out, digest)
+    case_digest, personal_digest = hashlib.sha256(), hashlib.sha256()
+    out = _Hashing(case_out, digest, case_digest)
     out.write("<?xml version='1.0' encoding='utf-8'?>\n" + header + "\n")
     for section in sections.values():
         section.write_into(out)
     out.write("</HCLIC>\n")
     digest.update(b"\0")
-    out = _Hashing(personal_out, digest)
+    out = _Hashing(personal_out, digest, personal_digest)
     opening = _element("HCLICPersonal", attrs)
     if personal_lines.tell() == 0:
         out.write("<?xml version='1.0' encoding='utf-8'?>\n" + opening + "\n")
@@ -364,6 +367,9 @@ def build_to(case_out, personal_out, year: int, quarter: int, *, pks: list[int] 
     personal_lines.close()
     return {
         "sha256": digest.hexdigest(),
+        # Each file's own, for whoever receives one file without the other (the department, an auditor).
+        "case_sha256": case_digest.hexdigest(),
+        "personal_sha256": personal_digest.hexdigest(),
         "report": report,
         "case_count": count,
         "code_list_version": version,

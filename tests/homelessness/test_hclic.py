@@ -109,14 +109,15 @@ def test_a_snapshot_is_frozen_and_unchanged_when_generated_again(make_case, offi
     first = hclic.hclic_export_generate(year=2026, quarter=3, actor=officer, today=AFTER_Q3)
     again = hclic.hclic_export_generate(year=2026, quarter=3, actor=officer, today=AFTER_Q3)
     assert again.pk == first.pk
-    assert hclic.build(2026, 3)["case_xml"] == first.case_xml  # byte-identical
+    assert hclic.build(2026, 3)["case_xml"] == first.text("case")  # byte-identical
     with pytest.raises(Exception, match="append-only"), transaction.atomic():
-        HclicExport.objects.filter(pk=first.pk).update(case_xml="tampered")
+        HclicExport.objects.filter(pk=first.pk).update(case_file="homelessness/hclic/tampered.xml")
     # A change to the data makes a new version; the old one stays as it was.
     Case.objects.filter(pk=case.pk).update(household_type="couple_children")
     second = hclic.hclic_export_generate(year=2026, quarter=3, actor=officer, today=AFTER_Q3)
     assert (second.version, first.version) == (2, 1)
-    assert HclicExport.objects.get(pk=first.pk).case_xml == first.case_xml
+    assert HclicExport.objects.get(pk=first.pk).text("case") == first.text("case")
+    assert second.case_file.name != first.case_file.name
 
 
 def test_admin_builds_and_downloads_the_return(make_case, make_staff, manager, officer, client):
@@ -146,7 +147,7 @@ def test_admin_builds_and_downloads_the_return(make_case, make_staff, manager, o
     assert response.url == f"/admin/homelessness/hclicexport/{export.pk}/file/report/"
     xml = client.get(f"/admin/homelessness/hclicexport/{export.pk}/file/case/")
     assert xml["Content-Type"].startswith("application/xml")
-    assert case.reference.encode() in xml.content
+    assert case.reference.encode() in b"".join(xml.streaming_content)
 
 
 def test_a_quarter_not_yet_ended_is_built_only_with_a_clear_warning(make_case, make_staff, officer, client):
@@ -181,13 +182,15 @@ def test_each_file_names_the_specification_and_has_its_own_sha256(make_case, mak
     case = _assessed(make_case, officer)
     _on(case, dt.date(2026, 10, 15))
     export = hclic.hclic_export_generate(year=2026, quarter=3, actor=officer, today=AFTER_Q3)
-    assert f'SpecVersion="{hclic.SPEC_VERSION}"' in export.case_xml
-    assert f'SpecVersion="{hclic.SPEC_VERSION}"' in export.personal_xml
+    assert f'SpecVersion="{hclic.SPEC_VERSION}"' in export.text("case")
+    assert f'SpecVersion="{hclic.SPEC_VERSION}"' in export.text("personal")
     returns = make_staff("returns@example.org", roles.STATUTORY_RETURNS)
     staff_login(client, returns)
     report = client.get(f"/admin/homelessness/hclicexport/{export.pk}/file/report/").content.decode()
     for which in ("case", "personal"):
-        body = client.get(f"/admin/homelessness/hclicexport/{export.pk}/file/{which}/").content
+        body = b"".join(
+            client.get(f"/admin/homelessness/hclicexport/{export.pk}/file/{which}/").streaming_content
+        )
         assert hashlib.sha256(body).hexdigest() in report
 
 
@@ -315,3 +318,24 @@ def test_each_line_is_escaped_exactly_as_elementtree_escapes_it(value):
         ET.Element("Person", {"CaseRef": "X", "Name": xml_safe(value)}), encoding="unicode"
     )
     assert _element("Person", {"CaseRef": "X", "Name": value}) == expected
+
+
+def test_a_return_is_two_encrypted_files_in_storage_each_with_its_sha256(make_case, officer, s3_bucket):
+    import hashlib
+
+    s3, bucket = s3_bucket
+    case = _assessed(make_case, officer)
+    _on(case, dt.date(2026, 10, 15))
+    export = hclic.hclic_export_generate(year=2026, quarter=3, actor=officer, today=AFTER_Q3)
+    keys = sorted(o["Key"] for o in s3.list_objects_v2(Bucket=bucket).get("Contents", []))
+    assert keys == sorted(f"private/{f.name}" for f in (export.case_file, export.personal_file))
+    for which, field in (("case", export.case_file), ("personal", export.personal_file)):
+        raw = s3.get_object(Bucket=bucket, Key=f"private/{field.name}")["Body"].read()
+        assert case.reference.encode() not in raw  # ciphertext at rest: the personal file names people
+        text = export.text(which)
+        assert case.reference in text
+        assert hashlib.sha256(text.encode()).hexdigest() == getattr(export, f"{which}_sha256")
+    both = export.text("case") + "\0" + export.text("personal")
+    assert hashlib.sha256(both.encode()).hexdigest() == export.sha256
+    # Nothing of the return is left in a database column.
+    assert {f.name for f in HclicExport._meta.get_fields()}.isdisjoint({"case_xml", "personal_xml"})
