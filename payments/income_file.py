@@ -23,6 +23,11 @@ TYPES = {
     LedgerEntry.Kind.DISPUTE_WON: "CHARGEBACK REVERSED",
 }
 KINDS = list(TYPES)
+# The file's layout. 1: no transaction-type column, payments and refunds only (files made before 4 December
+# 2026). 2: a type column after the date, chargebacks and reinstatements as rows. A day's file is always
+# compared with a re-build in its own layout, so an old file is never reported as changed by a new layout.
+LAYOUT = 2
+LAYOUT_1_KINDS = [LedgerEntry.Kind.CARD_PAYMENT, LedgerEntry.Kind.REFUND]
 
 
 def batch_id_for(day: dt.date) -> str:
@@ -34,12 +39,12 @@ def _pounds(pence: int) -> str:
     return f"{sign}{abs(pence) // 100}.{abs(pence) % 100:02d}"
 
 
-def income_file_build(day: dt.date) -> tuple[str, int, int]:
+def income_file_build(day: dt.date, *, layout: int = LAYOUT) -> tuple[str, int, int]:
     """(content, row count, total pence). Money received (payments, reinstatements) is positive; money paid
     back or taken back (refunds, chargebacks) negative."""
     batch = batch_id_for(day)
     entries = (
-        LedgerEntry.objects.filter(business_date=day, kind__in=KINDS)
+        LedgerEntry.objects.filter(business_date=day, kind__in=KINDS if layout >= 2 else LAYOUT_1_KINDS)
         .select_related("account", "payment", "refund", "refund__payment", "dispute", "dispute__payment")
         .order_by("id")
     )
@@ -57,18 +62,10 @@ def income_file_build(day: dt.date) -> tuple[str, int, int]:
             payment = e.refund.payment if e.refund else None
             ours = payment.reference if payment else ""
             provider = (e.refund.provider_refund_id or "") if e.refund else ""
-        writer.writerow(
-            [
-                "D",
-                csv_safe(e.account.reference),
-                _pounds(money_in),
-                day.isoformat(),
-                TYPES[e.kind],
-                csv_safe(ours),
-                csv_safe(provider),
-                batch,
-            ]
-        )
+        row = ["D", csv_safe(e.account.reference), _pounds(money_in), day.isoformat()]
+        if layout >= 2:
+            row.append(TYPES[e.kind])
+        writer.writerow([*row, csv_safe(ours), csv_safe(provider), batch])
         count += 1
         total += money_in
     writer.writerow(["T", count, _pounds(total), batch])

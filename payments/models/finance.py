@@ -24,6 +24,9 @@ class IncomeFile(models.Model):
     row_count = models.PositiveIntegerField()
     total_pence = models.BigIntegerField()
     sha256 = models.CharField(max_length=64)
+    layout = models.PositiveSmallIntegerField(
+        default=2, help_text="The file's layout (payments/income_file.py): a re-run is compared in this one"
+    )
     # In the portal's private storage (local disk in development, S3 in production; encrypted at rest), so
     # every web and worker host sees the same file. Downloaded only through the audited admin view.
     file = models.FileField(upload_to="payments/income", storage=private_storage, max_length=200)
@@ -31,6 +34,9 @@ class IncomeFile(models.Model):
 
     class Meta:
         ordering = ["-business_date"]
+        constraints = [
+            models.CheckConstraint(condition=Q(layout__in=[1, 2]), name="income_file_layout_known"),
+        ]
 
     def __str__(self) -> str:
         return self.batch_id

@@ -168,3 +168,32 @@ def test_existing_income_files_move_from_the_database_to_storage():
     assert moved.file.name.startswith("payments/income/HP20260501")
     assert moved.file.name.endswith(".csv")
     assert moved.content == "H,HP20260501\r\nT,0,0.00,HP20260501\r\n"
+
+
+@pytest.mark.django_db
+def test_a_day_filed_in_the_old_layout_is_checked_in_that_layout_not_called_changed(account):
+    from django.core.files.base import ContentFile
+
+    from payments.income_file import batch_id_for, digest, income_file_build
+
+    day = dt.date(2026, 6, 3)
+    _credit_at(account, dt.datetime(2026, 6, 3, 9, 0, tzinfo=UTC), 4321)
+    # As the housing system received it before the transaction-type column existed.
+    old, count, total = income_file_build(day, layout=1)
+    assert "PAYMENT" not in old
+    assert old.count(",") < income_file_build(day)[0].count(",")
+    income = IncomeFile(
+        business_date=day,
+        batch_id=batch_id_for(day),
+        row_count=count,
+        total_pence=total,
+        sha256=digest(old),
+        layout=1,
+    )
+    income.file.save("old.csv", ContentFile(old.encode()), save=False)
+    income.save()
+    assert services.income_file_generate(day=day).pk == income.pk  # the same file, no false alarm
+    # A real change to that closed day is still refused, in either layout.
+    _credit_at(account, dt.datetime(2026, 6, 3, 10, 0, tzinfo=UTC), 100)
+    with pytest.raises(ApplicationError, match="no longer matches the ledger"):
+        services.income_file_generate(day=day)
