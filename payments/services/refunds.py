@@ -101,7 +101,13 @@ def refund_record(
     ):
         # The refund of a duplicate charge (made from its discrepancy): that money was never credited, so
         # it is never debited; the webhook may arrive before or after we record the refund's id.
-        return Refund.objects.filter(payment=payment, discrepancy__isnull=False).first()
+        return _duplicate_refund_reported(
+            payment=payment,
+            provider_refund_id=provider_refund_id,
+            discrepancy_id=discrepancy_id,
+            status=status,
+            actor=actor,
+        )
     refund = Refund.objects.filter(provider_refund_id=provider_refund_id).first()
     if refund is None and refund_id is not None:
         refund = Refund.objects.get(pk=refund_id)
@@ -157,4 +163,43 @@ def refund_record(
         refund.status = Refund.Status.FAILED
         refund.save(update_fields=["status"])
         audit_log(actor=actor, action="payments.refund.failed", obj=payment, data={"refund": refund.pk})
+    return refund
+
+
+def _duplicate_refund_reported(*, payment, provider_refund_id: str, discrepancy_id: str, status: str, actor):
+    """What the provider says of a duplicate's refund. Done: the refund row says so. Failed (even after it
+    said done): the refund row says failed and the discrepancy is open again for the finance team, with the
+    who, when and why in the audit trail; the ledger is not touched either way."""
+    from ..models import Discrepancy
+
+    refund = Refund.objects.filter(payment=payment, provider_refund_id=provider_refund_id).first()
+    if refund is None and str(discrepancy_id).isdigit():
+        refund = Refund.objects.filter(payment=payment, discrepancy__pk=int(discrepancy_id)).first()
+    if refund is None:
+        return None
+    if status == "succeeded" and refund.status == Refund.Status.PENDING:
+        Refund.objects.filter(pk=refund.pk).update(status=Refund.Status.SUCCEEDED)
+    elif status in {"failed", "canceled"} and refund.status != Refund.Status.FAILED:
+        Refund.objects.filter(pk=refund.pk).update(status=Refund.Status.FAILED)
+        d = Discrepancy.objects.select_for_update().filter(refund=refund).first()
+        if d is not None:
+            Discrepancy.objects.filter(pk=d.pk).update(
+                status=Discrepancy.Status.OPEN,
+                resolution="",
+                refund=None,
+                resolved_by=None,
+                resolved_at=None,
+                resolution_note="",
+            )
+            audit_log(
+                actor=actor,
+                action="payments.discrepancy.refund_failed",
+                obj=d,
+                data={
+                    "refund": refund.pk,
+                    "provider_refund_id": provider_refund_id,
+                    "why": f"the card provider reported the refund {status}",
+                },
+            )
+    refund.refresh_from_db()
     return refund

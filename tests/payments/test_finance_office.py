@@ -197,6 +197,55 @@ def test_duplicate_charge_is_refunded_from_its_discrepancy_once_and_capped(
     assert "Duplicate charge refunded to the card: finance@example.org" in listing
 
 
+def _refund_event(payment, refund_id: str, amount: int, status: str, discrepancy_id: int, n: int) -> dict:
+    return {
+        "id": f"evt_dup_refund_{status}_{n}",
+        "object": "event",
+        "type": "charge.refund.updated",
+        "created": int(timezone.now().timestamp()),
+        "data": {
+            "object": {
+                "id": refund_id,
+                "object": "refund",
+                "amount": amount,
+                "status": status,
+                "payment_intent": payment.provider_payment_id,
+                "metadata": {"discrepancy_id": str(discrepancy_id)},
+            }
+        },
+    }
+
+
+@pytest.mark.django_db
+def test_a_duplicates_refund_the_provider_later_fails_opens_the_discrepancy_again(
+    finance, account, client, django_capture_on_commit_callbacks
+):
+    payment = _paid(account, 2_500)
+    account.refresh_from_db()
+    balance = account.balance_pence
+    d = _duplicate(payment, 2_500)
+    assert finance.post(reverse("admin:payments_discrepancy_refund", args=[d.pk])).status_code == 302
+    d.refresh_from_db()
+    refund = d.refund
+    for n, status in enumerate(["succeeded", "failed", "failed"]):  # done, then failed, then told again
+        body, sig = signed(_refund_event(payment, refund.provider_refund_id, 2_500, status, d.pk, n))
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(WEBHOOK, body, content_type="application/json", HTTP_STRIPE_SIGNATURE=sig)
+        assert response.status_code == 200
+    refund.refresh_from_db()
+    d.refresh_from_db()
+    assert refund.status == "failed"
+    assert (d.status, d.resolution, d.refund, d.resolved_by) == ("open", "", None, None)
+    failed = AuditEvent.objects.filter(action="payments.discrepancy.refund_failed", object_id=str(d.pk))
+    assert failed.count() == 1  # once, however often the provider says so
+    assert "failed" in failed.get().data["why"]
+    # The rent account never saw the duplicate, so neither its refund nor the refund's failure touches it.
+    account.refresh_from_db()
+    assert account.balance_pence == balance
+    # Open again, it can be worked again.
+    assert "Resolve" in _text(finance.get(reverse("admin:payments_discrepancy_changelist")))
+
+
 @pytest.mark.django_db(transaction=True)
 def test_two_officers_refunding_one_duplicate_at_once_refund_it_once(account, make_staff):
     payment = _paid(account, 1_500)
