@@ -38,6 +38,7 @@ from .intake_household import (
     WhoForm,
 )
 from .officer import (
+    ApplicantDetailsForm,
     AssessmentForm,
     AssignForm,
     DocumentRequestForm,
@@ -62,6 +63,7 @@ __all__ = [
     "YES_NO",
     "AccessNeedsForm",
     "AccommodationForm",
+    "ApplicantDetailsForm",
     "AssessmentForm",
     "AssignForm",
     "ContactForm",

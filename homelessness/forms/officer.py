@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 
 from ..models import Case, DecisionLetter, PlanStep, Review, TemporaryAccommodation
 from ..rules import AssessmentOutcome, CloseReason, PriorityNeed, ReviewKind
@@ -133,3 +134,32 @@ class HclicForm(forms.Form):
             (4, "Q4 January to March"),
         ],
     )
+
+
+class ApplicantDetailsForm(forms.Form):
+    """The lead applicant's details H-CLIC needs, recorded by the officer when the application did not
+    give them (a referral, a paper form, a question skipped). A blank field leaves what is held."""
+
+    sex = forms.ChoiceField(label="Sex", required=False)
+    date_of_birth = forms.DateField(
+        label="Date of birth", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    nationality = forms.ChoiceField(label="Nationality", required=False)
+    employment = forms.ChoiceField(label="Working", required=False)
+
+    def __init__(self, *args, **kwargs):
+        from .intake_circumstances import EmploymentForm
+        from .intake_eligibility import NationalityForm
+        from .intake_household import SexForm
+
+        super().__init__(*args, **kwargs)
+        keep = [("", "Leave as it is")]
+        self.fields["sex"].choices = keep + list(SexForm.base_fields["sex"].choices)
+        self.fields["nationality"].choices = keep + list(NationalityForm.base_fields["nationality"].choices)
+        self.fields["employment"].choices = keep + list(EmploymentForm.base_fields["employment"].choices)
+
+    def clean_date_of_birth(self):
+        born = self.cleaned_data.get("date_of_birth")
+        if born and (born >= timezone.localdate() or born.year < 1900):
+            raise forms.ValidationError("Enter a date of birth in the past, after 1900")
+        return born

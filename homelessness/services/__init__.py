@@ -4,6 +4,7 @@ Case-changing services lock the case row first (SELECT ... FOR UPDATE), so two o
 case at once are serialised and every rule below is checked against the current state.
 """
 
+from .applicant import case_applicant_details_record
 from .casework import (
     case_access_denied,
     case_assign,
@@ -73,6 +74,7 @@ __all__ = [
     "case_accept_prevention_duty",
     "case_accept_relief_duty",
     "case_access_denied",
+    "case_applicant_details_record",
     "case_assign",
     "case_decide_intentionality",
     "case_duty_outcome_record",

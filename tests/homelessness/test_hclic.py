@@ -339,3 +339,34 @@ def test_a_return_is_two_encrypted_files_in_storage_each_with_its_sha256(make_ca
     assert hashlib.sha256(both.encode()).hexdigest() == export.sha256
     # Nothing of the return is left in a database column.
     assert {f.name for f in HclicExport._meta.get_fields()}.isdisjoint({"case_xml", "personal_xml"})
+
+
+def test_the_officer_records_the_applicants_missing_details_from_the_case_page(make_case, officer, client):
+    from hackney_portal.core.models import AuditEvent
+    from homelessness.intake import answer_of
+    from tests.conftest import staff_login
+
+    case = _assessed(make_case, officer)
+    # As a referral or a paper form leaves them: no sex on the applicant, no nationality or work answers.
+    case.members.filter(is_applicant=True).update(sex="")
+    details = {k: v for k, v in case.details.items() if k not in ("eligibility", "nationality", "income")}
+    Case.objects.filter(pk=case.pk).update(details=details)
+    case = Case.objects.get(pk=case.pk)
+    gaps = hclic.checks.applicant_gaps(case)
+    assert any("sex is not recorded" in g for g in gaps)
+    assert any("nationality" in g for g in gaps)
+    staff_login(client, officer)
+    page = client.get(f"/admin/homelessness/case/{case.pk}/change/").content.decode()
+    assert "Record the applicant’s details for H-CLIC" in page
+    url = f"/admin/homelessness/case/{case.pk}/act/applicant/"
+    # Nothing chosen is an error on the form, not a 500, and changes nothing.
+    assert client.post(url, {}).status_code == 400
+    assert client.post(url, {"date_of_birth": "2999-01-01"}).status_code == 400
+    response = client.post(url, {"sex": "female", "nationality": "british_irish", "employment": "part_time"})
+    assert response.status_code == 302
+    case = Case.objects.get(pk=case.pk)
+    assert hclic.checks.applicant_gaps(case) == []
+    assert case.members.get(is_applicant=True).sex == "female"
+    assert answer_of(case.details, "nationality", "nationality") == "british_irish"
+    event = AuditEvent.objects.filter(action="homelessness.case.applicant_details").get()
+    assert event.data == {"recorded": ["employment", "nationality", "sex"]}  # which, never the values
