@@ -3,11 +3,14 @@
 `/healthz` answers whether this process can serve at all, and touches nothing else: a database or Redis outage
 must not make Kubernetes restart every healthy web process at once. `/readyz` answers whether this process
 should be sent traffic: the database answers, every migration in the code is applied, and Redis answers;
-`?worker=1` also asks a Celery worker to reply (used by `make run`, not by load balancers).
+`?worker=1` also asks a Celery worker to reply (used by `make run`, not by load balancers). Asking holds the
+request up to a second, so it is honoured only from loopback or with the metrics token, and a failed answer is
+cached too: otherwise anyone could tie up web workers with `/readyz?worker=1` in a loop.
 """
 
 from __future__ import annotations
 
+import hmac
 import time
 
 from django.conf import settings
@@ -49,8 +52,11 @@ def _check_redis() -> str:
 
 def _check_worker() -> str:
     # Asking workers to reply costs up to the timeout; a positive answer is good for a few seconds.
-    if _worker_cache["ok"] and time.monotonic() - float(_worker_cache["at"]) < 5:
+    age = time.monotonic() - float(_worker_cache["at"])
+    if _worker_cache["ok"] and age < 5:
         return "ok"
+    if not _worker_cache["ok"] and _worker_cache["at"] and age < 2:
+        return "error: no worker replied"
     from hackney_portal.celery import app
 
     ok = bool(app.control.ping(timeout=1.0))
@@ -65,6 +71,14 @@ def _run(check) -> str:
         return f"error: {type(exc).__name__}"
 
 
+def _may_ask_worker(request) -> bool:
+    if request.META.get("REMOTE_ADDR") in {"127.0.0.1", "::1"}:
+        return True
+    token = settings.METRICS_TOKEN
+    given = request.headers.get("Authorization", "")
+    return bool(token) and hmac.compare_digest(given.encode(), f"Bearer {token}".encode())
+
+
 @never_cache
 def healthz(request):
     return JsonResponse({"status": "ok"})
@@ -75,7 +89,7 @@ def readyz(request):
     checks = {"database": _run(_check_database)}
     checks["migrations"] = _run(_check_migrations) if checks["database"] == "ok" else "error: no database"
     checks["redis"] = _run(_check_redis)
-    if request.GET.get("worker"):
+    if request.GET.get("worker") and _may_ask_worker(request):
         checks["celery"] = _run(_check_worker) if checks["redis"] == "ok" else "error: broker unreachable"
     ready = all(value == "ok" for value in checks.values())
     return JsonResponse(
