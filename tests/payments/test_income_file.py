@@ -168,3 +168,30 @@ def test_existing_income_files_move_from_the_database_to_storage():
     assert moved.file.name.startswith("payments/income/HP20260501")
     assert moved.file.name.endswith(".csv")
     assert moved.content == "H,HP20260501\r\nT,0,0.00,HP20260501\r\n"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "day",
+    [
+        "0001-01-01",
+        "9999-12-31",
+        "2999-01-01",
+        "2026-02-30",
+        "2026-13-01",
+        "99999-01-01",
+        "1e9",
+        "",
+        "2026-06-02\x00x",
+        "２０２６-０６-０２x",
+        "-1",
+        "9" * 5000,
+    ],
+)
+def test_income_file_make_page_gives_a_govuk_error_for_any_bad_day(client, make_staff, day):
+    staff_login(client, make_staff("fin@example.org", roles.FINANCE_OFFICERS))
+    response = client.post(reverse("admin:payments_incomefile_make"), {"day": day})
+    assert response.status_code == 200, day
+    # The back office is the Django admin: its error list, beside the field, not a 500.
+    assert 'class="errorlist' in response.content.decode(), day
+    assert not IncomeFile.objects.exists()
