@@ -3,11 +3,14 @@
 `/healthz` answers whether this process can serve at all, and touches nothing else: a database or Redis outage
 must not make Kubernetes restart every healthy web process at once. `/readyz` answers whether this process
 should be sent traffic: the database answers, every migration in the code is applied, and Redis answers;
-`?worker=1` also asks a Celery worker to reply (used by `make run`, not by load balancers).
+`?worker=1` also asks a Celery worker to reply (used by `make run`, not by load balancers). Asking holds the
+request up to a second, so it is honoured only from loopback or with the metrics token, and a failed answer is
+cached too: otherwise anyone could tie up web workers with `/readyz?worker=1` in a loop.
 """
 
 from __future__ import annotations
 
+import hmac
 import threading
 import time
 
@@ -19,7 +22,7 @@ from django.views.decorators.cache import never_cache
 
 _worker_cache: dict[str, float | bool] = {"at": 0.0, "ok": False}
 _worker_ping = threading.Lock()
-# `?worker=1` is open to anyone, and a ping waits up to a second for an answer: so an answer is reused for a
+# A ping waits up to a second for an answer, even for the callers allowed to ask: so an answer is reused for a
 # while (a "no" only briefly, so `make run` sees the worker soon after it starts), and a process never pings
 # twice at once.
 WORKER_YES_SECONDS = 5.0
@@ -83,6 +86,14 @@ def _run(check) -> str:
         return f"error: {type(exc).__name__}"
 
 
+def _may_ask_worker(request) -> bool:
+    if request.META.get("REMOTE_ADDR") in {"127.0.0.1", "::1"}:
+        return True
+    token = settings.METRICS_TOKEN
+    given = request.headers.get("Authorization", "")
+    return bool(token) and hmac.compare_digest(given.encode(), f"Bearer {token}".encode())
+
+
 @never_cache
 def healthz(request):
     return JsonResponse({"status": "ok"})
@@ -93,7 +104,7 @@ def readyz(request):
     checks = {"database": _run(_check_database)}
     checks["migrations"] = _run(_check_migrations) if checks["database"] == "ok" else "error: no database"
     checks["redis"] = _run(_check_redis)
-    if request.GET.get("worker"):
+    if request.GET.get("worker") and _may_ask_worker(request):
         checks["celery"] = _run(_check_worker) if checks["redis"] == "ok" else "error: broker unreachable"
     ready = all(value == "ok" for value in checks.values())
     return JsonResponse(

@@ -1,3 +1,5 @@
+import time
+
 import pytest
 from django.db import connection
 
@@ -114,3 +116,31 @@ def test_readyz_worker_check_cannot_be_used_to_tie_up_the_web_server(client, mon
         answers.append(client.get("/readyz?worker=1").status_code)
     assert set(answers) == {503}  # no worker in this test: never "ready"
     assert len(asked) <= 2
+
+
+@pytest.mark.django_db
+def test_readyz_worker_check_is_ignored_from_outside_without_the_token(client, settings):
+    settings.METRICS_TOKEN = "s3cret"
+    started = time.monotonic()
+    response = client.get("/readyz?worker=1", REMOTE_ADDR="203.0.113.9")
+    # No worker runs here: had the ping been sent, it would have waited its full second and failed.
+    assert time.monotonic() - started < 0.9
+    assert response.status_code == 200, response.json()
+    assert "celery" not in response.json()["checks"]
+
+
+@pytest.mark.django_db
+def test_readyz_worker_check_from_outside_with_the_metrics_token(client, settings):
+    settings.METRICS_TOKEN = "s3cret"
+    response = client.get("/readyz?worker=1", REMOTE_ADDR="203.0.113.9", HTTP_AUTHORIZATION="Bearer s3cret")
+    assert response.status_code == 503
+    assert response.json()["checks"]["celery"] == "error: no worker replied"
+
+
+@pytest.mark.django_db
+def test_readyz_failed_worker_answer_is_cached_so_a_loop_cannot_hold_workers(client):
+    assert client.get("/readyz?worker=1").status_code == 503
+    started = time.monotonic()
+    response = client.get("/readyz?worker=1")
+    assert time.monotonic() - started < 0.5
+    assert response.json()["checks"]["celery"] == "error: no worker replied"

@@ -197,3 +197,30 @@ def test_a_day_filed_in_the_old_layout_is_checked_in_that_layout_not_called_chan
     _credit_at(account, dt.datetime(2026, 6, 3, 10, 0, tzinfo=UTC), 100)
     with pytest.raises(ApplicationError, match="no longer matches the ledger"):
         services.income_file_generate(day=day)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "day",
+    [
+        "0001-01-01",
+        "9999-12-31",
+        "2999-01-01",
+        "2026-02-30",
+        "2026-13-01",
+        "99999-01-01",
+        "1e9",
+        "",
+        "2026-06-02\x00x",
+        "２０２６-０６-０２x",
+        "-1",
+        "9" * 5000,
+    ],
+)
+def test_income_file_make_page_gives_a_govuk_error_for_any_bad_day(client, make_staff, day):
+    staff_login(client, make_staff("fin@example.org", roles.FINANCE_OFFICERS))
+    response = client.post(reverse("admin:payments_incomefile_make"), {"day": day})
+    assert response.status_code == 200, day
+    # The back office is the Django admin: its error list, beside the field, not a 500.
+    assert 'class="errorlist' in response.content.decode(), day
+    assert not IncomeFile.objects.exists()

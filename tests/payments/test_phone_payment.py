@@ -132,3 +132,45 @@ def test_phone_pages_are_for_finance_and_each_attempt_for_the_officer_who_starte
     assert client.post(response["Location"], {"card_token": card_token(CARD_OK)}).status_code == 403
     payment.refresh_from_db()
     assert payment.status == "created"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "amount",
+    [
+        "-10",
+        "£10.005",
+        "10.005",
+        "1e9",
+        "999999999999999999999",
+        "١٢",
+        "१०",
+        "１０",
+        "NaN",
+        "10\x00",
+        "",
+        " ",
+    ],
+)
+@pytest.mark.parametrize("reference", ["1234567890", "9999999999", "12345\x0067890", "x" * 5000])
+def test_phone_page_hostile_amounts_and_references_keep_the_other_answers(
+    client, account, officer, amount, reference
+):
+    staff_login(client, officer)
+    url = reverse("admin:payments_phone_start")
+    key = client.get(url).context["form"].initial["attempt_key"]
+    response = client.post(
+        url, {"reference": reference, "amount": amount, "email": "caller@example.org", "attempt_key": key}
+    )
+    if response.status_code == 302:
+        # Only an amount that means a whole number of pence, for an account that exists, starts a payment:
+        # digits of other scripts mean what they say, and NUL is dropped from input before any form sees it.
+        meant = {"١٢": 1_200, "१०": 1_000, "１０": 1_000, "10\x00": 1_000}
+        assert reference.replace("\x00", "") == "1234567890"
+        assert Payment.objects.get(attempt_key=key).amount_pence == meant[amount]
+        return
+    assert response.status_code == 200, (amount, reference)
+    html = response.content.decode()
+    assert "govuk-error-summary" in html
+    assert 'value="caller@example.org"' in html
+    assert not Payment.objects.exists()

@@ -287,3 +287,21 @@ def test_webhook_answers_4xx_to_a_form_or_multipart_body(client):
             data = "a=1"
         response = client.post("/payments/stripe/webhook/", data, HTTP_STRIPE_SIGNATURE="t=1,v1=x", **kwargs)
         assert 400 <= response.status_code < 500, (content_type, response.status_code)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "page=1&page=2&page=-1",
+        "sort=distance&sort=newest&distance=5&distance=-5",
+        "origin=51.5,-0.05&sort=distance",
+        "origin=NaN,inf&sort=distance&distance=1e999",
+        "origin=%00&postcode=E8%001DY&sort=distance",
+        "page=99999999999999999999&distance=0",
+        "page=0&q=" + "a" * 5000,
+        "postcode=E8+1DY&postcode=SW1A+1AA&sort=distance&distance=%EF%BC%95",
+    ],
+)
+def test_job_search_repeated_and_unknown_params_never_fail(client, query):
+    # Repeated parameters and `origin` (worked out from the postcode, never read from the address bar).
+    assert client.get(f"/jobs/?{query}").status_code == 200, query
