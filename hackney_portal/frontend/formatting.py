@@ -11,10 +11,8 @@ from django.template.defaultfilters import date as _date
 
 # In a sentence: the weekday helps people who keep track of days rather than dates.
 LONG_DATE = "l j F Y"
-LONG_DATETIME = "l j F Y \\a\\t g:ia"
 # In a table: the same width for every row, the month in letters so 07/12 and 12/07 cannot be confused.
 TABLE_DATE = "j M Y"
-TABLE_DATETIME = "j M Y, g:ia"
 
 
 def pence(value) -> str:
@@ -37,9 +35,24 @@ def long_date(value) -> str:
     return _date(value, LONG_DATE)
 
 
+def clock(value) -> str:
+    """A time as GOV.UK writes it: "2:30pm", "10am", "midday", "midnight" (Django's own formats give
+    "2:30p.m."). An aware datetime is shown in local time."""
+    if value in (None, ""):
+        return ""
+    hours, minutes = (int(part) for part in _date(value, "G:i").split(":"))
+    if minutes == 0 and hours in (0, 12):
+        return "midnight" if hours == 0 else "midday"
+    suffix = "am" if hours < 12 else "pm"
+    shown = hours % 12 or 12
+    return f"{shown}{suffix}" if minutes == 0 else f"{shown}:{minutes:02d}{suffix}"
+
+
 def long_datetime(value) -> str:
-    """A moment in a sentence: "Monday 7 December 2026 at 2:30p.m." (Django's a.m./p.m.)."""
-    return _date(value, LONG_DATETIME)
+    """A moment in a sentence: "Monday 7 December 2026 at 2:30pm"."""
+    if value in (None, ""):
+        return ""
+    return f"{_date(value, LONG_DATE)} at {clock(value)}"
 
 
 def table_date(value) -> str:
@@ -48,5 +61,7 @@ def table_date(value) -> str:
 
 
 def table_datetime(value) -> str:
-    """A moment in a table column: "7 Dec 2026, 2:30p.m."."""
-    return _date(value, TABLE_DATETIME)
+    """A moment in a table column: "7 Dec 2026, 2:30pm"."""
+    if value in (None, ""):
+        return ""
+    return f"{_date(value, TABLE_DATE)}, {clock(value)}"

@@ -48,7 +48,33 @@ def test_a_moment_is_shown_by_its_london_day_in_templates():
         "{% load govuk %}{{ at|long_date }}|{{ at|long_datetime }}|"
         "{{ at|table_date }}|{{ at|table_datetime }}"
     ).render(Context({"at": moment}))
-    assert text == "Wednesday 1 July 2026|Wednesday 1 July 2026 at 12:30a.m.|1 Jul 2026|1 Jul 2026, 12:30a.m."
+    assert text == "Wednesday 1 July 2026|Wednesday 1 July 2026 at 12:30am|1 Jul 2026|1 Jul 2026, 12:30am"
+
+
+@pytest.mark.parametrize(
+    ("hour", "minute", "shown"),
+    [
+        (0, 0, "midnight"),
+        (0, 5, "12:05am"),
+        (9, 0, "9am"),
+        (10, 30, "10:30am"),
+        (12, 0, "midday"),
+        (12, 1, "12:01pm"),
+        (14, 30, "2:30pm"),
+        (23, 59, "11:59pm"),
+    ],
+)
+def test_times_are_written_as_gov_uk_writes_them(hour, minute, shown):
+    # Django's own "P"/"a" give "2:30p.m." and "noon"; the GOV.UK style guide writes "2:30pm" and "midday".
+    moment = dt.datetime(2026, 12, 7, hour, minute, tzinfo=ZoneInfo("Europe/London"))
+    assert formatting.clock(moment) == shown
+    assert formatting.long_datetime(moment) == f"Monday 7 December 2026 at {shown}"
+    assert formatting.table_datetime(moment) == f"7 Dec 2026, {shown}"
+    rendered = Template("{% load govuk %}{{ at|clock }}|{{ at|long_datetime }}").render(
+        Context({"at": moment})
+    )
+    assert rendered == f"{shown}|Monday 7 December 2026 at {shown}"
+    assert "." not in formatting.clock(moment)
 
 
 def test_date_filters_leave_no_value_empty():

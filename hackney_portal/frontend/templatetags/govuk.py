@@ -12,6 +12,7 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
 from hackney_portal.frontend.formatting import (
+    clock,
     long_date,
     long_datetime,
     pence,
@@ -26,7 +27,7 @@ register = template.Library()
 # Money and dates (see formatting.py). Dates are given in local time, as Django's own `date` filter is.
 register.filter("pence", pence, is_safe=False)
 register.filter("pence_abs", pence_abs, is_safe=False)
-for _filter in (long_date, long_datetime, table_date, table_datetime):
+for _filter in (clock, long_date, long_datetime, table_date, table_datetime):
     register.filter(_filter.__name__, _filter, expects_localtime=True, is_safe=False)
 
 
