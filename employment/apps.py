@@ -12,6 +12,9 @@ class EmploymentConfig(PortalService, AppConfig):
     portal_description = "Search local jobs, apprenticeships, training courses and volunteering."
     start_url_name = "employment:search"
     staff_groups = (roles.JOBS_MODERATORS,)
+    # Moderators sign in to the listings waiting for them.
+    staff_landing_url_name = "admin:employment_opportunity_changelist"
+    staff_landing_query = "status__exact=submitted"
     summary_order = 30
 
     def resident_summary(self, *, user):

@@ -21,6 +21,8 @@ class HomelessnessConfig(PortalService, AppConfig):
     portal_description = "Ask for help if you have nowhere to stay or might lose your home, or refer someone."
     start_url_name = "homelessness:start"
     staff_groups = (roles.HOUSING_OFFICERS, roles.HOUSING_MANAGERS)
+    # Officers sign in to the case list: the triage queue, urgent cases and nearest deadlines first.
+    staff_landing_url_name = "admin:homelessness_case_changelist"
     summary_order = 20
 
     def resident_summary(self, *, user):

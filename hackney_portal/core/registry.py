@@ -36,6 +36,11 @@ class PortalService:
     staff_groups: tuple[str, ...] = ()
     # The back-office page this service's staff land on instead of the admin index (a URL name), if any.
     staff_home_url_name: str = ""
+    # Where this service's staff land when they sign in with no page to go back to (a URL name and an
+    # optional query string): their work queue. Defaults to staff_home_url_name. Unlike that one it does not
+    # take over the admin index, which their pages and tests still open.
+    staff_landing_url_name: str = ""
+    staff_landing_query: str = ""
     # Where "Your Hackney" lists this service's summary among the others (lowest first).
     summary_order: int = 100
 
@@ -104,6 +109,28 @@ def staff_home_url(user) -> str:
     if len(homes) == 1 and homes[0]:
         return reverse(homes[0])
     return ""
+
+
+def staff_landing_url(user) -> str:
+    """Where a staff member lands after signing in with no `next`: the back office, at their service's own
+    queue or page when they work in exactly one service (administrators and people in several services get
+    the index). Not staff: "" (they are residents, and land where residents land)."""
+    from django.urls import reverse
+
+    if not (user.is_authenticated and user.is_active and user.is_staff):
+        return ""
+    if user.is_superuser:
+        return reverse("admin:index")
+    names = set(user.groups.values_list("name", flat=True))
+    mine = [c for c in services() if names & set(c.staff_groups)]
+    if len(mine) != 1:
+        return reverse("admin:index")
+    config = mine[0]
+    name = config.staff_landing_url_name or config.staff_home_url_name
+    if not name:
+        return reverse("admin:index")
+    url = reverse(name)
+    return f"{url}?{config.staff_landing_query}" if config.staff_landing_query else url
 
 
 def service_of_group() -> dict[str, str]:

@@ -5,7 +5,6 @@ from allauth.core.internal import ratelimit
 from allauth.mfa.adapter import DefaultMFAAdapter
 from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
-from django.urls import reverse
 
 from hackney_portal.core.ratelimit import client_ip
 
@@ -60,15 +59,6 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request) -> bool:
         return settings.COUNCIL.get("signup_open", True)
-
-    def get_login_redirect_url(self, request) -> str:
-        # Only used when the sign-in carried no safe `next`. Staff work in the back office, whose front door
-        # sends each officer on to their own service's page (or to two-factor set-up first); the resident
-        # home would show them nothing of theirs.
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and user.is_staff:
-            return reverse("admin:index")
-        return super().get_login_redirect_url(request)
 
     def get_client_ip(self, request) -> str:
         # allauth's own per-address limits key on the same address as ours.
@@ -127,6 +117,13 @@ class AccountAdapter(DefaultAccountAdapter):
                 name=council["service_name"], domain=urlsplit(settings.SITE_URL).netloc or settings.SITE_URL
             ),
         }
+
+    def get_login_redirect_url(self, request) -> str:
+        # Only asked when there is no safe `next`: staff start in the back office at their own queue, not
+        # on the residents' "Your Hackney". Staff without two-factor are sent on from there to set it up.
+        from hackney_portal.core.registry import staff_landing_url
+
+        return staff_landing_url(request.user) or super().get_login_redirect_url(request)
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         # Account emails go through the notifications outbox like every other email, so they are recorded,
