@@ -67,4 +67,8 @@ def test_a_refund_sends_one_email_to_the_payer(account, make_staff):
     assert note.to == "payer@example.org"
     assert "Refund: £20.00" in note.body
     assert payment.reference in note.body
-    assert "Date and time:" in note.body
+    # The refund's own time, written the GOV.UK way ("at 2:30pm"), never Django's "p.m.".
+    assert re.search(
+        r"Date and time: \w+day \d{1,2} \w+ \d{4} at (midday|midnight|\d{1,2}(:\d{2})?(am|pm))\n", note.body
+    )
+    assert "p.m." not in note.body
