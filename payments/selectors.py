@@ -78,10 +78,12 @@ def amount_answers(*, request, account: RentAccount) -> dict:
         return {}
     if payment.account_id != account.pk or payment.status != Payment.Status.CREATED:
         return {}
+    # The receipt address they gave comes back too (only the viewer's own payment gets here).
+    given = {"email": payment.email} if payment.email else {}
     if account.balance_pence > 0 and payment.amount_pence == account.balance_pence:
-        return {"choice": "balance"}
+        return {"choice": "balance", **given}
     pounds, p = divmod(payment.amount_pence, 100)
-    return {"choice": "other", "amount": f"{pounds}.{p:02d}"}
+    return {"choice": "other", "amount": f"{pounds}.{p:02d}", **given}
 
 
 def payment_for_viewer(*, request, reference: str) -> Payment:

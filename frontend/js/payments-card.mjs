@@ -4,6 +4,28 @@
 // only when the bank asks for 3-D Secure does the browser run the authentication step.
 const form = document.getElementById("card-form");
 
+// The provider's own words ("Your card number is incomplete.", "The provided PaymentMethod has failed
+// authentication") are never shown: each kind of problem gets plain English, as GOV.UK Pay words it.
+const MESSAGES = {
+  incomplete_number: "Enter your card number",
+  invalid_number: "Enter a valid card number",
+  incorrect_number: "Enter a valid card number",
+  incomplete_expiry: "Enter the expiry date shown on your card",
+  invalid_expiry_month: "Enter a valid expiry month",
+  invalid_expiry_year: "Enter a valid expiry year",
+  invalid_expiry_year_past: "Your card has expired. Use a different card",
+  expired_card: "Your card has expired. Use a different card",
+  incomplete_cvc: "Enter the card security code",
+  invalid_cvc: "Enter a valid card security code",
+  incorrect_cvc: "The card security code is not right. Check it and try again",
+  card_declined: "Your card was declined. Use a different card or contact your bank",
+};
+const FALLBACK = "Check your card details and try again";
+
+function plainMessage(error) {
+  return (error && (MESSAGES[error.code] || MESSAGES[error.decline_code])) || FALLBACK;
+}
+
 function showError(message) {
   const box = document.getElementById("card-error");
   if (!box) return;
@@ -34,12 +56,20 @@ if (form && typeof window.Stripe === "function") {
       event.preventDefault();
       if (sending) return; // a double click must not send the card twice
       sending = true;
-      document.getElementById("card-submit").setAttribute("disabled", "disabled");
-      const result = await stripe.createToken(card);
+      const button = document.getElementById("card-submit");
+      button.setAttribute("disabled", "disabled");
+      let result;
+      try {
+        result = await stripe.createToken(card);
+      } catch (error) {
+        // The provider's script refused the fields (empty, half typed) or could not be reached: the
+        // resident must never be left with a dead Pay button.
+        result = { error };
+      }
       if (result.error || !result.token) {
         sending = false;
-        document.getElementById("card-submit").removeAttribute("disabled");
-        showError((result.error && result.error.message) || "Check your card details and try again");
+        button.removeAttribute("disabled");
+        showError(plainMessage(result.error));
         return;
       }
       document.getElementById("card-token").value = result.token.id;

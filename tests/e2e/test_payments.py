@@ -289,3 +289,53 @@ def test_quick_view_says_what_to_pay_by_when(browser, live_server, rent_account,
         _no_sideways_scroll(page)
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 320])
+def test_card_page_change_amount_empty_card_and_cancel(browser, live_server, rent_account, width):
+    """Issue 16 items 3 and 4: an anonymous payer is asked for an email for the receipt; the card page has
+    "Change amount" (which brings back the amount typed) and "Cancel payment"; sending an empty card form
+    shows an error and leaves the Pay button working; cancelling takes nothing."""
+    from playwright.sync_api import expect
+
+    from payments.models import Payment
+
+    context, page = _context_page(browser, live_server, width=width)
+    try:
+        _find_anonymously(page)
+        page.get_by_role("button", name="Pay now").click()
+        email = page.locator("#id_email")
+        assert email.count() == 1  # anonymous: asked, so they get a receipt
+        email.fill("payer@example.org")
+        page.get_by_label("Pay another amount").check()
+        page.fill("#id_amount", "12.34")
+        page.get_by_role("button", name="Continue to card details").click()
+        page.wait_for_selector("#card-element input")
+        assert "£12.34" in page.locator("main").inner_text()
+        assert_accessible(page, context={"exclude": [["#card-element"]]})
+        _no_sideways_scroll(page)
+
+        page.get_by_role("link", name="Change amount").click()
+        expect(page.locator("#id_amount")).to_have_value("12.34")
+        page.fill("#id_amount", "20")
+        page.get_by_role("button", name="Continue to card details").click()
+        page.wait_for_selector("#card-element input")
+        assert "£20.00" in page.locator("main").inner_text()
+
+        # Nothing typed into the card fields: an error by the fields, and the button still works.
+        page.locator("#card-submit").click()
+        expect(page.locator("#card-error")).to_be_visible()
+        said = page.locator("#card-error").inner_text().strip()
+        assert said
+        assert "localstripe" not in said.lower()
+        assert "param" not in said.lower()  # the provider's own words are never shown
+        expect(page.locator("#card-submit")).to_be_enabled()
+        assert_accessible(page, context={"exclude": [["#card-element"]]})
+
+        page.get_by_role("button", name="Cancel payment").click()
+        page.wait_for_url(re.compile(r".*/pay-rent/payments/.+"))
+        assert not Payment.objects.filter(status="succeeded").exists()
+        assert _balance(rent_account) == 15_000
+        assert Payment.objects.get(amount_pence=2_000).email == "payer@example.org"
+    finally:
+        context.close()
