@@ -131,6 +131,7 @@ class Context:
         }
         cmd = [*web_command(port=port, workers=workers), "--log-level", "warning", "--timeout", "120"]
         proc = subprocess.Popen(cmd, cwd=BASE_DIR, env=env, start_new_session=True)
+        self.gunicorn_pid = proc.pid  # for benchmarks that read the server's CPU time from /proc
         try:
             wait_for_port(port, timeout=60, proc=proc)
             base = f"http://127.0.0.1:{port}"

@@ -5,6 +5,7 @@ its own, so "page throughput / ceiling throughput" says how much of the budget t
 """
 
 from django.http import HttpResponse
+from django.template import engines
 from django.urls import path
 
 from hackney_portal import urls as portal_urls
@@ -14,7 +15,23 @@ def ceiling(request):
     return HttpResponse(b"ok", content_type="text/plain")
 
 
-urlpatterns = [path("__bench__/ceiling/", ceiling), *portal_urls.urlpatterns]
+# The layout alone: the portal's base template (header, footer, the signed-in session timeout dialog) around a
+# heading and nothing else, as whoever asks. A resident's page is judged against this floor as the same
+# resident (issue 18): what the page spends beyond it is its own data and markup.
+_LAYOUT = engines["django"].from_string(
+    '{% extends "base.html" %}{% block content %}<h1 class="govuk-heading-l">Floor</h1>{% endblock %}'
+)
+
+
+def layout(request):
+    return HttpResponse(_LAYOUT.render({}, request))
+
+
+urlpatterns = [
+    path("__bench__/ceiling/", ceiling),
+    path("__bench__/layout/", layout),
+    *portal_urls.urlpatterns,
+]
 handler400 = portal_urls.handler400
 handler403 = portal_urls.handler403
 handler404 = portal_urls.handler404
