@@ -165,7 +165,8 @@ def run(args: argparse.Namespace) -> int:
         else:
             _say("demo data: already loaded")
         wait_for_port(port, timeout=60, proc=children["web"])
-        _say(f"ready in {time.monotonic() - started:.0f}s")
+        checks = wait_until_healthy(f"{base_url}/readyz?worker=1", children, timeout=90)
+        _say(f"ready and healthy ({checks}) in {time.monotonic() - started:.1f}s")
         _print_banner(base_url, root)
         while not stopping:
             for name, proc in children.items():
@@ -176,7 +177,7 @@ def run(args: argparse.Namespace) -> int:
                     stopping = True
             time.sleep(0.5)
         return 0
-    except subprocess.CalledProcessError as exc:
+    except (subprocess.CalledProcessError, RuntimeError) as exc:
         _say(f"setup failed: {exc}")
         return 1
     finally:
@@ -185,6 +186,30 @@ def run(args: argparse.Namespace) -> int:
             terminate_group(proc)
         services.stop()
         _say("stopped; nothing is left running.")
+
+
+def wait_until_healthy(url: str, children: dict[str, subprocess.Popen], *, timeout: float) -> str:
+    """Wait until the health check passes (database, migrations, Redis and a Celery worker answering), so
+    "ready" means the portal works, not only that a port is open; a child that exits stops the wait."""
+    import urllib.error
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    last = "no answer yet"
+    while time.monotonic() < deadline:
+        for name, proc in children.items():
+            if proc.poll() is not None:
+                raise RuntimeError(f"{name} exited with code {proc.returncode} while starting")
+        try:
+            with urllib.request.urlopen(url, timeout=5) as resp:  # noqa: S310 - our own loopback server
+                return ", ".join(json.loads(resp.read())["checks"])
+        except urllib.error.HTTPError as exc:  # 503 until every check passes
+            last = exc.read().decode("utf-8", "replace")[:300]
+        except (OSError, ValueError) as exc:
+            last = str(exc)
+        time.sleep(0.2)
+    _say(f"not healthy after {timeout:.0f}s ({last}); starting anyway, see the logs")
+    return "not yet healthy"
 
 
 def _print_banner(base_url: str, root: Path) -> None:
