@@ -12,6 +12,9 @@ from hackney_portal.core.hostile import one_line
 
 from .calendar import rent_year
 
+# Charged for a Monday-to-Sunday rent week, so each is shown with the week it pays for.
+WEEKLY_CHARGES = ("rent", "service_charge")
+
 
 def _pounds(pence: int) -> str:
     return f"{abs(pence) // 100:,}.{abs(pence) % 100:02d}"
@@ -161,7 +164,8 @@ def statement_pdf(*, account, statement: dict, issued: dt.date) -> bytes:
             table.row(
                 (
                     f"{e.business_date:%d/%m/%Y}",
-                    _pdf_text(e.description or e.get_kind_display())[:60],
+                    _pdf_text(e.description or e.get_kind_display())[:60]
+                    + (f" (rent week {e.rent_week})" if e.kind in WEEKLY_CHARGES else ""),
                     f"£{_pounds(e.amount_pence)}" if e.amount_pence > 0 else "",
                     f"£{_pounds(e.amount_pence)}" if e.amount_pence < 0 else "",
                     _balance_words(row["balance_pence"]),

@@ -171,3 +171,24 @@ def test_pdf_has_who_when_pages_repeated_header_contact_and_tags(statement_clien
     assert root["/MarkInfo"]["/Marked"]
     assert root["/ViewerPreferences"]["/DisplayDocTitle"]
     assert reader.metadata.title == "Rent statement for rent account 1234567890"
+
+
+@pytest.mark.parametrize(
+    ("day", "words"),
+    [
+        (dt.date(2026, 4, 6), "Rent week 1: 6 to 12 April 2026"),  # the first Monday of April
+        (dt.date(2026, 4, 5), "Rent week 52: 30 March to 5 April 2026"),  # a Sunday: still last year's week
+        (dt.date(2026, 1, 1), "Rent week 39: 29 December 2025 to 4 January 2026"),
+        (
+            dt.date(2026, 12, 9),
+            "Rent week 36: 7 to 13 December 2026",
+        ),  # a Wednesday: its Monday-to-Sunday week
+    ],
+)
+def test_a_weekly_charge_names_its_monday_to_sunday_rent_week(day, words):
+    from payments.calendar import rent_week
+    from payments.models import LedgerEntry
+    from payments.templatetags.rent import rent_week_span
+
+    entry = LedgerEntry(kind="rent", business_date=day, rent_week=rent_week(day))
+    assert rent_week_span(entry) == words
