@@ -12,6 +12,8 @@ from django.utils import timezone
 from hackney_portal.core.audit import audit_log
 from hackney_portal.core.exceptions import ApplicationError
 
+from .refunds import refund_email_send
+
 log = logging.getLogger(__name__)
 
 
@@ -184,5 +186,7 @@ def discrepancy_refund_duplicate(*, discrepancy_id: int, actor):
     status = Refund.Status.SUCCEEDED if data.get("status") == "succeeded" else Refund.Status.PENDING
     # Only this refund's own row: the money never reached the ledger, so neither does its return.
     Refund.objects.filter(pk=refund.pk).update(provider_refund_id=data["id"], status=status)
+    if status == Refund.Status.SUCCEEDED:
+        refund_email_send(payment=d.payment, refund=refund, duplicate=True)
     d.refresh_from_db()
     return d

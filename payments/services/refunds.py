@@ -140,14 +140,7 @@ def refund_record(
             ),
             actor=actor,
         )
-        if payment.email:
-            # Once per refund, like the receipt: the key makes a second send a no-op.
-            notification_send(
-                template="payments/email/refund",
-                to=payment.email,
-                key=f"payments.refund:{refund.pk}",
-                context={"payment": payment, "account": payment.account, "refund": refund},
-            )
+        refund_email_send(payment=payment, refund=refund)
     elif status in {"failed", "canceled"} and refund.status != Refund.Status.FAILED:
         if refund.status == Refund.Status.SUCCEEDED:
             # The provider reversed a refund it had reported done: put the money back, as a new entry.
@@ -166,6 +159,18 @@ def refund_record(
     return refund
 
 
+def refund_email_send(*, payment, refund: Refund, duplicate: bool = False) -> None:
+    """Tell the payer their money is on its way back, once per refund whichever path reports it done (the
+    key makes a second send a no-op), to the address they gave for the receipt."""
+    if payment.email:
+        notification_send(
+            template="payments/email/refund",
+            to=payment.email,
+            key=f"payments.refund:{refund.pk}",
+            context={"payment": payment, "account": payment.account, "refund": refund, "duplicate": duplicate},
+        )
+
+
 def _duplicate_refund_reported(*, payment, provider_refund_id: str, discrepancy_id: str, status: str, actor):
     """What the provider says of a duplicate's refund. Done: the refund row says so. Failed (even after it
     said done): the refund row says failed and the discrepancy is open again for the finance team, with the
@@ -179,6 +184,7 @@ def _duplicate_refund_reported(*, payment, provider_refund_id: str, discrepancy_
         return None
     if status == "succeeded" and refund.status == Refund.Status.PENDING:
         Refund.objects.filter(pk=refund.pk).update(status=Refund.Status.SUCCEEDED)
+        refund_email_send(payment=payment, refund=refund, duplicate=True)
     elif status in {"failed", "canceled"} and refund.status != Refund.Status.FAILED:
         Refund.objects.filter(pk=refund.pk).update(status=Refund.Status.FAILED)
         d = Discrepancy.objects.select_for_update().filter(refund=refund).first()

@@ -14,6 +14,7 @@ from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from hackney_portal.core.models import Notification
 from hackney_portal.users import roles
 from payments import services
 from payments.calendar import business_date
@@ -51,6 +52,7 @@ def books(transactional_db):
     )
     paid = services.payment_start(account=account, amount_pence=2_000, attempt_key=str(uuid.uuid4()))
     paid = services.payment_pay_by_card(payment_id=paid.pk, card_token=card_token(CARD_OK))
+    Payment.objects.filter(pk=paid.pk).update(email="payer@example.org")  # the receipt went here
     run = ReconciliationRun.objects.create(period_start=yesterday, period_end=yesterday)
     duplicate = Discrepancy.objects.create(
         run=run, kind="duplicate", key="txn_second", payment=paid, actual_pence=2_000, detail="Second"
@@ -113,6 +115,10 @@ def test_finance_officers_day(page, books):
     assert (duplicate.status, duplicate.resolution) == ("resolved", "refunded")
     assert duplicate.resolved_by.email == "finance@example.org"
     assert RentAccount.objects.get(pk=account.pk).balance_pence == balance  # never credited, never debited
+    # The payer hears about the refund by email, once (issue 16 item 4).
+    told = Notification.objects.filter(template="payments/email/refund", to="payer@example.org")
+    assert told.count() == 1
+    assert "Refund: £20.00" in told.get().body
     assert (
         "Duplicate charge refunded to the card: finance@example.org" in page.locator("#content").inner_text()
     )

@@ -10,7 +10,7 @@ from django.db import IntegrityError, close_old_connections, connection
 from django.urls import reverse
 from django.utils import timezone
 
-from hackney_portal.core.models import AuditEvent
+from hackney_portal.core.models import AuditEvent, Notification
 from hackney_portal.users import roles
 from payments import services
 from payments.calendar import business_date
@@ -195,6 +195,11 @@ def test_duplicate_charge_is_refunded_from_its_discrepancy_once_and_capped(
     # Shown in the list: how, who and when.
     listing = _text(finance.get(reverse("admin:payments_discrepancy_changelist")))
     assert "Duplicate charge refunded to the card: finance@example.org" in listing
+    # The payer is told once, whether the refund was done at once or the webhook said so (issue 16 item 4).
+    told = Notification.objects.filter(template="payments/email/refund")
+    assert [n.to for n in told] == [payment.email]
+    assert "charged twice" in told.get().body
+    assert "£20.00" in told.get().body
 
 
 def _refund_event(payment, refund_id: str, amount: int, status: str, discrepancy_id: int, n: int) -> dict:
