@@ -167,7 +167,12 @@ def refund_email_send(*, payment, refund: Refund, duplicate: bool = False) -> No
             template="payments/email/refund",
             to=payment.email,
             key=f"payments.refund:{refund.pk}",
-            context={"payment": payment, "account": payment.account, "refund": refund, "duplicate": duplicate},
+            context={
+                "payment": payment,
+                "account": payment.account,
+                "refund": refund,
+                "duplicate": duplicate,
+            },
         )
 
 
