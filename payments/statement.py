@@ -8,7 +8,7 @@ import datetime as dt
 from django.conf import settings
 
 from hackney_portal.core.csvsafe import csv_safe
-from hackney_portal.core.hostile import one_line
+from hackney_portal.core.pdf import FAMILY, pdf_fonts_add, pdf_line
 
 from .calendar import rent_year
 
@@ -75,9 +75,7 @@ def statement_csv_rows(statement: dict) -> list[list[str]]:
 
 
 def _pdf_text(text: str) -> str:
-    """One line in the PDF's core font (Latin-1): control characters and line breaks go, and characters
-    the font does not have become "?" rather than breaking the file."""
-    return one_line(text).encode("latin-1", "replace").decode("latin-1")
+    return pdf_line(text)
 
 
 def statement_pdf(*, account, statement: dict, issued: dt.date) -> bytes:
@@ -95,7 +93,7 @@ def statement_pdf(*, account, statement: dict, issued: dt.date) -> bytes:
     class StatementPDF(FPDF):
         def footer(self):
             self.set_y(-18)
-            self.set_font("Helvetica", "", 9)
+            self.set_font(FAMILY, "", 9)
             self.set_text_color(60, 60, 60)
             contact = (
                 f"{council['name']}, {council['address']}. "
@@ -105,6 +103,7 @@ def statement_pdf(*, account, statement: dict, issued: dt.date) -> bytes:
             self.cell(0, 5, f"Page {self.page_no()} of {{nb}}", align="C")
 
     pdf = StatementPDF(orientation="P", unit="mm", format="A4")
+    pdf_fonts_add(pdf)
     pdf.set_lang("en-GB")
     title = f"Rent statement for rent account {account.reference}"
     pdf.set_title(_pdf_text(title))
@@ -118,12 +117,12 @@ def statement_pdf(*, account, statement: dict, issued: dt.date) -> bytes:
     pdf.set_text_color(11, 12, 12)
     # Headings drawn by start_section are marked content in the structure tree and entries in the outline.
     pdf.set_section_title_styles(
-        TextStyle(font_family="Helvetica", font_style="B", font_size_pt=16, color=(11, 12, 12), b_margin=3),
-        TextStyle(font_family="Helvetica", font_style="B", font_size_pt=13, color=(11, 12, 12), b_margin=2),
+        TextStyle(font_family=FAMILY, font_style="B", font_size_pt=16, color=(11, 12, 12), b_margin=3),
+        TextStyle(font_family=FAMILY, font_style="B", font_size_pt=13, color=(11, 12, 12), b_margin=2),
     )
-    pdf.set_font("Helvetica", "", 11)
+    pdf.set_font(FAMILY, "", 11)
     pdf.start_section(_pdf_text(f"{council['name']}: rent statement"))
-    pdf.set_font("Helvetica", "", 11)
+    pdf.set_font(FAMILY, "", 11)
     details = (
         ("Tenant", account.tenant_name),
         ("Address", account.address),
@@ -134,13 +133,13 @@ def statement_pdf(*, account, statement: dict, issued: dt.date) -> bytes:
         ("Balance at the end of the period", _balance_words(statement["closing_pence"])),
     )
     for label, value in details:
-        pdf.set_font("Helvetica", "B", 11)
+        pdf.set_font(FAMILY, "B", 11)
         pdf.cell(65, 7, _pdf_text(label))
-        pdf.set_font("Helvetica", "", 11)
+        pdf.set_font(FAMILY, "", 11)
         pdf.multi_cell(0, 7, _pdf_text(value), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
     pdf.start_section("Transactions, oldest first", level=1)
-    pdf.set_font("Helvetica", "", 10)
+    pdf.set_font(FAMILY, "", 10)
     headings = ("Date", "Description", "Charges", "Payments", "Balance")
     with pdf.table(
         col_widths=(24, 62, 26, 26, 42),
@@ -172,7 +171,7 @@ def statement_pdf(*, account, statement: dict, issued: dt.date) -> bytes:
                 )
             )
     pdf.ln(4)
-    pdf.set_font("Helvetica", "", 10)
+    pdf.set_font(FAMILY, "", 10)
     pdf.multi_cell(
         0,
         5,

@@ -153,3 +153,17 @@ def test_end_to_end_a_priority_need_applicant_gets_a_letter_at_every_statutory_p
     assert case.stage == S.MAIN_DUTY
     kinds = list(case.letters.order_by("id").values_list("kind", flat=True))
     assert kinds == ["prevention_accepted", "relief_accepted", "intentionality", "main_duty"]
+
+
+def test_a_letter_keeps_the_applicants_name_in_any_european_alphabet(make_case, officer):
+    """Helvetica in a PDF is Latin-1 only, which turned "Łukasz" into "?ukasz" on a statutory letter."""
+    import io
+
+    from pypdf import PdfReader
+
+    name = "Łukasz Wiśniewski-Çelik Анна Ελένη"
+    letter = _not_homeless_decision(make_case(name=name), officer)
+    assert name in letter.body
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(letter_pdf(letter))).pages)
+    assert name in text
+    assert "?" not in text.replace("?", "", letter.body.count("?"))

@@ -192,3 +192,18 @@ def test_a_weekly_charge_names_its_monday_to_sunday_rent_week(day, words):
 
     entry = LedgerEntry(kind="rent", business_date=day, rent_week=rent_week(day))
     assert rent_week_span(entry) == words
+
+
+@pytest.mark.django_db
+def test_pdf_keeps_the_tenants_name_and_address_in_any_european_alphabet(statement_client, account):
+    """The PDF's built-in Helvetica is Latin-1 only: "Łukasz" came out as "?ukasz" on the statement."""
+    from pypdf import PdfReader
+
+    type(account).objects.filter(pk=account.pk).update(
+        tenant_name="Łukasz Wiśniewski", address="Flat 2, Ünye Court, Вулиця 5"
+    )
+    url = reverse("payments:statement", args=[account.pk])
+    pdf = statement_client.get(url, {"months": "1", "format": "pdf"}).content
+    text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    assert "Łukasz Wiśniewski" in text
+    assert "Flat 2, Ünye Court, Вулиця 5" in text
