@@ -3,7 +3,7 @@
 PDF's built-in Helvetica covers Latin-1 only, so "Łukasz Wiśniewski", "Zoë Çelik" or "Анна" came out with
 question marks in a tenant's statement or an applicant's letter. DejaVu Sans (vendored beside this module,
 licence in fonts/LICENSE, so the container needs no system fonts) covers Latin, Greek and Cyrillic; fpdf2
-embeds only the glyphs used. Scripts that need shaping (Arabic, Bengali) are not shaped: see docs/deployment.md.
+embeds only the glyphs used. Scripts that need shaping (Arabic, Bengali) are not shaped yet (README).
 """
 
 from __future__ import annotations
