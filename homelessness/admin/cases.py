@@ -10,7 +10,7 @@ from .. import selectors, services
 from ..models import Case
 from . import files
 from .actions import ACTIONS
-from .queue import CappedPaginator, QueueColumns, QueueFilter
+from .queue import CappedPaginator, QueueColumns, QueueFilter, queue_table
 from .workspace import workspace
 
 
@@ -21,7 +21,7 @@ class CaseAdmin(QueueColumns, admin.ModelAdmin):
     list_filter = [QueueFilter, "stage", "route"]
     search_fields = ["reference", "applicant_name", "contact_email"]
     list_select_related = ["assigned_to"]
-    list_per_page = 50
+    list_per_page = 100
     paginator = CappedPaginator  # "more than 1,000": no exact count over 100,000 cases on every page
     show_full_result_count = False
     ordering = ["-urgent", "duty_deadline", "-created_at"]
@@ -57,6 +57,7 @@ class CaseAdmin(QueueColumns, admin.ModelAdmin):
             services.case_list_record(
                 actor=request.user, references=references, query=request.GET.urlencode()
             )
+            response.context_data.update(queue_table(cl))
         return response
 
     def get_urls(self):

@@ -64,3 +64,44 @@ def test_the_count_stops_at_the_cap_and_says_more_than(make_case, officer, clien
     # Under the cap the exact number is shown as before.
     monkeypatch.setattr(queue, "COUNT_CAP", 1000)
     assert "5 cases" in client.get("/admin/homelessness/case/").content.decode()
+
+
+def test_the_queue_rows_say_what_the_admins_own_cells_said(make_case, officer, client):
+    """The rows are built in one pass (`queue.queue_table`) instead of Django's per-cell rendering: each cell
+    must still say what the admin's did, link each case to its page with the officer's filters kept, and
+    escape what applicants typed."""
+    import datetime as dt
+    import re
+
+    from django.contrib.admin.templatetags.admin_list import results
+
+    from homelessness.models import Case
+
+    staff_login(client, officer)
+    hostile = make_case(name='<script>alert("x")</script> & Co')
+    services.case_assign(case=hostile, officer=officer, actor=officer)
+    make_case(name="Not Assigned")
+    overdue = make_case(name="Over Due", safe_tonight="no")
+    services.case_assign(case=overdue, officer=officer, actor=officer)
+    Case.objects.filter(pk=overdue.pk).update(stage="prevention", duty_deadline=dt.date(2020, 1, 1))
+    page = client.get("/admin/homelessness/case/?stage__exact=prevention&o=2")
+    body = page.content.decode()
+    assert "<script>alert" not in body
+    cl = page.context_data["cl"]
+    ours = page.context_data["queue_results"]
+    theirs = list(results(cl))
+    assert len(ours) == len(theirs) == 1
+
+    def cells(html: str) -> list[str]:
+        return [re.sub(r"<[^>]+>", "", c) for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", html)]
+
+    mine, admin_cells = cells(str(ours[0][0])), cells("".join(str(c) for c in theirs[0]))
+    assert mine[:-1] == admin_cells[:-1]  # every column but the date, which is now written the GOV.UK way
+    assert "overdue" in mine[4]
+    link = re.search(r'href="([^"]+)"', str(ours[0][0])).group(1)
+    assert link == re.search(r'href="([^"]+)"', str(theirs[0][0])).group(1)
+    assert "_changelist_filters=" in link
+    # All three cases on the unfiltered queue, hostile name escaped.
+    everything = client.get("/admin/homelessness/case/").content.decode()
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Co" in everything
+    assert everything.count('<th class="field-reference">') == 3
