@@ -13,7 +13,6 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
 from hackney_portal.frontend.formatting import table_datetime
-
 from hackney_portal.users import roles
 
 from .. import selectors
