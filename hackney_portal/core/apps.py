@@ -14,9 +14,10 @@ class CoreConfig(AppConfig):
     verbose_name = "Portal"
 
     def ready(self) -> None:
-        from . import error_pages
+        from . import error_pages, lookups
 
         error_pages.install()
+        lookups.register()
         from django.contrib.auth import get_user_model
         from django.db.models.signals import m2m_changed
 

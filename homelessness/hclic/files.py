@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import re
 import shutil
 import tempfile
 from collections import defaultdict
@@ -39,11 +40,21 @@ _ATTRIBUTE = str.maketrans(
 )
 
 
+# Codes, dates, numbers and most names need neither escaping nor cleaning: one match skips both.
+_PLAIN = re.compile(r"[A-Za-z0-9 _.,:/-]*\Z")
+
+
+def _attribute(value) -> str:
+    if value.__class__ is str and _PLAIN.match(value):
+        return value
+    return xml_safe(value).translate(_ATTRIBUTE)
+
+
 def _element(tag: str, attrs: dict[str, str]) -> str:
     """One empty element as a line, escaped as ElementTree escapes attributes (one serializer per element
     would cost as much as the rest of the return), with only the characters XML 1.0 allows (names, addresses
     and codes can hold anything a row was given: an import, SQL, an old form)."""
-    written = " ".join(f'{k}="{xml_safe(v).translate(_ATTRIBUTE)}"' for k, v in attrs.items())
+    written = " ".join(f'{k}="{_attribute(v)}"' for k, v in attrs.items())
     return f"<{tag} {written} />" if written else f"<{tag} />"
 
 
@@ -140,28 +151,28 @@ def build_to(case_out, personal_out, year: int, quarter: int, *, pks: list[int] 
     for i in range(0, len(pks), CHUNK):
         chunk = pks[i : i + CHUNK]
         cases = list(
-            Case.objects.filter(pk__in=chunk)
+            Case.objects.filter(pk__any=chunk)
             .select_related("referral")
             .defer("safe_contact")  # not reported: no need to decrypt it
             .order_by("reference")
         )
         members = defaultdict(list)
-        for m in HouseholdMember.objects.filter(case_id__in=chunk).order_by("case_id", "-is_applicant", "id"):
+        for m in HouseholdMember.objects.filter(case_id__any=chunk).order_by("case_id", "-is_applicant", "id"):
             members[m.case_id].append(m)
         placements = defaultdict(list)
-        for p in TemporaryAccommodation.objects.filter(case_id__in=chunk).order_by(
+        for p in TemporaryAccommodation.objects.filter(case_id__any=chunk).order_by(
             "case_id", "start_on", "id"
         ):
             placements[p.case_id].append(p)
         # s.189A: H-CLIC reports the initial assessment, not the latest review of it.
         initial = {
             a.case_id: a
-            for a in Assessment.objects.filter(case_id__in=chunk, kind=Assessment.Kind.INITIAL).defer(
+            for a in Assessment.objects.filter(case_id__any=chunk, kind=Assessment.Kind.INITIAL).defer(
                 "support_needs"
             )
         }
         reviews = defaultdict(list)
-        for r in Review.objects.filter(case_id__in=chunk).order_by("case_id", "requested_on", "id"):
+        for r in Review.objects.filter(case_id__any=chunk).order_by("case_id", "requested_on", "id"):
             reviews[r.case_id].append(r)
         for case in cases:
             count += 1
