@@ -157,7 +157,9 @@ def build_to(case_out, personal_out, year: int, quarter: int, *, pks: list[int] 
             .order_by("reference")
         )
         members = defaultdict(list)
-        for m in HouseholdMember.objects.filter(case_id__any=chunk).order_by("case_id", "-is_applicant", "id"):
+        for m in HouseholdMember.objects.filter(case_id__any=chunk).order_by(
+            "case_id", "-is_applicant", "id"
+        ):
             members[m.case_id].append(m)
         placements = defaultdict(list)
         for p in TemporaryAccommodation.objects.filter(case_id__any=chunk).order_by(

@@ -24,4 +24,6 @@ def test_any_works_on_a_foreign_key(make_staff):
 
     officer = make_staff("any@example.org", roles.FINANCE_OFFICERS)
     event = AuditEvent.objects.create(action="test.fk", actor=officer)
-    assert list(AuditEvent.objects.filter(actor_id__any=[officer.pk]).values_list("pk", flat=True)) == [event.pk]
+    assert list(AuditEvent.objects.filter(actor_id__any=[officer.pk]).values_list("pk", flat=True)) == [
+        event.pk
+    ]
