@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 def test_any_finds_the_same_rows_as_in_with_one_array_parameter():
     ids = [AuditEvent.objects.create(action=f"test.{i}").pk for i in range(5)]
-    wanted = ids[1:4] + [10**12]  # one that does not exist
+    wanted = [*ids[1:4], 10**12]  # one that does not exist
     with CaptureQueriesContext(connection) as ctx:
         found = sorted(AuditEvent.objects.filter(pk__any=wanted).values_list("pk", flat=True))
     assert found == sorted(AuditEvent.objects.filter(pk__in=wanted).values_list("pk", flat=True)) == ids[1:4]
