@@ -21,7 +21,23 @@ from ..models import Case
 from ..rules import Stage
 
 DUTY_STAGES = (Stage.PREVENTION, Stage.RELIEF)
-COUNT_CAP = 1000  # the queue counts this many rows at most, then says "more than 1,000"
+COUNT_CAP = 1000
+# What a queue row shows or sorts by (`queue_table`, `case_flags`, `selectors.days_left`, the ordering).
+QUEUE_FIELDS = (
+    "id",
+    "reference",
+    "applicant_name",
+    "stage",
+    "assigned_to",
+    "duty_deadline",
+    "flags",
+    "urgent",
+)
+QUEUE_FIELDS += (
+    "restriction",
+    "restricted_team",
+    "created_at",
+)  # the queue counts this many rows at most, then says "more than 1,000"
 
 
 FLAG_LABELS = {
