@@ -370,3 +370,29 @@ def test_the_officer_records_the_applicants_missing_details_from_the_case_page(m
     assert answer_of(case.details, "nationality", "nationality") == "british_irish"
     event = AuditEvent.objects.filter(action="homelessness.case.applicant_details").get()
     assert event.data == {"recorded": ["employment", "nationality", "sex"]}  # which, never the values
+
+
+def test_a_referred_case_names_its_referring_body_and_a_self_applicant_none(make_case, officer):
+    """s.213B: a Duty to Refer case carries the referring body's code (DTRBody); anyone else an empty one."""
+    from homelessness.models import Referral
+
+    referred = _assessed(make_case, officer, name="Referred")
+    Case.objects.filter(pk=referred.pk).update(route="duty_to_refer")
+    Referral.objects.create(
+        case=referred,
+        body=Referral.Body.PROBATION,
+        organisation="Probation",
+        referrer_name="R",
+        referrer_email="r@example.org",
+        consent_to_referral=True,
+        consent_to_share_contact=True,
+        consent_to_outcome=True,
+    )
+    _on(referred, dt.date(2026, 10, 5))
+    own = _assessed(make_case, officer, name="Own")
+    _on(own, dt.date(2026, 10, 6))
+    root = ET.fromstring(hclic.build(*Q3_2026)["case_xml"].split("\n", 1)[1])  # noqa: S314 - our own output
+    rows = {c.get("CaseRef"): c for c in root.find("Main")}
+    assert rows[referred.reference].get("Route") == "3"
+    assert rows[referred.reference].get("DTRBody") == "6"
+    assert rows[own.reference].get("DTRBody") == ""
