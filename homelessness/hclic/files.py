@@ -192,7 +192,7 @@ def build_to(case_out, personal_out, year: int, quarter: int, *, pks: list[int] 
             problems: list[str] = []
             ref = case.reference
             referral_body = case.referral__body  # None when the case did not come by a referral
-            initial_outcome = initial[case.pk] if case.pk in initial else case.assessment_outcome
+            initial_outcome = initial.get(case.pk, case.assessment_outcome)
             answers = case.details or {}
             income = [i for i in answers.get("income", {}).get("income", []) or [] if i]
             sections["Main"].add(
