@@ -128,6 +128,12 @@ def _balance(account) -> int:
     return account.balance_pence
 
 
+@pytest.mark.parametrize(
+    "page",
+    [{"width": 1280, "height": 900}, {"width": 320, "height": 800}],
+    indirect=True,
+    ids=["1280", "320"],
+)
 def test_pay_by_card_balance_falls_by_exactly_the_amount(page, rent_account):
     _find_sign_in_and_link(page)
     before = _balance(rent_account)
@@ -151,6 +157,12 @@ def test_pay_by_card_balance_falls_by_exactly_the_amount(page, rent_account):
     assert page.console_errors == []
 
 
+@pytest.mark.parametrize(
+    "page",
+    [{"width": 1280, "height": 900}, {"width": 320, "height": 800}],
+    indirect=True,
+    ids=["1280", "320"],
+)
 def test_three_d_secure_card_completes_the_challenge(page, rent_account):
     _find_sign_in_and_link(page)
     before = _balance(rent_account)
@@ -158,9 +170,16 @@ def test_three_d_secure_card_completes_the_challenge(page, rent_account):
     page.get_by_role("button", name="Complete authentication").click()
     page.wait_for_selector("text=Payment received")
     assert_accessible(page)
+    _no_sideways_scroll(page)
     assert _balance(rent_account) == before - 2000
 
 
+@pytest.mark.parametrize(
+    "page",
+    [{"width": 1280, "height": 900}, {"width": 320, "height": 800}],
+    indirect=True,
+    ids=["1280", "320"],
+)
 def test_declined_card_leaves_the_balance_unchanged_with_a_clear_message(page, rent_account):
     _find_sign_in_and_link(page)
     before = _balance(rent_account)
@@ -168,6 +187,7 @@ def test_declined_card_leaves_the_balance_unchanged_with_a_clear_message(page, r
     page.wait_for_selector("text=Your payment was not taken")
     assert "No money has been taken" in page.content()
     assert_accessible(page)
+    _no_sideways_scroll(page)
     assert _balance(rent_account) == before
 
 
