@@ -1,7 +1,24 @@
 """Forms for the intake (one question per page), the Duty to Refer referral, uploads and officers' actions."""
 
 from .base import NI_RE, PREFER, YES_NO, StepForm
-from .intake_circumstances import NONE, EmploymentForm, EqualityForm, IncomeForm, PrivacyForm, SupportForm
+from .intake_circumstances import (
+    NONE,
+    DisabilityForm,
+    EmploymentForm,
+    EthnicityForm,
+    IncomeForm,
+    PrivacyForm,
+    ReligionForm,
+    SexualOrientationForm,
+    SupportForm,
+)
+from .intake_contact import (
+    ContactEmailForm,
+    ContactMethodForm,
+    ContactPhoneForm,
+    ContactTimesForm,
+    NoMessagesForm,
+)
 from .intake_eligibility import (
     EVERYDAY_ACCOMMODATION,
     EVERYDAY_NOTICE,
@@ -23,7 +40,6 @@ from .intake_eligibility import (
 )
 from .intake_household import (
     AccessNeedsForm,
-    ContactForm,
     DateOfBirthForm,
     FullNameForm,
     HouseholdForm,
@@ -66,12 +82,16 @@ __all__ = [
     "ApplicantDetailsForm",
     "AssessmentForm",
     "AssignForm",
-    "ContactForm",
+    "ContactEmailForm",
+    "ContactMethodForm",
+    "ContactPhoneForm",
+    "ContactTimesForm",
     "CurrentAddressForm",
     "DateOfBirthForm",
+    "DisabilityForm",
     "DocumentRequestForm",
     "EmploymentForm",
-    "EqualityForm",
+    "EthnicityForm",
     "FamilyHereForm",
     "FullNameForm",
     "HclicForm",
@@ -87,6 +107,7 @@ __all__ = [
     "MoveForm",
     "NationalityForm",
     "NiNumberForm",
+    "NoMessagesForm",
     "NonCooperationForm",
     "NoteForm",
     "NoticeForm",
@@ -99,6 +120,7 @@ __all__ = [
     "PublicFundsForm",
     "ReasonLossForm",
     "ReferralForm",
+    "ReligionForm",
     "RestrictForm",
     "ResumeEmailForm",
     "ReviewDecideForm",
@@ -107,6 +129,7 @@ __all__ = [
     "RoughSleepingForm",
     "SafeTonightForm",
     "SexForm",
+    "SexualOrientationForm",
     "StepForm",
     "SupportForm",
     "UploadForm",

@@ -1,4 +1,4 @@
-"""Intake pages: support needs, income, employment, equality monitoring and privacy."""
+"""Intake pages: support needs, income, employment, equality monitoring (a question a page) and privacy."""
 
 from __future__ import annotations
 
@@ -64,11 +64,36 @@ class EmploymentForm(StepForm):
     they = {"employment": "Are they working?"}
 
 
-class EqualityForm(StepForm):
-    ethnicity = forms.ChoiceField(
-        label="What is your ethnic group?",
-        choices=[
-            ("", "Choose"),
+# Why the equality questions are asked, on each of them: every one is optional, and "Skip the equality
+# questions" on any of them skips the rest with one press.
+_WHY = (
+    "This question is optional. We ask it to check that we treat everyone fairly. Your answer does not "
+    "change the help {you} get, and the officer deciding the application does not use it."
+)
+
+
+def _equality(label: str, choices: list[tuple[str, str]]) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=f"{label} (optional)",
+        choices=choices,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_WHY.format(you="you"),
+    )
+
+
+class _EqualityForm(StepForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.behalf:
+            for field in self.fields.values():
+                field.help_text = _WHY.format(you="they")
+
+
+class EthnicityForm(_EqualityForm):
+    ethnicity = _equality(
+        "What is your ethnic group?",
+        [
             ("asian", "Asian or Asian British"),
             ("black", "Black, Black British, Caribbean or African"),
             ("mixed", "Mixed or multiple ethnic groups"),
@@ -76,9 +101,12 @@ class EqualityForm(StepForm):
             ("other", "Other ethnic group"),
             PREFER,
         ],
-        error_messages={"required": "Select your ethnic group, or ‘Prefer not to say’"},
     )
-    sexual_orientation = _radios(
+    they = {"ethnicity": "What is their ethnic group? (optional)"}
+
+
+class SexualOrientationForm(_EqualityForm):
+    sexual_orientation = _equality(
         "Which of these best describes your sexual orientation?",
         [
             ("straight", "Straight or heterosexual"),
@@ -87,12 +115,14 @@ class EqualityForm(StepForm):
             ("other", "Another sexual orientation"),
             PREFER,
         ],
-        required_message="Select your sexual orientation, or ‘Prefer not to say’",
     )
-    religion = forms.ChoiceField(
-        label="What is your religion?",
-        choices=[
-            ("", "Choose"),
+    they = {"sexual_orientation": "Which of these best describes their sexual orientation? (optional)"}
+
+
+class ReligionForm(_EqualityForm):
+    religion = _equality(
+        "What is your religion?",
+        [
             ("none", "No religion"),
             ("christian", "Christian"),
             ("muslim", "Muslim"),
@@ -103,29 +133,15 @@ class EqualityForm(StepForm):
             ("other", "Another religion"),
             PREFER,
         ],
-        error_messages={"required": "Select your religion, or ‘Prefer not to say’"},
     )
-    disability = _radios(
-        "Do you consider yourself to have a disability?",
-        [("yes", "Yes"), ("no", "No"), PREFER],
-        required_message="Select yes if you have a disability, or ‘Prefer not to say’",
-    )
-    they = {
-        "ethnicity": "What is their ethnic group? (optional)",
-        "sexual_orientation": "Which of these best describes their sexual orientation? (optional)",
-        "religion": "What is their religion? (optional)",
-        "disability": "Do they consider themselves to have a disability? (optional)",
-    }
+    they = {"religion": "What is their religion? (optional)"}
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Every equality question is optional: leave any unanswered, or skip them all with one button.
-        for field in self.fields.values():
-            field.required = False
-            if not self.behalf:
-                field.label = f"{field.label} (optional)"
-        self.fields["ethnicity"].choices = [("", "Not answered"), *self.fields["ethnicity"].choices[1:]]
-        self.fields["religion"].choices = [("", "Not answered"), *self.fields["religion"].choices[1:]]
+
+class DisabilityForm(_EqualityForm):
+    disability = _equality(
+        "Do you consider yourself to have a disability?", [("yes", "Yes"), ("no", "No"), PREFER]
+    )
+    they = {"disability": "Do they consider themselves to have a disability? (optional)"}
 
 
 class PrivacyForm(StepForm):

@@ -55,7 +55,8 @@ class AccommodationForm(StepForm):
 
 
 class CurrentAddressForm(StepForm):
-    """Where they are staying now: one address (GOV.UK's address pattern), or no fixed address."""
+    """Where they are staying now: one address (GOV.UK's address pattern). Not asked of someone who said
+    they sleep on the street or move from place to place (no fixed address)."""
 
     autocomplete = {"current_address": "street-address", "current_postcode": "postal-code"}
 
@@ -67,25 +68,12 @@ class CurrentAddressForm(StepForm):
         help_text="The building and street, and the town or city",
     )
     current_postcode = forms.CharField(label="Postcode (optional)", required=False, max_length=10)
-    no_fixed_address = forms.BooleanField(
-        label="I have no fixed address",
-        required=False,
-        help_text="For example, sleeping on the street, or on a different sofa each night",
-    )
-    they = {"no_fixed_address": "They have no fixed address"}
 
     def clean_current_postcode(self):
         value = self.cleaned_data.get("current_postcode", "")
         if value and not is_full_postcode(value):
             raise forms.ValidationError("Enter a full UK postcode, like E8 1EA")
         return normalise_postcode(value) if value else ""
-
-    def clean(self):
-        data = super().clean()
-        given = data.get("current_address") or data.get("current_postcode")
-        if data.get("no_fixed_address") and given:
-            self.add_error("no_fixed_address", "Leave the address empty, or untick ‘no fixed address’")
-        return data
 
 
 class LandlordForm(StepForm):

@@ -20,7 +20,7 @@ from hackney_portal.users import roles
 
 from .. import selectors
 from ..contact import Channel, draft_contact_check
-from ..intake import case_fields_from_answers
+from ..intake import case_fields_from_answers, prune
 from ..models import Case, HouseholdMember, IntakeDraft
 from .common import (
     PARTIAL,
@@ -51,6 +51,8 @@ def intake_draft_save(
         raise ApplicationError("This application has already been sent.")
     data = dict(draft.answers)
     data[step] = answers
+    # An answer that changes which pages apply drops what was said on the pages it leaves out.
+    data = prune(data)
     partial = {k: v for k, v in (data.get(PARTIAL) or {}).items() if k != (page or step)}
     if partial:
         data[PARTIAL] = partial
@@ -204,7 +206,7 @@ def intake_submit(*, draft: IntakeDraft, actor) -> Case:
         applicant=user,
         **{k: v for k, v in fields.items() if k not in ("people", "restricted")},
         # Everything they told us, encrypted (not half-answered pages they went past).
-        details={k: v for k, v in draft.answers.items() if k != PARTIAL},
+        details={k: v for k, v in prune(draft.answers).items() if k != PARTIAL},
     )
     restricted = fields.get("restricted")
     HouseholdMember.objects.create(

@@ -95,8 +95,8 @@ def apply_step(request, slug: str):
     form_cls = intake.form_class(step)
     changing = request.GET.get("change") == "1"
     behalf = intake.for_someone_else(answers)
-    if request.method == "POST" and step.slug == "equality" and "skip" in request.POST:
-        # "Skip these questions": one press, nothing asked, nothing stored but that they skipped.
+    if request.method == "POST" and step.store == "equality" and "skip" in request.POST:
+        # "Skip these questions", on any equality page: one press, nothing kept but that they skipped.
         draft = services.intake_draft_save(
             draft=draft, step=step.store, answers={"skipped": True}, actor=request.user
         )
@@ -104,7 +104,7 @@ def apply_step(request, slug: str):
         following = intake.next_step(draft.answers) if not changing else None
         return redirect("homelessness:step", slug=following) if following else redirect("homelessness:check")
     if request.method == "POST":
-        form = form_cls(request.POST, behalf=behalf)
+        form = form_cls(request.POST, behalf=behalf, answers=answers)
         valid = form.is_valid()
         if not valid and "save" in request.POST:
             # "Save and come back later" on a half-answered page: keep what is valid, show no errors.
@@ -116,9 +116,9 @@ def apply_step(request, slug: str):
         if valid:
             before = _emergency(draft)
             # A page split from a bigger one adds its answers to that page's.
-            merged = (
-                {**(answers.get(step.store) or {}), **form.as_answers()} if step.group else form.as_answers()
-            )
+            # (An answer given after skipping the equality questions un-skips them.)
+            kept = {k: v for k, v in (answers.get(step.store) or {}).items() if k != "skipped"}
+            merged = {**kept, **form.as_answers()} if step.group else form.as_answers()
             draft = services.intake_draft_save(
                 draft=draft, step=step.store, answers=merged, actor=request.user, page=slug
             )
@@ -135,11 +135,15 @@ def apply_step(request, slug: str):
                 redirect("homelessness:step", slug=following) if following else redirect("homelessness:check")
             )
     else:
-        stored = answers.get(step.store) or (answers.get(services.PARTIAL) or {}).get(slug) or {}
+        # What was half answered on this page (saved to come back later) over what its group holds.
+        stored = {
+            **(answers.get(step.store) or {}),
+            **((answers.get(services.PARTIAL) or {}).get(slug) or {}),
+        }
         initial = form_cls.initial_from(stored)
         if slug == "household":
             initial = {}  # ask again each time: they may have added someone since
-        form = form_cls(initial=initial, behalf=behalf)
+        form = form_cls(initial=initial, behalf=behalf, answers=answers)
     back = intake.step_before(slug, answers)
     pages = [s.slug for s in intake.applicable_steps(answers)]
     return render(

@@ -65,15 +65,16 @@ def test_intake_on_a_phone_with_save_and_resume_then_officer_triage(mobile_page,
     context2, p = _mobile(browser, live_server)
     p.goto("/housing-help/" + link.split("/housing-help/", 1)[1])
     p.get_by_role("button", name="Continue").click()
-    p.wait_for_url("**/housing-help/apply/contact/")
-    p.get_by_label("Email address").fill("sam.rivers@example.org")
-    p.get_by_role("radio", name="Email").check()
-    _continue(p)
+    p.wait_for_url("**/housing-help/apply/contact-method/")
     no = _check("No")
-    # Each page asks one thing (the contact page apart); optional pages are left as they are.
+    # Each page asks one thing; optional pages are left as they are.
     _answer_intake(
         p,
         {
+            "contact-method": _check("Email"),
+            "contact-email": lambda p: p.get_by_label("What is your email address?").fill(
+                "sam.rivers@example.org"
+            ),
             "full-name": lambda p: p.get_by_label("What is your full name?").fill("Sam Rivers"),
             "date-of-birth": _date_of_birth("3", "4", "1992"),
             "sex": _check("Female"),
@@ -242,12 +243,6 @@ def test_a_domestic_abuse_applicant_who_said_phone_only_is_never_emailed_and_the
     make_user("manager@example.org", staff=True, groups=[roles.HOUSING_OFFICERS, roles.HOUSING_MANAGERS])
     applicant_email = "dana.hidden@example.org"
 
-    def contact(p):
-        p.get_by_label("Email address").fill(applicant_email)
-        p.get_by_label("Phone number").fill("07700 900 982")
-        p.get_by_role("radio", name="Phone call").check()
-        p.get_by_label("Do not send me any messages (no emails, texts or letters)").check()
-
     context, p = _mobile(browser, live_server)
     p.goto("/housing-help/apply/who/")
     p.get_by_label("Me", exact=True).check()
@@ -263,16 +258,18 @@ def test_a_domestic_abuse_applicant_who_said_phone_only_is_never_emailed_and_the
     assert "marked your application as urgent" not in p.content()
     assert_accessible(p)
     p.get_by_role("button", name="Continue with the form").click()
-    p.wait_for_url("**/apply/contact/")
+    p.wait_for_url("**/apply/contact-method/")
     no = _check("No")
     _answer_intake(
         p,
         {
-            "contact": contact,
+            # Only a phone call is safe: no email address is asked for, and nothing is to be sent in writing.
+            "contact-method": _check("Phone call"),
+            "contact-phone": lambda p: p.get_by_label("What number should we call?").fill("07700 900 982"),
+            "no-messages": _check("No, only phone me"),
             "full-name": lambda p: p.get_by_label("What is your full name?").fill("Dana Hidden"),
             "date-of-birth": _date_of_birth("12", "6", "1990"),
             "sex": _check("Female"),
-            "current-address": _check("I have no fixed address"),
             "interpreter": no,
             "household": no,
             "accommodation": _check("In a refuge"),
@@ -367,7 +364,10 @@ def test_a_domestic_abuse_applicant_who_said_phone_only_is_never_emailed_and_the
         "document_request",
     }
     assert all(m.held_reason for m in held)
-    assert set(Notification.objects.filter(to=applicant_email).values_list("status", flat=True)) == {"held"}
+    assert {m.notification.status for m in held} == {"held"}
+    # She gave no email address (a phone call was her safe way), and the one typed to save was refused.
+    assert case.contact_email == ""
+    assert not Notification.objects.filter(to=applicant_email).exists()
     # The team was alerted, with nothing about the case; the manager outside the team was told nothing.
     alerts = Notification.objects.filter(template="homelessness/email/restricted_alert")
     assert [(a.to, a.status) for a in alerts] == [("team.officer@example.org", "sent")]

@@ -114,7 +114,10 @@ def test_household_members_are_added_and_removed(client):
         "who",
         "safe-tonight",
         "risk",
-        "contact",
+        "contact-method",
+        "contact-email",
+        "contact-phone",
+        "contact-times",
         "full-name",
         "date-of-birth",
         "sex",
@@ -177,7 +180,7 @@ def test_save_and_resume_by_emailed_link_on_another_device(client, mailbox, on_c
     assert other.get(path).status_code == 200
     response = other.post(path)
     assert response.url == "/housing-help/apply/"
-    assert other.get("/housing-help/apply/").url == "/housing-help/apply/contact/"
+    assert other.get("/housing-help/apply/").url == "/housing-help/apply/contact-method/"
     assert Client().get("/housing-help/apply/resume/not-a-token/").status_code == 404
 
 

@@ -17,11 +17,9 @@ from .test_intake import _go
 pytestmark = pytest.mark.django_db
 
 
-def test_every_intake_page_but_contact_and_equality_asks_one_thing():
-    """The contact page keeps its answers together (the safe way to contact decides which of email and phone
-    is needed); the equality questions are skipped together with one button; the current address is one
-    address (GOV.UK's address pattern), or none."""
-    together = {"contact", "equality", "current-address"}
+def test_every_intake_page_asks_one_thing():
+    """One question a page; the current address is one thing made of parts (GOV.UK's address pattern)."""
+    together = {"current-address"}
     for step in intake.STEPS:
         fields = intake.form_class(step).base_fields
         if step.slug not in together:
@@ -77,13 +75,23 @@ def test_they_wording_on_the_split_pages_when_applying_for_someone_else(client):
     [
         ({"current_postcode": "12345"}, "Enter a full UK postcode, like E8 1EA"),
         ({"current_postcode": "E8"}, "Enter a full UK postcode, like E8 1EA"),
-        ({"current_address": "1 Mare Street", "no_fixed_address": "on"}, "untick ‘no fixed address’"),
     ],
 )
 def test_the_current_address_is_checked(client, typed, error):
     response = client.post("/housing-help/apply/current-address/", typed)
     assert response.status_code == 200
     assert error in response.content.decode()
+
+
+def test_the_current_address_is_not_asked_of_someone_with_no_fixed_address(client):
+    client.post("/housing-help/apply/accommodation/", {"accommodation": "private_rented"})
+    client.post("/housing-help/apply/current-address/", {"current_address": "1 Mare Street"})
+    assert "current-address" in [s.slug for s in intake.applicable_steps(IntakeDraft.objects.get().answers)]
+    # Sleeping on the street: no address is asked, and the one typed before is not kept.
+    client.post("/housing-help/apply/accommodation/?change=1", {"accommodation": "rough_sleeping"})
+    answers = IntakeDraft.objects.get().answers
+    assert "current-address" not in [s.slug for s in intake.applicable_steps(answers)]
+    assert "current_address" not in answers["accommodation"]
 
 
 def test_the_current_address_is_optional_and_its_postcode_kept_in_its_normal_form(client):

@@ -10,6 +10,7 @@ from django.test import Client
 from hackney_portal.core.exceptions import ApplicationError
 from homelessness import hclic, services
 from homelessness.demo import FORM_PAGES as PAGES
+from homelessness.intake import STEPS
 from homelessness.models import Case, IntakeDraft
 from homelessness.rules import AssessmentOutcome, Stage
 
@@ -228,13 +229,13 @@ def test_an_ordinary_application_is_not_called_urgent(client):
 
 
 def test_a_phone_only_applicant_is_not_told_an_email_was_sent(client):
-    contact = {
-        "email": "sam@example.org",
-        "phone": "07700900982",
-        "safe_method": "phone",
-        "no_messages": "on",
+    pages = {
+        **PAGES,
+        "contact-method": {"safe_method": "phone"},
+        "contact-phone": {"phone": "07700900982"},
+        "no-messages": {"no_messages": "True"},
     }
-    response = _go(client, {**PAGES, "contact": contact})
+    response = _go(client, pages)
     sent = client.post(response.url)
     done = client.get(sent.url).content.decode()
     assert "confirmation email" not in done
@@ -257,28 +258,29 @@ def test_tel_links_use_the_international_form():
 
 def test_save_and_come_back_later_keeps_what_is_valid_on_a_half_answered_page(client):
     client.post("/housing-help/apply/who/", PAGES["who"])
+    client.post("/housing-help/apply/accommodation/", PAGES["accommodation"])
     half = {
-        "email": "sam@example.org",
-        "phone": "not a number",  # wrong: not kept
-        "save": "1",  # and no safe way to contact chosen yet
+        "current_address": "Flat 3, 5 Amhurst Road, London",
+        "current_postcode": "not a postcode",  # wrong: not kept
+        "save": "1",
     }
-    response = client.post("/housing-help/apply/contact/", half)
+    response = client.post("/housing-help/apply/current-address/", half)
     assert response.status_code == 302
     assert response.url == "/housing-help/apply/saved/"
     answers = IntakeDraft.objects.get().answers
-    assert "contact" not in answers  # not finished: it will be asked again
-    assert answers["partial"] == {"contact": {"email": "sam@example.org"}}
+    assert "current_address" not in answers["accommodation"]  # not finished: it will be asked again
+    assert answers["partial"] == {"current-address": {"current_address": "Flat 3, 5 Amhurst Road, London"}}
     saved = client.get(response.url).content.decode()
     assert "govuk-error-summary" not in saved
-    # Coming back, the page is asked again with what they had typed.
+    # Coming back, the page is asked again with what they had typed (its group has other answers already).
     assert client.get("/housing-help/apply/").url == "/housing-help/apply/safe-tonight/"
-    page = client.get("/housing-help/apply/contact/").content.decode()
-    assert 'value="sam@example.org"' in page
+    page = client.get("/housing-help/apply/current-address/").content.decode()
+    assert "Flat 3, 5 Amhurst Road, London" in page
     assert "govuk-error-summary" not in page
     # Finishing the page replaces the half answers.
-    client.post("/housing-help/apply/contact/", PAGES["contact"])
+    client.post("/housing-help/apply/current-address/", PAGES["current-address"])
     answers = IntakeDraft.objects.get().answers
-    assert answers["contact"]["email"] == "sam@example.org"
+    assert answers["accommodation"]["current_postcode"] == "E8 1EA"
     assert "partial" not in answers
     # A finished date is shown again as three boxes when the page is changed.
     client.post("/housing-help/apply/date-of-birth/", PAGES["date-of-birth"])
@@ -287,7 +289,9 @@ def test_save_and_come_back_later_keeps_what_is_valid_on_a_half_answered_page(cl
 
 
 def test_continue_on_a_half_answered_page_still_shows_the_errors(client):
-    response = client.post("/housing-help/apply/contact/", {"email": "sam@example.org"})
+    response = client.post(
+        "/housing-help/apply/current-address/", {"current_address": "1 Mare Street", "current_postcode": "E8"}
+    )
     assert response.status_code == 200
     assert "govuk-error-summary" in response.content.decode()
     assert not IntakeDraft.objects.exists()
@@ -365,6 +369,13 @@ SPLIT_PAGES = {
     "leave-by": "What date have you been told to leave by? (optional)",
     "last-settled": "What was the address of your last settled home? (optional)",
     "reason-loss": "Why did you lose (or why are you losing) your last settled home?",
+    "contact-method": "How is it safe for us to contact you?",
+    "contact-phone": "What number should we call?",
+    "contact-times": "When is it safe for us to contact you? (optional)",
+    "equality": "What is your ethnic group? (optional)",
+    "sexual-orientation": "Which of these best describes your sexual orientation? (optional)",
+    "religion": "What is your religion? (optional)",
+    "disability": "Do you consider yourself to have a disability? (optional)",
 }
 
 
@@ -429,19 +440,22 @@ def test_options_are_in_everyday_words_with_the_legal_name_as_a_hint(client):
 
 
 def test_equality_questions_are_optional_say_why_and_can_be_skipped_at_once(client):
-    page = client.get("/housing-help/apply/equality/").content.decode()
-    assert "These questions are optional" in page
-    assert "do not change the help" in page
-    assert ">Skip these questions</button>" in page
-    # Leaving them all unanswered is an answer.
+    for slug in ("equality", "sexual-orientation", "religion", "disability"):
+        page = client.get(f"/housing-help/apply/{slug}/").content.decode()
+        assert "This question is optional" in page, slug
+        assert "does not change the help you get" in page, slug
+        assert ">Skip these questions</button>" in page, slug
+    # Leaving one unanswered is an answer.
     response = client.post("/housing-help/apply/equality/", {})
     assert response.status_code == 302
     assert IntakeDraft.objects.get().answers["equality"]["ethnicity"] == ""
     IntakeDraft.objects.all().delete()
-    # One press skips them all.
+    # One press, on any of them, skips them all, and keeps nothing already answered.
     other = Client()
-    response = _go(other, {**PAGES, "equality": {"ethnicity": "white", "skip": "1"}})
+    pages = {**PAGES, "religion": {"religion": "none", "skip": "1"}}
+    response = _go(other, pages)
     assert IntakeDraft.objects.get().answers["equality"] == {"skipped": True}
+    assert "disability" not in [s.slug for s in STEPS if s.applies_to(IntakeDraft.objects.get().answers)]
     check = other.get(response.url).content.decode()
     assert "Skipped" in check
     other.post(response.url)
