@@ -46,12 +46,18 @@ from .intake_household import (
     InterpreterForm,
     LanguageForm,
     NiNumberForm,
-    PersonForm,
     RiskForm,
     RoughSleepingForm,
     SafeTonightForm,
     SexForm,
     WhoForm,
+)
+from .intake_person import (
+    PersonDateOfBirthForm,
+    PersonNameForm,
+    PersonPregnantForm,
+    PersonRelationshipForm,
+    PersonSexForm,
 )
 from .officer import (
     ApplicantDetailsForm,
@@ -112,7 +118,11 @@ __all__ = [
     "NoteForm",
     "NoticeForm",
     "NoticeServedForm",
-    "PersonForm",
+    "PersonDateOfBirthForm",
+    "PersonNameForm",
+    "PersonPregnantForm",
+    "PersonRelationshipForm",
+    "PersonSexForm",
     "PlacementForm",
     "PlanStepForm",
     "PreviousAddressesForm",

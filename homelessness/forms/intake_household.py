@@ -141,32 +141,3 @@ class HouseholdForm(StepForm):
     )
     they = {"add_person": "Does anyone else live with them, or need to live with them?"}
     they_hints = {"add_person": "For example, a partner, children or someone they care for"}
-
-
-class PersonForm(StepForm):
-    name = forms.CharField(
-        label="Their full name", max_length=200, error_messages={"required": "Enter their full name"}
-    )
-    date_of_birth = GovukDateField(
-        label="Their date of birth", past_only=True, error_messages={"required": "Enter their date of birth"}
-    )
-    sex = _radios(
-        "Their sex",
-        [("female", "Female"), ("male", "Male"), ("other", "Other"), PREFER],
-        required_message="Select an option for their sex",
-    )
-    relationship = forms.ChoiceField(
-        label="Their relationship to you",
-        choices=[
-            ("", "Choose a relationship"),
-            ("partner", "Partner, husband or wife"),
-            ("child", "Son or daughter"),
-            ("parent", "Parent"),
-            ("sibling", "Brother or sister"),
-            ("other_relative", "Other relative"),
-            ("carer", "Carer"),
-            ("other", "Other"),
-        ],
-        error_messages={"required": "Select their relationship to you"},
-    )
-    pregnant = forms.BooleanField(label="This person is pregnant", required=False)

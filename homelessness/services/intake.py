@@ -18,7 +18,7 @@ from hackney_portal.core.exceptions import ApplicationError
 from hackney_portal.core.notifications import notification_send
 from hackney_portal.users import roles
 
-from .. import selectors
+from .. import household, selectors
 from ..contact import Channel, draft_contact_check
 from ..intake import case_fields_from_answers, prune
 from ..models import Case, HouseholdMember, IntakeDraft
@@ -75,6 +75,34 @@ def intake_draft_save_partial(*, draft: IntakeDraft | None, step: str, answers: 
     data[PARTIAL] = {**(data.get(PARTIAL) or {}), step: answers}
     draft.answers = data
     draft.save()
+    return draft
+
+
+@transaction.atomic
+def intake_draft_save_person(*, draft: IntakeDraft, index: int, answers: dict, actor) -> IntakeDraft:
+    """One page's answer about a person in the household. A person already added is changed in place; the
+    person being added (index one past the end) joins the household once every question about them is
+    answered, and the applicant is then asked again whether anyone else lives with them."""
+    draft = IntakeDraft.objects.select_for_update().get(pk=draft.pk)
+    if draft.case_id:
+        raise ApplicationError("This application has already been sent.")
+    data = dict(draft.answers)
+    people = household.people(data)
+    if 0 <= index < len(people):
+        people[index] = household.without_unasked({**people[index], **answers})
+        data["people"] = people
+    elif index == len(people):
+        person = household.without_unasked({**(data.get(household.NEW_PERSON) or {}), **answers})
+        if household.complete(person):
+            data["people"] = [*people, person]
+            data.pop(household.NEW_PERSON, None)
+            data["household"] = {}
+        else:
+            data[household.NEW_PERSON] = person
+    else:
+        raise ApplicationError("That person is not in the household.")
+    draft.answers = data
+    draft.save(update_fields=["answers", "updated_at"])
     return draft
 
 
@@ -206,7 +234,7 @@ def intake_submit(*, draft: IntakeDraft, actor) -> Case:
         applicant=user,
         **{k: v for k, v in fields.items() if k not in ("people", "restricted")},
         # Everything they told us, encrypted (not half-answered pages they went past).
-        details={k: v for k, v in prune(draft.answers).items() if k != PARTIAL},
+        details={k: v for k, v in prune(draft.answers).items() if k not in (PARTIAL, household.NEW_PERSON)},
     )
     restricted = fields.get("restricted")
     HouseholdMember.objects.create(

@@ -10,6 +10,7 @@ import pathlib
 import pytest
 
 from homelessness import intake, services
+from homelessness.check_answers import check_rows
 from homelessness.contact import Channel, contact_check
 from homelessness.demo import FORM_PAGES as PAGES
 from homelessness.models import Case, CaseMessage, IntakeDraft
@@ -212,7 +213,7 @@ def test_nothing_in_writing_is_asked_only_with_a_phone_call_and_dropped_if_they_
     assert "Is it safe for us to send you a letter or message if we need to?" in page
     client.post("/housing-help/apply/no-messages/", {"no_messages": "True"})
     assert IntakeDraft.objects.get().answers["contact"]["no_messages"] is True
-    check = intake.check_rows(IntakeDraft.objects.get().answers)
+    check = check_rows(IntakeDraft.objects.get().answers)
     assert {"question": "Is it safe for us to send you a letter or message if we need to?"}.items() <= next(
         r for r in check if r["slug"] == "no-messages"
     ).items()

@@ -159,3 +159,34 @@ def test_the_case_page_warns_of_what_hclic_needs_about_the_applicant_as_the_offi
     ):
         assert words in page.replace("&#x27;", "’").replace("&rsquo;", "’"), words
     assert "date of birth is not recorded" not in page
+
+
+def _add_person(client, index, name, *, finish=True):
+    client.post("/housing-help/apply/household/", {"add_person": "yes"})
+    client.post(f"/housing-help/apply/household/{index}/name/", {"name": name})
+    if finish:
+        for page, data in (
+            ("date-of-birth", {"date_of_birth_0": "2", "date_of_birth_1": "5", "date_of_birth_2": "2016"}),
+            ("sex", {"sex": "female"}),
+            ("relationship", {"relationship": "child"}),
+            ("pregnant", {"pregnant": "False"}),
+        ):
+            client.post(f"/housing-help/apply/household/{index}/{page}/", data)
+
+
+def test_check_answers_lists_each_person_with_a_change_link_and_a_half_added_person_is_not_sent(client):
+    response = _go(client)
+    _add_person(client, 0, "Kim Rivers")
+    _add_person(client, 1, "Half Added", finish=False)
+    # They go back and say no one else: the person they started to add is not in the household.
+    client.post("/housing-help/apply/household/", {"add_person": "no"})
+    page = client.get(response.url).content.decode()
+    row = re.search(r'<dt class="govuk-summary-list__key">Kim Rivers</dt>(.*?)</div>', page, re.S).group(1)
+    assert "Son or daughter, born 2 May 2016" in row
+    assert 'href="/housing-help/apply/household/0/name/"' in row
+    assert "Half Added" not in page
+    client.post(response.url)
+    case = Case.objects.get()
+    assert sorted(m.name for m in case.members.all()) == ["Kim Rivers", "Sam Rivers"]
+    assert "children" in case.flags
+    assert "person-new" not in case.details
