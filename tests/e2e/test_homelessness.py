@@ -375,3 +375,75 @@ def test_a_domestic_abuse_applicant_who_said_phone_only_is_never_emailed_and_the
     assert case.reference not in alerts[0].body
     assert not Notification.objects.filter(to="manager@example.org").exists()
     assert not _mail_to(mail_dir, "manager@example.org", before)
+
+
+def test_contact_household_and_equality_pages_ask_one_thing_each_and_pass_axe_at_1280_and_320(page):
+    """Issue 15 item 9 in a browser, applying for someone else: the contact questions a page each (phone call
+    chosen: no email page, a number needed, "nothing in writing" asked), the household loop (a question a page,
+    Change, Remove with confirmation) and the equality questions (optional, skipped with one button)."""
+    page.goto("/housing-help/apply/who/")
+    page.get_by_label(re.compile("^Someone else")).check()
+    _continue(page)
+    for width in (1280, 320):
+        page.set_viewport_size({"width": width, "height": 800})
+        page.goto("/housing-help/apply/contact-method/")
+        assert page.locator("h1").inner_text() == "How is it safe for us to contact them?"
+        _radio(page, "How is it safe for us to contact them?", "Phone call")
+        _continue(page)
+        page.goto("/housing-help/apply/contact-phone/")
+        assert page.locator("h1").inner_text() == "What number should we call them on?"
+        page.get_by_label("What number should we call them on?").fill("")  # (kept from the 1280 px round)
+        page.get_by_role("button", name="Continue", exact=True).click()
+        page.wait_for_load_state()
+        # The safe way chosen decides what is needed: a phone call needs a number.
+        assert "Enter the phone number we should call" in page.locator(".govuk-error-summary").inner_text()
+        assert_accessible(page)
+        page.get_by_label("What number should we call them on?").fill("07700 900 982")
+        _continue(page)
+        page.goto("/housing-help/apply/no-messages/")
+        _radio(page, "Is it safe for us to send them a letter or message if we need to?", "No, only phone me")
+        _continue(page)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+        for slug in ("equality", "sexual-orientation", "religion", "disability"):
+            page.goto(f"/housing-help/apply/{slug}/")
+            assert "(optional)" in page.locator("h1").inner_text()
+            assert "does not change the help they get" in page.content()
+            assert_accessible(page)
+        page.get_by_role("button", name="Skip these questions").click()
+        page.wait_for_load_state()
+        assert "/disability/" not in page.url
+
+        page.goto("/housing-help/apply/household/")
+        _radio(page, "Does anyone else live with them, or need to live with them?", "Yes")
+        _continue(page)
+        page.get_by_label("What is their full name?").fill("Kim Rivers")
+        _continue(page)
+        page.get_by_label("Day").fill("2")
+        page.get_by_label("Month").fill("5")
+        page.get_by_label("Year").fill("2016")
+        _continue(page)
+        _radio(page, "What is their sex?", "Female")
+        _continue(page)
+        _radio(page, "What is their relationship to the person you are applying for?", "Son or daughter")
+        _continue(page)
+        _radio(page, "Are they pregnant?", "No")
+        _continue(page)
+        page.wait_for_url("**/apply/household/")
+        assert_accessible(page)
+        row = page.locator(".govuk-summary-list__row", has_text="Kim Rivers")
+        row.get_by_role("link", name="Change Kim Rivers").click()
+        assert page.get_by_label("What is their full name?").input_value() == "Kim Rivers"
+        assert_accessible(page)
+        page.goto("/housing-help/apply/household/")
+        page.locator(".govuk-summary-list__row", has_text="Kim Rivers").get_by_role(
+            "link", name="Remove Kim Rivers"
+        ).click()
+        assert "Are you sure you want to remove Kim Rivers?" in page.locator("h1").inner_text()
+        assert_accessible(page)
+        page.get_by_label("Yes", exact=True).check()
+        page.get_by_role("button", name="Continue").click()
+        page.wait_for_url("**/apply/household/")
+        assert "Kim Rivers has been removed" in page.content()
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert page.console_errors == []
