@@ -22,12 +22,14 @@ from .. import household, selectors
 from ..contact import Channel, draft_contact_check
 from ..intake import case_fields_from_answers, prune
 from ..models import Case, HouseholdMember, IntakeDraft
+from ..rules import Stage
 from .common import (
     PARTIAL,
     RESUME_DAYS,
     RESUME_SALT,
     STATUS_SALT,
     _restrict,
+    _today,
     case_message_send,
     case_reference_next,
 )
@@ -270,7 +272,8 @@ def intake_submit(*, draft: IntakeDraft, actor) -> Case:
 def _restricted_team_route(case: Case, restriction: str, actor) -> None:
     """A restricted case from the intake goes to the restricted-cases team, and only to it: it is given at
     once to the team's least-loaded officer (fewest open cases; between equals, the one given a case longest
-    ago), or waits in the team's queue if the team has nobody. The team is told a case has arrived, and no
+    ago), named on the case, with triage started; or, if the team has nobody, it waits (received) in the
+    team's queue, urgent, for whoever joins. The team is told a case has arrived, and no
     more: alerts carry no name, reference or circumstance, since mail is read on phones and shared screens.
     """
     from django.contrib.auth import get_user_model
@@ -297,12 +300,16 @@ def _restricted_team_route(case: Case, restriction: str, actor) -> None:
     if officer is not None:
         case.assigned_to = officer
         case.assigned_at = timezone.now()
-        case.save(update_fields=["assigned_to", "assigned_at"])
+        # Given to a named officer, it is picked up: triage starts now, as it does when an officer presses
+        # Assign (s.184: inquiries begin when there is reason to believe), so nobody has to press it first.
+        case.stage = Stage.TRIAGE
+        case.triage_started_on = _today()
+        case.save(update_fields=["assigned_to", "assigned_at", "stage", "triage_started_on"])
         audit_log(
             actor=actor,
             action="homelessness.case.assigned",
             obj=case,
-            data={"to": officer.email, "from": None, "by": "restricted team routing"},
+            data={"to": officer.email, "from": None, "by": "restricted team routing", "stage": case.stage},
         )
     recipients = [o.email for o in team]
     if settings.HOMELESSNESS_RESTRICTED_TEAM_EMAIL:

@@ -329,10 +329,10 @@ def test_a_domestic_abuse_applicant_who_said_phone_only_is_never_emailed_and_the
     page.get_by_role("link", name=case.reference).click()
     assert "Tia Team" in page.get_by_test_id("assigned").inner_text()
 
-    # The officer's actions that write to the applicant: starting triage, the assessment, the relief duty
-    # with its letter (s.189B(2)), a request for a document. (Each form on the workspace is its own action.)
-    page.locator("form[action$='/act/assign/']").get_by_role("button", name="Assign").click()
-    page.get_by_text("Case assigned").wait_for()
+    # Assigned on arrival, so triage has started: nobody had to press Assign (issue 15 item 6).
+    assert page.get_by_test_id("stage").inner_text() == "Triage"
+    # The officer's actions that write to the applicant: the assessment, the relief duty with its letter
+    # (s.189B(2)), a request for a document. (Each form on the workspace is its own action.)
     assessment = page.locator("form[action$='/act/assessment/']")
     assessment.get_by_label("Yes", exact=True).check()
     assessment.get_by_label("Initial assessment outcome").select_option("homeless")

@@ -6,6 +6,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from hackney_portal.core.exceptions import ApplicationError
 from homelessness import hclic, services
@@ -85,7 +86,11 @@ def test_a_domestic_abuse_case_goes_to_the_least_loaded_team_officer_as_urgent(
     assert first.assigned_to == free  # busy holds an open case; free holds none
     assert first.urgent
     assert first.restricted_team
-    assert first.stage == Stage.RECEIVED
+    # Issue 15 item 6: assigned on arrival, so picked up: triage has started without anyone pressing Assign
+    # (s.184 inquiries begin), and it is not in anyone's "new and unassigned" queue.
+    assert first.stage == Stage.TRIAGE
+    assert first.triage_started_on == timezone.localdate()
+    assert first.named_officers.get() == free
     second = make_case(risk="domestic_abuse", name="Second Hidden", email="second@example.org")
     # One open case each now: the one given a case longest ago gets it.
     assert second.assigned_to == busy
@@ -161,6 +166,7 @@ def test_with_nobody_in_the_team_it_waits_in_the_team_queue(make_case, make_staf
     settings.HOMELESSNESS_RESTRICTED_TEAM_EMAIL = "restricted.team@example.org"
     case = make_case(risk="domestic_abuse", name="Nobody Yet")
     assert case.assigned_to is None
+    assert case.stage == Stage.RECEIVED  # waiting for a team officer: nobody has picked it up
     assert case.restricted_team
     assert case not in selectors.cases_visible_to(manager)
     (alert,) = _alerts()
@@ -172,6 +178,8 @@ def test_with_nobody_in_the_team_it_waits_in_the_team_queue(make_case, make_staf
     assert case in selectors.queue(selectors.cases_visible_to(joiner), "team", user=joiner)
     assert case in selectors.queue(selectors.cases_visible_to(joiner), "urgent", user=joiner)
     services.case_assign(case=case, officer=joiner, actor=joiner)
+    case.refresh_from_db()
+    assert case.stage == Stage.TRIAGE
     # A team member who is not a housing officer (the group alone) sees nothing.
     outsider = make_staff("groupie@example.org", settings.HOMELESSNESS_RESTRICTED_TEAM)
     assert not selectors.cases_visible_to(outsider).exists()
