@@ -378,9 +378,10 @@ def test_a_domestic_abuse_applicant_who_said_phone_only_is_never_emailed_and_the
 
 
 def test_contact_household_and_equality_pages_ask_one_thing_each_and_pass_axe_at_1280_and_320(page):
-    """Issue 15 item 9 in a browser, applying for someone else: the contact questions a page each (phone call
-    chosen: no email page, a number needed, "nothing in writing" asked), the household loop (a question a page,
-    Change, Remove with confirmation) and the equality questions (optional, skipped with one button)."""
+    """Issue 15 item 9 in a browser, applying for someone else: the contact questions a page each (phone
+    call chosen: no email page, a number needed, "nothing in writing" asked), the household loop (a question
+    a page, Change, Remove with confirmation) and the equality questions (optional, skipped with one
+    button)."""
     page.goto("/housing-help/apply/who/")
     page.get_by_label(re.compile("^Someone else")).check()
     _continue(page)
