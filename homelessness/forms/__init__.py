@@ -22,6 +22,7 @@ from .intake_contact import (
 from .intake_eligibility import (
     EVERYDAY_ACCOMMODATION,
     EVERYDAY_NOTICE,
+    EVERYDAY_REASON_LOSS,
     AccommodationForm,
     CurrentAddressForm,
     FamilyHereForm,
@@ -79,6 +80,7 @@ from .resident import ReferralForm, ResumeEmailForm, UploadForm
 __all__ = [
     "EVERYDAY_ACCOMMODATION",
     "EVERYDAY_NOTICE",
+    "EVERYDAY_REASON_LOSS",
     "NI_RE",
     "NONE",
     "PREFER",

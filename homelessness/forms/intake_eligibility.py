@@ -34,6 +34,25 @@ EVERYDAY_NOTICE = {
     "other": "Another kind of notice",
     "none": "No, not been told to leave",
 }
+# Why the last settled home was lost (H-CLIC's reasons): everyday words, the department's name as the hint.
+EVERYDAY_REASON_LOSS = {
+    "family_friends": "Family or friends could no longer provide a home",
+    "private_ast_end": "A tenancy with a private landlord or letting agent ended",
+    "private_other_end": "Another kind of private tenancy or lodging ended",
+    "social_end": "A council or housing association tenancy ended",
+    "supported_eviction": "Had to leave supported housing or a hostel",
+    "domestic_abuse": "Abuse from a partner, ex-partner or family member",
+    "relationship_breakdown": "A relationship with a partner ended, without violence",
+    "other_violence": "Violence, threats or harassment from someone else",
+    "left_custody": "Leaving prison",
+    "left_hospital": "Leaving hospital",
+    "left_psychiatric": "Leaving a mental health hospital",
+    "left_care": "Leaving care, such as a foster home or children’s home",
+    "asylum_accommodation": "Had to leave Home Office housing for people seeking asylum",
+    "unsuitable_disability": "The home was no longer suitable because of disability or ill health",
+    "resettlement_loss": "A place or sponsorship under a resettlement scheme ended",
+    "other": "Something else",
+}
 
 
 def _everyday(field, codes: list[tuple[str, str]], words: dict[str, str]) -> None:
@@ -134,13 +153,14 @@ class LastAddressForm(StepForm):
 class ReasonLossForm(StepForm):
     reason_loss = forms.ChoiceField(
         label="Why did you lose (or why are you losing) your last settled home?",
+        widget=forms.RadioSelect,
         error_messages={"required": "Select why you lost, or are losing, your home"},
     )
     they = {"reason_loss": "Why did they lose (or why are they losing) their last settled home?"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["reason_loss"].choices = code_choices("reason_loss", blank="Choose a reason")
+        _everyday(self.fields["reason_loss"], code_choices("reason_loss"), EVERYDAY_REASON_LOSS)
 
 
 class NationalityForm(StepForm):

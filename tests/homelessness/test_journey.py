@@ -445,6 +445,21 @@ def test_options_are_in_everyday_words_with_the_legal_name_as_a_hint(client):
     # The answer stored is still the code H-CLIC uses.
     client.post("/housing-help/apply/accommodation/", {"accommodation": "private_rented"})
     assert IntakeDraft.objects.get().answers["accommodation"]["accommodation"] == "private_rented"
+    # Why the home was lost: radios in everyday words, every reason the code list has, the department's
+    # name as each one's hint.
+    reason = client.get("/housing-help/apply/reason-loss/").content.decode()
+    assert "<select" not in reason
+    assert "Leaving prison" in reason
+    assert re.search(r'govuk-radios__hint">Left institution: custody<', reason)
+    codes = set(re.findall(r'name="reason_loss" type="radio" value="([a-z_]+)"', reason)) or set(
+        re.findall(r'type="radio" name="reason_loss" value="([a-z_]+)"', reason)
+    )
+    from homelessness.forms import EVERYDAY_REASON_LOSS
+    from homelessness.selectors import code_choices
+
+    assert codes == {code for code, _ in code_choices("reason_loss")} == set(EVERYDAY_REASON_LOSS)
+    client.post("/housing-help/apply/reason-loss/", {"reason_loss": "left_custody"})
+    assert IntakeDraft.objects.get().answers["last-settled"]["reason_loss"] == "left_custody"
 
 
 def test_equality_questions_are_optional_say_why_and_can_be_skipped_at_once(client):
