@@ -190,3 +190,25 @@ def test_check_answers_lists_each_person_with_a_change_link_and_a_half_added_per
     assert sorted(m.name for m in case.members.all()) == ["Kim Rivers", "Sam Rivers"]
     assert "children" in case.flags
     assert "person-new" not in case.details
+
+
+@pytest.mark.parametrize("method", ["phone", "text", "email"])
+def test_every_question_hint_and_option_says_they_when_applying_for_someone_else(method):
+    """Issue 15 item 9 over every page of the intake and of the household loop. Only words addressed to the
+    person filling it in may say "you": "Your answer" (theirs, as the one typing) and "the person you are
+    applying for"."""
+    from homelessness import household
+
+    to_the_filler = re.compile(r"Your answer|the person you are applying for")
+    you = re.compile(r"\byou(r|rs|rself)?\b", re.I)
+    answers = {"who": {"who": "behalf"}, "contact": {"safe_method": method}}
+    forms = [intake.form_class(step) for step in intake.STEPS]
+    forms += [household.person_form_class(page) for page in household.PERSON_PAGES]
+    wrong = []
+    for form_class in forms:
+        for name, field in form_class(behalf=True, answers=answers).fields.items():
+            options = [str(label) for _, label in getattr(field, "choices", [])]
+            for text in (str(field.label), str(field.help_text), *options):
+                if you.search(to_the_filler.sub("", text)):
+                    wrong.append(f"{form_class.__name__}.{name}: {text}")
+    assert not wrong, "\n".join(wrong)
