@@ -123,6 +123,36 @@ def test_a_domestic_abuse_case_goes_to_the_least_loaded_team_officer_as_urgent(
         services.case_assign(case=first, officer=officer, actor=free)
 
 
+def test_the_team_queue_alerts_while_an_urgent_case_waits_and_nobody_else_is_told(
+    make_case, make_staff, team_officer, officer, manager, settings
+):
+    from hackney_portal.users import roles
+    from tests.conftest import staff_login
+
+    case = make_case(risk="domestic_abuse", name="Alert Hidden", email="alert@example.org")
+    other = make_staff(
+        "other.team@example.org", roles.HOUSING_OFFICERS, settings.HOMELESSNESS_RESTRICTED_TEAM
+    )
+    alert = "The restricted cases team has 1 urgent case not yet assessed"
+    client = Client()
+    staff_login(client, team_officer)
+    page = client.get("/admin/homelessness/case/").content.decode()
+    assert f"{alert} (1 assigned to you)" in page
+    staff_login(client, other)
+    assert f"{alert} (none assigned to you)" in client.get("/admin/homelessness/case/").content.decode()
+    for outsider in (officer, manager):
+        staff_login(client, outsider)
+        response = client.get("/admin/homelessness/case/")
+        assert response.status_code == 200
+        assert "restricted cases team has" not in response.content.decode()
+    # Once it is assessed, the alert has done its work.
+    services.case_record_assessment(
+        case=case, actor=team_officer, eligible=True, outcome=AssessmentOutcome.HOMELESS
+    )
+    staff_login(client, team_officer)
+    assert "restricted cases team has" not in client.get("/admin/homelessness/case/").content.decode()
+
+
 def test_an_ordinary_officer_or_manager_cannot_see_it_anywhere(make_case, team_officer, officer, manager):
     from django.test import Client
 
