@@ -325,6 +325,9 @@ def test_a_domestic_abuse_applicant_who_said_phone_only_is_never_emailed_and_the
     row = page.locator("tr", has_text=case.reference)
     assert "URGENT" in row.inner_text()
     assert "Dana Hidden" in row.inner_text()
+    # And the queue itself says a case is waiting for the team, and that it is hers.
+    assert "The restricted cases team has 1 urgent case not yet assessed (1 assigned to you)" in page.content()
+    assert_accessible(page)
     assert time.monotonic() - sent_at < 60
     page.get_by_role("link", name=case.reference).click()
     assert "Tia Team" in page.get_by_test_id("assigned").inner_text()
