@@ -149,3 +149,4 @@ class PrivacyForm(StepForm):
         label="I have read the privacy notice and understand how my information will be used",
         error_messages={"required": "Confirm you have read the privacy notice"},
     )
+    they = {"privacy": "I have read the privacy notice and understand how their information will be used"}

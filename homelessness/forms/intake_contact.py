@@ -113,3 +113,8 @@ class NoMessagesForm(StepForm):
         "no_messages": "For example, a letter about a decision on the application. Choose ‘No’ if someone "
         "else may see their post, emails or texts."
     }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.behalf:
+            self.fields["no_messages"].choices = [("False", "Yes"), ("True", "No, only phone them")]

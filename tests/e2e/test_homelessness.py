@@ -326,7 +326,9 @@ def test_a_domestic_abuse_applicant_who_said_phone_only_is_never_emailed_and_the
     assert "URGENT" in row.inner_text()
     assert "Dana Hidden" in row.inner_text()
     # And the queue itself says a case is waiting for the team, and that it is hers.
-    assert "The restricted cases team has 1 urgent case not yet assessed (1 assigned to you)" in page.content()
+    assert (
+        "The restricted cases team has 1 urgent case not yet assessed (1 assigned to you)" in page.content()
+    )
     assert_accessible(page)
     assert time.monotonic() - sent_at < 60
     page.get_by_role("link", name=case.reference).click()
@@ -405,7 +407,9 @@ def test_contact_household_and_equality_pages_ask_one_thing_each_and_pass_axe_at
         page.get_by_label("What number should we call them on?").fill("07700 900 982")
         _continue(page)
         page.goto("/housing-help/apply/no-messages/")
-        _radio(page, "Is it safe for us to send them a letter or message if we need to?", "No, only phone me")
+        _radio(
+            page, "Is it safe for us to send them a letter or message if we need to?", "No, only phone them"
+        )
         _continue(page)
         assert page.evaluate("document.documentElement.scrollWidth") <= width
 

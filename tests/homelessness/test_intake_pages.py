@@ -200,9 +200,10 @@ def test_every_question_hint_and_option_says_they_when_applying_for_someone_else
     from homelessness import household
 
     to_the_filler = re.compile(r"Your answer|the person you are applying for")
-    you = re.compile(r"\byou(r|rs|rself)?\b", re.I)
+    you = re.compile(r"\b(you|your|yours|yourself|me|my)\b", re.I)
     answers = {"who": {"who": "behalf"}, "contact": {"safe_method": method}}
-    forms = [intake.form_class(step) for step in intake.STEPS]
+    # (Not "Who needs help?": its answer is what makes the rest say "they".)
+    forms = [intake.form_class(step) for step in intake.STEPS if step.slug != "who"]
     forms += [household.person_form_class(page) for page in household.PERSON_PAGES]
     wrong = []
     for form_class in forms:
