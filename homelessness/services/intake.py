@@ -102,7 +102,7 @@ def intake_draft_save_person(*, draft: IntakeDraft, index: int, answers: dict, a
         else:
             data[household.NEW_PERSON] = person
     else:
-        raise ApplicationError("That person is not in the household.")
+        raise ApplicationError("The list of people has changed. Check it, then add or change someone again.")
     draft.answers = data
     draft.save(update_fields=["answers", "updated_at"])
     return draft

@@ -9,8 +9,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
+from hackney_portal.core.exceptions import ApplicationError
+
 from .. import household, intake, services
 from .intake import _draft, _emergency
+
+LIST_CHANGED = "The list of people has changed. Check it, then add or change someone again."
 
 
 @never_cache
@@ -31,6 +35,8 @@ def apply_person_page(request, index: int, page: str):
     draft = _draft(request)
     person = household.person_at(draft.answers, index) if draft else None
     if person is None or not spec.applies_to(person):
+        if request.method == "POST" and draft is not None:
+            messages.error(request, LIST_CHANGED)
         return redirect("homelessness:step", slug="household")
     answers = draft.answers
     form_cls = household.person_form_class(spec)
@@ -38,9 +44,14 @@ def apply_person_page(request, index: int, page: str):
     if request.method == "POST":
         form = form_cls(request.POST, behalf=behalf, answers=answers)
         if form.is_valid():
-            draft = services.intake_draft_save_person(
-                draft=draft, index=index, answers=form.as_answers(), actor=request.user
-            )
+            try:
+                draft = services.intake_draft_save_person(
+                    draft=draft, index=index, answers=form.as_answers(), actor=request.user
+                )
+            except ApplicationError as error:
+                # The list changed under this page (someone removed in another tab): start from the list.
+                messages.error(request, error.message)
+                return redirect("homelessness:step", slug="household")
             person = household.person_at(draft.answers, index) or {}
             following = household.page_after(page, person)
             if following:

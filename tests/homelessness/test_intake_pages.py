@@ -213,3 +213,17 @@ def test_every_question_hint_and_option_says_they_when_applying_for_someone_else
                 if you.search(to_the_filler.sub("", text)):
                     wrong.append(f"{form_class.__name__}.{name}: {text}")
     assert not wrong, "\n".join(wrong)
+
+
+def test_a_person_page_left_open_while_the_list_changes_in_another_tab_is_refused_gently(client):
+    client.post("/housing-help/apply/who/", PAGES["who"])
+    _add_person(client, 0, "Kim Rivers")
+    _add_person(client, 1, "Lee Rivers")
+    client.post("/housing-help/apply/household/", {"add_person": "yes"})  # a third, in one tab
+    client.post("/housing-help/apply/household/remove/0/", {"confirm": "yes"})  # Kim removed in another
+    client.post("/housing-help/apply/household/remove/0/", {"confirm": "yes"})  # and Lee
+    response = client.post("/housing-help/apply/household/2/name/", {"name": "Third Person"})
+    assert response.status_code == 302
+    assert response.url == "/housing-help/apply/household/"
+    assert "The list of people has changed" in client.get(response.url).content.decode()
+    assert IntakeDraft.objects.get().answers["people"] == []
