@@ -2,6 +2,7 @@
 
 from .base import NI_RE, PREFER, YES_NO, StepForm
 from .intake_circumstances import (
+    EVERYDAY_SUPPORT,
     NONE,
     DisabilityForm,
     EmploymentForm,
@@ -81,6 +82,7 @@ __all__ = [
     "EVERYDAY_ACCOMMODATION",
     "EVERYDAY_NOTICE",
     "EVERYDAY_REASON_LOSS",
+    "EVERYDAY_SUPPORT",
     "NI_RE",
     "NONE",
     "PREFER",

@@ -11,6 +11,32 @@ from .base import PREFER, StepForm, _radios
 
 NONE = "none"  # the "None of these" answer of a "select all that apply" question
 
+# Support needs in everyday words; the H-CLIC code list's name is shown as each option's hint.
+EVERYDAY_SUPPORT = {
+    "young_16_17": "Aged 16 or 17",
+    "young_18_25": "Aged 18 to 25 and needs support",
+    "young_parent": "A young parent who needs support",
+    "care_leaver_18_20": "Has left care, aged 18 to 20",
+    "care_leaver_21_24": "Has left care, aged 21 to 24",
+    "care_leaver_25_plus": "Has left care, aged 25 or over",
+    "physical_health": "A physical illness or disability",
+    "mental_health": "Mental health problems, now or in the past",
+    "learning_disability": "A learning disability",
+    "domestic_abuse": "Domestic abuse, now or in the past",
+    "other_abuse": "Other abuse, now or in the past",
+    "drugs": "Needs help with drug use",
+    "alcohol": "Needs help with alcohol use",
+    "offending": "Has a criminal record or has been in prison",
+    "repeat_homelessness": "Has been homeless more than once before",
+    "rough_sleeping": "Has slept on the street before",
+    "former_asylum_seeker": "Came to the UK seeking asylum",
+    "old_age": "Needs support because of older age",
+    "armed_forces": "Has served in the armed forces",
+    "education_employment": "Needs help to get into education, work or training",
+    "modern_slavery": "Modern slavery or trafficking, now or in the past",
+    "budgeting": "Needs help managing money",
+}
+
 
 class SupportForm(StepForm):
     support_needs = CheckboxesField(
@@ -25,7 +51,15 @@ class SupportForm(StepForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["support_needs"].choices = [*code_choices("support_need"), (NONE, "None of these")]
+        field = self.fields["support_needs"]
+        codes = code_choices("support_need")
+        field.choices = [
+            *((code, EVERYDAY_SUPPORT.get(code, label)) for code, label in codes),
+            (NONE, "None of these"),
+        ]
+        field.choice_hints = {
+            code: label for code, label in codes if EVERYDAY_SUPPORT.get(code, label) != label
+        }
 
 
 class IncomeForm(StepForm):

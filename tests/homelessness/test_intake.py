@@ -43,7 +43,7 @@ def test_the_whole_intake_then_check_answers_then_a_reference_and_an_email(clien
     assert response.url.endswith("/apply/check-your-answers/")
     check = client.get(response.url).content.decode()
     assert "Sam Rivers" in check
-    assert "History of mental health problems" in check
+    assert "Mental health problems, now or in the past" in check
     assert "Change" in check
     with on_commit(execute=True):
         sent = client.post(response.url)

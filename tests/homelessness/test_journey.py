@@ -25,6 +25,14 @@ def test_support_needs_are_checkboxes_and_every_one_ticked_reaches_hclic(client,
     assert 'type="radio"' not in page
     assert page.count('name="support_needs" type="checkbox"') >= 20
     assert 'data-behaviour="exclusive"' in page
+    # In everyday words, the department's name as each box's hint, for every need on its code list.
+    from homelessness.forms import EVERYDAY_SUPPORT
+    from homelessness.selectors import code_choices
+
+    assert {code for code, _ in code_choices("support_need")} == set(EVERYDAY_SUPPORT)
+    assert "Needs help managing money" in page
+    assert re.search(r'govuk-checkboxes__hint">Budgeting difficulties<', page)
+    assert re.search(r'govuk-checkboxes__hint">Offending history<', page)
 
     ticked = ["mental_health", "drugs", "budgeting"]
     response = _go(client, {**PAGES, "support": {"support_needs": ticked}})
