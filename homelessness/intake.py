@@ -162,7 +162,7 @@ STEPS = [
     Step("support", "SupportForm", "Support needs", "Support and money"),
     Step("income", "IncomeForm", "Income", "Support and money", group="income"),
     Step("employment", "EmploymentForm", "Work", "Support and money", group="income"),
-    # The first equality page is where "Skip the equality questions" is kept ("Skipped" on check answers).
+    # The first equality page is where "Skip these questions" is kept ("Skipped" on check answers).
     Step("equality", "EthnicityForm", "Your ethnic group", "Equality monitoring", group="equality"),
     Step(
         "sexual-orientation",
