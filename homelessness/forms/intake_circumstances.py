@@ -98,8 +98,8 @@ class EmploymentForm(StepForm):
     they = {"employment": "Are they working?"}
 
 
-# Why the equality questions are asked, on each of them: every one is optional, and "Skip the equality
-# questions" on any of them skips the rest with one press.
+# Why the equality questions are asked, on each of them: every one is optional, and "Skip these questions"
+# on any of them skips them all with one press (nothing kept but that they skipped).
 _WHY = (
     "This question is optional. We ask it to check that we treat everyone fairly. Your answer does not "
     "change the help {you} get, and the officer deciding the application does not use it."
