@@ -10,6 +10,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from .household import NEW_PERSON
+
 EMERGENCY_FLAGS = {"unsafe_tonight", "rough_sleeping", "domestic_abuse", "other_violence"}
 NO_FIXED_ADDRESS = {"rough_sleeping", "no_fixed_abode"}
 
@@ -233,6 +235,9 @@ def prune(answers: dict) -> dict:
         if step.group and isinstance(stored, dict) and not step.applies_to(out):
             fields = form_class(step).base_fields
             out[step.store] = {k: v for k, v in stored.items() if k not in fields}
+    if household_done(out):
+        # "No one else": a person they started to add and left is not kept either.
+        out.pop(NEW_PERSON, None)
     return out
 
 

@@ -180,6 +180,7 @@ def test_check_answers_lists_each_person_with_a_change_link_and_a_half_added_per
     _add_person(client, 1, "Half Added", finish=False)
     # They go back and say no one else: the person they started to add is not in the household.
     client.post("/housing-help/apply/household/", {"add_person": "no"})
+    assert "person-new" not in IntakeDraft.objects.get().answers
     page = client.get(response.url).content.decode()
     row = re.search(r'<dt class="govuk-summary-list__key">Kim Rivers</dt>(.*?)</div>', page, re.S).group(1)
     assert "Son or daughter, born 2 May 2016" in row
