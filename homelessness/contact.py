@@ -45,6 +45,12 @@ def contact_check(
     not_sent = _NOT_SENT[channel]
     if no_messages:
         return f"{not_sent}: the applicant said we must not send them any messages"
+    if channel != Channel.LETTER and safe_method and safe_method != _ALLOWED_BY[channel]:
+        # Before "no address": the reason officers need is that this way is not safe, not that it is empty.
+        return (
+            f"{not_sent}: the applicant said {_NAME[channel]} {'is' if channel == Channel.EMAIL else 'are'}"
+            f" not safe ({_ONLY[SafeMethod(safe_method)]})"
+        )
     if not address:
         return f"{not_sent}: the applicant gave no {_ADDRESS[channel]}"
     if channel == Channel.LETTER:
@@ -55,11 +61,6 @@ def contact_check(
                 f"{not_sent}: the applicant did not say letters are safe ({_ONLY[SafeMethod(safe_method)]})"
             )
         return ""
-    if safe_method and safe_method != _ALLOWED_BY[channel]:
-        return (
-            f"{not_sent}: the applicant said {_NAME[channel]} {'is' if channel == Channel.EMAIL else 'are'}"
-            f" not safe ({_ONLY[SafeMethod(safe_method)]})"
-        )
     return ""
 
 

@@ -10,7 +10,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from .household import NEW_PERSON
+
 EMERGENCY_FLAGS = {"unsafe_tonight", "rough_sleeping", "domestic_abuse", "other_violence"}
+NO_FIXED_ADDRESS = {"rough_sleeping", "no_fixed_abode"}
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,11 @@ def _given_notice(answers: dict) -> bool:
     return _answer(answers, "notice", "notice_type") not in (None, "", "none")
 
 
+def no_fixed_address(answers: dict) -> bool:
+    """Sleeping on the street or moving from place to place: no address to ask for."""
+    return _answer(answers, "accommodation", "accommodation") in NO_FIXED_ADDRESS
+
+
 def for_someone_else(answers: dict) -> bool:
     """Applying for another person: the questions say "they", not "you"."""
     return _answer(answers, "who", "who") == "behalf"
@@ -69,7 +77,39 @@ STEPS = [
         applies=lambda a: _answer(a, "safe-tonight", "safe_tonight") == "no",
     ),
     Step("risk", "RiskForm", "Risk of harm", "Your safety"),
-    Step("contact", "ContactForm", "Contact details", "Contacting you"),
+    Step(
+        "contact-method",
+        "ContactMethodForm",
+        "How it is safe to contact you",
+        "Contacting you",
+        group="contact",
+        they_title="How it is safe to contact them",
+    ),
+    Step(
+        "contact-email",
+        "ContactEmailForm",
+        "Your email address",
+        "Contacting you",
+        group="contact",
+        applies=lambda a: _answer(a, "contact", "safe_method") == "email",
+        they_title="Their email address",
+    ),
+    Step("contact-phone", "ContactPhoneForm", "Phone number", "Contacting you", group="contact"),
+    Step(
+        "contact-times",
+        "ContactTimesForm",
+        "When it is safe to contact you",
+        "Contacting you",
+        group="contact",
+    ),
+    Step(
+        "no-messages",
+        "NoMessagesForm",
+        "Letters and messages",
+        "Contacting you",
+        group="contact",
+        applies=lambda a: _answer(a, "contact", "safe_method") == "phone",
+    ),
     Step("full-name", "FullNameForm", "Your name", "About you", group="about"),
     Step("date-of-birth", "DateOfBirthForm", "Your date of birth", "About you", group="about"),
     Step("sex", "SexForm", "Your sex", "About you", group="about"),
@@ -86,6 +126,7 @@ STEPS = [
         "Your housing",
         group="accommodation",
         they_title="Where are they staying now?",
+        applies=lambda a: not no_fixed_address(a),
     ),
     Step("landlord", "LandlordForm", "Landlord", "Your housing", group="accommodation"),
     Step("notice", "NoticeForm", "Notice to leave", "Your housing", group="notice"),
@@ -123,7 +164,32 @@ STEPS = [
     Step("support", "SupportForm", "Support needs", "Support and money"),
     Step("income", "IncomeForm", "Income", "Support and money", group="income"),
     Step("employment", "EmploymentForm", "Work", "Support and money", group="income"),
-    Step("equality", "EqualityForm", "Equality monitoring", "Equality monitoring"),
+    # The first equality page is where "Skip these questions" is kept ("Skipped" on check answers).
+    Step("equality", "EthnicityForm", "Your ethnic group", "Equality monitoring", group="equality"),
+    Step(
+        "sexual-orientation",
+        "SexualOrientationForm",
+        "Your sexual orientation",
+        "Equality monitoring",
+        group="equality",
+        applies=lambda a: not _answer(a, "equality", "skipped"),
+    ),
+    Step(
+        "religion",
+        "ReligionForm",
+        "Your religion",
+        "Equality monitoring",
+        group="equality",
+        applies=lambda a: not _answer(a, "equality", "skipped"),
+    ),
+    Step(
+        "disability",
+        "DisabilityForm",
+        "Disability",
+        "Equality monitoring",
+        group="equality",
+        applies=lambda a: not _answer(a, "equality", "skipped"),
+    ),
     Step("privacy", "PrivacyForm", "Privacy notice", "Privacy"),
 ]
 STEP_BY_SLUG = {s.slug: s for s in STEPS}
@@ -144,13 +210,35 @@ def household_done(answers: dict) -> bool:
 
 
 def page_done(step: Step, answers: dict) -> bool:
-    """Every question of the page has an answer (an optional one left empty counts)."""
+    """Every question of the page has an answer (an optional one left empty counts; a required one left
+    empty does not, e.g. a phone number that became needed when they changed the safe way to contact)."""
     stored = answers.get(step.store)
     if not isinstance(stored, dict):
         return False
-    if step.group:
-        return all(name in stored for name in form_class(step).base_fields)
-    return True
+    if not step.group or stored.get("skipped"):
+        return True
+    cls = form_class(step)
+    fields = cls(answers=answers).fields if getattr(cls, "uses_answers", False) else cls.base_fields
+    return all(
+        name in stored and not (field.required and stored[name] in (None, "", []))
+        for name, field in fields.items()
+    )
+
+
+def prune(answers: dict) -> dict:
+    """Drop the answers of pages that no longer apply since an earlier answer changed: an email address
+    typed before they said only a phone call is safe, notice dates after "not told to leave", an address
+    after "sleeping on the street". What is not asked is not kept, sent to or exported."""
+    out = dict(answers)
+    for step in STEPS:
+        stored = out.get(step.store)
+        if step.group and isinstance(stored, dict) and not step.applies_to(out):
+            fields = form_class(step).base_fields
+            out[step.store] = {k: v for k, v in stored.items() if k not in fields}
+    if household_done(out):
+        # "No one else": a person they started to add and left is not kept either.
+        out.pop(NEW_PERSON, None)
+    return out
 
 
 def next_step(answers: dict) -> str | None:
@@ -202,6 +290,7 @@ def _date(value):
 
 def case_fields_from_answers(answers: dict) -> dict:
     """Coded case fields from the intake; the whole of what they said goes (encrypted) into `details`."""
+    answers = prune(answers)
     flags = emergency_flags(answers)
     people = answers.get("people", [])
     if any(p.get("pregnant") for p in people):
@@ -231,6 +320,7 @@ def case_fields_from_answers(answers: dict) -> dict:
             )
         ),
         "safe_method": _answer(answers, "contact", "safe_method", "") or "",
+        # Asked only with a phone call as the safe way (an answer left from before is dropped by `prune`).
         "no_messages": bool(_answer(answers, "contact", "no_messages", False)),
         "urgent": is_emergency(answers),
         "flags": flags,
@@ -251,62 +341,3 @@ def case_fields_from_answers(answers: dict) -> dict:
         "people": people,
         "restricted": "domestic_abuse" if risk == "domestic_abuse" else "",
     }
-
-
-def check_rows(answers: dict) -> list[dict]:
-    """Rows for the check-your-answers page: question, answer, change link."""
-    rows = []
-    behalf = for_someone_else(answers)
-    for step in applicable_steps(answers):
-        form = form_class(step)(behalf=behalf)
-        if step.slug == "household":
-            people = answers.get("people", [])
-            value = (
-                ", ".join(f"{p['name']} ({p['relationship'].replace('_', ' ')})" for p in people)
-                or "No one else"
-            )
-            rows.append(
-                {
-                    "section": step.section,
-                    "question": "People who live with you",
-                    "answer": value,
-                    "slug": step.slug,
-                    "field": "add_person",
-                }
-            )
-            continue
-        stored = answers.get(step.store, {})
-        if stored.get("skipped"):
-            rows.append(
-                {
-                    "section": step.section,
-                    "question": step.title,
-                    "answer": "Skipped",
-                    "slug": step.slug,
-                    "field": next(iter(form.fields)),
-                }
-            )
-            continue
-        for name, field in form.fields.items():
-            value = stored.get(name)
-            choices = dict(getattr(field, "choices", []) or [])
-            if isinstance(value, list):
-                shown = ", ".join(str(choices.get(v, v)) for v in value) or "None"
-            elif isinstance(value, bool):
-                shown = "Yes" if value else "No"
-            elif value in (None, ""):
-                shown = "Not given"
-            else:
-                shown = str(choices.get(value, value))
-                if len(shown) == 10 and shown[4] == "-" and shown[7] == "-":
-                    shown = dt.date.fromisoformat(shown).strftime("%-d %B %Y")
-            rows.append(
-                {
-                    "section": step.section,
-                    "question": str(field.label),
-                    "answer": shown,
-                    "slug": step.slug,
-                    "field": name,
-                }
-            )
-    return rows

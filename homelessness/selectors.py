@@ -69,6 +69,17 @@ def in_restricted_team(user) -> bool:
     return restricted_team_name() in roles.group_names(user)
 
 
+def restricted_team_alert(user) -> tuple[int, int]:
+    """For a member of the restricted-cases team: how many urgent team cases nobody has assessed yet, and
+    how many of those are theirs (one query). (0, 0) for anyone else: they may not know these exist."""
+    if not in_restricted_team(user):
+        return 0, 0
+    waiting = Case.objects.filter(
+        restricted_team=True, urgent=True, stage__in=[Stage.RECEIVED, Stage.TRIAGE]
+    ).aggregate(all=Count("pk"), mine=Count("pk", filter=Q(assigned_to=user)))
+    return waiting["all"], waiting["mine"]
+
+
 def restricted_team_officers() -> QuerySet:
     """The team's officers who can take a case now: active, in the team and in a housing group."""
     users = get_user_model().objects.filter(is_active=True)

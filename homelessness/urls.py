@@ -11,6 +11,7 @@ urlpatterns = [
     path("apply/saved/", views.apply_saved, name="saved"),
     path("apply/resume/<str:token>/", views.apply_resume, name="resume"),
     path("apply/household/add/", views.apply_person, name="person"),
+    path("apply/household/<int:index>/<slug:page>/", views.apply_person_page, name="person_page"),
     path("apply/household/remove/<int:index>/", views.apply_person_remove, name="person_remove"),
     path("apply/check-your-answers/", views.apply_check, name="check"),
     path("apply/sent/<str:reference>/", views.apply_done, name="done"),

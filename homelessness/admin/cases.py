@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.http import Http404
 from django.urls import path
 
@@ -12,6 +12,15 @@ from . import files
 from .actions import ACTIONS
 from .queue import QUEUE_FIELDS, CappedPaginator, QueueColumns, QueueFilter, queue_table
 from .workspace import workspace
+
+
+def _team_alert(waiting: int, mine: int) -> str:
+    cases = "1 urgent case" if waiting == 1 else f"{waiting} urgent cases"
+    yours = f"{mine} assigned to you" if mine else "none assigned to you"
+    return (
+        f"The restricted cases team has {cases} not yet assessed ({yours}). "
+        "Open the ‘Restricted cases team’ queue to see them."
+    )
 
 
 @admin.register(Case)
@@ -51,6 +60,10 @@ class CaseAdmin(QueueColumns, admin.ModelAdmin):
         return self.has_view_permission(request, obj) and request.user.has_perm("homelessness.change_case")
 
     def changelist_view(self, request, extra_context=None):
+        waiting, mine = selectors.restricted_team_alert(request.user)
+        if waiting and request.method == "GET":
+            # Issue 15 item 6: the team sees, on the queue itself, that someone at risk is waiting for it.
+            messages.warning(request, _team_alert(waiting, mine))
         response = super().changelist_view(request, extra_context)
         cl = getattr(response, "context_data", {}).get("cl") if hasattr(response, "context_data") else None
         if cl is not None:

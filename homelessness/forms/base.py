@@ -30,7 +30,8 @@ class StepForm(forms.Form):
     """A page of the intake; `as_answers()` gives JSON-safe answers to store in the draft.
 
     `they` gives a field's label (and `they_hints` its hint) for someone applying for another person, so
-    the questions say "they", not "you".
+    the questions say "they", not "you". `answers` are the draft's answers so far, for a page whose question
+    depends on an earlier one (the contact number is needed only if the safe way to contact is by phone).
     """
 
     they: dict[str, str] = {}
@@ -38,9 +39,10 @@ class StepForm(forms.Form):
     # The applicant's own details, filled in by the browser (WCAG 1.3.5); never for someone else's.
     autocomplete: dict[str, str] = {}
 
-    def __init__(self, *args, behalf: bool = False, **kwargs):
+    def __init__(self, *args, behalf: bool = False, answers: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.behalf = behalf
+        self.answers = answers or {}
         for name, token in self.autocomplete.items():
             self.fields[name].widget.attrs["autocomplete"] = "off" if behalf else token
         if behalf:

@@ -1,4 +1,4 @@
-"""Intake pages: support needs, income, employment, equality monitoring and privacy."""
+"""Intake pages: support needs, income, employment, equality monitoring (a question a page) and privacy."""
 
 from __future__ import annotations
 
@@ -10,6 +10,32 @@ from ..selectors import code_choices
 from .base import PREFER, StepForm, _radios
 
 NONE = "none"  # the "None of these" answer of a "select all that apply" question
+
+# Support needs in everyday words; the H-CLIC code list's name is shown as each option's hint.
+EVERYDAY_SUPPORT = {
+    "young_16_17": "Aged 16 or 17",
+    "young_18_25": "Aged 18 to 25 and needs support",
+    "young_parent": "A young parent who needs support",
+    "care_leaver_18_20": "Has left care, aged 18 to 20",
+    "care_leaver_21_24": "Has left care, aged 21 to 24",
+    "care_leaver_25_plus": "Has left care, aged 25 or over",
+    "physical_health": "A physical illness or disability",
+    "mental_health": "Mental health problems, now or in the past",
+    "learning_disability": "A learning disability",
+    "domestic_abuse": "Domestic abuse, now or in the past",
+    "other_abuse": "Other abuse, now or in the past",
+    "drugs": "Needs help with drug use",
+    "alcohol": "Needs help with alcohol use",
+    "offending": "Has a criminal record or has been in prison",
+    "repeat_homelessness": "Has been homeless more than once before",
+    "rough_sleeping": "Has slept on the street before",
+    "former_asylum_seeker": "Came to the UK seeking asylum",
+    "old_age": "Needs support because of older age",
+    "armed_forces": "Has served in the armed forces",
+    "education_employment": "Needs help to get into education, work or training",
+    "modern_slavery": "Modern slavery or trafficking, now or in the past",
+    "budgeting": "Needs help managing money",
+}
 
 
 class SupportForm(StepForm):
@@ -25,7 +51,15 @@ class SupportForm(StepForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["support_needs"].choices = [*code_choices("support_need"), (NONE, "None of these")]
+        field = self.fields["support_needs"]
+        codes = code_choices("support_need")
+        field.choices = [
+            *((code, EVERYDAY_SUPPORT.get(code, label)) for code, label in codes),
+            (NONE, "None of these"),
+        ]
+        field.choice_hints = {
+            code: label for code, label in codes if EVERYDAY_SUPPORT.get(code, label) != label
+        }
 
 
 class IncomeForm(StepForm):
@@ -64,11 +98,36 @@ class EmploymentForm(StepForm):
     they = {"employment": "Are they working?"}
 
 
-class EqualityForm(StepForm):
-    ethnicity = forms.ChoiceField(
-        label="What is your ethnic group?",
-        choices=[
-            ("", "Choose"),
+# Why the equality questions are asked, on each of them: every one is optional, and "Skip these questions"
+# on any of them skips them all with one press (nothing kept but that they skipped).
+_WHY = (
+    "This question is optional. We ask it to check that we treat everyone fairly. Your answer does not "
+    "change the help {you} get, and the officer deciding the application does not use it."
+)
+
+
+def _equality(label: str, choices: list[tuple[str, str]]) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=f"{label} (optional)",
+        choices=choices,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_WHY.format(you="you"),
+    )
+
+
+class _EqualityForm(StepForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.behalf:
+            for field in self.fields.values():
+                field.help_text = _WHY.format(you="they")
+
+
+class EthnicityForm(_EqualityForm):
+    ethnicity = _equality(
+        "What is your ethnic group?",
+        [
             ("asian", "Asian or Asian British"),
             ("black", "Black, Black British, Caribbean or African"),
             ("mixed", "Mixed or multiple ethnic groups"),
@@ -76,9 +135,12 @@ class EqualityForm(StepForm):
             ("other", "Other ethnic group"),
             PREFER,
         ],
-        error_messages={"required": "Select your ethnic group, or ‘Prefer not to say’"},
     )
-    sexual_orientation = _radios(
+    they = {"ethnicity": "What is their ethnic group? (optional)"}
+
+
+class SexualOrientationForm(_EqualityForm):
+    sexual_orientation = _equality(
         "Which of these best describes your sexual orientation?",
         [
             ("straight", "Straight or heterosexual"),
@@ -87,12 +149,14 @@ class EqualityForm(StepForm):
             ("other", "Another sexual orientation"),
             PREFER,
         ],
-        required_message="Select your sexual orientation, or ‘Prefer not to say’",
     )
-    religion = forms.ChoiceField(
-        label="What is your religion?",
-        choices=[
-            ("", "Choose"),
+    they = {"sexual_orientation": "Which of these best describes their sexual orientation? (optional)"}
+
+
+class ReligionForm(_EqualityForm):
+    religion = _equality(
+        "What is your religion?",
+        [
             ("none", "No religion"),
             ("christian", "Christian"),
             ("muslim", "Muslim"),
@@ -103,29 +167,15 @@ class EqualityForm(StepForm):
             ("other", "Another religion"),
             PREFER,
         ],
-        error_messages={"required": "Select your religion, or ‘Prefer not to say’"},
     )
-    disability = _radios(
-        "Do you consider yourself to have a disability?",
-        [("yes", "Yes"), ("no", "No"), PREFER],
-        required_message="Select yes if you have a disability, or ‘Prefer not to say’",
-    )
-    they = {
-        "ethnicity": "What is their ethnic group? (optional)",
-        "sexual_orientation": "Which of these best describes their sexual orientation? (optional)",
-        "religion": "What is their religion? (optional)",
-        "disability": "Do they consider themselves to have a disability? (optional)",
-    }
+    they = {"religion": "What is their religion? (optional)"}
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Every equality question is optional: leave any unanswered, or skip them all with one button.
-        for field in self.fields.values():
-            field.required = False
-            if not self.behalf:
-                field.label = f"{field.label} (optional)"
-        self.fields["ethnicity"].choices = [("", "Not answered"), *self.fields["ethnicity"].choices[1:]]
-        self.fields["religion"].choices = [("", "Not answered"), *self.fields["religion"].choices[1:]]
+
+class DisabilityForm(_EqualityForm):
+    disability = _equality(
+        "Do you consider yourself to have a disability?", [("yes", "Yes"), ("no", "No"), PREFER]
+    )
+    they = {"disability": "Do they consider themselves to have a disability? (optional)"}
 
 
 class PrivacyForm(StepForm):
@@ -133,3 +183,4 @@ class PrivacyForm(StepForm):
         label="I have read the privacy notice and understand how my information will be used",
         error_messages={"required": "Confirm you have read the privacy notice"},
     )
+    they = {"privacy": "I have read the privacy notice and understand how their information will be used"}

@@ -34,6 +34,25 @@ EVERYDAY_NOTICE = {
     "other": "Another kind of notice",
     "none": "No, not been told to leave",
 }
+# Why the last settled home was lost (H-CLIC's reasons): everyday words, the department's name as the hint.
+EVERYDAY_REASON_LOSS = {
+    "family_friends": "Family or friends could no longer provide a home",
+    "private_ast_end": "A tenancy with a private landlord or letting agent ended",
+    "private_other_end": "Another kind of private tenancy or lodging ended",
+    "social_end": "A council or housing association tenancy ended",
+    "supported_eviction": "Had to leave supported housing or a hostel",
+    "domestic_abuse": "Abuse from a partner, ex-partner or family member",
+    "relationship_breakdown": "A relationship with a partner ended, without violence",
+    "other_violence": "Violence, threats or harassment from someone else",
+    "left_custody": "Leaving prison",
+    "left_hospital": "Leaving hospital",
+    "left_psychiatric": "Leaving a mental health hospital",
+    "left_care": "Leaving care, such as a foster home or children’s home",
+    "asylum_accommodation": "Had to leave Home Office housing for people seeking asylum",
+    "unsuitable_disability": "The home was no longer suitable because of disability or ill health",
+    "resettlement_loss": "A place or sponsorship under a resettlement scheme ended",
+    "other": "Something else",
+}
 
 
 def _everyday(field, codes: list[tuple[str, str]], words: dict[str, str]) -> None:
@@ -55,7 +74,8 @@ class AccommodationForm(StepForm):
 
 
 class CurrentAddressForm(StepForm):
-    """Where they are staying now: one address (GOV.UK's address pattern), or no fixed address."""
+    """Where they are staying now: one address (GOV.UK's address pattern). Not asked of someone who said
+    they sleep on the street or move from place to place (no fixed address)."""
 
     autocomplete = {"current_address": "street-address", "current_postcode": "postal-code"}
 
@@ -67,25 +87,12 @@ class CurrentAddressForm(StepForm):
         help_text="The building and street, and the town or city",
     )
     current_postcode = forms.CharField(label="Postcode (optional)", required=False, max_length=10)
-    no_fixed_address = forms.BooleanField(
-        label="I have no fixed address",
-        required=False,
-        help_text="For example, sleeping on the street, or on a different sofa each night",
-    )
-    they = {"no_fixed_address": "They have no fixed address"}
 
     def clean_current_postcode(self):
         value = self.cleaned_data.get("current_postcode", "")
         if value and not is_full_postcode(value):
             raise forms.ValidationError("Enter a full UK postcode, like E8 1EA")
         return normalise_postcode(value) if value else ""
-
-    def clean(self):
-        data = super().clean()
-        given = data.get("current_address") or data.get("current_postcode")
-        if data.get("no_fixed_address") and given:
-            self.add_error("no_fixed_address", "Leave the address empty, or untick ‘no fixed address’")
-        return data
 
 
 class LandlordForm(StepForm):
@@ -146,13 +153,14 @@ class LastAddressForm(StepForm):
 class ReasonLossForm(StepForm):
     reason_loss = forms.ChoiceField(
         label="Why did you lose (or why are you losing) your last settled home?",
+        widget=forms.RadioSelect,
         error_messages={"required": "Select why you lost, or are losing, your home"},
     )
     they = {"reason_loss": "Why did they lose (or why are they losing) their last settled home?"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["reason_loss"].choices = code_choices("reason_loss", blank="Choose a reason")
+        _everyday(self.fields["reason_loss"], code_choices("reason_loss"), EVERYDAY_REASON_LOSS)
 
 
 class NationalityForm(StepForm):

@@ -1,5 +1,4 @@
-"""Intake pages: who is applying, safety tonight, contact, about you (a page a question), language,
-household."""
+"""Intake pages: who is applying, safety tonight, about you (a page a question), language, household."""
 
 from __future__ import annotations
 
@@ -52,52 +51,6 @@ class RiskForm(StepForm):
     )
     they = {"risk": "Are they at risk of harm where they live, or from someone they know?"}
     they_hints = {"risk": "We ask so we can keep them safe. We will not contact anyone without asking them."}
-
-
-class ContactForm(StepForm):
-    autocomplete = {"email": "email", "phone": "tel"}
-    email = forms.EmailField(
-        label="Email address",
-        required=False,
-        help_text="We will send your reference number and updates here",
-        error_messages={"invalid": "Enter an email address in the correct format, like name@example.com"},
-    )
-    phone = forms.CharField(label="Phone number", required=False, max_length=30)
-    safe_method = _radios(
-        "How is it safe for us to contact you?",
-        [("phone", "Phone call"), ("text", "Text message"), ("email", "Email")],
-        required_message="Select how it is safe to contact you",
-    )
-    safe_times = forms.CharField(
-        label="When is it safe to contact you? (optional)",
-        required=False,
-        max_length=300,
-        help_text="For example, weekdays after 2pm. Tell us if we must not leave a message.",
-    )
-    no_messages = forms.BooleanField(
-        label="Do not send me any messages (no emails, texts or letters)",
-        required=False,
-        help_text="Choose this if someone else may see your messages. We will only call you.",
-    )
-
-    def clean(self):
-        data = super().clean()
-        if not data.get("email") and not data.get("phone") and "email" not in self.errors:
-            self.add_error("email", "Enter an email address or a phone number so we can contact you")
-        method = data.get("safe_method")
-        if method in ("phone", "text") and not data.get("phone") and "phone" not in self.errors:
-            self.add_error("phone", "Enter a phone number, or choose email")
-        if method == "email" and not data.get("email") and "email" not in self.errors:
-            self.add_error("email", "Enter an email address, or choose phone")
-        if data.get("no_messages") and method in ("email", "text"):
-            self.add_error("no_messages", "Choose phone call if we must not send you any messages")
-        return data
-
-    def clean_phone(self):
-        phone = re.sub(r"[\s()-]", "", self.cleaned_data.get("phone", ""))
-        if phone and not re.fullmatch(r"\+?\d{10,13}", phone):
-            raise forms.ValidationError("Enter a phone number, like 07700 900 982 or 020 8356 3000")
-        return phone
 
 
 class FullNameForm(StepForm):
@@ -188,32 +141,3 @@ class HouseholdForm(StepForm):
     )
     they = {"add_person": "Does anyone else live with them, or need to live with them?"}
     they_hints = {"add_person": "For example, a partner, children or someone they care for"}
-
-
-class PersonForm(StepForm):
-    name = forms.CharField(
-        label="Their full name", max_length=200, error_messages={"required": "Enter their full name"}
-    )
-    date_of_birth = GovukDateField(
-        label="Their date of birth", past_only=True, error_messages={"required": "Enter their date of birth"}
-    )
-    sex = _radios(
-        "Their sex",
-        [("female", "Female"), ("male", "Male"), ("other", "Other"), PREFER],
-        required_message="Select an option for their sex",
-    )
-    relationship = forms.ChoiceField(
-        label="Their relationship to you",
-        choices=[
-            ("", "Choose a relationship"),
-            ("partner", "Partner, husband or wife"),
-            ("child", "Son or daughter"),
-            ("parent", "Parent"),
-            ("sibling", "Brother or sister"),
-            ("other_relative", "Other relative"),
-            ("carer", "Carer"),
-            ("other", "Other"),
-        ],
-        error_messages={"required": "Select their relationship to you"},
-    )
-    pregnant = forms.BooleanField(label="This person is pregnant", required=False)

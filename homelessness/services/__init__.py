@@ -50,6 +50,7 @@ from .intake import (
     intake_draft_resume,
     intake_draft_save,
     intake_draft_save_partial,
+    intake_draft_save_person,
     intake_draft_send_resume_link,
     intake_submit,
 )
@@ -102,6 +103,7 @@ __all__ = [
     "intake_draft_resume",
     "intake_draft_save",
     "intake_draft_save_partial",
+    "intake_draft_save_person",
     "intake_draft_send_resume_link",
     "intake_submit",
     "letter_download_record",

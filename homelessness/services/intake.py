@@ -18,16 +18,18 @@ from hackney_portal.core.exceptions import ApplicationError
 from hackney_portal.core.notifications import notification_send
 from hackney_portal.users import roles
 
-from .. import selectors
+from .. import household, selectors
 from ..contact import Channel, draft_contact_check
-from ..intake import case_fields_from_answers
+from ..intake import case_fields_from_answers, prune
 from ..models import Case, HouseholdMember, IntakeDraft
+from ..rules import Stage
 from .common import (
     PARTIAL,
     RESUME_DAYS,
     RESUME_SALT,
     STATUS_SALT,
     _restrict,
+    _today,
     case_message_send,
     case_reference_next,
 )
@@ -51,6 +53,8 @@ def intake_draft_save(
         raise ApplicationError("This application has already been sent.")
     data = dict(draft.answers)
     data[step] = answers
+    # An answer that changes which pages apply drops what was said on the pages it leaves out.
+    data = prune(data)
     partial = {k: v for k, v in (data.get(PARTIAL) or {}).items() if k != (page or step)}
     if partial:
         data[PARTIAL] = partial
@@ -73,6 +77,34 @@ def intake_draft_save_partial(*, draft: IntakeDraft | None, step: str, answers: 
     data[PARTIAL] = {**(data.get(PARTIAL) or {}), step: answers}
     draft.answers = data
     draft.save()
+    return draft
+
+
+@transaction.atomic
+def intake_draft_save_person(*, draft: IntakeDraft, index: int, answers: dict, actor) -> IntakeDraft:
+    """One page's answer about a person in the household. A person already added is changed in place; the
+    person being added (index one past the end) joins the household once every question about them is
+    answered, and the applicant is then asked again whether anyone else lives with them."""
+    draft = IntakeDraft.objects.select_for_update().get(pk=draft.pk)
+    if draft.case_id:
+        raise ApplicationError("This application has already been sent.")
+    data = dict(draft.answers)
+    people = household.people(data)
+    if 0 <= index < len(people):
+        people[index] = household.without_unasked({**people[index], **answers})
+        data["people"] = people
+    elif index == len(people):
+        person = household.without_unasked({**(data.get(household.NEW_PERSON) or {}), **answers})
+        if household.complete(person):
+            data["people"] = [*people, person]
+            data.pop(household.NEW_PERSON, None)
+            data["household"] = {}
+        else:
+            data[household.NEW_PERSON] = person
+    else:
+        raise ApplicationError("The list of people has changed. Check it, then add or change someone again.")
+    draft.answers = data
+    draft.save(update_fields=["answers", "updated_at"])
     return draft
 
 
@@ -204,7 +236,7 @@ def intake_submit(*, draft: IntakeDraft, actor) -> Case:
         applicant=user,
         **{k: v for k, v in fields.items() if k not in ("people", "restricted")},
         # Everything they told us, encrypted (not half-answered pages they went past).
-        details={k: v for k, v in draft.answers.items() if k != PARTIAL},
+        details={k: v for k, v in prune(draft.answers).items() if k not in (PARTIAL, household.NEW_PERSON)},
     )
     restricted = fields.get("restricted")
     HouseholdMember.objects.create(
@@ -240,7 +272,8 @@ def intake_submit(*, draft: IntakeDraft, actor) -> Case:
 def _restricted_team_route(case: Case, restriction: str, actor) -> None:
     """A restricted case from the intake goes to the restricted-cases team, and only to it: it is given at
     once to the team's least-loaded officer (fewest open cases; between equals, the one given a case longest
-    ago), or waits in the team's queue if the team has nobody. The team is told a case has arrived, and no
+    ago), named on the case, with triage started; or, if the team has nobody, it waits (received) in the
+    team's queue, urgent, for whoever joins. The team is told a case has arrived, and no
     more: alerts carry no name, reference or circumstance, since mail is read on phones and shared screens.
     """
     from django.contrib.auth import get_user_model
@@ -267,12 +300,16 @@ def _restricted_team_route(case: Case, restriction: str, actor) -> None:
     if officer is not None:
         case.assigned_to = officer
         case.assigned_at = timezone.now()
-        case.save(update_fields=["assigned_to", "assigned_at"])
+        # Given to a named officer, it is picked up: triage starts now, as it does when an officer presses
+        # Assign (s.184: inquiries begin when there is reason to believe), so nobody has to press it first.
+        case.stage = Stage.TRIAGE
+        case.triage_started_on = _today()
+        case.save(update_fields=["assigned_to", "assigned_at", "stage", "triage_started_on"])
         audit_log(
             actor=actor,
             action="homelessness.case.assigned",
             obj=case,
-            data={"to": officer.email, "from": None, "by": "restricted team routing"},
+            data={"to": officer.email, "from": None, "by": "restricted team routing", "stage": case.stage},
         )
     recipients = [o.email for o in team]
     if settings.HOMELESSNESS_RESTRICTED_TEAM_EMAIL:

@@ -11,6 +11,7 @@ from .cases import (
     refer_done,
     status_link,
 )
+from .household import apply_person, apply_person_page, apply_person_remove
 from .intake import (
     CASES_KEY,
     DRAFT_KEY,
@@ -19,8 +20,6 @@ from .intake import (
     apply_check,
     apply_done,
     apply_emergency,
-    apply_person,
-    apply_person_remove,
     apply_resume,
     apply_saved,
     apply_step,
@@ -38,6 +37,7 @@ __all__ = [
     "apply_done",
     "apply_emergency",
     "apply_person",
+    "apply_person_page",
     "apply_person_remove",
     "apply_resume",
     "apply_saved",

@@ -7,7 +7,6 @@ sensitive circumstances and may be opened on a shared or watched device.
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib import messages
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,8 +15,8 @@ from django.views.decorators.cache import never_cache
 from hackney_portal.core.exceptions import ApplicationError, add_application_error
 from hackney_portal.core.ratelimit import client_ip, rate_limit_wait, wait_message
 
-from .. import intake, selectors, services
-from ..forms import PersonForm, ResumeEmailForm
+from .. import check_answers, household, intake, selectors, services
+from ..forms import ResumeEmailForm
 from ..models import IntakeDraft
 
 DRAFT_KEY = "homelessness_draft"
@@ -95,8 +94,8 @@ def apply_step(request, slug: str):
     form_cls = intake.form_class(step)
     changing = request.GET.get("change") == "1"
     behalf = intake.for_someone_else(answers)
-    if request.method == "POST" and step.slug == "equality" and "skip" in request.POST:
-        # "Skip these questions": one press, nothing asked, nothing stored but that they skipped.
+    if request.method == "POST" and step.store == "equality" and "skip" in request.POST:
+        # "Skip these questions", on any equality page: one press, nothing kept but that they skipped.
         draft = services.intake_draft_save(
             draft=draft, step=step.store, answers={"skipped": True}, actor=request.user
         )
@@ -104,7 +103,7 @@ def apply_step(request, slug: str):
         following = intake.next_step(draft.answers) if not changing else None
         return redirect("homelessness:step", slug=following) if following else redirect("homelessness:check")
     if request.method == "POST":
-        form = form_cls(request.POST, behalf=behalf)
+        form = form_cls(request.POST, behalf=behalf, answers=answers)
         valid = form.is_valid()
         if not valid and "save" in request.POST:
             # "Save and come back later" on a half-answered page: keep what is valid, show no errors.
@@ -116,9 +115,9 @@ def apply_step(request, slug: str):
         if valid:
             before = _emergency(draft)
             # A page split from a bigger one adds its answers to that page's.
-            merged = (
-                {**(answers.get(step.store) or {}), **form.as_answers()} if step.group else form.as_answers()
-            )
+            # (An answer given after skipping the equality questions un-skips them.)
+            kept = {k: v for k, v in (answers.get(step.store) or {}).items() if k != "skipped"}
+            merged = {**kept, **form.as_answers()} if step.group else form.as_answers()
             draft = services.intake_draft_save(
                 draft=draft, step=step.store, answers=merged, actor=request.user, page=slug
             )
@@ -135,11 +134,15 @@ def apply_step(request, slug: str):
                 redirect("homelessness:step", slug=following) if following else redirect("homelessness:check")
             )
     else:
-        stored = answers.get(step.store) or (answers.get(services.PARTIAL) or {}).get(slug) or {}
+        # What was half answered on this page (saved to come back later) over what its group holds.
+        stored = {
+            **(answers.get(step.store) or {}),
+            **((answers.get(services.PARTIAL) or {}).get(slug) or {}),
+        }
         initial = form_cls.initial_from(stored)
         if slug == "household":
             initial = {}  # ask again each time: they may have added someone since
-        form = form_cls(initial=initial, behalf=behalf)
+        form = form_cls(initial=initial, behalf=behalf, answers=answers)
     back = intake.step_before(slug, answers)
     pages = [s.slug for s in intake.applicable_steps(answers)]
     return render(
@@ -157,66 +160,9 @@ def apply_step(request, slug: str):
             "back_url": reverse("homelessness:check")
             if changing
             else (reverse("homelessness:step", args=[back]) if back else reverse("homelessness:start")),
-            "people": answers.get("people", []) if slug == "household" else None,
+            "people": household.listed(answers) if slug == "household" else None,
             "emergency": _emergency(draft),
         },
-    )
-
-
-@never_cache
-def apply_person(request):
-    draft = _draft(request)
-    if draft is None:
-        return redirect("homelessness:apply")
-    if request.method == "POST":
-        form = PersonForm(request.POST)
-        if form.is_valid():
-            people = [*draft.answers.get("people", []), form.as_answers()]
-            draft = services.intake_draft_save(draft=draft, step="people", answers=people, actor=request.user)
-            # Back to the household page, which asks whether there is anyone else.
-            services.intake_draft_save(draft=draft, step="household", answers={}, actor=request.user)
-            return redirect("homelessness:step", slug="household")
-    else:
-        form = PersonForm()
-    return render(
-        request,
-        "homelessness/person.html",
-        {
-            "form": form,
-            "back_url": reverse("homelessness:step", args=["household"]),
-            "emergency": _emergency(draft),
-        },
-    )
-
-
-@never_cache
-def apply_person_remove(request, index: int):
-    """GOV.UK "add to a list": removing someone is confirmed on its own page first."""
-    draft = _draft(request)
-    people = draft.answers.get("people", []) if draft else []
-    if not 0 <= index < len(people):
-        return redirect("homelessness:step", slug="household")
-    person = people[index]
-    error = ""
-    if request.method == "POST":
-        confirm = request.POST.get("confirm")
-        if confirm == "yes":
-            services.intake_draft_remove_person(draft=draft, index=index, actor=request.user)
-            messages.success(request, f"{person.get('name', 'That person')} has been removed")
-            return redirect("homelessness:step", slug="household")
-        if confirm == "no":
-            return redirect("homelessness:step", slug="household")
-        error = f"Select yes if you want to remove {person.get('name', 'this person')}"
-    return render(
-        request,
-        "homelessness/person_remove.html",
-        {
-            "person": person,
-            "error": error,
-            "back_url": reverse("homelessness:step", args=["household"]),
-            "emergency": _emergency(draft),
-        },
-        status=400 if error else 200,
     )
 
 
@@ -301,7 +247,7 @@ def apply_check(request):
             return redirect("homelessness:done", reference=case.reference)
         # The draft stays as it is, ready to send once the wait is over.
         errors, status = [("", _wait_message(wait))], 429
-    rows = intake.check_rows(draft.answers)
+    rows = check_answers.check_rows(draft.answers)
     sections: dict[str, list] = {}
     for row in rows:
         sections.setdefault(row["section"], []).append(row)

@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 
 from homelessness import intake
-from homelessness.forms import ContactForm, DateOfBirthForm, FullNameForm
+from homelessness.forms import ContactEmailForm, ContactPhoneForm, DateOfBirthForm, FullNameForm
 
 # A person's own details, by field name. Someone else's (a referral, a household member) must say "off".
 OWN_DATA = re.compile(
@@ -107,13 +107,13 @@ def test_the_intake_fills_only_the_applicants_own_details():
 
     assert 'autocomplete="name"' in govuk_field(FullNameForm()["full_name"])
     assert 'autocomplete="bday-year"' in govuk_field(DateOfBirthForm()["date_of_birth"])
-    assert 'autocomplete="tel"' in govuk_field(ContactForm()["phone"])
+    assert 'autocomplete="tel"' in govuk_field(ContactPhoneForm()["phone"])
     # Applying for someone else: the browser must not offer the user's own name, birthday or number.
     theirs = FullNameForm(behalf=True)
     assert 'autocomplete="name"' not in govuk_field(theirs["full_name"])
     assert 'autocomplete="off"' in govuk_field(theirs["full_name"])
     assert "bday" not in govuk_field(DateOfBirthForm(behalf=True)["date_of_birth"])
-    assert 'autocomplete="off"' in govuk_field(ContactForm(behalf=True)["email"])
+    assert 'autocomplete="off"' in govuk_field(ContactEmailForm(behalf=True)["email"])
 
 
 @pytest.mark.django_db

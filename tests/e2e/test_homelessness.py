@@ -65,15 +65,16 @@ def test_intake_on_a_phone_with_save_and_resume_then_officer_triage(mobile_page,
     context2, p = _mobile(browser, live_server)
     p.goto("/housing-help/" + link.split("/housing-help/", 1)[1])
     p.get_by_role("button", name="Continue").click()
-    p.wait_for_url("**/housing-help/apply/contact/")
-    p.get_by_label("Email address").fill("sam.rivers@example.org")
-    p.get_by_role("radio", name="Email").check()
-    _continue(p)
+    p.wait_for_url("**/housing-help/apply/contact-method/")
     no = _check("No")
-    # Each page asks one thing (the contact page apart); optional pages are left as they are.
+    # Each page asks one thing; optional pages are left as they are.
     _answer_intake(
         p,
         {
+            "contact-method": _check("Email"),
+            "contact-email": lambda p: p.get_by_label("What is your email address?").fill(
+                "sam.rivers@example.org"
+            ),
             "full-name": lambda p: p.get_by_label("What is your full name?").fill("Sam Rivers"),
             "date-of-birth": _date_of_birth("3", "4", "1992"),
             "sex": _check("Female"),
@@ -82,15 +83,15 @@ def test_intake_on_a_phone_with_save_and_resume_then_officer_triage(mobile_page,
             "accommodation": _check("Renting from a private landlord or letting agent"),
             "current-address": lambda p: p.get_by_label("Postcode (optional)").fill("e8 1ea"),
             "notice": _check("A notice from the landlord to leave, without giving a reason"),
-            "reason-loss": lambda p: p.get_by_label("Why did you lose").select_option("private_ast_end"),
+            "reason-loss": _check("A tenancy with a private landlord or letting agent ended"),
             "nationality": _check("British or Irish"),
             "public-funds": _check("Yes"),
             "lived-here": _check("3 of the last 5 years or more"),
             "work-here": no,
             "family-here": no,
             "support": lambda p: (
-                p.get_by_label("Budgeting difficulties").check(),
-                p.get_by_label("History of mental health problems").check(),
+                p.get_by_label("Needs help managing money").check(),
+                p.get_by_label("Mental health problems, now or in the past").check(),
             ),
             "income": lambda p: (p.get_by_label("Wages").check(), p.get_by_label("Universal Credit").check()),
             "employment": _check("Yes, part time"),
@@ -242,12 +243,6 @@ def test_a_domestic_abuse_applicant_who_said_phone_only_is_never_emailed_and_the
     make_user("manager@example.org", staff=True, groups=[roles.HOUSING_OFFICERS, roles.HOUSING_MANAGERS])
     applicant_email = "dana.hidden@example.org"
 
-    def contact(p):
-        p.get_by_label("Email address").fill(applicant_email)
-        p.get_by_label("Phone number").fill("07700 900 982")
-        p.get_by_role("radio", name="Phone call").check()
-        p.get_by_label("Do not send me any messages (no emails, texts or letters)").check()
-
     context, p = _mobile(browser, live_server)
     p.goto("/housing-help/apply/who/")
     p.get_by_label("Me", exact=True).check()
@@ -263,27 +258,29 @@ def test_a_domestic_abuse_applicant_who_said_phone_only_is_never_emailed_and_the
     assert "marked your application as urgent" not in p.content()
     assert_accessible(p)
     p.get_by_role("button", name="Continue with the form").click()
-    p.wait_for_url("**/apply/contact/")
+    p.wait_for_url("**/apply/contact-method/")
     no = _check("No")
     _answer_intake(
         p,
         {
-            "contact": contact,
+            # Only a phone call is safe: no email address is asked for, and nothing is to be sent in writing.
+            "contact-method": _check("Phone call"),
+            "contact-phone": lambda p: p.get_by_label("What number should we call?").fill("07700 900 982"),
+            "no-messages": _check("No, only phone me"),
             "full-name": lambda p: p.get_by_label("What is your full name?").fill("Dana Hidden"),
             "date-of-birth": _date_of_birth("12", "6", "1990"),
             "sex": _check("Female"),
-            "current-address": _check("I have no fixed address"),
             "interpreter": no,
             "household": no,
             "accommodation": _check("In a refuge"),
             "notice": _check("No, not been told to leave"),
-            "reason-loss": lambda p: p.get_by_label("Why did you lose").select_option("domestic_abuse"),
+            "reason-loss": _check("Abuse from a partner, ex-partner or family member"),
             "nationality": _check("British or Irish"),
             "public-funds": _check("Yes"),
             "lived-here": _check("6 of the last 12 months or more"),
             "work-here": no,
             "family-here": no,
-            "support": _check("At risk of or has experienced domestic abuse"),
+            "support": _check("Domestic abuse, now or in the past"),
         },
         until="income",
     )
@@ -328,14 +325,19 @@ def test_a_domestic_abuse_applicant_who_said_phone_only_is_never_emailed_and_the
     row = page.locator("tr", has_text=case.reference)
     assert "URGENT" in row.inner_text()
     assert "Dana Hidden" in row.inner_text()
+    # And the queue itself says a case is waiting for the team, and that it is hers.
+    assert (
+        "The restricted cases team has 1 urgent case not yet assessed (1 assigned to you)" in page.content()
+    )
+    assert_accessible(page)
     assert time.monotonic() - sent_at < 60
     page.get_by_role("link", name=case.reference).click()
     assert "Tia Team" in page.get_by_test_id("assigned").inner_text()
 
-    # The officer's actions that write to the applicant: starting triage, the assessment, the relief duty
-    # with its letter (s.189B(2)), a request for a document. (Each form on the workspace is its own action.)
-    page.locator("form[action$='/act/assign/']").get_by_role("button", name="Assign").click()
-    page.get_by_text("Case assigned").wait_for()
+    # Assigned on arrival, so triage has started: nobody had to press Assign (issue 15 item 6).
+    assert page.get_by_test_id("stage").inner_text() == "Triage"
+    # The officer's actions that write to the applicant: the assessment, the relief duty with its letter
+    # (s.189B(2)), a request for a document. (Each form on the workspace is its own action.)
     assessment = page.locator("form[action$='/act/assessment/']")
     assessment.get_by_label("Yes", exact=True).check()
     assessment.get_by_label("Initial assessment outcome").select_option("homeless")
@@ -367,7 +369,10 @@ def test_a_domestic_abuse_applicant_who_said_phone_only_is_never_emailed_and_the
         "document_request",
     }
     assert all(m.held_reason for m in held)
-    assert set(Notification.objects.filter(to=applicant_email).values_list("status", flat=True)) == {"held"}
+    assert {m.notification.status for m in held} == {"held"}
+    # She gave no email address (a phone call was her safe way), and the one typed to save was refused.
+    assert case.contact_email == ""
+    assert not Notification.objects.filter(to=applicant_email).exists()
     # The team was alerted, with nothing about the case; the manager outside the team was told nothing.
     alerts = Notification.objects.filter(template="homelessness/email/restricted_alert")
     assert [(a.to, a.status) for a in alerts] == [("team.officer@example.org", "sent")]
@@ -375,3 +380,78 @@ def test_a_domestic_abuse_applicant_who_said_phone_only_is_never_emailed_and_the
     assert case.reference not in alerts[0].body
     assert not Notification.objects.filter(to="manager@example.org").exists()
     assert not _mail_to(mail_dir, "manager@example.org", before)
+
+
+def test_contact_household_and_equality_pages_ask_one_thing_each_and_pass_axe_at_1280_and_320(page):
+    """Issue 15 item 9 in a browser, applying for someone else: the contact questions a page each (phone
+    call chosen: no email page, a number needed, "nothing in writing" asked), the household loop (a question
+    a page, Change, Remove with confirmation) and the equality questions (optional, skipped with one
+    button)."""
+    page.goto("/housing-help/apply/who/")
+    page.get_by_label(re.compile("^Someone else")).check()
+    _continue(page)
+    for width in (1280, 320):
+        page.set_viewport_size({"width": width, "height": 800})
+        page.goto("/housing-help/apply/contact-method/")
+        assert page.locator("h1").inner_text() == "How is it safe for us to contact them?"
+        _radio(page, "How is it safe for us to contact them?", "Phone call")
+        _continue(page)
+        page.goto("/housing-help/apply/contact-phone/")
+        assert page.locator("h1").inner_text() == "What number should we call them on?"
+        page.get_by_label("What number should we call them on?").fill("")  # (kept from the 1280 px round)
+        page.get_by_role("button", name="Continue", exact=True).click()
+        page.wait_for_load_state()
+        # The safe way chosen decides what is needed: a phone call needs a number.
+        assert "Enter the phone number we should call" in page.locator(".govuk-error-summary").inner_text()
+        assert_accessible(page)
+        page.get_by_label("What number should we call them on?").fill("07700 900 982")
+        _continue(page)
+        page.goto("/housing-help/apply/no-messages/")
+        _radio(
+            page, "Is it safe for us to send them a letter or message if we need to?", "No, only phone them"
+        )
+        _continue(page)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+        for slug in ("equality", "sexual-orientation", "religion", "disability"):
+            page.goto(f"/housing-help/apply/{slug}/")
+            assert "(optional)" in page.locator("h1").inner_text()
+            assert "does not change the help they get" in page.content()
+            assert_accessible(page)
+        page.get_by_role("button", name="Skip these questions").click()
+        page.wait_for_load_state()
+        assert "/disability/" not in page.url
+
+        page.goto("/housing-help/apply/household/")
+        _radio(page, "Does anyone else live with them, or need to live with them?", "Yes")
+        _continue(page)
+        page.get_by_label("What is their full name?").fill("Kim Rivers")
+        _continue(page)
+        page.get_by_label("Day").fill("2")
+        page.get_by_label("Month").fill("5")
+        page.get_by_label("Year").fill("2016")
+        _continue(page)
+        _radio(page, "What is their sex?", "Female")
+        _continue(page)
+        _radio(page, "What is their relationship to the person you are applying for?", "Son or daughter")
+        _continue(page)
+        _radio(page, "Are they pregnant?", "No")
+        _continue(page)
+        page.wait_for_url("**/apply/household/")
+        assert_accessible(page)
+        row = page.locator(".govuk-summary-list__row", has_text="Kim Rivers")
+        row.get_by_role("link", name="Change Kim Rivers").click()
+        assert page.get_by_label("What is their full name?").input_value() == "Kim Rivers"
+        assert_accessible(page)
+        page.goto("/housing-help/apply/household/")
+        page.locator(".govuk-summary-list__row", has_text="Kim Rivers").get_by_role(
+            "link", name="Remove Kim Rivers"
+        ).click()
+        assert "Are you sure you want to remove Kim Rivers?" in page.locator("h1").inner_text()
+        assert_accessible(page)
+        page.get_by_label("Yes", exact=True).check()
+        page.get_by_role("button", name="Continue").click()
+        page.wait_for_url("**/apply/household/")
+        assert "Kim Rivers has been removed" in page.content()
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert page.console_errors == []

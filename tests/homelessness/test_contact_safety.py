@@ -9,10 +9,11 @@ import pathlib
 
 import pytest
 
-from homelessness import services
+from homelessness import intake, services
+from homelessness.check_answers import check_rows
 from homelessness.contact import Channel, contact_check
 from homelessness.demo import FORM_PAGES as PAGES
-from homelessness.models import Case, CaseMessage
+from homelessness.models import Case, CaseMessage, IntakeDraft
 from homelessness.rules import AssessmentOutcome, Stage
 from tests.conftest import staff_login
 
@@ -109,22 +110,31 @@ def test_no_messages_at_all_rules_out_every_channel():
 # Every message the service sends to an applicant, for one who ruled email out
 
 
-def _phone_only_pages(**contact):
+def _phone_only_pages(*, no_messages="False", safe_times=""):
     return {
         **PAGES,
-        "contact": {"email": "sam@example.org", "phone": "07700900982", "safe_method": "phone", **contact},
+        "contact-method": {"safe_method": "phone"},
+        "contact-phone": {"phone": "07700900982"},
+        "contact-times": {"safe_times": safe_times},
+        "no-messages": {"no_messages": no_messages},
     }
 
 
 def test_an_applicant_who_said_phone_only_is_never_emailed_whatever_happens(
     client, mailbox, on_commit, officer
 ):
-    # The intake as they filled it in: an email address given, but "phone call" as the only safe way.
+    # They first chose email and gave an address, then changed their mind: only a phone call is safe.
+    client.post("/housing-help/apply/contact-method/", {"safe_method": "email"})
+    client.post("/housing-help/apply/contact-email/", {"email": "sam@example.org"})
+    client.post("/housing-help/apply/contact-method/?change=1", {"safe_method": "phone"})
     with on_commit(execute=True):
         response = _go(client, _phone_only_pages(safe_times="Phone only, no messages"))
         client.post(response.url)
     case = Case.objects.get()
     assert case.safe_method == "phone"
+    # The address typed before is not kept: what is not asked is not kept or sent to.
+    assert case.contact_email == ""
+    assert "email" not in case.details["contact"]
     with on_commit(execute=True):
         services.case_assign(case=case, officer=officer, actor=officer)
         services.document_request_create(
@@ -151,7 +161,7 @@ def test_an_applicant_who_said_phone_only_is_never_emailed_whatever_happens(
 
 
 def test_an_applicant_who_said_no_messages_at_all_is_not_emailed(client, mailbox, on_commit):
-    pages = _phone_only_pages(no_messages="on")
+    pages = _phone_only_pages(no_messages="True")
     with on_commit(execute=True):
         response = _go(client, pages)
         client.post(response.url)
@@ -162,12 +172,55 @@ def test_an_applicant_who_said_no_messages_at_all_is_not_emailed(client, mailbox
     assert held.held_reason == "Not emailed: the applicant said we must not send them any messages"
 
 
-def test_no_messages_with_email_as_the_safe_way_is_refused_on_the_contact_page(client):
-    response = client.post("/housing-help/apply/contact/", {**PAGES["contact"], "no_messages": "on"})
-    assert response.status_code == 200
-    body = response.content.decode()
-    assert "govuk-error-summary" in body
-    assert "Choose phone call if we must not send you any messages" in body
+def test_the_safe_way_to_contact_decides_which_detail_is_asked_and_needed(client):
+    """The contact questions are a page each; the cross-page check keeps the old one-page rule: a phone call
+    or a text needs a number, email needs an address, and "nothing in writing" is asked only with a call."""
+    client.post("/housing-help/apply/who/", PAGES["who"])
+    client.post("/housing-help/apply/contact-method/", {"safe_method": "phone"})
+    answers = IntakeDraft.objects.get().answers
+    pages = [s.slug for s in intake.applicable_steps(answers)]
+    assert "contact-email" not in pages
+    assert {"contact-phone", "no-messages"} <= set(pages)
+    empty = client.post("/housing-help/apply/contact-phone/", {"phone": ""})
+    assert "Enter the phone number we should call" in empty.content.decode()
+    client.post("/housing-help/apply/contact-method/?change=1", {"safe_method": "text"})
+    empty = client.post("/housing-help/apply/contact-phone/", {"phone": ""})
+    assert "Enter the mobile number we should text" in empty.content.decode()
+    assert "no-messages" not in [s.slug for s in intake.applicable_steps(IntakeDraft.objects.get().answers)]
+    # With email, the number is optional and the address is asked on its own page.
+    client.post("/housing-help/apply/contact-method/?change=1", {"safe_method": "email"})
+    assert client.post("/housing-help/apply/contact-phone/", {"phone": ""}).status_code == 302
+    empty = client.post("/housing-help/apply/contact-email/", {"email": ""})
+    assert "Enter your email address" in empty.content.decode()
+    client.post("/housing-help/apply/contact-email/", {"email": "sam@example.org"})
+    assert intake.page_done(intake.STEP_BY_SLUG["contact-phone"], IntakeDraft.objects.get().answers)
+    # Changing to a phone call later: the number left empty is now needed, so the page is asked again.
+    client.post("/housing-help/apply/contact-method/?change=1", {"safe_method": "phone"})
+    answers = IntakeDraft.objects.get().answers
+    assert not intake.page_done(intake.STEP_BY_SLUG["contact-phone"], answers)
+    unanswered = [
+        s.slug
+        for s in intake.applicable_steps(answers)
+        if s.store == "contact" and not intake.page_done(s, answers)
+    ]
+    assert unanswered == ["contact-phone", "contact-times", "no-messages"]
+    assert "email" not in answers["contact"]
+
+
+def test_nothing_in_writing_is_asked_only_with_a_phone_call_and_dropped_if_they_change_it(client):
+    client.post("/housing-help/apply/contact-method/", {"safe_method": "phone"})
+    page = client.get("/housing-help/apply/no-messages/").content.decode()
+    assert "Is it safe for us to send you a letter or message if we need to?" in page
+    client.post("/housing-help/apply/no-messages/", {"no_messages": "True"})
+    assert IntakeDraft.objects.get().answers["contact"]["no_messages"] is True
+    check = check_rows(IntakeDraft.objects.get().answers)
+    assert {"question": "Is it safe for us to send you a letter or message if we need to?"}.items() <= next(
+        r for r in check if r["slug"] == "no-messages"
+    ).items()
+    assert next(r for r in check if r["slug"] == "no-messages")["answer"] == "No, only phone me"
+    client.post("/housing-help/apply/contact-method/?change=1", {"safe_method": "email"})
+    assert "no_messages" not in IntakeDraft.objects.get().answers["contact"]
+    assert intake.case_fields_from_answers(IntakeDraft.objects.get().answers)["no_messages"] is False
 
 
 def test_an_applicant_who_chose_email_is_emailed_and_the_case_page_says_so(client, mailbox, on_commit):
@@ -214,7 +267,7 @@ def test_a_held_message_is_never_delivered_even_if_its_task_runs(client, on_comm
 
 def test_a_resume_link_is_not_emailed_to_someone_who_said_email_is_not_safe(client, mailbox, on_commit):
     client.post("/housing-help/apply/who/", PAGES["who"])
-    client.post("/housing-help/apply/contact/", _phone_only_pages()["contact"])
+    client.post("/housing-help/apply/contact-method/", {"safe_method": "phone"})
     with on_commit(execute=True):
         response = client.post("/housing-help/apply/saved/", {"email": "sam@example.org"})
     assert response.status_code == 200

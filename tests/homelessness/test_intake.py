@@ -43,7 +43,7 @@ def test_the_whole_intake_then_check_answers_then_a_reference_and_an_email(clien
     assert response.url.endswith("/apply/check-your-answers/")
     check = client.get(response.url).content.decode()
     assert "Sam Rivers" in check
-    assert "History of mental health problems" in check
+    assert "Mental health problems, now or in the past" in check
     assert "Change" in check
     with on_commit(execute=True):
         sent = client.post(response.url)
@@ -114,7 +114,10 @@ def test_household_members_are_added_and_removed(client):
         "who",
         "safe-tonight",
         "risk",
-        "contact",
+        "contact-method",
+        "contact-email",
+        "contact-phone",
+        "contact-times",
         "full-name",
         "date-of-birth",
         "sex",
@@ -126,23 +129,55 @@ def test_household_members_are_added_and_removed(client):
         client.post(f"/housing-help/apply/{slug}/", PAGES[slug])
     response = client.post("/housing-help/apply/household/", {"add_person": "yes"})
     assert response.url == "/housing-help/apply/household/add/"
-    bad = client.post(response.url, {"name": ""})
+    assert client.get(response.url).url == "/housing-help/apply/household/0/name/"
+    bad = client.post("/housing-help/apply/household/0/name/", {"name": ""})
     assert "Enter their full name" in bad.content.decode()
-    for name in ("Kim Rivers", "Lee Rivers"):
-        client.post(
-            response.url,
-            {
-                "name": name,
-                "date_of_birth_0": "1",
-                "date_of_birth_1": "1",
-                "date_of_birth_2": "2015",
-                "sex": "female",
-                "relationship": "child",
-            },
-        )
+    for index, (name, sex) in enumerate([("Kim Rivers", "female"), ("Lee Rivers", "male")]):
+        # A question a page about each person; a man is not asked whether he is pregnant.
+        pages = [
+            ("name", {"name": name}),
+            ("date-of-birth", {"date_of_birth_0": "1", "date_of_birth_1": "1", "date_of_birth_2": "2015"}),
+            ("sex", {"sex": sex}),
+            ("relationship", {"relationship": "child"}),
+            *([("pregnant", {"pregnant": "False"})] if sex == "female" else []),
+        ]
+        for number, (page, data) in enumerate(pages):
+            url = f"/housing-help/apply/household/{index}/{page}/"
+            heading = re.search(r"<h1[^>]*>(.*?)</h1>", client.get(url).content.decode(), re.S).group(1)
+            assert "their" in heading or "they" in heading, page
+            response = client.post(url, data)
+            following = pages[number + 1][0] if number + 1 < len(pages) else None
+            want = (
+                f"/housing-help/apply/household/{index}/{following}/"
+                if following
+                else "/housing-help/apply/household/"
+            )
+            assert response.url == want, (name, page)
+            # Half added, they are not in the household yet.
+            people = IntakeDraft.objects.get().answers.get("people", [])
+            assert len(people) == index + (following is None)
     page = client.get("/housing-help/apply/household/").content.decode()
     assert "Kim Rivers" in page
-    assert "Lee Rivers" in page
+    assert "Son or daughter" in page
+    # Each person has a Change link: it asks their questions again, filled in, and changes them in place.
+    assert 'href="/housing-help/apply/household/1/name/"' in page
+    change = client.get("/housing-help/apply/household/1/name/").content.decode()
+    assert 'value="Lee Rivers"' in change
+    client.post("/housing-help/apply/household/1/name/", {"name": "Lee Rivers-Okoro"})
+    client.post("/housing-help/apply/household/0/pregnant/", {"pregnant": "True"})
+    people = IntakeDraft.objects.get().answers["people"]
+    assert [p["name"] for p in people] == ["Kim Rivers", "Lee Rivers-Okoro"]
+    assert people[0]["pregnant"] is True
+    # Changed to male, the pregnancy answer goes with the question.
+    client.post("/housing-help/apply/household/0/sex/", {"sex": "male"})
+    assert "pregnant" not in IntakeDraft.objects.get().answers["people"][0]
+    client.post("/housing-help/apply/household/0/sex/", {"sex": "female"})
+    client.post("/housing-help/apply/household/0/pregnant/", {"pregnant": "False"})
+    # Someone not in the list (nor the next to add) cannot be reached.
+    assert client.get("/housing-help/apply/household/7/name/").url == "/housing-help/apply/household/"
+    page = client.get("/housing-help/apply/household/").content.decode()
+    assert "Kim Rivers" in page
+    assert "Lee Rivers-Okoro" in page
     # GOV.UK "add to a list": removing someone is confirmed first.
     assert 'href="/housing-help/apply/household/remove/0/"' in page
     confirm = client.get("/housing-help/apply/household/remove/0/").content.decode()
@@ -154,7 +189,7 @@ def test_household_members_are_added_and_removed(client):
     assert len(IntakeDraft.objects.get().answers["people"]) == 2
     client.post("/housing-help/apply/household/remove/0/", {"confirm": "yes"})
     draft = IntakeDraft.objects.get()
-    assert [p["name"] for p in draft.answers["people"]] == ["Lee Rivers"]
+    assert [p["name"] for p in draft.answers["people"]] == ["Lee Rivers-Okoro"]
     assert next_step(draft.answers) == "household"
     client.post("/housing-help/apply/household/", {"add_person": "no"})
     assert next_step(IntakeDraft.objects.get().answers) == "accommodation"
@@ -177,7 +212,7 @@ def test_save_and_resume_by_emailed_link_on_another_device(client, mailbox, on_c
     assert other.get(path).status_code == 200
     response = other.post(path)
     assert response.url == "/housing-help/apply/"
-    assert other.get("/housing-help/apply/").url == "/housing-help/apply/contact/"
+    assert other.get("/housing-help/apply/").url == "/housing-help/apply/contact-method/"
     assert Client().get("/housing-help/apply/resume/not-a-token/").status_code == 404
 
 

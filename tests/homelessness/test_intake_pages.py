@@ -17,11 +17,9 @@ from .test_intake import _go
 pytestmark = pytest.mark.django_db
 
 
-def test_every_intake_page_but_contact_and_equality_asks_one_thing():
-    """The contact page keeps its answers together (the safe way to contact decides which of email and phone
-    is needed); the equality questions are skipped together with one button; the current address is one
-    address (GOV.UK's address pattern), or none."""
-    together = {"contact", "equality", "current-address"}
+def test_every_intake_page_asks_one_thing():
+    """One question a page; the current address is one thing made of parts (GOV.UK's address pattern)."""
+    together = {"current-address"}
     for step in intake.STEPS:
         fields = intake.form_class(step).base_fields
         if step.slug not in together:
@@ -77,13 +75,23 @@ def test_they_wording_on_the_split_pages_when_applying_for_someone_else(client):
     [
         ({"current_postcode": "12345"}, "Enter a full UK postcode, like E8 1EA"),
         ({"current_postcode": "E8"}, "Enter a full UK postcode, like E8 1EA"),
-        ({"current_address": "1 Mare Street", "no_fixed_address": "on"}, "untick ‘no fixed address’"),
     ],
 )
 def test_the_current_address_is_checked(client, typed, error):
     response = client.post("/housing-help/apply/current-address/", typed)
     assert response.status_code == 200
     assert error in response.content.decode()
+
+
+def test_the_current_address_is_not_asked_of_someone_with_no_fixed_address(client):
+    client.post("/housing-help/apply/accommodation/", {"accommodation": "private_rented"})
+    client.post("/housing-help/apply/current-address/", {"current_address": "1 Mare Street"})
+    assert "current-address" in [s.slug for s in intake.applicable_steps(IntakeDraft.objects.get().answers)]
+    # Sleeping on the street: no address is asked, and the one typed before is not kept.
+    client.post("/housing-help/apply/accommodation/?change=1", {"accommodation": "rough_sleeping"})
+    answers = IntakeDraft.objects.get().answers
+    assert "current-address" not in [s.slug for s in intake.applicable_steps(answers)]
+    assert "current_address" not in answers["accommodation"]
 
 
 def test_the_current_address_is_optional_and_its_postcode_kept_in_its_normal_form(client):
@@ -151,3 +159,72 @@ def test_the_case_page_warns_of_what_hclic_needs_about_the_applicant_as_the_offi
     ):
         assert words in page.replace("&#x27;", "’").replace("&rsquo;", "’"), words
     assert "date of birth is not recorded" not in page
+
+
+def _add_person(client, index, name, *, finish=True):
+    client.post("/housing-help/apply/household/", {"add_person": "yes"})
+    client.post(f"/housing-help/apply/household/{index}/name/", {"name": name})
+    if finish:
+        for page, data in (
+            ("date-of-birth", {"date_of_birth_0": "2", "date_of_birth_1": "5", "date_of_birth_2": "2016"}),
+            ("sex", {"sex": "female"}),
+            ("relationship", {"relationship": "child"}),
+            ("pregnant", {"pregnant": "False"}),
+        ):
+            client.post(f"/housing-help/apply/household/{index}/{page}/", data)
+
+
+def test_check_answers_lists_each_person_with_a_change_link_and_a_half_added_person_is_not_sent(client):
+    response = _go(client)
+    _add_person(client, 0, "Kim Rivers")
+    _add_person(client, 1, "Half Added", finish=False)
+    # They go back and say no one else: the person they started to add is not in the household.
+    client.post("/housing-help/apply/household/", {"add_person": "no"})
+    assert "person-new" not in IntakeDraft.objects.get().answers
+    page = client.get(response.url).content.decode()
+    row = re.search(r'<dt class="govuk-summary-list__key">Kim Rivers</dt>(.*?)</div>', page, re.S).group(1)
+    assert "Son or daughter, born 2 May 2016" in row
+    assert 'href="/housing-help/apply/household/0/name/"' in row
+    assert "Half Added" not in page
+    client.post(response.url)
+    case = Case.objects.get()
+    assert sorted(m.name for m in case.members.all()) == ["Kim Rivers", "Sam Rivers"]
+    assert "children" in case.flags
+    assert "person-new" not in case.details
+
+
+@pytest.mark.parametrize("method", ["phone", "text", "email"])
+def test_every_question_hint_and_option_says_they_when_applying_for_someone_else(method):
+    """Issue 15 item 9 over every page of the intake and of the household loop. Only words addressed to the
+    person filling it in may say "you": "Your answer" (theirs, as the one typing) and "the person you are
+    applying for"."""
+    from homelessness import household
+
+    to_the_filler = re.compile(r"Your answer|the person you are applying for")
+    you = re.compile(r"\b(you|your|yours|yourself|me|my)\b", re.I)
+    answers = {"who": {"who": "behalf"}, "contact": {"safe_method": method}}
+    # (Not "Who needs help?": its answer is what makes the rest say "they".)
+    forms = [intake.form_class(step) for step in intake.STEPS if step.slug != "who"]
+    forms += [household.person_form_class(page) for page in household.PERSON_PAGES]
+    wrong = []
+    for form_class in forms:
+        for name, field in form_class(behalf=True, answers=answers).fields.items():
+            options = [str(label) for _, label in getattr(field, "choices", [])]
+            for text in (str(field.label), str(field.help_text), *options):
+                if you.search(to_the_filler.sub("", text)):
+                    wrong.append(f"{form_class.__name__}.{name}: {text}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_a_person_page_left_open_while_the_list_changes_in_another_tab_is_refused_gently(client):
+    client.post("/housing-help/apply/who/", PAGES["who"])
+    _add_person(client, 0, "Kim Rivers")
+    _add_person(client, 1, "Lee Rivers")
+    client.post("/housing-help/apply/household/", {"add_person": "yes"})  # a third, in one tab
+    client.post("/housing-help/apply/household/remove/0/", {"confirm": "yes"})  # Kim removed in another
+    client.post("/housing-help/apply/household/remove/0/", {"confirm": "yes"})  # and Lee
+    response = client.post("/housing-help/apply/household/2/name/", {"name": "Third Person"})
+    assert response.status_code == 302
+    assert response.url == "/housing-help/apply/household/"
+    assert "The list of people has changed" in client.get(response.url).content.decode()
+    assert IntakeDraft.objects.get().answers["people"] == []

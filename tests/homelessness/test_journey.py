@@ -6,10 +6,12 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from hackney_portal.core.exceptions import ApplicationError
 from homelessness import hclic, services
 from homelessness.demo import FORM_PAGES as PAGES
+from homelessness.intake import STEPS
 from homelessness.models import Case, IntakeDraft
 from homelessness.rules import AssessmentOutcome, Stage
 
@@ -23,6 +25,14 @@ def test_support_needs_are_checkboxes_and_every_one_ticked_reaches_hclic(client,
     assert 'type="radio"' not in page
     assert page.count('name="support_needs" type="checkbox"') >= 20
     assert 'data-behaviour="exclusive"' in page
+    # In everyday words, the department's name as each box's hint, for every need on its code list.
+    from homelessness.forms import EVERYDAY_SUPPORT
+    from homelessness.selectors import code_choices
+
+    assert {code for code, _ in code_choices("support_need")} == set(EVERYDAY_SUPPORT)
+    assert "Needs help managing money" in page
+    assert re.search(r'govuk-checkboxes__hint">Budgeting difficulties<', page)
+    assert re.search(r'govuk-checkboxes__hint">Offending history<', page)
 
     ticked = ["mental_health", "drugs", "budgeting"]
     response = _go(client, {**PAGES, "support": {"support_needs": ticked}})
@@ -84,7 +94,11 @@ def test_a_domestic_abuse_case_goes_to_the_least_loaded_team_officer_as_urgent(
     assert first.assigned_to == free  # busy holds an open case; free holds none
     assert first.urgent
     assert first.restricted_team
-    assert first.stage == Stage.RECEIVED
+    # Issue 15 item 6: assigned on arrival, so picked up: triage has started without anyone pressing Assign
+    # (s.184 inquiries begin), and it is not in anyone's "new and unassigned" queue.
+    assert first.stage == Stage.TRIAGE
+    assert first.triage_started_on == timezone.localdate()
+    assert first.named_officers.get() == free
     second = make_case(risk="domestic_abuse", name="Second Hidden", email="second@example.org")
     # One open case each now: the one given a case longest ago gets it.
     assert second.assigned_to == busy
@@ -115,6 +129,36 @@ def test_a_domestic_abuse_case_goes_to_the_least_loaded_team_officer_as_urgent(
     # Handing it to someone outside the team is refused (they would then see it).
     with pytest.raises(ApplicationError, match="restricted cases team"):
         services.case_assign(case=first, officer=officer, actor=free)
+
+
+def test_the_team_queue_alerts_while_an_urgent_case_waits_and_nobody_else_is_told(
+    make_case, make_staff, team_officer, officer, manager, settings
+):
+    from hackney_portal.users import roles
+    from tests.conftest import staff_login
+
+    case = make_case(risk="domestic_abuse", name="Alert Hidden", email="alert@example.org")
+    other = make_staff(
+        "other.team@example.org", roles.HOUSING_OFFICERS, settings.HOMELESSNESS_RESTRICTED_TEAM
+    )
+    alert = "The restricted cases team has 1 urgent case not yet assessed"
+    client = Client()
+    staff_login(client, team_officer)
+    page = client.get("/admin/homelessness/case/").content.decode()
+    assert f"{alert} (1 assigned to you)" in page
+    staff_login(client, other)
+    assert f"{alert} (none assigned to you)" in client.get("/admin/homelessness/case/").content.decode()
+    for outsider in (officer, manager):
+        staff_login(client, outsider)
+        response = client.get("/admin/homelessness/case/")
+        assert response.status_code == 200
+        assert "restricted cases team has" not in response.content.decode()
+    # Once it is assessed, the alert has done its work.
+    services.case_record_assessment(
+        case=case, actor=team_officer, eligible=True, outcome=AssessmentOutcome.HOMELESS
+    )
+    staff_login(client, team_officer)
+    assert "restricted cases team has" not in client.get("/admin/homelessness/case/").content.decode()
 
 
 def test_an_ordinary_officer_or_manager_cannot_see_it_anywhere(make_case, team_officer, officer, manager):
@@ -160,6 +204,7 @@ def test_with_nobody_in_the_team_it_waits_in_the_team_queue(make_case, make_staf
     settings.HOMELESSNESS_RESTRICTED_TEAM_EMAIL = "restricted.team@example.org"
     case = make_case(risk="domestic_abuse", name="Nobody Yet")
     assert case.assigned_to is None
+    assert case.stage == Stage.RECEIVED  # waiting for a team officer: nobody has picked it up
     assert case.restricted_team
     assert case not in selectors.cases_visible_to(manager)
     (alert,) = _alerts()
@@ -171,6 +216,8 @@ def test_with_nobody_in_the_team_it_waits_in_the_team_queue(make_case, make_staf
     assert case in selectors.queue(selectors.cases_visible_to(joiner), "team", user=joiner)
     assert case in selectors.queue(selectors.cases_visible_to(joiner), "urgent", user=joiner)
     services.case_assign(case=case, officer=joiner, actor=joiner)
+    case.refresh_from_db()
+    assert case.stage == Stage.TRIAGE
     # A team member who is not a housing officer (the group alone) sees nothing.
     outsider = make_staff("groupie@example.org", settings.HOMELESSNESS_RESTRICTED_TEAM)
     assert not selectors.cases_visible_to(outsider).exists()
@@ -228,13 +275,13 @@ def test_an_ordinary_application_is_not_called_urgent(client):
 
 
 def test_a_phone_only_applicant_is_not_told_an_email_was_sent(client):
-    contact = {
-        "email": "sam@example.org",
-        "phone": "07700900982",
-        "safe_method": "phone",
-        "no_messages": "on",
+    pages = {
+        **PAGES,
+        "contact-method": {"safe_method": "phone"},
+        "contact-phone": {"phone": "07700900982"},
+        "no-messages": {"no_messages": "True"},
     }
-    response = _go(client, {**PAGES, "contact": contact})
+    response = _go(client, pages)
     sent = client.post(response.url)
     done = client.get(sent.url).content.decode()
     assert "confirmation email" not in done
@@ -257,28 +304,29 @@ def test_tel_links_use_the_international_form():
 
 def test_save_and_come_back_later_keeps_what_is_valid_on_a_half_answered_page(client):
     client.post("/housing-help/apply/who/", PAGES["who"])
+    client.post("/housing-help/apply/accommodation/", PAGES["accommodation"])
     half = {
-        "email": "sam@example.org",
-        "phone": "not a number",  # wrong: not kept
-        "save": "1",  # and no safe way to contact chosen yet
+        "current_address": "Flat 3, 5 Amhurst Road, London",
+        "current_postcode": "not a postcode",  # wrong: not kept
+        "save": "1",
     }
-    response = client.post("/housing-help/apply/contact/", half)
+    response = client.post("/housing-help/apply/current-address/", half)
     assert response.status_code == 302
     assert response.url == "/housing-help/apply/saved/"
     answers = IntakeDraft.objects.get().answers
-    assert "contact" not in answers  # not finished: it will be asked again
-    assert answers["partial"] == {"contact": {"email": "sam@example.org"}}
+    assert "current_address" not in answers["accommodation"]  # not finished: it will be asked again
+    assert answers["partial"] == {"current-address": {"current_address": "Flat 3, 5 Amhurst Road, London"}}
     saved = client.get(response.url).content.decode()
     assert "govuk-error-summary" not in saved
-    # Coming back, the page is asked again with what they had typed.
+    # Coming back, the page is asked again with what they had typed (its group has other answers already).
     assert client.get("/housing-help/apply/").url == "/housing-help/apply/safe-tonight/"
-    page = client.get("/housing-help/apply/contact/").content.decode()
-    assert 'value="sam@example.org"' in page
+    page = client.get("/housing-help/apply/current-address/").content.decode()
+    assert "Flat 3, 5 Amhurst Road, London" in page
     assert "govuk-error-summary" not in page
     # Finishing the page replaces the half answers.
-    client.post("/housing-help/apply/contact/", PAGES["contact"])
+    client.post("/housing-help/apply/current-address/", PAGES["current-address"])
     answers = IntakeDraft.objects.get().answers
-    assert answers["contact"]["email"] == "sam@example.org"
+    assert answers["accommodation"]["current_postcode"] == "E8 1EA"
     assert "partial" not in answers
     # A finished date is shown again as three boxes when the page is changed.
     client.post("/housing-help/apply/date-of-birth/", PAGES["date-of-birth"])
@@ -287,7 +335,9 @@ def test_save_and_come_back_later_keeps_what_is_valid_on_a_half_answered_page(cl
 
 
 def test_continue_on_a_half_answered_page_still_shows_the_errors(client):
-    response = client.post("/housing-help/apply/contact/", {"email": "sam@example.org"})
+    response = client.post(
+        "/housing-help/apply/current-address/", {"current_address": "1 Mare Street", "current_postcode": "E8"}
+    )
     assert response.status_code == 200
     assert "govuk-error-summary" in response.content.decode()
     assert not IntakeDraft.objects.exists()
@@ -365,6 +415,13 @@ SPLIT_PAGES = {
     "leave-by": "What date have you been told to leave by? (optional)",
     "last-settled": "What was the address of your last settled home? (optional)",
     "reason-loss": "Why did you lose (or why are you losing) your last settled home?",
+    "contact-method": "How is it safe for us to contact you?",
+    "contact-phone": "What number should we call?",
+    "contact-times": "When is it safe for us to contact you? (optional)",
+    "equality": "What is your ethnic group? (optional)",
+    "sexual-orientation": "Which of these best describes your sexual orientation? (optional)",
+    "religion": "What is your religion? (optional)",
+    "disability": "Do you consider yourself to have a disability? (optional)",
 }
 
 
@@ -426,22 +483,40 @@ def test_options_are_in_everyday_words_with_the_legal_name_as_a_hint(client):
     # The answer stored is still the code H-CLIC uses.
     client.post("/housing-help/apply/accommodation/", {"accommodation": "private_rented"})
     assert IntakeDraft.objects.get().answers["accommodation"]["accommodation"] == "private_rented"
+    # Why the home was lost: radios in everyday words, every reason the code list has, the department's
+    # name as each one's hint.
+    reason = client.get("/housing-help/apply/reason-loss/").content.decode()
+    assert "<select" not in reason
+    assert "Leaving prison" in reason
+    assert re.search(r'govuk-radios__hint">Left institution: custody<', reason)
+    codes = set(re.findall(r'name="reason_loss" type="radio" value="([a-z_]+)"', reason)) or set(
+        re.findall(r'type="radio" name="reason_loss" value="([a-z_]+)"', reason)
+    )
+    from homelessness.forms import EVERYDAY_REASON_LOSS
+    from homelessness.selectors import code_choices
+
+    assert codes == {code for code, _ in code_choices("reason_loss")} == set(EVERYDAY_REASON_LOSS)
+    client.post("/housing-help/apply/reason-loss/", {"reason_loss": "left_custody"})
+    assert IntakeDraft.objects.get().answers["last-settled"]["reason_loss"] == "left_custody"
 
 
 def test_equality_questions_are_optional_say_why_and_can_be_skipped_at_once(client):
-    page = client.get("/housing-help/apply/equality/").content.decode()
-    assert "These questions are optional" in page
-    assert "do not change the help" in page
-    assert ">Skip these questions</button>" in page
-    # Leaving them all unanswered is an answer.
+    for slug in ("equality", "sexual-orientation", "religion", "disability"):
+        page = client.get(f"/housing-help/apply/{slug}/").content.decode()
+        assert "This question is optional" in page, slug
+        assert "does not change the help you get" in page, slug
+        assert ">Skip these questions</button>" in page, slug
+    # Leaving one unanswered is an answer.
     response = client.post("/housing-help/apply/equality/", {})
     assert response.status_code == 302
     assert IntakeDraft.objects.get().answers["equality"]["ethnicity"] == ""
     IntakeDraft.objects.all().delete()
-    # One press skips them all.
+    # One press, on any of them, skips them all, and keeps nothing already answered.
     other = Client()
-    response = _go(other, {**PAGES, "equality": {"ethnicity": "white", "skip": "1"}})
+    pages = {**PAGES, "religion": {"religion": "none", "skip": "1"}}
+    response = _go(other, pages)
     assert IntakeDraft.objects.get().answers["equality"] == {"skipped": True}
+    assert "disability" not in [s.slug for s in STEPS if s.applies_to(IntakeDraft.objects.get().answers)]
     check = other.get(response.url).content.decode()
     assert "Skipped" in check
     other.post(response.url)

@@ -48,15 +48,15 @@ def test_the_stranger_who_started_a_draft_cannot_read_what_the_victim_types(clie
     victim = client
     response = _open(victim, _resume_link(mailbox))
     assert response.url == "/housing-help/apply/"
-    victim.post(
-        "/housing-help/apply/contact/",
-        {"email": VICTIM, "phone": "07700900111", "safe_method": "phone", "safe_times": "Only after 2pm"},
-    )
+    victim.post("/housing-help/apply/contact-method/", {"safe_method": "phone"})
+    victim.post("/housing-help/apply/contact-phone/", {"phone": "07700900111"})
+    victim.post("/housing-help/apply/contact-times/", {"safe_times": "Only after 2pm"})
     victim.post("/housing-help/apply/full-name/", {"full_name": "Victoria Secret-Name"})
 
     # The stranger's browser still holds the session it started the draft in.
     for url in (
-        "/housing-help/apply/contact/",
+        "/housing-help/apply/contact-phone/",
+        "/housing-help/apply/contact-times/",
         "/housing-help/apply/about/",
         "/housing-help/apply/check-your-answers/",
     ):
@@ -77,16 +77,14 @@ def test_contact_details_the_stranger_planted_are_asked_again_and_never_offered_
 ):
     stranger = Client()
     stranger.post("/housing-help/apply/who/", PAGES["who"])
-    stranger.post(
-        "/housing-help/apply/contact/",
-        {"email": "attacker@example.net", "phone": "", "safe_method": "email", "safe_times": ""},
-    )
+    stranger.post("/housing-help/apply/contact-method/", {"safe_method": "email"})
+    stranger.post("/housing-help/apply/contact-email/", {"email": "attacker@example.net"})
     with on_commit(execute=True):
         stranger.post("/housing-help/apply/saved/", {"email": VICTIM})
     _open(client, _resume_link(mailbox))
     # Updates about the case would go to the contact address: the victim is asked for it again.
     assert client.get("/housing-help/apply/").url == "/housing-help/apply/safe-tonight/"
-    assert "attacker@example.net" not in client.get("/housing-help/apply/contact/").content.decode()
+    assert "attacker@example.net" not in client.get("/housing-help/apply/contact-email/").content.decode()
     # Saving again offers the address that proved it is theirs, not one the stranger typed.
     page = client.get("/housing-help/apply/saved/").content.decode()
     assert "attacker@example.net" not in page
@@ -128,10 +126,9 @@ def test_the_resume_email_carries_nothing_the_stranger_typed(client, mailbox, on
     phishing = "Call 09000 000000 or visit https://evil.example to keep your home"
     client.post("/housing-help/apply/who/", PAGES["who"])
     client.post("/housing-help/apply/full-name/", {"full_name": phishing})
-    client.post(
-        "/housing-help/apply/contact/",
-        {"email": VICTIM, "phone": "", "safe_method": "email", "safe_times": phishing},
-    )
+    client.post("/housing-help/apply/contact-method/", {"safe_method": "email"})
+    client.post("/housing-help/apply/contact-email/", {"email": VICTIM})
+    client.post("/housing-help/apply/contact-times/", {"safe_times": phishing})
     with on_commit(execute=True):
         client.post("/housing-help/apply/saved/", {"email": VICTIM})
     (email,) = mailbox

@@ -124,6 +124,7 @@ PUBLIC = {
     "employment:save": "adds a published listing to the signed-in person's own list",
     "homelessness:step": "a question of the intake, answered into this browser's own draft",
     "homelessness:person_remove": "an index into this browser's own draft household",
+    "homelessness:person_page": "a question about a person in this browser's own draft household",
 }
 
 
@@ -513,6 +514,7 @@ CASE_DATA_URLS = {
             "saved",
             "resume",
             "person",
+            "person_page",
             "person_remove",
             "check",
             "step",
