@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
 from hackney_portal.core.outbox import enqueue
@@ -25,13 +25,20 @@ log = logging.getLogger(__name__)
 def stripe_event_receive(
     *, payload: bytes, signature: str, source: str = "webhook"
 ) -> tuple[StripeEvent, bool]:
-    """Verify, store once, and queue processing. Raises gateway.SignatureError for anything unsigned."""
+    """Verify, store once, and apply it now if its own payload is enough, else queue it. Raises
+    gateway.SignatureError for anything unsigned."""
     event = gateway.webhook_verify(payload, signature)
-    return stripe_event_store(event=event, source=source)
+    return stripe_event_store(event=event, source=source, apply_now=True)
 
 
 @transaction.atomic
-def stripe_event_store(*, event: dict, source: str) -> tuple[StripeEvent, bool]:
+def stripe_event_store(*, event: dict, source: str, apply_now: bool = False) -> tuple[StripeEvent, bool]:
+    """Store the event once (a repeated id changes nothing) and queue a task to apply it, on commit.
+
+    `apply_now`: a matching `payment_intent.succeeded` is applied in this transaction instead (see
+    `_payload_apply_now`), so the event, its effect and its "processed" mark commit together and no task
+    is queued for it.
+    """
     obj = (event.get("data") or {}).get("object") or {}
     try:
         with transaction.atomic():
@@ -45,8 +52,29 @@ def stripe_event_store(*, event: dict, source: str) -> tuple[StripeEvent, bool]:
             )
     except IntegrityError:
         return StripeEvent.objects.get(event_id=event["id"]), False
-    enqueue("payments.tasks.stripe_event_process", row.pk)
+    if not (apply_now and _payload_apply_now(row)):
+        enqueue("payments.tasks.stripe_event_process", row.pk)
     return row, True
+
+
+def _payload_apply_now(row: StripeEvent) -> bool:
+    """Apply a just-stored event in the request that received it, when its signed payload alone is enough:
+    no call to Stripe, a few row writes in the transaction that stores it anyway. This saves the queue, the
+    worker and a second commit per event (see docs/performance.md). False, with nothing changed, for anything
+    else, and when the payment is locked by someone else at this moment (the request never waits for it) or
+    the database refuses: the event's task then applies it as before.
+    """
+    if row.type != "payment_intent.succeeded":
+        return False
+    try:
+        with transaction.atomic():
+            if not _payment_intent_from_payload(row.type, _object(row), nowait=True):
+                return False
+            _processed(row)
+    except DatabaseError as exc:
+        log.info("event %s left for its task: %s", row.event_id, type(exc).__name__)
+        return False
+    return True
 
 
 # How many other stored events one task applies along with its own, in the same transaction.
@@ -109,14 +137,22 @@ def _event_intent_id(event: StripeEvent) -> str:
     return str(obj.get("payment_intent") or "")
 
 
+def _object(row: StripeEvent) -> dict:
+    return (row.payload.get("data") or {}).get("object") or {}
+
+
 def _event_apply(row: StripeEvent) -> None:
-    obj = (row.payload.get("data") or {}).get("object") or {}
+    obj = _object(row)
     if row.type.startswith("payment_intent."):
         _event_payment_intent(row.type, obj)
     elif row.type in {"charge.refunded", "refund.updated", "refund.created", "charge.refund.updated"}:
         _event_refund(obj)
     elif row.type.startswith("charge.dispute."):
         _event_dispute(row.type, obj)
+    _processed(row)
+
+
+def _processed(row: StripeEvent) -> None:
     row.processed_at = timezone.now()
     row.attempts += 1
     row.save(update_fields=["processed_at", "attempts"])
@@ -142,26 +178,38 @@ def _event_payment_intent(event_type: str, obj: dict) -> None:
     Stripe. Anything else (a non-terminal status that may be stale by now, or any mismatch) is only a
     trigger: the intent is re-read from Stripe, with no payment lock held during the call, and applied.
     """
+    if _payment_intent_from_payload(event_type, obj):
+        return
     intent_id = str(obj.get("id") or "")
-    if event_type == "payment_intent.succeeded" and intent_id:
-        payment = (
-            Payment.objects.select_for_update(of=("self",)).filter(provider_payment_id=intent_id).first()
-        )
-        if payment is not None and rules.event_payload_sufficient(
-            event_type=event_type,
-            payload=obj,
-            recorded_intent_id=payment.provider_payment_id,
-            amount_pence=payment.amount_pence,
-            reference=payment.reference,
-        ):
-            payment_intent_apply(payment=payment, intent=gateway.intent_from_payload(obj))
-            return
     payment = _payment_for_intent(intent_id)
     if payment is None:
         log.warning("event for a PaymentIntent we did not record: %s", intent_id)
         return
     intent = gateway.intent_retrieve(intent_id)
     payment_intent_apply(payment=payment_locked(payment_id=payment.pk), intent=intent)
+
+
+def _payment_intent_from_payload(event_type: str, obj: dict, *, nowait: bool = False) -> bool:
+    """Apply a succeeded event from its own payload if it matches our payment (locked, `nowait`: raise
+    rather than wait for someone else's lock); False, with nothing changed, if it does not."""
+    intent_id = str(obj.get("id") or "")
+    if event_type != "payment_intent.succeeded" or not intent_id:
+        return False
+    payment = (
+        Payment.objects.select_for_update(of=("self",), nowait=nowait)
+        .filter(provider_payment_id=intent_id)
+        .first()
+    )
+    if payment is None or not rules.event_payload_sufficient(
+        event_type=event_type,
+        payload=obj,
+        recorded_intent_id=payment.provider_payment_id,
+        amount_pence=payment.amount_pence,
+        reference=payment.reference,
+    ):
+        return False
+    payment_intent_apply(payment=payment, intent=gateway.intent_from_payload(obj))
+    return True
 
 
 def _event_refund(obj: dict) -> None:
