@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import logging
 
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from hackney_portal.core.outbox import enqueue
@@ -35,46 +36,72 @@ def stripe_event_receive(
 def stripe_event_store(*, event: dict, source: str, apply_now: bool = False) -> tuple[StripeEvent, bool]:
     """Store the event once (a repeated id changes nothing) and queue a task to apply it, on commit.
 
-    `apply_now`: a matching `payment_intent.succeeded` is applied in this transaction instead (see
-    `_payload_apply_now`), so the event, its effect and its "processed" mark commit together and no task
-    is queued for it.
+    `apply_now`: a signed `payment_intent.succeeded` that matches our payment is applied in this transaction
+    instead, from its own payload (no call to Stripe), so the event, its effect and its "processed" mark
+    commit together and no task is queued for it: the queue, the worker and a second commit per event are
+    saved (see docs/performance.md). A payment another transaction has locked at this moment is skipped,
+    never waited for: the event's task applies it, as it does every event that needs Stripe.
     """
     obj = (event.get("data") or {}).get("object") or {}
-    try:
-        with transaction.atomic():
-            row = StripeEvent.objects.create(
-                event_id=event["id"],
-                type=event.get("type", ""),
-                object_id=str(obj.get("id", ""))[:100],
-                created=int(event.get("created") or 0),
-                payload=event,
-                source=source,
-            )
-    except IntegrityError:
+    now_maybe = apply_now and event.get("type") == "payment_intent.succeeded"
+    # Stored as processed when it may be applied now, so the usual case costs no second write of the row;
+    # the mark is taken back below, in the same transaction, if it is not applied after all.
+    row = _event_insert(event=event, obj=obj, source=source, processed=now_maybe)
+    if row is None:
         return StripeEvent.objects.get(event_id=event["id"]), False
-    if not (apply_now and _payload_apply_now(row)):
-        enqueue("payments.tasks.stripe_event_process", row.pk)
+    if now_maybe:
+        if _payment_intent_from_payload(row.type, obj, skip_locked=True):
+            return row, True
+        StripeEvent.objects.filter(pk=row.pk).update(processed_at=None, attempts=0)
+        row.processed_at, row.attempts = None, 0
+    enqueue("payments.tasks.stripe_event_process", row.pk)
     return row, True
 
 
-def _payload_apply_now(row: StripeEvent) -> bool:
-    """Apply a just-stored event in the request that received it, when its signed payload alone is enough:
-    no call to Stripe, a few row writes in the transaction that stores it anyway. This saves the queue, the
-    worker and a second commit per event (see docs/performance.md). False, with nothing changed, for anything
-    else, and when the payment is locked by someone else at this moment (the request never waits for it) or
-    the database refuses: the event's task then applies it as before.
-    """
-    if row.type != "payment_intent.succeeded":
-        return False
-    try:
-        with transaction.atomic():
-            if not _payment_intent_from_payload(row.type, _object(row), nowait=True):
-                return False
-            _processed(row)
-    except DatabaseError as exc:
-        log.info("event %s left for its task: %s", row.event_id, type(exc).__name__)
-        return False
-    return True
+_EVENT_INSERT = (
+    "INSERT INTO payments_stripeevent (event_id, type, object_id, created, payload, received_at, "
+    "processed_at, attempts, last_error, source) VALUES (%s, %s, %s, %s, %s::jsonb, %s, %s, %s, '', %s) "
+    "ON CONFLICT (event_id) DO NOTHING RETURNING id"
+)
+
+
+def _event_insert(*, event: dict, obj: dict, source: str, processed: bool) -> StripeEvent | None:
+    """The stored event, or None if its id is already stored. One statement where the ORM needs a savepoint
+    around its INSERT (three round trips, on the path every webhook takes); a concurrent insert of the same
+    id waits for the other to commit, then stores nothing."""
+    now = timezone.now()
+    row = StripeEvent(
+        event_id=event["id"],
+        type=event.get("type", ""),
+        object_id=str(obj.get("id", ""))[:100],
+        created=int(event.get("created") or 0),
+        payload=event,
+        received_at=now,
+        processed_at=now if processed else None,
+        attempts=1 if processed else 0,
+        source=source,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _EVENT_INSERT,
+            [
+                row.event_id,
+                row.type,
+                row.object_id,
+                row.created,
+                json.dumps(event),
+                now,
+                row.processed_at,
+                row.attempts,
+                source,
+            ],
+        )
+        inserted = cursor.fetchone()
+    if inserted is None:
+        return None
+    row.pk = inserted[0]
+    row._state.adding, row._state.db = False, connection.alias
+    return row
 
 
 # How many other stored events one task applies along with its own, in the same transaction.
@@ -149,10 +176,6 @@ def _event_apply(row: StripeEvent) -> None:
         _event_refund(obj)
     elif row.type.startswith("charge.dispute."):
         _event_dispute(row.type, obj)
-    _processed(row)
-
-
-def _processed(row: StripeEvent) -> None:
     row.processed_at = timezone.now()
     row.attempts += 1
     row.save(update_fields=["processed_at", "attempts"])
@@ -189,14 +212,14 @@ def _event_payment_intent(event_type: str, obj: dict) -> None:
     payment_intent_apply(payment=payment_locked(payment_id=payment.pk), intent=intent)
 
 
-def _payment_intent_from_payload(event_type: str, obj: dict, *, nowait: bool = False) -> bool:
-    """Apply a succeeded event from its own payload if it matches our payment (locked, `nowait`: raise
-    rather than wait for someone else's lock); False, with nothing changed, if it does not."""
+def _payment_intent_from_payload(event_type: str, obj: dict, *, skip_locked: bool = False) -> bool:
+    """Apply a succeeded event from its own payload if it matches our payment, locked (`skip_locked`: not if
+    another transaction holds its lock now); False, with nothing changed, if it does not."""
     intent_id = str(obj.get("id") or "")
     if event_type != "payment_intent.succeeded" or not intent_id:
         return False
     payment = (
-        Payment.objects.select_for_update(of=("self",), nowait=nowait)
+        Payment.objects.select_for_update(of=("self",), skip_locked=skip_locked)
         .filter(provider_payment_id=intent_id)
         .first()
     )
