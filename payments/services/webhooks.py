@@ -68,7 +68,11 @@ _EVENT_INSERT = (
 def _event_insert(*, event: dict, obj: dict, source: str, processed: bool) -> StripeEvent | None:
     """The stored event, or None if its id is already stored. One statement where the ORM needs a savepoint
     around its INSERT (three round trips, on the path every webhook takes); a concurrent insert of the same
-    id waits for the other to commit, then stores nothing."""
+    id waits for the other to commit, then stores nothing. ValueError for an id or type that is not a short
+    string (the view answers 400), rather than a database error."""
+    for key in ("id", "type"):
+        if not isinstance(event.get(key), str) or not 0 < len(event[key]) <= 100:
+            raise ValueError(f"event {key} must be a string of 1 to 100 characters")
     now = timezone.now()
     row = StripeEvent(
         event_id=event["id"],
@@ -213,13 +217,17 @@ def _event_payment_intent(event_type: str, obj: dict) -> None:
 
 
 def _payment_intent_from_payload(event_type: str, obj: dict, *, skip_locked: bool = False) -> bool:
-    """Apply a succeeded event from its own payload if it matches our payment, locked (`skip_locked`: not if
-    another transaction holds its lock now); False, with nothing changed, if it does not."""
+    """Apply a succeeded event from its own payload if it matches our payment, locked; False, with nothing
+    changed, if it does not. `skip_locked` (the webhook request): the payment and its rent account are locked
+    together, and neither is waited for: if another transaction holds either, nothing is done here."""
     intent_id = str(obj.get("id") or "")
     if event_type != "payment_intent.succeeded" or not intent_id:
         return False
+    # The task waits for the payment only; the account is the ledger's lock, taken when it credits.
+    lock = {"of": ("self", "account"), "skip_locked": True} if skip_locked else {"of": ("self",)}
     payment = (
-        Payment.objects.select_for_update(of=("self",), skip_locked=skip_locked)
+        Payment.objects.select_related("account")
+        .select_for_update(**lock)
         .filter(provider_payment_id=intent_id)
         .first()
     )

@@ -10,7 +10,7 @@ from django.db import connection, transaction
 
 from hackney_portal.core.models import OutboxTask
 from payments import stripe_gateway as gateway
-from payments.models import LedgerEntry, Payment, StripeEvent
+from payments.models import LedgerEntry, Payment, RentAccount, StripeEvent
 from tests.payments.conftest import CARD_OK, card_token, intent_event, signed, start_payment
 
 URL = "/payments/stripe/webhook/"
@@ -97,15 +97,20 @@ def test_a_mismatched_succeeded_event_is_queued_for_a_re_read_not_applied_in_the
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_request_never_waits_for_a_payment_locked_elsewhere_its_task_applies_the_event(client, account):
+@pytest.mark.parametrize("held", ["payment", "account"])
+def test_a_request_never_waits_for_a_payment_or_account_locked_elsewhere_its_task_applies_the_event(
+    client, account, held
+):
     payment = start_payment(account, amount_pence=2100)
     intent_id = _paid_and_recorded(payment)
     locked = threading.Event()
+    model = Payment if held == "payment" else RentAccount
+    pk = payment.pk if held == "payment" else account.pk
 
     def card_submission_holding_the_lock():
         try:
             with transaction.atomic():
-                Payment.objects.select_for_update().get(pk=payment.pk)
+                model.objects.select_for_update().get(pk=pk)
                 locked.set()
                 time.sleep(1.0)
         finally:
@@ -134,4 +139,20 @@ def test_a_signed_body_that_is_not_an_event_object_gets_400_and_stores_nothing(c
     sig = gateway.webhook_sign(body, settings.STRIPE_WEBHOOK_SECRETS[0])
     response = client.post(URL, body, content_type="application/json", HTTP_STRIPE_SIGNATURE=sig)
     assert response.status_code == 400
+    assert not StripeEvent.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "event",
+    [
+        {"id": "evt_" + "x" * 200, "type": "payment_intent.succeeded"},
+        {"id": 12345, "type": "payment_intent.succeeded"},
+        {"id": "evt_1", "type": ["payment_intent.succeeded"]},
+        {"type": "payment_intent.succeeded"},
+        {"id": "evt_1", "type": "payment_intent.succeeded", "created": "yesterday"},
+    ],
+)
+def test_a_signed_event_with_a_bad_id_type_or_time_gets_400_and_stores_nothing(client, event):
+    assert _post(client, event).status_code == 400
     assert not StripeEvent.objects.exists()
