@@ -291,7 +291,8 @@ def history(request):
 @csrf_exempt
 @require_POST
 def stripe_webhook(request):
-    """Verify, store once, answer at once; a Celery task applies the event."""
+    """Verify, store once, answer at once. A succeeded payment that matches its payload is applied in this
+    request (no call to Stripe); a Celery task applies anything else."""
     try:
         _, created = services.stripe_event_receive(
             payload=request.body, signature=request.headers.get("Stripe-Signature", "")

@@ -35,7 +35,9 @@ def ledger_post(
     payment, refund and dispute make a second entry for the same event impossible: on conflict we return the
     existing entry and change nothing.
     """
-    with transaction.atomic():
+    # No savepoint of its own when called inside a transaction (every service that credits is): it would add
+    # two round trips to every credit, and nothing that calls this carries on after it raises.
+    with transaction.atomic(savepoint=False):
         account = RentAccount.objects.select_for_update().get(pk=account_id)
         last = account.entries.order_by("-seq").values_list("seq", flat=True).first() or 0
         day = on or business_date()

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import logging
 
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from hackney_portal.core.outbox import enqueue
@@ -25,28 +26,86 @@ log = logging.getLogger(__name__)
 def stripe_event_receive(
     *, payload: bytes, signature: str, source: str = "webhook"
 ) -> tuple[StripeEvent, bool]:
-    """Verify, store once, and queue processing. Raises gateway.SignatureError for anything unsigned."""
+    """Verify, store once, and apply it now if its own payload is enough, else queue it. Raises
+    gateway.SignatureError for anything unsigned."""
     event = gateway.webhook_verify(payload, signature)
-    return stripe_event_store(event=event, source=source)
+    return stripe_event_store(event=event, source=source, apply_now=True)
 
 
 @transaction.atomic
-def stripe_event_store(*, event: dict, source: str) -> tuple[StripeEvent, bool]:
+def stripe_event_store(*, event: dict, source: str, apply_now: bool = False) -> tuple[StripeEvent, bool]:
+    """Store the event once (a repeated id changes nothing) and queue a task to apply it, on commit.
+
+    `apply_now`: a signed `payment_intent.succeeded` that matches our payment is applied in this transaction
+    instead, from its own payload (no call to Stripe), so the event, its effect and its "processed" mark
+    commit together and no task is queued for it: the queue, the worker and a second commit per event are
+    saved (see docs/performance.md). A payment another transaction has locked at this moment is skipped,
+    never waited for: the event's task applies it, as it does every event that needs Stripe.
+    """
     obj = (event.get("data") or {}).get("object") or {}
-    try:
-        with transaction.atomic():
-            row = StripeEvent.objects.create(
-                event_id=event["id"],
-                type=event.get("type", ""),
-                object_id=str(obj.get("id", ""))[:100],
-                created=int(event.get("created") or 0),
-                payload=event,
-                source=source,
-            )
-    except IntegrityError:
+    now_maybe = apply_now and event.get("type") == "payment_intent.succeeded"
+    # Stored as processed when it may be applied now, so the usual case costs no second write of the row;
+    # the mark is taken back below, in the same transaction, if it is not applied after all.
+    row = _event_insert(event=event, obj=obj, source=source, processed=now_maybe)
+    if row is None:
         return StripeEvent.objects.get(event_id=event["id"]), False
+    if now_maybe:
+        if _payment_intent_from_payload(row.type, obj, skip_locked=True):
+            return row, True
+        StripeEvent.objects.filter(pk=row.pk).update(processed_at=None, attempts=0)
+        row.processed_at, row.attempts = None, 0
     enqueue("payments.tasks.stripe_event_process", row.pk)
     return row, True
+
+
+_EVENT_INSERT = (
+    "INSERT INTO payments_stripeevent (event_id, type, object_id, created, payload, received_at, "
+    "processed_at, attempts, last_error, source) VALUES (%s, %s, %s, %s, %s::jsonb, %s, %s, %s, '', %s) "
+    "ON CONFLICT (event_id) DO NOTHING RETURNING id"
+)
+
+
+def _event_insert(*, event: dict, obj: dict, source: str, processed: bool) -> StripeEvent | None:
+    """The stored event, or None if its id is already stored. One statement where the ORM needs a savepoint
+    around its INSERT (three round trips, on the path every webhook takes); a concurrent insert of the same
+    id waits for the other to commit, then stores nothing. ValueError for an id or type that is not a short
+    string (the view answers 400), rather than a database error."""
+    for key in ("id", "type"):
+        if not isinstance(event.get(key), str) or not 0 < len(event[key]) <= 100:
+            raise ValueError(f"event {key} must be a string of 1 to 100 characters")
+    now = timezone.now()
+    row = StripeEvent(
+        event_id=event["id"],
+        type=event.get("type", ""),
+        object_id=str(obj.get("id", ""))[:100],
+        created=int(event.get("created") or 0),
+        payload=event,
+        received_at=now,
+        processed_at=now if processed else None,
+        attempts=1 if processed else 0,
+        source=source,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _EVENT_INSERT,
+            [
+                row.event_id,
+                row.type,
+                row.object_id,
+                row.created,
+                json.dumps(event),
+                now,
+                row.processed_at,
+                row.attempts,
+                source,
+            ],
+        )
+        inserted = cursor.fetchone()
+    if inserted is None:
+        return None
+    row.pk = inserted[0]
+    row._state.adding, row._state.db = False, connection.alias
+    return row
 
 
 # How many other stored events one task applies along with its own, in the same transaction.
@@ -109,8 +168,12 @@ def _event_intent_id(event: StripeEvent) -> str:
     return str(obj.get("payment_intent") or "")
 
 
+def _object(row: StripeEvent) -> dict:
+    return (row.payload.get("data") or {}).get("object") or {}
+
+
 def _event_apply(row: StripeEvent) -> None:
-    obj = (row.payload.get("data") or {}).get("object") or {}
+    obj = _object(row)
     if row.type.startswith("payment_intent."):
         _event_payment_intent(row.type, obj)
     elif row.type in {"charge.refunded", "refund.updated", "refund.created", "charge.refund.updated"}:
@@ -142,26 +205,42 @@ def _event_payment_intent(event_type: str, obj: dict) -> None:
     Stripe. Anything else (a non-terminal status that may be stale by now, or any mismatch) is only a
     trigger: the intent is re-read from Stripe, with no payment lock held during the call, and applied.
     """
+    if _payment_intent_from_payload(event_type, obj):
+        return
     intent_id = str(obj.get("id") or "")
-    if event_type == "payment_intent.succeeded" and intent_id:
-        payment = (
-            Payment.objects.select_for_update(of=("self",)).filter(provider_payment_id=intent_id).first()
-        )
-        if payment is not None and rules.event_payload_sufficient(
-            event_type=event_type,
-            payload=obj,
-            recorded_intent_id=payment.provider_payment_id,
-            amount_pence=payment.amount_pence,
-            reference=payment.reference,
-        ):
-            payment_intent_apply(payment=payment, intent=gateway.intent_from_payload(obj))
-            return
     payment = _payment_for_intent(intent_id)
     if payment is None:
         log.warning("event for a PaymentIntent we did not record: %s", intent_id)
         return
     intent = gateway.intent_retrieve(intent_id)
     payment_intent_apply(payment=payment_locked(payment_id=payment.pk), intent=intent)
+
+
+def _payment_intent_from_payload(event_type: str, obj: dict, *, skip_locked: bool = False) -> bool:
+    """Apply a succeeded event from its own payload if it matches our payment, locked; False, with nothing
+    changed, if it does not. `skip_locked` (the webhook request): the payment and its rent account are locked
+    together, and neither is waited for: if another transaction holds either, nothing is done here."""
+    intent_id = str(obj.get("id") or "")
+    if event_type != "payment_intent.succeeded" or not intent_id:
+        return False
+    # The task waits for the payment only; the account is the ledger's lock, taken when it credits.
+    lock = {"of": ("self", "account"), "skip_locked": True} if skip_locked else {"of": ("self",)}
+    payment = (
+        Payment.objects.select_related("account")
+        .select_for_update(**lock)
+        .filter(provider_payment_id=intent_id)
+        .first()
+    )
+    if payment is None or not rules.event_payload_sufficient(
+        event_type=event_type,
+        payload=obj,
+        recorded_intent_id=payment.provider_payment_id,
+        amount_pence=payment.amount_pence,
+        reference=payment.reference,
+    ):
+        return False
+    payment_intent_apply(payment=payment, intent=gateway.intent_from_payload(obj))
+    return True
 
 
 def _event_refund(obj: dict) -> None:

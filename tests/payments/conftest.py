@@ -108,3 +108,13 @@ def intent_event(
         "created": int(time.time()),
         "data": {"object": {"id": intent_id, "object": "payment_intent", "metadata": metadata or {}}},
     }
+
+
+@pytest.fixture
+def stripe_calls(settings):
+    """Every call the portal makes to localstripe from now on, counted at the network boundary."""
+    from tests.payments.stripe_calls import StripeCallCounter
+
+    with StripeCallCounter(settings.STRIPE_API_BASE) as counter:
+        settings.STRIPE_API_BASE = counter.url
+        yield counter

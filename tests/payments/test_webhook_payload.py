@@ -40,10 +40,12 @@ def _process(event: dict):
 
 
 @pytest.mark.django_db
-def test_matching_succeeded_event_is_applied_from_its_payload_once(account):
+def test_matching_succeeded_event_is_applied_from_its_payload_once(account, stripe_calls):
     payment = start_payment(account, amount_pence=4321)
     intent_id = _recorded_unconfirmed(payment)
+    stripe_calls.reset()
     _process(_event(payment, intent_id))
+    assert stripe_calls.calls == []  # credited with no call to the provider at all
     payment.refresh_from_db()
     # Stripe itself still says "requires_confirmation": the credit came from the signed payload alone.
     assert gateway.intent_retrieve(intent_id).status != "succeeded"
@@ -68,10 +70,14 @@ def test_matching_succeeded_event_is_applied_from_its_payload_once(account):
         ("payment_intent.amount_capturable_updated", {}),
     ],
 )
-def test_mismatched_or_non_terminal_event_is_re_read_and_stripe_decides(account, event_type, changes):
+def test_mismatched_or_non_terminal_event_is_re_read_and_stripe_decides(
+    account, event_type, changes, stripe_calls
+):
     payment = start_payment(account, amount_pence=4321)
     intent_id = _recorded_unconfirmed(payment)
+    stripe_calls.reset()
     _process(_event(payment, intent_id, event_type, **changes))
+    assert stripe_calls.calls == [("GET", f"/v1/payment_intents/{intent_id}")]
     payment.refresh_from_db()
     assert payment.status == Payment.Status.CREATED  # what Stripe says: nothing taken
     assert not LedgerEntry.objects.filter(payment=payment).exists()
@@ -167,3 +173,30 @@ def test_events_that_need_stripe_are_left_to_their_own_tasks(account):
     assert late.processed_at is not None
     payment.refresh_from_db()
     assert payment.status == Payment.Status.SUCCEEDED
+
+
+@pytest.mark.django_db
+def test_out_of_order_replayed_events_credit_once_and_only_the_non_terminal_ones_ask_stripe(
+    account, stripe_calls
+):
+    payment = start_payment(account, amount_pence=2500)
+    intent_id = _recorded_unconfirmed(payment)
+    gateway.intent_confirm(intent_id, idempotency_key=f"u-{payment.pk}-c")
+    succeeded = _event(payment, intent_id)
+    stripe_calls.reset()
+    # Stripe's order is not guaranteed: a "processing" and a late "payment_failed" around the success, the
+    # success delivered twice (same id) and resent (new id).
+    for event in (
+        _event(payment, intent_id, "payment_intent.processing", status="processing"),
+        succeeded,
+        _event(payment, intent_id, "payment_intent.payment_failed", status="requires_payment_method"),
+        succeeded,
+        _event(payment, intent_id),
+    ):
+        _process(event)
+    assert stripe_calls.intent_reads(intent_id) == 2  # the two non-terminal events, nothing else
+    assert len(stripe_calls.calls) == 2
+    payment.refresh_from_db()
+    assert payment.status == Payment.Status.SUCCEEDED
+    assert [e.amount_pence for e in LedgerEntry.objects.filter(payment=payment)] == [-2500]
+    assert StripeEvent.objects.filter(processed_at__isnull=True).count() == 0
