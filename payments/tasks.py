@@ -1,10 +1,17 @@
 from celery import shared_task
+from django.db import OperationalError
 
 from .stripe_gateway import GatewayError
 
 
 @shared_task(
-    acks_late=True, autoretry_for=(GatewayError,), retry_backoff=True, retry_backoff_max=300, max_retries=10
+    acks_late=True,
+    # A deadlock or a lost connection rolls the whole batch back, so trying again is safe (each event is
+    # marked applied in the transaction that applies it); the sweeper re-queues anything left after that.
+    autoretry_for=(GatewayError, OperationalError),
+    retry_backoff=True,
+    retry_backoff_max=300,
+    max_retries=10,
 )
 def stripe_event_process(event_pk: int) -> None:
     from .services import stripe_event_process as process

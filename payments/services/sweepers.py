@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+from django.db import transaction
 from django.utils import timezone
 
+from hackney_portal.core.outbox import enqueue
+
 from .. import stripe_gateway as gateway
-from ..models import (
-    Payment,
-    SyncCursor,
-)
+from ..models import Payment, StripeEvent, SyncCursor
 from .card import payment_confirmation_release, payment_expire
 from .intents import payment_refresh
 from .webhooks import stripe_event_store
@@ -47,7 +47,35 @@ def payments_sweep(*, now: dt.datetime | None = None) -> dict:
                 checked += 1
         except gateway.GatewayError:
             log.warning("sweeper could not reach Stripe for payment %s", pk)
-    return {"checked": checked, "expired": expired}
+    return {"checked": checked, "expired": expired, "requeued": stripe_events_requeue(now=now)}
+
+
+# An event whose task died (a worker killed mid-task past its retries, a deadlock, a bug since fixed) would
+# otherwise wait for ever: every other event is applied within seconds of arriving.
+EVENT_STALE_AFTER = dt.timedelta(minutes=10)
+EVENT_GIVE_UP_AFTER = dt.timedelta(days=7)
+
+
+def stripe_events_requeue(*, now: dt.datetime | None = None, limit: int = 500) -> int:
+    """Queue again each stored event still not applied ten minutes after it arrived (oldest first, at most
+    `limit` a sweep, none older than a week). Applying is idempotent: an event another task applies first is
+    found done and changes nothing."""
+    now = now or timezone.now()
+    stale = list(
+        StripeEvent.objects.filter(
+            processed_at__isnull=True,
+            received_at__lt=now - EVENT_STALE_AFTER,
+            received_at__gte=now - EVENT_GIVE_UP_AFTER,
+        )
+        .order_by("received_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    with transaction.atomic():
+        for pk in stale:
+            enqueue("payments.tasks.stripe_event_process", pk)
+    if stale:
+        log.warning("queued %d Stripe events again that were not applied within 10 minutes", len(stale))
+    return len(stale)
 
 
 def stripe_events_recover(*, limit: int = 1000) -> int:

@@ -13,7 +13,15 @@ from payments import services
 from payments import stripe_gateway as gateway
 from payments.models import LedgerEntry, Payment, RentAccount, StripeEvent
 from tests.conftest import wait_until
-from tests.payments.conftest import CARD_DECLINED, CARD_OK, card_token, intent_event, signed, start_payment
+from tests.payments.conftest import (
+    CARD_DECLINED,
+    CARD_OK,
+    card_token,
+    intent_event,
+    paid_at_stripe,
+    signed,
+    start_payment,
+)
 
 URL = "/payments/stripe/webhook/"
 
@@ -274,3 +282,32 @@ def test_property_any_delivery_order_credits_each_succeeded_payment_once(account
         assert payment.status == ("succeeded" if delivered else "created")
     account.refresh_from_db()
     assert account.balance_pence == account.entries.aggregate(s=Sum("amount_pence"))["s"]
+
+
+def test_an_event_whose_task_died_is_queued_again_by_the_sweeper(account, django_capture_on_commit_callbacks):
+    """A stored event left unapplied (its task died past its retries) is applied by the next sweep; one too
+    new to be late, or a week old, is left alone. The payment is credited once however often it is queued."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    payment, intent = paid_at_stripe(account, 4_321)
+    event, _ = services.stripe_event_store(
+        event=intent_event(intent.id, "payment_intent.processing"), source="t"
+    )
+    # The task never ran (the row is stored, nothing queued ran it): as if its worker died.
+    now = timezone.now()
+    StripeEvent.objects.filter(pk=event.pk).update(received_at=now - dt.timedelta(minutes=11))
+    fresh, _ = services.stripe_event_store(event=intent_event("pi_fresh"), source="t")
+    old, _ = services.stripe_event_store(event=intent_event("pi_old"), source="t")
+    StripeEvent.objects.filter(pk=old.pk).update(received_at=now - dt.timedelta(days=8))
+    StripeEvent.objects.filter(pk__in=[fresh.pk, old.pk]).update(processed_at=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        swept = services.payments_sweep()
+    assert swept["requeued"] == 1
+    event.refresh_from_db()
+    assert event.processed_at is not None
+    assert LedgerEntry.objects.filter(payment=payment, kind="card_payment").count() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.payments_sweep()["requeued"] == 0  # applied: never queued again
+    assert LedgerEntry.objects.filter(payment=payment, kind="card_payment").count() == 1
