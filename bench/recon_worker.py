@@ -107,6 +107,19 @@ def _statement_times():
         yield spent
 
 
+def _peak_mb() -> float:
+    """This process's own peak resident size. Not `ru_maxrss`: Linux keeps that across exec, so a worker
+    started by a bench that had grown to 480 MB reported 480 MB whatever it did itself."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def pages(path: str):
     with open(path) as f:
         for line in f:
@@ -168,7 +181,7 @@ def main() -> None:
         rows = run.transactions_seen
         assert run.matched == n - n // 1000, (run.matched, n)
         assert Discrepancy.objects.count() == n // 1000
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_mb = _peak_mb()
     if mode in ("reconcile", "report"):
         clear()
     out = {"rows": rows, "seconds": elapsed, "peak_mb": peak_mb}
