@@ -10,7 +10,7 @@ from .. import selectors, services
 from ..models import Case
 from . import files
 from .actions import ACTIONS
-from .queue import QUEUE_FIELDS, CappedPaginator, QueueColumns, QueueFilter, queue_table
+from .queue import QUEUE_FIELDS, CappedPaginator, QueueChangeList, QueueColumns, QueueFilter, queue_table
 from .workspace import workspace
 
 
@@ -44,6 +44,9 @@ class CaseAdmin(QueueColumns, admin.ModelAdmin):
             .select_related("assigned_to")
             .only(*QUEUE_FIELDS, "assigned_to__name", "assigned_to__email")
         )
+
+    def get_changelist(self, request, **kwargs):
+        return QueueChangeList
 
     def has_view_permission(self, request, obj=None):
         if not super().has_view_permission(request, obj):

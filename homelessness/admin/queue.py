@@ -6,8 +6,10 @@ from functools import cached_property
 from html import escape
 
 from django.contrib import admin
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -130,6 +132,27 @@ class QueueColumns:
         return case_flags(obj)
 
 
+# Named rows carry `pk`, as model instances do, for anything that reads the page back (tests, the audit).
+ROW_FIELDS = ("pk", *QUEUE_FIELDS[1:], "officer_name", "officer_email")
+
+
+class QueueChangeList(ChangeList):
+    """The admin's changelist (filters, search, sorting, paging, all unchanged), whose page of cases is read
+    as named rows of the columns the queue shows: building a hundred model instances and their officers' was
+    a fifth of the page's own time (profile in docs/performance.md)."""
+
+    def get_results(self, request):
+        # Only the page is read as rows: the admin's own queryset (facets, search, actions) stays of models.
+        queryset = self.queryset
+        self.queryset = queryset.annotate(
+            officer_name=F("assigned_to__name"), officer_email=F("assigned_to__email")
+        ).values_list(*ROW_FIELDS, named=True)
+        try:
+            super().get_results(request)
+        finally:
+            self.queryset = queryset
+
+
 def queue_table(cl) -> dict:
     """The page of cases as the admin's own results template draws it, each row built here in one pass.
 
@@ -159,20 +182,22 @@ def queue_table(cl) -> dict:
             days = f'<strong class="app-overdue">{-left} overdue</strong>'
         else:
             days = str(left)
-        officer = case.assigned_to
+        officer = case.officer_name or case.officer_email  # as the account's own name: name, else email
         # Every value in the row is escaped above or here; the markup is ours.
         html = (
             f'<th class="field-reference"><a href="{base}{case.pk}/change/{suffix}">'
             f"{escape(case.reference)}</a></th>"
             f'<td class="field-applicant_name">{escape(case.applicant_name or "") or "–"}</td>'
             f'<td class="field-stage_label">{escape(str(stages.get(case.stage, case.stage)))}</td>'
-            f'<td class="field-assigned_to nowrap">{escape(str(officer)) if officer else "–"}</td>'
+            f'<td class="field-assigned_to nowrap">{escape(officer) if officer else "–"}</td>'
             f'<td class="field-days_left">{days}</td>'
             f'<td class="field-flags_label">{escape(case_flags(case))}</td>'
             f'<td class="field-created_at nowrap">{escape(table_datetime(case.created_at))}</td>'
         )
-        rows.append([mark_safe(html)])  # noqa: S308  # nosec
+        rows.append(html)
+    # One safe string for the whole body: a template loop over a hundred rows cost 2 ms a page.
     return {
+        "queue_rows": mark_safe("".join(f"<tr>{row}</tr>" for row in rows)),  # noqa: S308  # nosec
         "queue_results": rows,
         "queue_headers": headers,
         "queue_sorted": sum(1 for h in headers if h.get("sortable") and h.get("sort_priority")),
