@@ -100,7 +100,10 @@ def main(n: int) -> None:
         ("account page", f"/pay-rent/accounts/{account}/", session),
         ("statement", f"/pay-rent/accounts/{account}/statement/", session),
     ]
+    only = os.environ.get("PROFILE_ONLY", "")  # e.g. "account" profiles the pages whose label has it
     for label, url, sid in pages:
+        if only and only not in label and "floor" not in label:
+            continue
         client = Client()
         if sid:
             client.cookies["sessionid"] = sid
@@ -124,6 +127,8 @@ def main(n: int) -> None:
         for bucket, share in shares.items():
             print(f"  {share:6.1%}  {bucket}")
         stats.sort_stats("tottime").print_stats(12)
+        # Our own code by cumulative time: which view, selector or template tag the page's time is under.
+        stats.sort_stats("cumulative").print_stats(r"/(hackney_portal|payments|employment|homelessness)/", 25)
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 from django.urls import reverse
 
@@ -38,6 +38,17 @@ def account_for_statement(*, user, pk: int) -> RentAccount:
     """Only a resident who has linked the account sees its statement; anyone else gets 404, not 403,
     so account ids cannot be probed."""
     account = accounts_linked(user=user).filter(pk=pk).first()
+    if account is None:
+        raise Http404
+    return account
+
+
+def account_for_summary(*, user, pk: int) -> RentAccount:
+    """`account_for_statement`, also saying whether a card payment is still processing (`has_processing`)."""
+    processing = Payment.objects.filter(
+        account=OuterRef("pk"), status__in=rules.PENDING, provider_payment_id__isnull=False
+    )
+    account = accounts_linked(user=user).filter(pk=pk).annotate(has_processing=Exists(processing)).first()
     if account is None:
         raise Http404
     return account
@@ -109,9 +120,12 @@ def account_summary(*, account: RentAccount, today: dt.date | None = None) -> di
         "weekly_due_pence": account.weekly_due_pence,
         "next_due_date": next_monday(today),
         "amount_due_pence": max(0, balance),
-        "processing": account.payments.filter(
-            status__in=rules.PENDING,
-            provider_payment_id__isnull=False,
+        # Read only when the account says it has any (`account_for_summary`): most have none, and the
+        # question rides on the account's own query.
+        "processing": (
+            account.payments.filter(status__in=rules.PENDING, provider_payment_id__isnull=False)
+            if getattr(account, "has_processing", True)
+            else []
         ),
         "recent": [
             {"entry": e, "balance_pence": e.balance_after_pence} for e in account.entries.order_by("-seq")[:5]
@@ -129,13 +143,20 @@ def statement_entries(*, account: RentAccount, start: dt.date, end: dt.date) -> 
 def statement_for_period(*, account: RentAccount, start: dt.date, end: dt.date) -> dict:
     """A statement: the balance brought forward from before `start`, then each entry in date order with the
     balance after it, counted in that same order so the column adds up down the page."""
-    from django.db.models import Sum
+    from django.db.models import Subquery, Sum
 
-    opening = (
-        account.entries.filter(business_date__lt=start).aggregate(total=Sum("amount_pence"))["total"] or 0
+    before = account.entries.filter(business_date__lt=start).values("account_id")
+    before = before.annotate(total=Sum("amount_pence")).values("total")
+    # The balance brought forward rides on the period's rows (PostgreSQL works it out once, as an InitPlan):
+    # one round trip for the page; a period with no entries asks for it alone.
+    entries = list(
+        statement_entries(account=account, start=start, end=end).annotate(opening=Subquery(before))
     )
+    if entries:
+        opening = entries[0].opening or 0
+    else:
+        opening = next(iter(before), {}).get("total") or 0
     rows, balance = [], opening
-    entries = list(statement_entries(account=account, start=start, end=end))
     for entry in entries:
         balance += entry.amount_pence
         rows.append({"entry": entry, "balance_pence": balance})

@@ -122,7 +122,7 @@ def unlink(request, pk: int):
 @never_cache
 @login_required
 def account(request, pk: int):
-    account = selectors.account_for_statement(user=request.user, pk=pk)
+    account = selectors.account_for_summary(user=request.user, pk=pk)
     return render(
         request,
         "payments/account.html",

@@ -1,8 +1,11 @@
 """Rent money in words a resident reads: a credit is "£40.00 in credit", never "-£40.00"."""
 
-from django import template
+from html import escape
 
-from hackney_portal.frontend.formatting import pence
+from django import template
+from django.utils.safestring import mark_safe
+
+from hackney_portal.frontend.formatting import pence, table_date
 
 register = template.Library()
 
@@ -53,3 +56,32 @@ def is_weekly_charge(entry) -> bool:
     from ..statement import WEEKLY_CHARGES
 
     return entry.kind in WEEKLY_CHARGES
+
+
+_CELL = '<td data-label="{label}" class="govuk-table__cell{extra}">{value}</td>'
+_NUMERIC = " govuk-table__cell--numeric"
+
+
+@register.simple_tag
+def entry_rows(rows) -> str:
+    """A statement's rows (date, description with the rent week, charge, payment, balance after), built in one
+    pass: a template loop cost about 80 microseconds a row, most of a year's statement page."""
+    out = []
+    for row in rows:
+        e = row["entry"]
+        description = escape(e.description or e.get_kind_display())
+        if is_weekly_charge(e):
+            description += (
+                '<span class="govuk-hint govuk-!-font-size-16 govuk-!-margin-bottom-0 app-rent-week">'
+                f"{escape(rent_week_span(e))}</span>"
+            )
+        cells = (
+            _CELL.format(label="Date", extra="", value=escape(table_date(e.business_date))),
+            _CELL.format(label="Description", extra="", value=description),
+            _CELL.format(label="Charges", extra=_NUMERIC, value=escape(charge(e.amount_pence))),
+            _CELL.format(label="Payments", extra=_NUMERIC, value=escape(payment(e.amount_pence))),
+            _CELL.format(label="Balance", extra=_NUMERIC, value=escape(balance(row["balance_pence"]))),
+        )
+        out.append('<tr class="govuk-table__row">' + "".join(cells) + "</tr>")
+    # Every value above is escaped; the markup is ours.
+    return mark_safe("\n".join(out))  # noqa: S308  # nosec

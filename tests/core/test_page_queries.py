@@ -17,10 +17,10 @@ pytestmark = pytest.mark.django_db
 # Signed in as a resident the session comes from the cache, so the first query is the user; each page then
 # reads the account the resident is linked to (one query with the link), and what it shows.
 RESIDENT_PAGES = {
-    # The account, the last entries, payments in progress.
-    "/pay-rent/accounts/{account}/": 4,
-    # The account, the period's entries (with the balance brought forward), payments in progress.
-    "/pay-rent/accounts/{account}/statement/": 4,
+    # The account (saying whether a card payment is processing), the last entries.
+    "/pay-rent/accounts/{account}/": 3,
+    # The account, the period's entries (each carrying the balance brought forward).
+    "/pay-rent/accounts/{account}/statement/": 3,
     # The account and what is due.
     "/pay-rent/accounts/{account}/pay/": 3,
     # "Your home" (the floor): linked accounts, payments, cases, applications, saved listings and searches,

@@ -207,3 +207,77 @@ def test_pdf_keeps_the_tenants_name_and_address_in_any_european_alphabet(stateme
     text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
     assert "Łukasz Wiśniewski" in text
     assert "Flat 2, Ünye Court, Вулиця 5" in text
+
+
+@pytest.mark.django_db
+def test_the_balance_brought_forward_is_the_same_whether_the_period_has_entries_or_none(account):
+    """The opening balance rides on the period's rows (one query); with no rows it is asked for alone."""
+    from payments import selectors
+
+    _post(account, 10_000, dt.date(2026, 1, 5), "Rent")
+    _post(account, -2_500, dt.date(2026, 1, 20), "Payment")
+    _post(account, 10_000, dt.date(2026, 3, 2), "Rent")
+    with_rows = selectors.statement_for_period(
+        account=account, start=dt.date(2026, 3, 1), end=dt.date(2026, 3, 31)
+    )
+    empty = selectors.statement_for_period(
+        account=account, start=dt.date(2026, 2, 1), end=dt.date(2026, 2, 28)
+    )
+    nothing_before = selectors.statement_for_period(
+        account=account, start=dt.date(2025, 1, 1), end=dt.date(2025, 12, 31)
+    )
+    assert (with_rows["opening_pence"], with_rows["closing_pence"]) == (7_500, 17_500)
+    assert (empty["opening_pence"], empty["closing_pence"], empty["rows"]) == (7_500, 7_500, [])
+    assert (nothing_before["opening_pence"], nothing_before["rows"]) == (0, [])
+
+
+@pytest.mark.django_db
+def test_the_account_page_says_a_card_payment_is_still_processing_and_stops_once_it_is_paid(
+    statement_client, account
+):
+    import uuid
+
+    from payments.models import Payment
+
+    url = reverse("payments:account", args=[account.pk])
+    assert "still processing" not in statement_client.get(url).content.decode()
+    payment = Payment.objects.create(
+        account=account,
+        reference="RP-PROCESSING",
+        attempt_key=str(uuid.uuid4()),
+        amount_pence=4_200,
+        status="processing",
+        provider_payment_id="pi_processing",
+    )
+    html = statement_client.get(url).content.decode()
+    assert "A card payment of £42.00 (RP-PROCESSING) is still processing." in html
+    Payment.objects.filter(pk=payment.pk).update(status="succeeded")
+    assert "still processing" not in statement_client.get(url).content.decode()
+
+
+@pytest.mark.django_db
+def test_statement_rows_escape_what_was_typed_and_keep_each_cell_and_its_label(statement_client, account):
+    """The rows are built in one pass (`rent.entry_rows`): every cell keeps its data-label (the table reflows
+    at 320 px), a description staff typed is escaped, a weekly charge names its rent week."""
+    services.ledger_post(
+        account_id=account.pk,
+        kind="write_off",
+        amount_pence=-1_234,
+        description='<script>alert("x")</script> & refund',
+        on=business_date(),
+    )
+    services.ledger_post(
+        account_id=account.pk, kind="rent", amount_pence=15_000, description="", on=business_date()
+    )
+    html = statement_client.get(reverse("payments:statement", args=[account.pk])).content.decode()
+    body = html[html.index('<tbody class="govuk-table__body">') : html.index("</tbody>")]
+    assert "<script>alert" not in body
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; refund" in body
+    rows = re.findall(r'<tr class="govuk-table__row">(.*?)</tr>', body, re.S)
+    assert len(rows) >= 2
+    for row in rows:
+        labels = re.findall(r'<td data-label="([^"]+)"', row)
+        assert labels == ["Date", "Description", "Charges", "Payments", "Balance"]
+    refund, rent = rows[-2:]  # today's two, after the fixture's own entries
+    assert "£12.34" in refund and "app-rent-week" not in refund
+    assert "Rent week" in rent and "£150.00" in rent
