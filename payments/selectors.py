@@ -152,10 +152,7 @@ def statement_for_period(*, account: RentAccount, start: dt.date, end: dt.date) 
     entries = list(
         statement_entries(account=account, start=start, end=end).annotate(opening=Subquery(before))
     )
-    if entries:
-        opening = entries[0].opening or 0
-    else:
-        opening = next(iter(before), {}).get("total") or 0
+    opening = (entries[0].opening if entries else next(iter(before), {}).get("total")) or 0
     rows, balance = [], opening
     for entry in entries:
         balance += entry.amount_pence
