@@ -51,11 +51,29 @@ def live_sectors() -> list[str]:
     return cache.get_or_set(f"employment:sectors:{business_date()}", read, timeout=60)
 
 
+# What a listing's public pages never show: its search vector (longer than the text itself), the employer's
+# source text (the page shows the sanitised HTML) and the moderators' fields.
+PAGE_DEFERRED = (
+    "search_vector",
+    "description_source",
+    "pending_edit",
+    "pending_edit_at",
+    "edit_rejection_reason",
+    "rejection_reason",
+    "wage_problems",
+    "wage_override_reason",
+)
+
+
 def opportunity_for_page(*, pk: int) -> Opportunity:
     """Published listings stay reachable after closing (with a notice); drafts and rejected ones do not."""
-    opp = Opportunity.objects.filter(
-        pk=pk, status__in=[Opportunity.Status.PUBLISHED, Opportunity.Status.CLOSED]
-    ).first()
+    opp = (
+        Opportunity.objects.filter(
+            pk=pk, status__in=[Opportunity.Status.PUBLISHED, Opportunity.Status.CLOSED]
+        )
+        .defer(*PAGE_DEFERRED)
+        .first()
+    )
     if opp is None:
         raise Http404
     return opp
