@@ -119,15 +119,20 @@ def payment_credit(*, payment: Payment, actor=None) -> bool:
             obj=payment,
             data={"entry": entry.pk, "amount_pence": payment.amount_pence},
         )
-        if payment.email:
-            notification_send(
-                template="payments/email/receipt",
-                to=payment.email,
-                key=f"payments.receipt:{payment.pk}",
-                context={
-                    "payment": payment,
-                    "account": payment.account,
-                    "balance_pence": entry.balance_after_pence,
-                },
-            )
+        payment_receipt_send(payment=payment, entry=entry)
     return created
+
+
+def payment_receipt_send(*, payment: Payment, entry: LedgerEntry) -> None:
+    """The receipt for a payment's first credit, if the payer asked for one (its key makes it once only)."""
+    if payment.email:
+        notification_send(
+            template="payments/email/receipt",
+            to=payment.email,
+            key=f"payments.receipt:{payment.pk}",
+            context={
+                "payment": payment,
+                "account": payment.account,
+                "balance_pence": entry.balance_after_pence,
+            },
+        )
