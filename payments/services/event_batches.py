@@ -7,8 +7,9 @@ whole batch instead of a dozen per event. The database constraints (one card cre
 line per account and seq) stay the guarantee of exactly once; on any IntegrityError the batch's writes roll
 back and each event is applied by the per-event path instead.
 
-Nothing here ever waits for a lock (events, payments and rent accounts are all taken with SKIP LOCKED), so an
-applier can take part in no deadlock. An event whose payment or account another transaction holds is left
+One applier runs a round at a time (a transaction-level advisory lock, tried, never waited for), and nothing
+here ever waits for a lock (events, payments and rent accounts are all taken with SKIP LOCKED), so an applier
+can take part in no deadlock. An event whose payment or account another transaction holds is left
 waiting for the next round; one that needs Stripe (any mismatch) or is for no payment of ours is handed to its
 own task (`stripe_event_process`), which re-reads the intent as before.
 """
@@ -17,9 +18,10 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from typing import NamedTuple
 
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
@@ -42,38 +44,56 @@ SUCCEEDED_EVENT = "payment_intent.succeeded"
 BATCH = 200
 # Rounds per task, so one task never runs for ever while events keep arriving (it wakes the next one).
 ROUNDS = 50
+# Held by the applier running a round (transaction-level, so PgBouncer in transaction mode is fine).
+APPLIER_LOCK = 0x57E_B47C
+BUSY_LOOK_AGAIN_SECONDS = 0.2
 
 
 def stripe_events_apply(*, batch: int = BATCH, rounds: int = ROUNDS) -> int:
-    """Apply waiting succeeded events, batch after batch, until none is left. Returns how many were applied.
+    """Apply waiting succeeded events, round after round, until none is left. Returns how many were applied.
 
-    The wake flag is cleared before each round reads the waiting events, so an event stored after that read
-    sets it again and wakes another applier: none is left waiting for a wake that never comes.
+    One applier runs rounds at a time (an advisory lock): two would only skip each other's locked accounts.
+    One that finds another running looks again shortly, since the other may be on its last round. The wake
+    flag is cleared inside each round, before it reads the waiting events, so an event stored after that
+    read sets it again and wakes another applier: none is left waiting for a wake that never comes.
     """
+    from ..tasks import stripe_events_apply as task
+
     applied = 0
     handed: set[int] = set()
     for _ in range(rounds):
-        cache.delete(APPLIER_WAKE_KEY)
-        done, locked = stripe_events_apply_batch(limit=batch, handed=handed)
-        applied += done
-        if not done:
-            if locked:
+        result = stripe_events_apply_batch(limit=batch, handed=handed)
+        if result.busy:
+            task.apply_async(countdown=BUSY_LOOK_AGAIN_SECONDS, retry=False)
+            return applied
+        applied += result.applied
+        if not result.applied:
+            if result.locked:
                 # No progress because others hold those rows: their own tasks wait for the locks instead.
                 with transaction.atomic():
-                    for pk in locked:
+                    for pk in result.locked:
                         enqueue("payments.tasks.stripe_event_process", pk)
             return applied
-    from ..tasks import stripe_events_apply as task
-
     task.apply_async(retry=False)
     return applied
 
 
-def stripe_events_apply_batch(*, limit: int = BATCH, handed: set[int] | None = None) -> tuple[int, list[int]]:
-    """One round: (events applied, ids of events left because their payment or account was locked elsewhere).
-    `handed` collects the events given to their own task, so later rounds do not hand them over again."""
+class Round(NamedTuple):
+    applied: int  # events applied (marked processed) in this round
+    locked: list[int]  # events left because their payment or account was locked elsewhere
+    busy: bool = False  # another applier was running a round: this one did nothing
+
+
+def stripe_events_apply_batch(*, limit: int = BATCH, handed: set[int] | None = None) -> Round:
+    """One round, one transaction. `handed` collects the events given to their own task, so later rounds do
+    not hand them over again."""
     handed = set() if handed is None else handed
     with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [APPLIER_LOCK])
+            if not cursor.fetchone()[0]:
+                return Round(0, [], busy=True)
+        cache.delete(APPLIER_WAKE_KEY)
         events = list(
             StripeEvent.objects.select_for_update(skip_locked=True)
             .filter(processed_at__isnull=True, type=SUCCEEDED_EVENT)
@@ -81,7 +101,7 @@ def stripe_events_apply_batch(*, limit: int = BATCH, handed: set[int] | None = N
             .order_by("pk")[:limit]
         )
         if not events:
-            return 0, []
+            return Round(0, [])
         by_intent: dict[str, list[StripeEvent]] = defaultdict(list)
         for event in events:
             by_intent[str(_object(event).get("id") or "")].append(event)
@@ -124,7 +144,7 @@ def stripe_events_apply_batch(*, limit: int = BATCH, handed: set[int] | None = N
             enqueue("payments.tasks.stripe_event_process", event.pk)
         if ready:
             _apply_or_fall_back(ready)
-        return sum(len(group) for _, group in ready), locked
+        return Round(sum(len(group) for _, group in ready), locked)
 
 
 def _fits(event: StripeEvent, payment: Payment) -> bool:

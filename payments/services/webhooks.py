@@ -121,64 +121,20 @@ def _event_insert(*, event: dict, obj: dict, source: str) -> StripeEvent | None:
     return row
 
 
-# How many other stored events one task applies along with its own, in the same transaction.
-DRAIN_BATCH = 50
+def stripe_event_process(*, event_pk: int) -> StripeEvent:
+    """Apply one stored event, in its own transaction.
 
-
-def stripe_event_process(*, event_pk: int, drain: int = DRAIN_BATCH) -> StripeEvent:
-    """Apply one stored event, and up to `drain` other waiting `payment_intent.succeeded` events, in one
-    transaction.
-
-    Each event row is locked and marked processed in the same transaction as its effect, so a redelivered
-    task or a duplicate event changes nothing the second time, and the task queued for an event another task
-    already applied finds it done. Waiting events are taken with SKIP LOCKED (two workers never take the same
-    one) and applied in the order of the rent account and payment they touch, so two workers draining at once
-    always lock accounts in the same order and cannot deadlock. One commit per batch instead of per event is
-    what lets the worker keep up with the provider (see docs/performance.md).
+    The event row is locked and marked processed in the same transaction as its effect, so a redelivered
+    task or a duplicate event changes nothing the second time, and a task queued for an event the batch
+    applier has applied since finds it done. Waiting succeeded events are applied many at a time by the
+    applier (`event_batches`), not here: this path waits for the payment's and account's locks, and two
+    such paths taking several accounts each could deadlock.
     """
     with transaction.atomic():
         row = StripeEvent.objects.select_for_update().get(pk=event_pk)
-        batch = [] if row.processed_at else [row]
-        if drain:
-            batch += list(
-                StripeEvent.objects.select_for_update(skip_locked=True)
-                # Only events that normally need no call to Stripe: no lock of the batch waits on Stripe.
-                .filter(processed_at__isnull=True, type="payment_intent.succeeded")
-                .exclude(pk=event_pk)
-                .order_by("pk")[:drain]
-            )
-        for event in _in_lock_order(batch):
-            if event is row:
-                _event_apply(event)  # its own event: an error fails the task, to be retried
-                continue
-            try:
-                with transaction.atomic():
-                    _event_apply(event)
-            except gateway.GatewayError:
-                log.warning(
-                    "event %s left for its own task: the provider could not be reached", event.event_id
-                )
+        if not row.processed_at:
+            _event_apply(row)
         return row
-
-
-def _in_lock_order(events: list[StripeEvent]) -> list[StripeEvent]:
-    """Events sorted by the (account, payment) they lock; events for no payment of ours last, by arrival."""
-    intent_ids = {_event_intent_id(e) for e in events} - {""}
-    owners = {
-        intent: (account, payment)
-        for intent, account, payment in Payment.objects.filter(
-            provider_payment_id__in=intent_ids
-        ).values_list("provider_payment_id", "account_id", "pk")
-    }
-    last = (float("inf"), float("inf"))
-    return sorted(events, key=lambda e: (*owners.get(_event_intent_id(e), last), e.pk))
-
-
-def _event_intent_id(event: StripeEvent) -> str:
-    obj = (event.payload.get("data") or {}).get("object") or {}
-    if event.type.startswith("payment_intent."):
-        return str(obj.get("id") or "")
-    return str(obj.get("payment_intent") or "")
 
 
 def _object(row: StripeEvent) -> dict:

@@ -84,9 +84,7 @@ def test_a_batch_with_duplicate_events_credits_each_payment_once_with_its_receip
     rows.append(_store(_succeeded(payments[1])))  # resent by the provider under a new id
     balances = {a.pk: a.balance_pence for a in (account, other_account)}
 
-    applied, locked = services.stripe_events_apply_batch()
-
-    assert (applied, locked) == (len(rows), [])
+    assert services.stripe_events_apply_batch() == (len(rows), [], False)
     assert not StripeEvent.objects.filter(processed_at__isnull=True).exists()
     assert set(StripeEvent.objects.values_list("attempts", flat=True)) == {1}
     for payment in payments:
@@ -105,7 +103,7 @@ def test_a_batch_with_duplicate_events_credits_each_payment_once_with_its_receip
     account.refresh_from_db()
     assert account.balance_pence == balances[account.pk] - sum(p.amount_pence for p in payments[::2])
     # Nothing is left, and a second round changes nothing.
-    assert services.stripe_events_apply_batch() == (0, [])
+    assert services.stripe_events_apply_batch() == (0, [], False)
     assert LedgerEntry.objects.filter(kind="card_payment").count() == len(payments)
     assert not OutboxTask.objects.filter(task_name=TASK).exists()
 
@@ -114,14 +112,14 @@ def test_a_batch_with_duplicate_events_credits_each_payment_once_with_its_receip
 def test_an_event_for_a_payment_already_paid_or_refunded_is_marked_done_and_credits_nothing(account):
     paid, refunded, fresh = _payments([account], 3)
     # Paid and credited by the per-event path before the batch runs.
-    services.stripe_event_process(event_pk=_store(_succeeded(paid)).pk, drain=0)
-    services.stripe_event_process(event_pk=_store(_succeeded(refunded)).pk, drain=0)
+    services.stripe_event_process(event_pk=_store(_succeeded(paid)).pk)
+    services.stripe_event_process(event_pk=_store(_succeeded(refunded)).pk)
     Payment.objects.filter(pk=refunded.pk).update(status=Payment.Status.REFUNDED)
     account.refresh_from_db()
     before = account.balance_pence
     rows = [_store(_succeeded(paid)), _store(_succeeded(refunded)), _store(_succeeded(fresh))]
 
-    assert services.stripe_events_apply_batch() == (3, [])
+    assert services.stripe_events_apply_batch() == (3, [], False)
 
     for row in rows:
         row.refresh_from_db()
@@ -143,9 +141,7 @@ def test_a_constraint_hit_by_the_batch_falls_back_to_each_event_on_its_own(accou
     _store(_succeeded(first, latest_charge="ch_same"))
     second_row = _store(_succeeded(second, latest_charge="ch_same"))
 
-    applied, _ = services.stripe_events_apply_batch()
-
-    assert applied == 2
+    assert services.stripe_events_apply_batch().applied == 2
     assert LedgerEntry.objects.filter(payment=first).count() == 1
     assert not LedgerEntry.objects.filter(payment=second).exists()
     second_row.refresh_from_db()
@@ -178,17 +174,17 @@ def test_a_payment_locked_elsewhere_is_left_waiting_and_applied_once_it_is_free(
     thread = _hold(Payment, held.pk, locked, release)
     try:
         started = time.monotonic()
-        applied, waiting = services.stripe_events_apply_batch()
+        result = services.stripe_events_apply_batch()
         assert time.monotonic() - started < 5  # never waited for the lock
     finally:
         release.set()
         thread.join(30)
-    assert (applied, waiting) == (1, [held_row.pk])
+    assert result == (1, [held_row.pk], False)
     held_row.refresh_from_db()
     assert held_row.processed_at is None
     assert LedgerEntry.objects.filter(payment=free).count() == 1
     assert not LedgerEntry.objects.filter(payment=held).exists()
-    assert services.stripe_events_apply_batch() == (1, [])
+    assert services.stripe_events_apply_batch() == (1, [], False)
     assert LedgerEntry.objects.filter(payment=held).count() == 1
     free_row.refresh_from_db()
     assert free_row.attempts == 1
@@ -203,15 +199,18 @@ def test_two_appliers_at_once_credit_every_payment_once_and_balances_equal_the_l
         _store(_succeeded(payment))
         if payment.pk % 3 == 0:
             _store(_succeeded(payment))  # resent under a new id
-    errors = []
+    errors, busy = [], []
     go = threading.Barrier(3)
 
     def applier():
         try:
             go.wait(10)
-            for _ in range(200):
-                applied, waiting = services.stripe_events_apply_batch(limit=7)
-                if not applied and not waiting:
+            for _ in range(2000):
+                result = services.stripe_events_apply_batch(limit=7)
+                busy.append(result.busy)
+                if result.busy:
+                    time.sleep(0.01)
+                if result == (0, [], False):
                     return
         except Exception as exc:  # noqa: BLE001 - surfaced by the assertion below
             errors.append(exc)
@@ -224,7 +223,8 @@ def test_two_appliers_at_once_credit_every_payment_once_and_balances_equal_the_l
     for thread in threads:
         thread.join(60)
     assert errors == []
-    assert services.stripe_events_apply_batch() == (0, [])
+    assert any(busy)  # they did overlap, and only one ran a round at a time
+    assert services.stripe_events_apply_batch() == (0, [], False)
     assert not StripeEvent.objects.filter(processed_at__isnull=True).exists()
     assert set(StripeEvent.objects.values_list("attempts", flat=True)) == {1}
     for payment in payments:
