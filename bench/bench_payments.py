@@ -197,7 +197,7 @@ def _in_process_profile(pairs, secret: str) -> dict:
     db.update(statements=0, seconds=0.0)
     started = time.perf_counter()
     with connection.execute_wrapper(timed):
-        applied, _ = stripe_events_apply_batch(limit=n)
+        applied = stripe_events_apply_batch(limit=n).applied
     batch = time.perf_counter() - started
     return {
         "ms": total / n * 1000,
@@ -214,8 +214,9 @@ def _in_process_profile(pairs, secret: str) -> dict:
 def run(ctx) -> list[Section]:
     ctx.setup_django()
     from django.conf import settings
-    from django.db.models import Sum
+    from django.db.models import Max, Sum
     from django.test import Client
+    from django.utils import timezone
 
     from hackney_portal.core.models import OutboxTask
     from payments.models import LedgerEntry, Payment, RentAccount, StripeEvent
@@ -273,7 +274,7 @@ def run(ctx) -> list[Section]:
         noop_rate = _noop_task_rate(len(events), settings.CELERY_BROKER_URL)
         load_before = _loadavg()
         queued_before = OutboxTask.objects.filter(task_name="payments.tasks.stripe_event_process").count()
-        started = time.monotonic()
+        started, sent_at = time.monotonic(), timezone.now()
         ingest = _send_each_once(base, requests, concurrency=8)
         deadline = time.monotonic() + 600
         while StripeEvent.objects.filter(processed_at__isnull=True).exists() and time.monotonic() < deadline:
@@ -286,6 +287,15 @@ def run(ctx) -> list[Section]:
     profile = _in_process_profile(profiled, secret)
 
     distinct = StripeEvent.objects.filter(event_id__in={e["id"] for e in events}).count()
+    # Where the end-to-end time goes: the events applied from their payloads vs the late ones re-read.
+    last_applied = dict(
+        StripeEvent.objects.filter(event_id__in={e["id"] for e in events})
+        .values("type")
+        .annotate(last=Max("processed_at"))
+        .order_by()
+        .values_list("type", "last")
+    )
+    after = {kind: (at - sent_at).total_seconds() for kind, at in last_applied.items() if at}
     mine = [p.pk for p, _ in pairs]
     credits = LedgerEntry.objects.filter(kind="card_payment", payment__in=mine)
     credited = credits.count()
@@ -329,6 +339,12 @@ def run(ctx) -> list[Section]:
                 ["ceiling req/s (same server, same run)", ceiling.rps],
                 ["events processed end to end per second (send to last applied)", distinct / processed_in],
                 ["no-op Celery tasks per second (same broker and worker)", noop_rate],
+                [
+                    "seconds from the first send to the last request answered / last succeeded event "
+                    "applied / last late failure applied (re-read from Stripe)",
+                    f"{ingest['seconds']:.2f} / {after.get('payment_intent.succeeded', 0):.2f} / "
+                    f"{after.get('payment_intent.payment_failed', 0):.2f}",
+                ],
                 [
                     "distinct events applied by the batch applier / given their own task (re-read)",
                     f"{distinct - queued:,} / {queued:,}",
