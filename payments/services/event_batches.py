@@ -21,7 +21,7 @@ from collections import defaultdict
 from typing import NamedTuple
 
 from django.core.cache import cache
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
@@ -67,7 +67,7 @@ def stripe_events_apply(*, batch: int = BATCH, rounds: int = ROUNDS) -> int:
             task.apply_async(countdown=BUSY_LOOK_AGAIN_SECONDS, retry=False)
             return applied
         applied += result.applied
-        if not result.applied:
+        if not result.applied and not result.handed:
             if result.locked:
                 # No progress because others hold those rows: their own tasks wait for the locks instead.
                 with transaction.atomic():
@@ -82,6 +82,7 @@ class Round(NamedTuple):
     applied: int  # events applied (marked processed) in this round
     locked: list[int]  # events left because their payment or account was locked elsewhere
     busy: bool = False  # another applier was running a round: this one did nothing
+    handed: int = 0  # events given to their own task (any mismatch, or no payment of ours)
 
 
 def stripe_events_apply_batch(*, limit: int = BATCH, handed: set[int] | None = None) -> Round:
@@ -104,7 +105,7 @@ def stripe_events_apply_batch(*, limit: int = BATCH, handed: set[int] | None = N
             return Round(0, [])
         by_intent: dict[str, list[StripeEvent]] = defaultdict(list)
         for event in events:
-            by_intent[str(_object(event).get("id") or "")].append(event)
+            by_intent[str(_object(event).get("id") or "")[:100]].append(event)
         payments = {
             p.provider_payment_id: p
             for p in Payment.objects.select_for_update(of=("self",), skip_locked=True)
@@ -144,17 +145,22 @@ def stripe_events_apply_batch(*, limit: int = BATCH, handed: set[int] | None = N
             enqueue("payments.tasks.stripe_event_process", event.pk)
         if ready:
             _apply_or_fall_back(ready)
-        return Round(sum(len(group) for _, group in ready), locked)
+        return Round(sum(len(group) for _, group in ready), locked, handed=len(to_hand))
 
 
 def _fits(event: StripeEvent, payment: Payment) -> bool:
-    return rules.event_payload_sufficient(
-        event_type=event.type,
-        payload=_object(event),
-        recorded_intent_id=payment.provider_payment_id,
-        amount_pence=payment.amount_pence,
-        reference=payment.reference,
-    )
+    """Whether the event's own payload settles it; a payload of odd shape (signed, so Stripe's, but not as
+    documented) is left to the event's task rather than failing every batch it is in."""
+    try:
+        return rules.event_payload_sufficient(
+            event_type=event.type,
+            payload=_object(event),
+            recorded_intent_id=payment.provider_payment_id,
+            amount_pence=payment.amount_pence,
+            reference=payment.reference,
+        ) and isinstance(_object(event).get("latest_charge") or "", (str, dict))
+    except (AttributeError, TypeError, ValueError):
+        return False
 
 
 def _apply_or_fall_back(ready: list[tuple[Payment, list[StripeEvent]]]) -> None:
@@ -162,7 +168,7 @@ def _apply_or_fall_back(ready: list[tuple[Payment, list[StripeEvent]]]) -> None:
         with transaction.atomic():
             _apply_set(ready)
         return
-    except IntegrityError:
+    except DatabaseError:
         log.warning("batch of %d payments hit a constraint: applying each event on its own", len(ready))
     for _, group in ready:
         for event in group:
@@ -170,7 +176,7 @@ def _apply_or_fall_back(ready: list[tuple[Payment, list[StripeEvent]]]) -> None:
             try:
                 with transaction.atomic():
                     _event_apply(event)
-            except IntegrityError:
+            except DatabaseError:
                 log.exception("event %s left for its own task", event.event_id)
                 enqueue("payments.tasks.stripe_event_process", event.pk)
 

@@ -43,7 +43,11 @@ def stripe_event_store(*, event: dict, source: str, batched: bool = False) -> tu
     docs/performance.md). The applier hands any event its payload cannot settle to the event's own task. If
     the wake is lost (Redis down, a worker killed), the sweeper queues the event's task ten minutes on.
     """
-    obj = (event.get("data") or {}).get("object") or {}
+    data = event.get("data") or {}
+    obj = (data.get("object") if isinstance(data, dict) else None) or {}
+    if not isinstance(data, dict) or not isinstance(obj, dict):
+        # The applier reads every stored payload: one it cannot read would be retried by each batch.
+        raise ValueError("event data and data.object must be objects")
     row = _event_insert(event=event, obj=obj, source=source)
     if row is None:
         return StripeEvent.objects.get(event_id=event["id"]), False
@@ -138,7 +142,9 @@ def stripe_event_process(*, event_pk: int) -> StripeEvent:
 
 
 def _object(row: StripeEvent) -> dict:
-    return (row.payload.get("data") or {}).get("object") or {}
+    data = row.payload.get("data") or {}
+    obj = (data.get("object") if isinstance(data, dict) else None) or {}
+    return obj if isinstance(obj, dict) else {}
 
 
 def _event_apply(row: StripeEvent) -> None:

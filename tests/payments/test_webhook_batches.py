@@ -84,7 +84,7 @@ def test_a_batch_with_duplicate_events_credits_each_payment_once_with_its_receip
     rows.append(_store(_succeeded(payments[1])))  # resent by the provider under a new id
     balances = {a.pk: a.balance_pence for a in (account, other_account)}
 
-    assert services.stripe_events_apply_batch() == (len(rows), [], False)
+    assert services.stripe_events_apply_batch() == (len(rows), [], False, 0)
     assert not StripeEvent.objects.filter(processed_at__isnull=True).exists()
     assert set(StripeEvent.objects.values_list("attempts", flat=True)) == {1}
     for payment in payments:
@@ -103,7 +103,7 @@ def test_a_batch_with_duplicate_events_credits_each_payment_once_with_its_receip
     account.refresh_from_db()
     assert account.balance_pence == balances[account.pk] - sum(p.amount_pence for p in payments[::2])
     # Nothing is left, and a second round changes nothing.
-    assert services.stripe_events_apply_batch() == (0, [], False)
+    assert services.stripe_events_apply_batch() == (0, [], False, 0)
     assert LedgerEntry.objects.filter(kind="card_payment").count() == len(payments)
     assert not OutboxTask.objects.filter(task_name=TASK).exists()
 
@@ -119,7 +119,7 @@ def test_an_event_for_a_payment_already_paid_or_refunded_is_marked_done_and_cred
     before = account.balance_pence
     rows = [_store(_succeeded(paid)), _store(_succeeded(refunded)), _store(_succeeded(fresh))]
 
-    assert services.stripe_events_apply_batch() == (3, [], False)
+    assert services.stripe_events_apply_batch() == (3, [], False, 0)
 
     for row in rows:
         row.refresh_from_db()
@@ -179,12 +179,12 @@ def test_a_payment_locked_elsewhere_is_left_waiting_and_applied_once_it_is_free(
     finally:
         release.set()
         thread.join(30)
-    assert result == (1, [held_row.pk], False)
+    assert result == (1, [held_row.pk], False, 0)
     held_row.refresh_from_db()
     assert held_row.processed_at is None
     assert LedgerEntry.objects.filter(payment=free).count() == 1
     assert not LedgerEntry.objects.filter(payment=held).exists()
-    assert services.stripe_events_apply_batch() == (1, [], False)
+    assert services.stripe_events_apply_batch() == (1, [], False, 0)
     assert LedgerEntry.objects.filter(payment=held).count() == 1
     free_row.refresh_from_db()
     assert free_row.attempts == 1
@@ -210,7 +210,7 @@ def test_two_appliers_at_once_credit_every_payment_once_and_balances_equal_the_l
                 busy.append(result.busy)
                 if result.busy:
                     time.sleep(0.01)
-                if result == (0, [], False):
+                if result == (0, [], False, 0):
                     return
         except Exception as exc:  # noqa: BLE001 - surfaced by the assertion below
             errors.append(exc)
@@ -224,7 +224,7 @@ def test_two_appliers_at_once_credit_every_payment_once_and_balances_equal_the_l
         thread.join(60)
     assert errors == []
     assert any(busy)  # they did overlap, and only one ran a round at a time
-    assert services.stripe_events_apply_batch() == (0, [], False)
+    assert services.stripe_events_apply_batch() == (0, [], False, 0)
     assert not StripeEvent.objects.filter(processed_at__isnull=True).exists()
     assert set(StripeEvent.objects.values_list("attempts", flat=True)) == {1}
     for payment in payments:
@@ -280,3 +280,49 @@ def test_an_applier_killed_mid_batch_leaves_nothing_half_done_and_the_sweeper_ap
         assert Notification.objects.filter(key=f"payments.receipt:{payment.pk}").count() == 1
     _assert_ledgers_consistent(accounts)
     assert RentAccount.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_signed_events_with_odd_payloads_are_handed_to_their_tasks_and_never_block_the_batch(account):
+    good, odd_metadata, odd_charge, odd_object = _payments([account], 4)
+    bad_metadata = _succeeded(odd_metadata)
+    bad_metadata["data"]["object"]["metadata"] = ["payment_reference", odd_metadata.reference]
+    bad_object = _succeeded(odd_object)
+    bad_object["data"]["object"] = "pi_not_an_object"
+    rows = [
+        _store(_succeeded(good)),
+        _store(bad_metadata),
+        _store(_succeeded(odd_charge, latest_charge=["ch_1", "ch_2"])),
+        # The request refuses this shape now (400); one stored before that must not block a batch either.
+        StripeEvent.objects.create(
+            event_id=bad_object["id"],
+            type=bad_object["type"],
+            object_id="",
+            created=bad_object["created"],
+            payload=bad_object,
+        ),
+    ]
+
+    result = services.stripe_events_apply_batch()
+
+    assert LedgerEntry.objects.filter(payment=good).count() == 1
+    assert result.applied <= 2
+    for row in rows[1:]:
+        row.refresh_from_db()
+        if row.processed_at is None:  # left to its own task, never retried by the batch for ever
+            assert OutboxTask.objects.filter(task_name=TASK, args=[row.pk]).count() == 1
+    assert not LedgerEntry.objects.filter(payment__in=[odd_metadata, odd_object]).exists()
+    _assert_ledgers_consistent([account])
+
+
+@pytest.mark.django_db
+def test_the_applier_hands_every_waiting_event_it_cannot_settle_to_its_task_round_after_round(account):
+    payments = _payments([account], 5)
+    rows = [_store(_succeeded(p, amount=1)) for p in payments]  # none matches: each needs a re-read
+
+    services.stripe_events_apply(batch=2)
+
+    # Three rounds of at most two, not one round and a wait for the next wake or the sweeper.
+    for row in rows:
+        assert OutboxTask.objects.filter(task_name=TASK, args=[row.pk]).count() == 1
+    assert not LedgerEntry.objects.filter(kind="card_payment").exists()

@@ -160,6 +160,8 @@ def test_a_signed_body_that_is_not_an_event_object_gets_400_and_stores_nothing(c
         {"id": "evt_1", "type": ["payment_intent.succeeded"]},
         {"type": "payment_intent.succeeded"},
         {"id": "evt_1", "type": "payment_intent.succeeded", "created": "yesterday"},
+        {"id": "evt_1", "type": "payment_intent.succeeded", "data": {"object": "pi_1"}},
+        {"id": "evt_1", "type": "payment_intent.succeeded", "data": ["pi_1"]},
     ],
 )
 def test_a_signed_event_with_a_bad_id_type_or_time_gets_400_and_stores_nothing(client, event):
