@@ -16,6 +16,7 @@ from django.utils import timezone
 from hackney_portal.core.models import AuditEvent, Notification, OutboxTask
 from payments import services
 from payments.models import LedgerEntry, Payment, RentAccount, StripeEvent
+from payments.services.event_batches import APPLIER_LOCK
 from payments.services.sweepers import stripe_events_requeue
 from payments.services.webhooks import APPLIER_WAKE_KEY
 from tests.payments.conftest import intent_event, start_payment
@@ -326,3 +327,30 @@ def test_the_applier_hands_every_waiting_event_it_cannot_settle_to_its_task_roun
     for row in rows:
         assert OutboxTask.objects.filter(task_name=TASK, args=[row.pk]).count() == 1
     assert not LedgerEntry.objects.filter(kind="card_payment").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_applier_that_finds_another_running_waits_its_turn_and_applies_what_is_left(account):
+    payment = _payments([account], 1)[0]
+    row = _store(_succeeded(payment))
+    locked, release = threading.Event(), threading.Event()
+
+    def another_applier_mid_round():
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [APPLIER_LOCK])
+                locked.set()
+                release.wait(30)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=another_applier_mid_round)
+    thread.start()
+    assert locked.wait(10)
+    threading.Timer(0.5, release.set).start()
+    # In-process (eager) it looks again every 0.2 s; a worker would queue itself again instead.
+    assert services.stripe_events_apply() == 1
+    thread.join(30)
+    row.refresh_from_db()
+    assert row.processed_at is not None
+    assert LedgerEntry.objects.filter(payment=payment).count() == 1
