@@ -380,9 +380,10 @@ def run(ctx) -> list[Section]:
                 "and the wake (one Redis SET NX, and a task only when no applier is queued). Applying "
                 f"costs {profile['batch_ms'] / max(profile['batch_events'], 1):.2f} ms an event in a batch "
                 f"of {profile['batch_events']} ({profile['batch_statements']} statements for the whole "
-                "batch: lock the events, payments and accounts, update the payments, read the last ledger "
-                "lines, insert the credits, update the balances, insert the audit rows, mark the events, "
-                "and record each receipt).",
+                "batch: take the applier's advisory lock, lock the events, payments and accounts, then in a "
+                "savepoint update the payments, read the existing credits and the last ledger lines, insert "
+                "the credits, update the balances, insert the audit rows and mark the events; a payer who "
+                "asked for a receipt adds its rendering and two rows).",
                 f"Target (issue 18): at least 500 events/s end to end: "
                 f"{'met' if distinct / processed_in >= 500 else 'not met'} ({distinct / processed_in:,.0f}/s).",
             ],

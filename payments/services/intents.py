@@ -103,6 +103,10 @@ def payment_credit(*, payment: Payment, actor=None) -> bool:
     """
     if payment.status != Status.SUCCEEDED or payment.succeeded_at is None:
         raise ValueError(f"payment {payment.reference} has not succeeded: nothing to credit")
+    if LedgerEntry.objects.filter(payment=payment, kind=LedgerEntry.Kind.CARD_PAYMENT).exists():
+        # Already credited (the ledger is append-only, so it stays so): a replayed or late event need not
+        # lock the rent account, which the batch applier may be holding, only to be refused by the constraint.
+        return False
     entry, created = ledger_post(
         account_id=payment.account_id,
         kind=LedgerEntry.Kind.CARD_PAYMENT,
