@@ -48,6 +48,7 @@ ROUNDS = 50
 # Held by the applier running a round (transaction-level, so PgBouncer in transaction mode is fine).
 APPLIER_LOCK = 0x57E_B47C
 BUSY_LOOK_AGAIN_SECONDS = 0.2
+HANDED = "given its own task by the batch applier"
 
 
 def stripe_events_apply(*, batch: int = BATCH, rounds: int = ROUNDS) -> int:
@@ -61,9 +62,8 @@ def stripe_events_apply(*, batch: int = BATCH, rounds: int = ROUNDS) -> int:
     from ..tasks import stripe_events_apply as task
 
     applied = 0
-    handed: set[int] = set()
     for _ in range(rounds):
-        result = stripe_events_apply_batch(limit=batch, handed=handed)
+        result = stripe_events_apply_batch(limit=batch)
         if result.busy:
             if task.app.conf.task_always_eager:
                 # In-process tasks (tests, CELERY_TASK_ALWAYS_EAGER): a countdown would recurse at once.
@@ -76,8 +76,7 @@ def stripe_events_apply(*, batch: int = BATCH, rounds: int = ROUNDS) -> int:
             if result.locked:
                 # No progress because others hold those rows: their own tasks wait for the locks instead.
                 with transaction.atomic():
-                    for pk in result.locked:
-                        enqueue("payments.tasks.stripe_event_process", pk)
+                    _hand_over(result.locked)
             return applied
     task.apply_async(retry=False)
     return applied
@@ -90,10 +89,10 @@ class Round(NamedTuple):
     handed: int = 0  # events given to their own task (any mismatch, or no payment of ours)
 
 
-def stripe_events_apply_batch(*, limit: int = BATCH, handed: set[int] | None = None) -> Round:
-    """One round, one transaction. `handed` collects the events given to their own task, so later rounds do
-    not hand them over again."""
-    handed = set() if handed is None else handed
+def stripe_events_apply_batch(*, limit: int = BATCH) -> Round:
+    """One round, one transaction. An event given to its own task is marked so (`HANDED`, in the same
+    transaction), so no later round or applier hands it over again; if that task is lost, the sweeper queues
+    it again, as it does any event not applied in ten minutes."""
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [APPLIER_LOCK])
@@ -103,7 +102,7 @@ def stripe_events_apply_batch(*, limit: int = BATCH, handed: set[int] | None = N
         events = list(
             StripeEvent.objects.select_for_update(skip_locked=True)
             .filter(processed_at__isnull=True, type=SUCCEEDED_EVENT)
-            .exclude(pk__in=handed)
+            .exclude(last_error=HANDED)
             .order_by("pk")[:limit]
         )
         if not events:
@@ -145,12 +144,17 @@ def stripe_events_apply_batch(*, limit: int = BATCH, handed: set[int] | None = N
             if fits:
                 payment.account = accounts[payment.account_id]
                 ready.append((payment, fits))
-        for event in to_hand:
-            handed.add(event.pk)
-            enqueue("payments.tasks.stripe_event_process", event.pk)
+        _hand_over([e.pk for e in to_hand])
         if ready:
             _apply_or_fall_back(ready)
         return Round(sum(len(group) for _, group in ready), locked, handed=len(to_hand))
+
+
+def _hand_over(pks: list[int]) -> None:
+    if pks:
+        StripeEvent.objects.filter(pk__in=pks).update(last_error=HANDED)
+    for pk in pks:
+        enqueue("payments.tasks.stripe_event_process", pk)
 
 
 def _fits(event: StripeEvent, payment: Payment) -> bool:
@@ -183,7 +187,7 @@ def _apply_or_fall_back(ready: list[tuple[Payment, list[StripeEvent]]]) -> None:
                     _event_apply(event)
             except DatabaseError:
                 log.exception("event %s left for its own task", event.event_id)
-                enqueue("payments.tasks.stripe_event_process", event.pk)
+                _hand_over([event.pk])
 
 
 def _apply_set(ready: list[tuple[Payment, list[StripeEvent]]]) -> None:

@@ -326,6 +326,10 @@ def test_the_applier_hands_every_waiting_event_it_cannot_settle_to_its_task_roun
     # Three rounds of at most two, not one round and a wait for the next wake or the sweeper.
     for row in rows:
         assert OutboxTask.objects.filter(task_name=TASK, args=[row.pk]).count() == 1
+    # A later applier (woken by the next event) does not hand them over again while their tasks are queued.
+    services.stripe_events_apply(batch=2)
+    for row in rows:
+        assert OutboxTask.objects.filter(task_name=TASK, args=[row.pk]).count() == 1
     assert not LedgerEntry.objects.filter(kind="card_payment").exists()
 
 
