@@ -98,7 +98,7 @@ def _intent(obj) -> Intent:
     data = obj if isinstance(obj, dict) else obj.to_dict()
     charge = data.get("latest_charge")
     # localstripe embeds the charge object where Stripe gives its id.
-    charge_id = charge.get("id", "") if isinstance(charge, dict) else (charge or "")
+    charge_id = str(charge.get("id") or "") if isinstance(charge, dict) else str(charge or "")
     error = data.get("last_payment_error") or {}
     return Intent(
         id=data["id"],

@@ -70,3 +70,17 @@ def reconciliation_nightly() -> int:
 
     yesterday = business_date() - dt.timedelta(days=1)
     return reconciliation_start(period_start=yesterday, period_end=yesterday).pk
+
+
+@shared_task(
+    acks_late=True,
+    # Each round is one transaction that waits for no lock; a lost connection rolls the round back.
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    retry_backoff_max=60,
+    max_retries=10,
+)
+def stripe_events_apply() -> int:
+    from .services import stripe_events_apply as apply
+
+    return apply()

@@ -291,8 +291,8 @@ def history(request):
 @csrf_exempt
 @require_POST
 def stripe_webhook(request):
-    """Verify, store once, answer at once. A succeeded payment that matches its payload is applied in this
-    request (no call to Stripe); a Celery task applies anything else."""
+    """Verify, store once, answer at once. The batch applier (woken after commit) applies a succeeded payment
+    that matches its payload (no call to Stripe); a Celery task per event applies anything else."""
     try:
         _, created = services.stripe_event_receive(
             payload=request.body, signature=request.headers.get("Stripe-Signature", "")

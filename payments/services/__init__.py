@@ -27,6 +27,7 @@ from .card import (
     payment_start,
 )
 from .disputes import dispute_record
+from .event_batches import stripe_events_apply, stripe_events_apply_batch
 from .finance import (
     discrepancy_refund_duplicate,
     discrepancy_resolve,
@@ -85,5 +86,7 @@ __all__ = [
     "stripe_event_process",
     "stripe_event_receive",
     "stripe_event_store",
+    "stripe_events_apply",
+    "stripe_events_apply_batch",
     "stripe_events_recover",
 ]

@@ -103,6 +103,10 @@ def payment_credit(*, payment: Payment, actor=None) -> bool:
     """
     if payment.status != Status.SUCCEEDED or payment.succeeded_at is None:
         raise ValueError(f"payment {payment.reference} has not succeeded: nothing to credit")
+    if LedgerEntry.objects.filter(payment=payment, kind=LedgerEntry.Kind.CARD_PAYMENT).exists():
+        # Already credited (the ledger is append-only, so it stays so): a replayed or late event need not
+        # lock the rent account, which the batch applier may be holding, only to be refused by the constraint.
+        return False
     entry, created = ledger_post(
         account_id=payment.account_id,
         kind=LedgerEntry.Kind.CARD_PAYMENT,
@@ -119,15 +123,20 @@ def payment_credit(*, payment: Payment, actor=None) -> bool:
             obj=payment,
             data={"entry": entry.pk, "amount_pence": payment.amount_pence},
         )
-        if payment.email:
-            notification_send(
-                template="payments/email/receipt",
-                to=payment.email,
-                key=f"payments.receipt:{payment.pk}",
-                context={
-                    "payment": payment,
-                    "account": payment.account,
-                    "balance_pence": entry.balance_after_pence,
-                },
-            )
+        payment_receipt_send(payment=payment, entry=entry)
     return created
+
+
+def payment_receipt_send(*, payment: Payment, entry: LedgerEntry) -> None:
+    """The receipt for a payment's first credit, if the payer asked for one (its key makes it once only)."""
+    if payment.email:
+        notification_send(
+            template="payments/email/receipt",
+            to=payment.email,
+            key=f"payments.receipt:{payment.pk}",
+            context={
+                "payment": payment,
+                "account": payment.account,
+                "balance_pence": entry.balance_after_pence,
+            },
+        )

@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import logging
 
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
 from hackney_portal.core.outbox import enqueue
 
-from .. import rules
+from .. import rules, tasks
 from .. import stripe_gateway as gateway
 from ..models import (
     Payment,
@@ -26,36 +27,52 @@ log = logging.getLogger(__name__)
 def stripe_event_receive(
     *, payload: bytes, signature: str, source: str = "webhook"
 ) -> tuple[StripeEvent, bool]:
-    """Verify, store once, and apply it now if its own payload is enough, else queue it. Raises
-    gateway.SignatureError for anything unsigned."""
+    """Verify and store once; a succeeded event wakes the batch applier, anything else is queued to its own
+    task. Raises gateway.SignatureError for anything unsigned."""
     event = gateway.webhook_verify(payload, signature)
-    return stripe_event_store(event=event, source=source, apply_now=True)
+    return stripe_event_store(event=event, source=source, batched=True)
 
 
 @transaction.atomic
-def stripe_event_store(*, event: dict, source: str, apply_now: bool = False) -> tuple[StripeEvent, bool]:
+def stripe_event_store(*, event: dict, source: str, batched: bool = False) -> tuple[StripeEvent, bool]:
     """Store the event once (a repeated id changes nothing) and queue a task to apply it, on commit.
 
-    `apply_now`: a signed `payment_intent.succeeded` that matches our payment is applied in this transaction
-    instead, from its own payload (no call to Stripe), so the event, its effect and its "processed" mark
-    commit together and no task is queued for it: the queue, the worker and a second commit per event are
-    saved (see docs/performance.md). A payment another transaction has locked at this moment is skipped,
-    never waited for: the event's task applies it, as it does every event that needs Stripe.
+    `batched` (the webhook request): a `payment_intent.succeeded` is not given a task of its own; after
+    commit the request wakes the applier (`event_batches.stripe_events_apply`), which applies waiting
+    succeeded events many at a time, so the request is one INSERT and the provider is answered at once (see
+    docs/performance.md). The applier hands any event its payload cannot settle to the event's own task. If
+    the wake is lost (Redis down, a worker killed), the sweeper queues the event's task ten minutes on.
     """
-    obj = (event.get("data") or {}).get("object") or {}
-    now_maybe = apply_now and event.get("type") == "payment_intent.succeeded"
-    # Stored as processed when it may be applied now, so the usual case costs no second write of the row;
-    # the mark is taken back below, in the same transaction, if it is not applied after all.
-    row = _event_insert(event=event, obj=obj, source=source, processed=now_maybe)
+    data = event.get("data") or {}
+    obj = (data.get("object") if isinstance(data, dict) else None) or {}
+    if not isinstance(data, dict) or not isinstance(obj, dict):
+        # The applier reads every stored payload: one it cannot read would be retried by each batch.
+        raise ValueError("event data and data.object must be objects")
+    row = _event_insert(event=event, obj=obj, source=source)
     if row is None:
         return StripeEvent.objects.get(event_id=event["id"]), False
-    if now_maybe:
-        if _payment_intent_from_payload(row.type, obj, skip_locked=True):
-            return row, True
-        StripeEvent.objects.filter(pk=row.pk).update(processed_at=None, attempts=0)
-        row.processed_at, row.attempts = None, 0
-    enqueue("payments.tasks.stripe_event_process", row.pk)
+    if batched and row.type == "payment_intent.succeeded":
+        transaction.on_commit(applier_wake)
+    else:
+        enqueue("payments.tasks.stripe_event_process", row.pk)
     return row, True
+
+
+# Set while an applier is queued and has not yet looked for waiting events: one task per burst, not per event.
+APPLIER_WAKE_KEY = "payments:stripe-events:applier-wake"
+# If the queued applier is lost, the flag lapses and the next event wakes another.
+APPLIER_WAKE_SECONDS = 5
+
+
+def applier_wake() -> None:
+    """Queue one applier unless one is already queued (Redis SET NX: one round trip, no database row)."""
+    if not cache.add(APPLIER_WAKE_KEY, 1, APPLIER_WAKE_SECONDS):
+        return
+    try:
+        tasks.stripe_events_apply.apply_async(retry=False)
+    except Exception as exc:  # noqa: BLE001 - broker down: the sweeper queues the events' own tasks
+        cache.delete(APPLIER_WAKE_KEY)
+        log.warning("could not wake the Stripe event applier (%s); the sweeper will", type(exc).__name__)
 
 
 _EVENT_INSERT = (
@@ -65,7 +82,7 @@ _EVENT_INSERT = (
 )
 
 
-def _event_insert(*, event: dict, obj: dict, source: str, processed: bool) -> StripeEvent | None:
+def _event_insert(*, event: dict, obj: dict, source: str) -> StripeEvent | None:
     """The stored event, or None if its id is already stored. One statement where the ORM needs a savepoint
     around its INSERT (three round trips, on the path every webhook takes); a concurrent insert of the same
     id waits for the other to commit, then stores nothing. ValueError for an id or type that is not a short
@@ -81,8 +98,8 @@ def _event_insert(*, event: dict, obj: dict, source: str, processed: bool) -> St
         created=int(event.get("created") or 0),
         payload=event,
         received_at=now,
-        processed_at=now if processed else None,
-        attempts=1 if processed else 0,
+        processed_at=None,
+        attempts=0,
         source=source,
     )
     with connection.cursor() as cursor:
@@ -108,68 +125,26 @@ def _event_insert(*, event: dict, obj: dict, source: str, processed: bool) -> St
     return row
 
 
-# How many other stored events one task applies along with its own, in the same transaction.
-DRAIN_BATCH = 50
+def stripe_event_process(*, event_pk: int) -> StripeEvent:
+    """Apply one stored event, in its own transaction.
 
-
-def stripe_event_process(*, event_pk: int, drain: int = DRAIN_BATCH) -> StripeEvent:
-    """Apply one stored event, and up to `drain` other waiting `payment_intent.succeeded` events, in one
-    transaction.
-
-    Each event row is locked and marked processed in the same transaction as its effect, so a redelivered
-    task or a duplicate event changes nothing the second time, and the task queued for an event another task
-    already applied finds it done. Waiting events are taken with SKIP LOCKED (two workers never take the same
-    one) and applied in the order of the rent account and payment they touch, so two workers draining at once
-    always lock accounts in the same order and cannot deadlock. One commit per batch instead of per event is
-    what lets the worker keep up with the provider (see docs/performance.md).
+    The event row is locked and marked processed in the same transaction as its effect, so a redelivered
+    task or a duplicate event changes nothing the second time, and a task queued for an event the batch
+    applier has applied since finds it done. Waiting succeeded events are applied many at a time by the
+    applier (`event_batches`), not here: this path waits for the payment's and account's locks, and two
+    such paths taking several accounts each could deadlock.
     """
     with transaction.atomic():
         row = StripeEvent.objects.select_for_update().get(pk=event_pk)
-        batch = [] if row.processed_at else [row]
-        if drain:
-            batch += list(
-                StripeEvent.objects.select_for_update(skip_locked=True)
-                # Only events that normally need no call to Stripe: no lock of the batch waits on Stripe.
-                .filter(processed_at__isnull=True, type="payment_intent.succeeded")
-                .exclude(pk=event_pk)
-                .order_by("pk")[:drain]
-            )
-        for event in _in_lock_order(batch):
-            if event is row:
-                _event_apply(event)  # its own event: an error fails the task, to be retried
-                continue
-            try:
-                with transaction.atomic():
-                    _event_apply(event)
-            except gateway.GatewayError:
-                log.warning(
-                    "event %s left for its own task: the provider could not be reached", event.event_id
-                )
+        if not row.processed_at:
+            _event_apply(row)
         return row
 
 
-def _in_lock_order(events: list[StripeEvent]) -> list[StripeEvent]:
-    """Events sorted by the (account, payment) they lock; events for no payment of ours last, by arrival."""
-    intent_ids = {_event_intent_id(e) for e in events} - {""}
-    owners = {
-        intent: (account, payment)
-        for intent, account, payment in Payment.objects.filter(
-            provider_payment_id__in=intent_ids
-        ).values_list("provider_payment_id", "account_id", "pk")
-    }
-    last = (float("inf"), float("inf"))
-    return sorted(events, key=lambda e: (*owners.get(_event_intent_id(e), last), e.pk))
-
-
-def _event_intent_id(event: StripeEvent) -> str:
-    obj = (event.payload.get("data") or {}).get("object") or {}
-    if event.type.startswith("payment_intent."):
-        return str(obj.get("id") or "")
-    return str(obj.get("payment_intent") or "")
-
-
 def _object(row: StripeEvent) -> dict:
-    return (row.payload.get("data") or {}).get("object") or {}
+    data = row.payload.get("data") or {}
+    obj = (data.get("object") if isinstance(data, dict) else None) or {}
+    return obj if isinstance(obj, dict) else {}
 
 
 def _event_apply(row: StripeEvent) -> None:
@@ -216,18 +191,16 @@ def _event_payment_intent(event_type: str, obj: dict) -> None:
     payment_intent_apply(payment=payment_locked(payment_id=payment.pk), intent=intent)
 
 
-def _payment_intent_from_payload(event_type: str, obj: dict, *, skip_locked: bool = False) -> bool:
+def _payment_intent_from_payload(event_type: str, obj: dict) -> bool:
     """Apply a succeeded event from its own payload if it matches our payment, locked; False, with nothing
-    changed, if it does not. `skip_locked` (the webhook request): the payment and its rent account are locked
-    together, and neither is waited for: if another transaction holds either, nothing is done here."""
+    changed, if it does not."""
     intent_id = str(obj.get("id") or "")
     if event_type != "payment_intent.succeeded" or not intent_id:
         return False
-    # The task waits for the payment only; the account is the ledger's lock, taken when it credits.
-    lock = {"of": ("self", "account"), "skip_locked": True} if skip_locked else {"of": ("self",)}
+    # The payment only; the account is the ledger's lock, taken when it credits.
     payment = (
         Payment.objects.select_related("account")
-        .select_for_update(**lock)
+        .select_for_update(of=("self",))
         .filter(provider_payment_id=intent_id)
         .first()
     )

@@ -1,4 +1,4 @@
-"""A matching succeeded event is applied in the request that receives it; anything else goes to its task."""
+"""The request only verifies and stores: a succeeded event wakes the batch applier, anything else its task."""
 
 from __future__ import annotations
 
@@ -49,26 +49,35 @@ def _queued_for(row: StripeEvent) -> int:
 
 
 @pytest.mark.django_db
-def test_a_matching_succeeded_event_is_credited_in_the_request_with_no_task_and_no_call(
-    client, account, stripe_calls
+def test_a_matching_succeeded_event_is_stored_by_the_request_and_credited_by_the_applier_with_no_call(
+    client, account, stripe_calls, django_capture_on_commit_callbacks
 ):
     payment = start_payment(account, amount_pence=3300)
     intent_id = _paid_and_recorded(payment)
     stripe_calls.reset()
     event = _succeeded(payment, intent_id)
-    assert _post(client, event).json() == {"received": True, "duplicate": False}
-    # No task has run (this test never runs on-commit callbacks): the request itself credited it.
+    with django_capture_on_commit_callbacks(execute=False) as wake:
+        assert _post(client, event).json() == {"received": True, "duplicate": False}
+    # The request stored it and queued nothing of its own: one wake of the applier, after commit.
     row = StripeEvent.objects.get(event_id=event["id"])
+    assert row.processed_at is None
+    assert _queued_for(row) == 0
+    assert len(wake) == 1
+    assert not LedgerEntry.objects.filter(payment=payment).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        wake[0]()  # the applier, as the worker would run it
+    row.refresh_from_db()
     assert row.processed_at is not None
     assert row.attempts == 1
-    assert _queued_for(row) == 0
     payment.refresh_from_db()
     assert payment.status == Payment.Status.SUCCEEDED
     assert [e.amount_pence for e in LedgerEntry.objects.filter(payment=payment)] == [-3300]
     # Delivered again, and resent under a new id: answered, nothing more credited.
-    assert _post(client, event).json() == {"received": True, "duplicate": True}
-    assert _post(client, _succeeded(payment, intent_id)).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _post(client, event).json() == {"received": True, "duplicate": True}
+        assert _post(client, _succeeded(payment, intent_id)).status_code == 200
     assert LedgerEntry.objects.filter(payment=payment).count() == 1
+    assert not StripeEvent.objects.filter(processed_at__isnull=True).exists()
     assert stripe_calls.calls == []
 
 
@@ -76,29 +85,29 @@ def test_a_matching_succeeded_event_is_credited_in_the_request_with_no_task_and_
 @pytest.mark.parametrize(
     "changes", [{"amount": 1}, {"currency": "eur"}, {"metadata": {"payment_reference": "RP-OTHER"}}]
 )
-def test_a_mismatched_succeeded_event_is_queued_for_a_re_read_not_applied_in_the_request(
+def test_a_mismatched_succeeded_event_is_handed_by_the_applier_to_its_task_which_re_reads(
     client, account, stripe_calls, changes, django_capture_on_commit_callbacks
 ):
     payment = start_payment(account, amount_pence=3300)
     intent_id = _paid_and_recorded(payment)
     stripe_calls.reset()
     event = _succeeded(payment, intent_id, **changes)
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+    with django_capture_on_commit_callbacks(execute=False) as wake:
         assert _post(client, event).status_code == 200
     row = StripeEvent.objects.get(event_id=event["id"])
     assert row.processed_at is None
-    assert _queued_for(row) == 1
     assert stripe_calls.calls == []  # the request never calls Stripe
-    assert not LedgerEntry.objects.filter(payment=payment).exists()
-    for callback in callbacks:  # the task, as the worker would run it: one re-read, Stripe's amount
-        callback()
+    with django_capture_on_commit_callbacks(execute=True):
+        for callback in wake:  # the applier, then the task it queued: one re-read, Stripe's amount
+            callback()
+    assert _queued_for(row) == 1
     assert stripe_calls.intent_reads(intent_id) == 1
     assert [e.amount_pence for e in LedgerEntry.objects.filter(payment=payment)] == [-3300]
 
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("held", ["payment", "account"])
-def test_a_request_never_waits_for_a_payment_or_account_locked_elsewhere_its_task_applies_the_event(
+def test_a_payment_or_account_locked_elsewhere_is_skipped_by_the_applier_and_its_task_applies_the_event(
     client, account, held
 ):
     payment = start_payment(account, amount_pence=2100)
@@ -120,8 +129,8 @@ def test_a_request_never_waits_for_a_payment_or_account_locked_elsewhere_its_tas
     holder.start()
     assert locked.wait(10)
     event = _succeeded(payment, intent_id)
-    # The request finds the payment locked, does not wait, and queues the event's task instead; that task
-    # (run in-process at commit in these tests, as a worker would) waits for the lock and applies it.
+    # The applier (run in-process at commit in these tests, as a worker would) finds the row locked, does not
+    # wait, and queues the event's own task; that task waits for the lock and applies it.
     assert _post(client, event).status_code == 200
     holder.join(30)
     row = StripeEvent.objects.get(event_id=event["id"])
@@ -151,6 +160,8 @@ def test_a_signed_body_that_is_not_an_event_object_gets_400_and_stores_nothing(c
         {"id": "evt_1", "type": ["payment_intent.succeeded"]},
         {"type": "payment_intent.succeeded"},
         {"id": "evt_1", "type": "payment_intent.succeeded", "created": "yesterday"},
+        {"id": "evt_1", "type": "payment_intent.succeeded", "data": {"object": "pi_1"}},
+        {"id": "evt_1", "type": "payment_intent.succeeded", "data": ["pi_1"]},
     ],
 )
 def test_a_signed_event_with_a_bad_id_type_or_time_gets_400_and_stores_nothing(client, event):

@@ -125,36 +125,22 @@ def test_a_late_succeeded_payload_does_not_undo_a_refund(account, make_staff):
 
 
 @pytest.mark.django_db
-def test_one_task_applies_the_waiting_events_once_and_their_own_tasks_find_them_done(account, other_account):
+def test_a_task_applies_only_its_own_event_the_applier_takes_the_rest(account, other_account):
     payments = [
-        start_payment(acc, amount_pence=1000 + i) for i, acc in enumerate([account, other_account] * 3)
+        start_payment(acc, amount_pence=1000 + i) for i, acc in enumerate([account, other_account] * 2)
     ]
-    rows = []
-    for payment in payments:
-        intent_id = _recorded_unconfirmed(payment)
-        row, _ = services.stripe_event_store(event=_event(payment, intent_id), source="webhook")
-        rows.append(row)
-    # Stored, none applied yet (their tasks run after commit); the first task applies them all.
-    assert not StripeEvent.objects.filter(processed_at__isnull=False).exists()
-    services.stripe_event_process(event_pk=rows[0].pk)
-    assert not StripeEvent.objects.filter(processed_at__isnull=True).exists()
-    for row in rows[1:]:
+    rows = [
+        services.stripe_event_store(event=_event(p, _recorded_unconfirmed(p)), source="webhook")[0]
+        for p in payments
+    ]
+    services.stripe_event_process(event_pk=rows[1].pk)
+    assert list(StripeEvent.objects.filter(processed_at__isnull=False)) == [rows[1]]
+    assert services.stripe_events_apply_batch().applied == 3
+    for row in rows:  # their own tasks, delivered late, find them done
         services.stripe_event_process(event_pk=row.pk)
     for payment in payments:
         assert LedgerEntry.objects.filter(payment=payment).count() == 1
     assert StripeEvent.objects.filter(attempts=1).count() == len(rows)
-
-
-@pytest.mark.django_db
-def test_a_task_that_drains_nothing_applies_only_its_own_event(account):
-    first, second = start_payment(account, amount_pence=1111), start_payment(account, amount_pence=2222)
-    rows = [
-        services.stripe_event_store(event=_event(p, _recorded_unconfirmed(p)), source="webhook")[0]
-        for p in (first, second)
-    ]
-    services.stripe_event_process(event_pk=rows[1].pk, drain=0)
-    assert LedgerEntry.objects.filter(payment=second).count() == 1
-    assert not LedgerEntry.objects.filter(payment=first).exists()
 
 
 @pytest.mark.django_db
@@ -167,7 +153,7 @@ def test_events_that_need_stripe_are_left_to_their_own_tasks(account):
     ok, _ = services.stripe_event_store(event=_event(payment, intent_id), source="webhook")
     services.stripe_event_process(event_pk=ok.pk)
     late.refresh_from_db()
-    assert late.processed_at is None  # not drained: it would call Stripe while the batch holds its locks
+    assert late.processed_at is None  # its own task only: it calls Stripe, holding no other event's lock
     services.stripe_event_process(event_pk=late.pk)
     late.refresh_from_db()
     assert late.processed_at is not None
