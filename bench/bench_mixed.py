@@ -474,6 +474,7 @@ def _seed(quick: bool) -> dict:
         cur.execute(
             CASES_SQL,
             {
+                "first": 1,
                 "n": 300 if quick else CASES,
                 "officer": officer.pk,
                 "empty": encrypt(""),

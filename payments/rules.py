@@ -81,8 +81,23 @@ def can_move(current: str, new: str) -> bool:
     return new != current and new in TRANSITIONS.get(current, frozenset())
 
 
+def intent_event_settled(*, current: str, has_charge: bool) -> bool:
+    """Whether no PaymentIntent event can change a payment in `current` any more, so re-reading the intent
+    from Stripe would be a wasted call: no intent status leads anywhere from here (paid, refunded or
+    disputed; failed, cancelled or expired) and the charge is already recorded."""
+    return has_charge and not any(
+        can_move(current, status_for_intent(intent_status=intent, current=current))
+        for intent in INTENT_STATUS
+    )
+
+
 def status_for_intent(*, intent_status: str, current: str) -> str:
-    """Our status for what Stripe says the intent is; an unknown intent status changes nothing."""
+    """Our status for what Stripe says the intent is; an unknown intent status changes nothing. Nor does any
+    intent status once money was taken: a refunded or disputed payment's intent still says "succeeded", and
+    only the refund and dispute events move those (a late intent event once took a disputed payment back to
+    "paid")."""
+    if current in PAID:
+        return current
     return INTENT_STATUS.get(intent_status, current)
 
 

@@ -39,6 +39,7 @@ from .webhooks import APPLIER_WAKE_KEY, _event_apply, _object
 log = logging.getLogger(__name__)
 Status = Payment.Status
 SUCCEEDED_EVENT = "payment_intent.succeeded"
+INTENT_EVENTS = "payment_intent."
 
 # Events per transaction: large enough that the fixed cost of a round is small, small enough that locks are
 # held for tens of milliseconds.
@@ -101,7 +102,7 @@ def stripe_events_apply_batch(*, limit: int = BATCH) -> Round:
         cache.delete(APPLIER_WAKE_KEY)
         events = list(
             StripeEvent.objects.select_for_update(skip_locked=True)
-            .filter(processed_at__isnull=True, type=SUCCEEDED_EVENT)
+            .filter(processed_at__isnull=True, type__startswith=INTENT_EVENTS)
             .exclude(last_error=HANDED)
             .order_by("pk")[:limit]
         )
@@ -139,11 +140,11 @@ def stripe_events_apply_batch(*, limit: int = BATCH) -> Round:
             if payment is None:
                 to_hand += group  # for no payment of ours: its task logs it and marks it done
                 continue
-            fits = [e for e in group if _fits(e, payment)]
-            to_hand += [e for e in group if e not in fits]
-            if fits:
+            done, hand = _settle(group, payment)
+            to_hand += hand
+            if done:
                 payment.account = accounts[payment.account_id]
-                ready.append((payment, fits))
+                ready.append((payment, done))
         _hand_over([e.pk for e in to_hand])
         if ready:
             _apply_or_fall_back(ready)
@@ -155,6 +156,25 @@ def _hand_over(pks: list[int]) -> None:
         StripeEvent.objects.filter(pk__in=pks).update(last_error=HANDED)
     for pk in pks:
         enqueue("payments.tasks.stripe_event_process", pk)
+
+
+def _settle(group: list[StripeEvent], payment: Payment) -> tuple[list[StripeEvent], list[StripeEvent]]:
+    """The events this round settles (matching successes first, then any others they make moot), and the
+    events to hand to their own tasks.
+
+    Any other intent event (a late "payment_failed", a "processing" delivered after the success) cannot
+    move a payment that is paid, now or by this round's success, with its charge recorded: its own task
+    would only mark it done (`rules.intent_event_settled`), so it is marked done here with the rest.
+    """
+    fits = [e for e in group if e.type == SUCCEEDED_EVENT and _fits(e, payment)]
+    others = [e for e in group if e.type != SUCCEEDED_EVENT]
+    # After a matching success the payment is paid (or stays failed): settled once its charge is known.
+    charge = bool(payment.provider_charge_id) or bool(
+        fits and gateway.intent_from_payload(_object(fits[0])).charge_id
+    )
+    settled = bool(fits and charge) or rules.intent_event_settled(current=payment.status, has_charge=charge)
+    moot = others if settled else []
+    return fits + moot, [e for e in group if e not in fits and e not in moot]
 
 
 def _fits(event: StripeEvent, payment: Payment) -> bool:
@@ -196,11 +216,15 @@ def _apply_set(ready: list[tuple[Payment, list[StripeEvent]]]) -> None:
     changed: list[Payment] = []
     audits: list[tuple[str, object, dict]] = []
     for payment, group in ready:
+        if group[0].type != SUCCEEDED_EVENT:
+            continue  # only events made moot by the payment's own state: nothing to apply
         intent = gateway.intent_from_payload(_object(group[0]))
         touched = False
         if intent.charge_id and not payment.provider_charge_id:
             payment.provider_charge_id, touched = intent.charge_id, True
-        if rules.can_move(payment.status, Status.SUCCEEDED):
+        if rules.can_move(
+            payment.status, rules.status_for_intent(intent_status=intent.status, current=payment.status)
+        ):
             audits.append(
                 (
                     f"payments.payment.{Status.SUCCEEDED}",

@@ -18,7 +18,7 @@ from ..models import (
     StripeEvent,
 )
 from .disputes import dispute_record
-from .intents import payment_intent_apply, payment_locked
+from .intents import payment_credit, payment_intent_apply, payment_locked
 from .refunds import refund_record
 
 log = logging.getLogger(__name__)
@@ -37,10 +37,11 @@ def stripe_event_receive(
 def stripe_event_store(*, event: dict, source: str, batched: bool = False) -> tuple[StripeEvent, bool]:
     """Store the event once (a repeated id changes nothing) and queue a task to apply it, on commit.
 
-    `batched` (the webhook request): a `payment_intent.succeeded` is not given a task of its own; after
-    commit the request wakes the applier (`event_batches.stripe_events_apply`), which applies waiting
-    succeeded events many at a time, so the request is one INSERT and the provider is answered at once (see
-    docs/performance.md). The applier hands any event its payload cannot settle to the event's own task. If
+    `batched` (the webhook request): a PaymentIntent event is not given a task of its own; after commit the
+    request wakes the applier (`event_batches.stripe_events_apply`), which applies waiting succeeded events
+    many at a time, and marks done the other intent events a paid payment makes moot, so the request is one
+    INSERT and the provider is answered at once (see docs/performance.md). The applier hands any event it
+    cannot settle to the event's own task. If
     the wake is lost (Redis down, a worker killed), the sweeper queues the event's task ten minutes on.
     """
     data = event.get("data") or {}
@@ -51,7 +52,7 @@ def stripe_event_store(*, event: dict, source: str, batched: bool = False) -> tu
     row = _event_insert(event=event, obj=obj, source=source)
     if row is None:
         return StripeEvent.objects.get(event_id=event["id"]), False
-    if batched and row.type == "payment_intent.succeeded":
+    if batched and row.type.startswith("payment_intent."):
         transaction.on_commit(applier_wake)
     else:
         enqueue("payments.tasks.stripe_event_process", row.pk)
@@ -187,8 +188,45 @@ def _event_payment_intent(event_type: str, obj: dict) -> None:
     if payment is None:
         log.warning("event for a PaymentIntent we did not record: %s", intent_id)
         return
+    if _settled(payment) and _settled(locked := payment_locked(payment_id=payment.pk)):
+        # A late or repeated event for a payment nothing can move (a "failed" after "succeeded"): the re-read
+        # could only say what we know. A paid one is still credited if its credit is missing, as the re-read
+        # path would.
+        if locked.status == Payment.Status.SUCCEEDED:
+            payment_credit(payment=locked)
+        return
+    success = _stored_success(intent_id, payment)
+    if success is not None:
+        # Stripe already told us, signed, that this intent succeeded (the event may still be waiting for the
+        # batch applier): a succeeded intent never changes, so a re-read would only say the same.
+        payment_intent_apply(payment=payment_locked(payment_id=payment.pk), intent=success)
+        return
     intent = gateway.intent_retrieve(intent_id)
     payment_intent_apply(payment=payment_locked(payment_id=payment.pk), intent=intent)
+
+
+def _stored_success(intent_id: str, payment: Payment) -> gateway.Intent | None:
+    """The intent as a stored, signed "payment_intent.succeeded" gives it, if one matches our payment."""
+    for row in StripeEvent.objects.filter(object_id=intent_id, type="payment_intent.succeeded").order_by(
+        "pk"
+    ):
+        obj = _object(row)
+        try:
+            if rules.event_payload_sufficient(
+                event_type=row.type,
+                payload=obj,
+                recorded_intent_id=payment.provider_payment_id,
+                amount_pence=payment.amount_pence,
+                reference=payment.reference,
+            ):
+                return gateway.intent_from_payload(obj)
+        except (AttributeError, TypeError, ValueError):
+            continue  # a payload of odd shape: the next one, or a re-read
+    return None
+
+
+def _settled(payment: Payment) -> bool:
+    return rules.intent_event_settled(current=payment.status, has_charge=bool(payment.provider_charge_id))
 
 
 def _payment_intent_from_payload(event_type: str, obj: dict) -> bool:

@@ -131,6 +131,21 @@ def test_only_a_matching_terminal_event_is_applied_from_its_payload():
     assert not _sufficient(_payload(), recorded=None)
 
 
+def test_an_intent_event_is_settled_only_where_no_intent_status_can_move_the_payment():
+    settled = {s for s in S if rules.intent_event_settled(current=s, has_charge=True)}
+    # Paid (refunded, disputed) or never paid: nothing Stripe can say about the intent moves these.
+    assert settled == rules.PAID | rules.FINAL
+    # A payment with no charge recorded may still learn it from a re-read.
+    assert not any(rules.intent_event_settled(current=s, has_charge=False) for s in S)
+
+
+@pytest.mark.parametrize("current", sorted(rules.PAID))
+def test_no_intent_status_moves_a_paid_payment(current):
+    # A disputed or refunded payment's intent still says "succeeded": only dispute and refund events move it.
+    for intent_status in [*rules.INTENT_STATUS, "something_new"]:
+        assert rules.status_for_intent(intent_status=intent_status, current=current) == current
+
+
 @pytest.mark.django_db
 def test_a_status_change_never_credits_and_the_credit_is_its_own_call(account):
     payment = start_payment(account, amount_pence=1500)

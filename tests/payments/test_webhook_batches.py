@@ -111,24 +111,27 @@ def test_a_batch_with_duplicate_events_credits_each_payment_once_with_its_receip
 
 @pytest.mark.django_db
 def test_an_event_for_a_payment_already_paid_or_refunded_is_marked_done_and_credits_nothing(account):
-    paid, refunded, fresh = _payments([account], 3)
+    paid, refunded, disputed, fresh = _payments([account], 4)
     # Paid and credited by the per-event path before the batch runs.
-    services.stripe_event_process(event_pk=_store(_succeeded(paid)).pk)
-    services.stripe_event_process(event_pk=_store(_succeeded(refunded)).pk)
+    for payment in (paid, refunded, disputed):
+        services.stripe_event_process(event_pk=_store(_succeeded(payment)).pk)
     Payment.objects.filter(pk=refunded.pk).update(status=Payment.Status.REFUNDED)
+    Payment.objects.filter(pk=disputed.pk).update(status=Payment.Status.DISPUTED)
     account.refresh_from_db()
     before = account.balance_pence
-    rows = [_store(_succeeded(paid)), _store(_succeeded(refunded)), _store(_succeeded(fresh))]
+    rows = [_store(_succeeded(p)) for p in (paid, refunded, disputed, fresh)]
 
-    assert services.stripe_events_apply_batch() == (3, [], False, 0)
+    assert services.stripe_events_apply_batch() == (4, [], False, 0)
 
     for row in rows:
         row.refresh_from_db()
         assert row.processed_at is not None
-    for payment in (paid, refunded, fresh):
+    for payment in (paid, refunded, disputed, fresh):
         assert LedgerEntry.objects.filter(payment=payment, kind="card_payment").count() == 1
     refunded.refresh_from_db()
     assert refunded.status == Payment.Status.REFUNDED  # never taken backwards
+    disputed.refresh_from_db()
+    assert disputed.status == Payment.Status.DISPUTED  # only the dispute's own events end a dispute
     account.refresh_from_db()
     assert account.balance_pence == before - fresh.amount_pence
     _assert_ledgers_consistent([account])
@@ -358,3 +361,41 @@ def test_an_applier_that_finds_another_running_waits_its_turn_and_applies_what_i
     row.refresh_from_db()
     assert row.processed_at is not None
     assert LedgerEntry.objects.filter(payment=payment).count() == 1
+
+
+def _late(payment: Payment, kind: str, status: str) -> dict:
+    event = intent_event(
+        payment.provider_payment_id,
+        f"payment_intent.{kind}",
+        metadata={"payment_reference": payment.reference},
+    )
+    event["data"]["object"].update({"status": status, "amount": payment.amount_pence, "currency": "gbp"})
+    return event
+
+
+@pytest.mark.django_db
+def test_intent_events_a_paid_payment_makes_moot_are_done_in_the_batch_and_the_rest_get_tasks(account):
+    with_charge, without_charge, unpaid = _payments([account], 3)
+    rows = {
+        "late failure": _store(_late(with_charge, "payment_failed", "requires_payment_method")),
+        "success": _store(_succeeded(with_charge, latest_charge="ch_batch_1")),
+        "processing": _store(_late(with_charge, "processing", "processing")),
+        # Paid by this batch, but with no charge id: a re-read may still learn it.
+        "no charge": _store(_late(without_charge, "payment_failed", "requires_payment_method")),
+        "its success": _store(_succeeded(without_charge)),
+        # Nothing says this one was paid: only Stripe knows where it is now.
+        "unpaid": _store(_late(unpaid, "processing", "processing")),
+    }
+
+    services.stripe_events_apply()
+
+    for name, row in rows.items():
+        row.refresh_from_db()
+        handed = OutboxTask.objects.filter(task_name=TASK, args=[row.pk]).exists()
+        assert handed == (name in {"no charge", "unpaid"}), name
+        assert (row.processed_at is not None) == (not handed), name
+    with_charge.refresh_from_db()
+    assert (with_charge.status, with_charge.provider_charge_id) == (Payment.Status.SUCCEEDED, "ch_batch_1")
+    assert LedgerEntry.objects.filter(payment=with_charge).count() == 1
+    unpaid.refresh_from_db()
+    assert unpaid.status == Payment.Status.CREATED

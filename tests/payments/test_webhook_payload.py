@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from hackney_portal.users import roles
 from payments import services
@@ -162,7 +163,7 @@ def test_events_that_need_stripe_are_left_to_their_own_tasks(account):
 
 
 @pytest.mark.django_db
-def test_out_of_order_replayed_events_credit_once_and_only_the_non_terminal_ones_ask_stripe(
+def test_out_of_order_replayed_events_credit_once_and_only_a_non_terminal_one_before_payment_asks_stripe(
     account, stripe_calls
 ):
     payment = start_payment(account, amount_pence=2500)
@@ -180,9 +181,87 @@ def test_out_of_order_replayed_events_credit_once_and_only_the_non_terminal_ones
         _event(payment, intent_id),
     ):
         _process(event)
-    assert stripe_calls.intent_reads(intent_id) == 2  # the two non-terminal events, nothing else
-    assert len(stripe_calls.calls) == 2
+    # The "processing" is re-read (and the re-read finds the payment paid, with its charge); the late
+    # "payment_failed" then cannot move a paid payment, so it asks nothing.
+    assert stripe_calls.intent_reads(intent_id) == 1
+    assert len(stripe_calls.calls) == 1
     payment.refresh_from_db()
     assert payment.status == Payment.Status.SUCCEEDED
     assert [e.amount_pence for e in LedgerEntry.objects.filter(payment=payment)] == [-2500]
     assert StripeEvent.objects.filter(processed_at__isnull=True).count() == 0
+
+
+@pytest.mark.django_db
+def test_a_late_event_for_a_paid_payment_is_done_without_asking_stripe(account, stripe_calls):
+    payment = start_payment(account, amount_pence=1800)
+    intent_id = _recorded_unconfirmed(payment)
+    _process(_event(payment, intent_id, latest_charge="ch_paid"))
+    payment.refresh_from_db()
+    assert (payment.status, payment.provider_charge_id) == (Payment.Status.SUCCEEDED, "ch_paid")
+    stripe_calls.reset()
+    for kind, status in (("payment_failed", "requires_payment_method"), ("processing", "processing")):
+        late = _process(_event(payment, intent_id, f"payment_intent.{kind}", status=status))
+        assert late.processed_at is not None
+    assert stripe_calls.calls == []  # nothing Stripe could say would move a paid payment
+    payment.refresh_from_db()
+    assert payment.status == Payment.Status.SUCCEEDED
+    assert LedgerEntry.objects.filter(payment=payment).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_late_event_for_a_paid_payment_with_no_credit_still_credits_it(account, stripe_calls):
+    payment = start_payment(account, amount_pence=1900)
+    intent_id = _recorded_unconfirmed(payment)
+    # Marked paid with its credit missing (the ledger is append-only, so only a fault leaves this): a late
+    # event repairs it, as a re-read would.
+    Payment.objects.filter(pk=payment.pk).update(
+        status=Payment.Status.SUCCEEDED, succeeded_at=timezone.now(), provider_charge_id="ch_paid"
+    )
+    stripe_calls.reset()
+    _process(_event(payment, intent_id, "payment_intent.payment_failed", status="requires_payment_method"))
+    assert stripe_calls.calls == []
+    assert LedgerEntry.objects.filter(payment=payment).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_late_intent_event_leaves_a_disputed_payment_disputed(account, stripe_calls):
+    payment = start_payment(account, amount_pence=2100)
+    intent_id = _recorded_unconfirmed(payment)
+    _process(_event(payment, intent_id))  # paid, no charge id in the payload: the next event re-reads
+    Payment.objects.filter(pk=payment.pk).update(status=Payment.Status.DISPUTED)
+    stripe_calls.reset()
+    for event_type in ("payment_intent.succeeded", "payment_intent.processing"):
+        _process(_event(payment, intent_id, event_type))
+    payment.refresh_from_db()
+    # The intent still says "succeeded"; only the dispute's own events may end a dispute.
+    assert payment.status == Payment.Status.DISPUTED
+    assert LedgerEntry.objects.filter(payment=payment).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_late_event_before_the_applier_ran_uses_the_stored_success_not_stripe(account, stripe_calls):
+    payment = start_payment(account, amount_pence=2200)
+    intent_id = _recorded_unconfirmed(payment)
+    # The success is stored but waits for the batch applier; the late failure's own task runs first.
+    waiting, _ = services.stripe_event_store(event=_event(payment, intent_id), source="webhook", batched=True)
+    stripe_calls.reset()
+    _process(_event(payment, intent_id, "payment_intent.payment_failed", status="requires_payment_method"))
+    assert stripe_calls.calls == []  # the signed success already says what a re-read would
+    payment.refresh_from_db()
+    assert payment.status == Payment.Status.SUCCEEDED
+    services.stripe_events_apply_batch()
+    waiting.refresh_from_db()
+    assert waiting.processed_at is not None
+    assert [e.amount_pence for e in LedgerEntry.objects.filter(payment=payment)] == [-2200]
+
+
+@pytest.mark.django_db
+def test_a_stored_success_that_does_not_match_is_not_believed(account, stripe_calls):
+    payment = start_payment(account, amount_pence=2300)
+    intent_id = _recorded_unconfirmed(payment)
+    services.stripe_event_store(event=_event(payment, intent_id, amount=1), source="webhook", batched=True)
+    stripe_calls.reset()
+    _process(_event(payment, intent_id, "payment_intent.processing", status="processing"))
+    assert stripe_calls.intent_reads(intent_id) == 1  # a success for another amount proves nothing
+    payment.refresh_from_db()
+    assert payment.status != Payment.Status.SUCCEEDED  # Stripe says it was never confirmed
