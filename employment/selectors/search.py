@@ -15,7 +15,6 @@ from django.contrib.postgres.search import (
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Case, Count, F, FloatField, Func, Q, QuerySet, Value, When
-from django.db.models.expressions import RawSQL
 
 from hackney_portal.core.calendar import business_date
 
@@ -31,6 +30,7 @@ from .search_sql import (
     both,
     bounding_box,
     count_text,
+    distance_m,
     page_number_clean,
     page_rows,
     search_run,
@@ -222,13 +222,7 @@ def opportunity_search(
     plan = _plan(params, today=today, origin=origin)
     qs = base
     if origin:
-        qs = qs.filter(latitude__isnull=False).annotate(
-            distance_m=RawSQL(
-                "earth_distance(ll_to_earth(%s, %s), ll_to_earth(latitude, longitude))",
-                (origin[0], origin[1]),
-                output_field=FloatField(),
-            )
-        )
+        qs = qs.filter(latitude__isnull=False).annotate(distance_m=distance_m(origin))
         if params.get("distance"):
             # With a distance chosen, nothing beyond the widest choice is counted or shown.
             qs = qs.filter(bounding_box(origin, max(float(d) for d in DISTANCES)))
