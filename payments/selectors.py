@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db import connection
+from django.db.models import QuerySet
 from django.http import Http404
 from django.urls import reverse
 
@@ -14,6 +15,47 @@ from .models import AccountLink, LedgerEntry, Payment, RentAccount
 
 SESSION_FOUND = "payments_found_accounts"
 SESSION_PAYMENTS = "payments_own_payments"
+
+
+def _columns(model, alias: str) -> str:
+    return ", ".join(f'{alias}."{f.column}"' for f in model._meta.concrete_fields)
+
+
+def _instance(model, row):
+    """A model instance from a row of `_columns(model, ...)` (what the ORM's own fetch builds)."""
+    n = len(model._meta.concrete_fields)
+    return model.from_db(connection.alias, None, row[:n])
+
+
+# The account pages' reads are written out (each plain SQL statement, one round trip): building these
+# statements through the ORM cost more than running them (1.8 ms against 0.3 for the account check;
+# profile in docs/performance.md), and they are a resident page's whole cost above its layout.
+_LINKED_ACCOUNT_SQL = f"""
+SELECT {_columns(RentAccount, "a")},
+       EXISTS (SELECT 1 FROM {Payment._meta.db_table} p
+               WHERE p.account_id = a.id AND p.status = ANY(%(pending)s)
+                 AND p.provider_payment_id IS NOT NULL) AS has_processing
+FROM {RentAccount._meta.db_table} a
+WHERE a.id = %(pk)s
+  AND EXISTS (SELECT 1 FROM {AccountLink._meta.db_table} l
+              WHERE l.account_id = a.id AND l.user_id = %(user)s AND l.unlinked_at IS NULL)
+"""  # nosec B608 - table and column names from the models; values are parameters
+
+_RECENT_SQL = f"""
+SELECT {_columns(LedgerEntry, "e")} FROM {LedgerEntry._meta.db_table} e
+WHERE e.account_id = %s ORDER BY e.seq DESC LIMIT 5
+"""  # nosec B608 - table and column names from the models; values are parameters
+
+# The balance brought forward and the period's entries in one statement: the LEFT JOIN keeps the opening
+# balance's row when the period has no entries (its entry columns are then NULL).
+_STATEMENT_SQL = f"""
+SELECT o.opening, {_columns(LedgerEntry, "e")}
+FROM (SELECT COALESCE(SUM(amount_pence), 0) AS opening FROM {LedgerEntry._meta.db_table}
+      WHERE account_id = %(account)s AND business_date < %(start)s) o
+LEFT JOIN {LedgerEntry._meta.db_table} e
+       ON e.account_id = %(account)s AND e.business_date BETWEEN %(start)s AND %(end)s
+ORDER BY e.business_date, e.seq
+"""  # nosec B608 - table and column names from the models; values are parameters
 
 
 def mask_name(name: str) -> str:
@@ -37,20 +79,20 @@ def account_is_linked(*, user, account: RentAccount) -> bool:
 def account_for_statement(*, user, pk: int) -> RentAccount:
     """Only a resident who has linked the account sees its statement; anyone else gets 404, not 403,
     so account ids cannot be probed."""
-    account = accounts_linked(user=user).filter(pk=pk).first()
-    if account is None:
-        raise Http404
-    return account
+    return account_for_summary(user=user, pk=pk)
 
 
 def account_for_summary(*, user, pk: int) -> RentAccount:
     """`account_for_statement`, also saying whether a card payment is still processing (`has_processing`)."""
-    processing = Payment.objects.filter(
-        account=OuterRef("pk"), status__in=rules.PENDING, provider_payment_id__isnull=False
-    )
-    account = accounts_linked(user=user).filter(pk=pk).annotate(has_processing=Exists(processing)).first()
-    if account is None:
+    if not user.is_authenticated:
         raise Http404
+    with connection.cursor() as cur:
+        cur.execute(_LINKED_ACCOUNT_SQL, {"pk": pk, "user": user.pk, "pending": list(rules.PENDING)})
+        row = cur.fetchone()
+    if row is None:
+        raise Http404
+    account = _instance(RentAccount, row)
+    account.has_processing = row[-1]
     return account
 
 
@@ -127,32 +169,24 @@ def account_summary(*, account: RentAccount, today: dt.date | None = None) -> di
             if getattr(account, "has_processing", True)
             else []
         ),
-        "recent": [
-            {"entry": e, "balance_pence": e.balance_after_pence} for e in account.entries.order_by("-seq")[:5]
-        ],
+        "recent": [{"entry": e, "balance_pence": e.balance_after_pence} for e in _recent_entries(account.pk)],
     }
 
 
-def statement_entries(*, account: RentAccount, start: dt.date, end: dt.date) -> QuerySet[LedgerEntry]:
-    """The period's entries in date order (an entry backdated later sits on its own date)."""
-    return account.entries.filter(business_date__gte=start, business_date__lte=end).order_by(
-        "business_date", "seq"
-    )
+def _recent_entries(account_id: int) -> list[LedgerEntry]:
+    with connection.cursor() as cur:
+        cur.execute(_RECENT_SQL, [account_id])
+        return [_instance(LedgerEntry, row) for row in cur.fetchall()]
 
 
 def statement_for_period(*, account: RentAccount, start: dt.date, end: dt.date) -> dict:
     """A statement: the balance brought forward from before `start`, then each entry in date order with the
     balance after it, counted in that same order so the column adds up down the page."""
-    from django.db.models import Subquery, Sum
-
-    before = account.entries.filter(business_date__lt=start).values("account_id")
-    before = before.annotate(total=Sum("amount_pence")).values("total")
-    # The balance brought forward rides on the period's rows (PostgreSQL works it out once, as an InitPlan):
-    # one round trip for the page; a period with no entries asks for it alone.
-    entries = list(
-        statement_entries(account=account, start=start, end=end).annotate(opening=Subquery(before))
-    )
-    opening = (entries[0].opening if entries else next(iter(before), {}).get("total")) or 0
+    with connection.cursor() as cur:
+        cur.execute(_STATEMENT_SQL, {"account": account.pk, "start": start, "end": end})
+        fetched = cur.fetchall()
+    opening = fetched[0][0]
+    entries = [_instance(LedgerEntry, row[1:]) for row in fetched if row[1] is not None]
     rows, balance = [], opening
     for entry in entries:
         balance += entry.amount_pence
