@@ -8,7 +8,20 @@ from urllib.parse import quote, quote_plus
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+from django.contrib.postgres.fields import ArrayField
+from django.db.models import (
+    BigIntegerField,
+    BooleanField,
+    Count,
+    Exists,
+    F,
+    Func,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+)
 from django.utils import timezone
 
 from hackney_portal.frontend.formatting import long_date
@@ -205,9 +218,28 @@ def case_for_applicant(*, user, reference: str, session_refs: list[str]) -> Case
     return None
 
 
+class _IdIn(Func):
+    """`id = ANY(%s)` with the ids as one array parameter: the OR below stays two index reads (a BitmapOr),
+    and the case list, which the admin clones a dozen times a page, carries no subquery to copy (as an
+    EXISTS it cost the page 6 ms of Python, three times its SQL)."""
+
+    arg_joiner = " = ANY("
+    template = "%(expressions)s)"
+    output_field = BooleanField()
+
+
+def _reviewed_case(reviews: QuerySet[Review]) -> _IdIn:
+    ids = list(reviews.values_list("case_id", flat=True).distinct().order_by())
+    return _IdIn(F("pk"), Value(ids, output_field=ArrayField(BigIntegerField())))
+
+
+# The condition of the `case_duty_deadline` partial index, word for word, so PostgreSQL reads it alone.
+_OPEN_DUTY = Q(stage__in=[Stage.PREVENTION, Stage.RELIEF])
+
+
 def queue(qs: QuerySet[Case], name: str, *, user, today: dt.date | None = None) -> QuerySet[Case]:
     today = today or timezone.localdate()
-    open_reviews_due = Review.objects.filter(case=OuterRef("pk"), decided_on__isnull=True)
+    open_reviews = Review.objects.filter(decided_on__isnull=True)
     if name == "new":
         return qs.filter(assigned_to__isnull=True).exclude(stage=Stage.CLOSED)
     if name == "mine":
@@ -217,16 +249,18 @@ def queue(qs: QuerySet[Case], name: str, *, user, today: dt.date | None = None) 
     if name == "team":
         # The restricted-cases team's own queue (only its members can see these cases at all).
         return qs.filter(restricted_team=True).exclude(stage=Stage.CLOSED)
+    # A case is due by its duty deadline or by an open review. With the reviews as EXISTS PostgreSQL scanned
+    # every case and asked about its reviews one by one; with the reviewed cases' ids read first (open reviews
+    # are few) both halves of the OR come from indexes, so only the cases due are read.
     if name == "due7":
         soon = today + dt.timedelta(days=7)
         return qs.filter(
-            Q(stage__in=[Stage.PREVENTION, Stage.RELIEF], duty_deadline__gte=today, duty_deadline__lte=soon)
-            | Exists(open_reviews_due.filter(due_on__gte=today, due_on__lte=soon))
+            Q(_OPEN_DUTY, duty_deadline__gte=today, duty_deadline__lte=soon)
+            | _reviewed_case(open_reviews.filter(due_on__gte=today, due_on__lte=soon))
         )
     if name == "overdue":
         return qs.filter(
-            Q(stage__in=[Stage.PREVENTION, Stage.RELIEF], duty_deadline__lt=today)
-            | Exists(open_reviews_due.filter(due_on__lt=today))
+            Q(_OPEN_DUTY, duty_deadline__lt=today) | _reviewed_case(open_reviews.filter(due_on__lt=today))
         )
     return qs
 

@@ -39,12 +39,12 @@ FROM {RentAccount._meta.db_table} a
 WHERE a.id = %(pk)s
   AND EXISTS (SELECT 1 FROM {AccountLink._meta.db_table} l
               WHERE l.account_id = a.id AND l.user_id = %(user)s AND l.unlinked_at IS NULL)
-"""  # nosec B608 - table and column names from the models; values are parameters
+"""  # noqa: S608  # nosec B608 - names from the models; values are parameters
 
 _RECENT_SQL = f"""
 SELECT {_columns(LedgerEntry, "e")} FROM {LedgerEntry._meta.db_table} e
 WHERE e.account_id = %s ORDER BY e.seq DESC LIMIT 5
-"""  # nosec B608 - table and column names from the models; values are parameters
+"""  # noqa: S608  # nosec B608 - names from the models; values are parameters
 
 # The balance brought forward and the period's entries in one statement: the LEFT JOIN keeps the opening
 # balance's row when the period has no entries (its entry columns are then NULL).
@@ -55,7 +55,7 @@ FROM (SELECT COALESCE(SUM(amount_pence), 0) AS opening FROM {LedgerEntry._meta.d
 LEFT JOIN {LedgerEntry._meta.db_table} e
        ON e.account_id = %(account)s AND e.business_date BETWEEN %(start)s AND %(end)s
 ORDER BY e.business_date, e.seq
-"""  # nosec B608 - table and column names from the models; values are parameters
+"""  # noqa: S608  # nosec B608 - names from the models; values are parameters
 
 
 def mask_name(name: str) -> str:

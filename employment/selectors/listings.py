@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db import connection
 from django.db.models import QuerySet
 from django.http import Http404
 
@@ -65,18 +66,26 @@ PAGE_DEFERRED = (
 )
 
 
+_PAGE_FIELDS = [f.attname for f in Opportunity._meta.concrete_fields if f.name not in PAGE_DEFERRED]
+# Written out: building this statement through the ORM (with its deferred fields) cost three times running
+# it, most of the listing page's cost above the home page's (docs/performance.md).
+_PAGE_COLUMNS = ", ".join(
+    f'"{f.column}"' for f in Opportunity._meta.concrete_fields if f.name not in PAGE_DEFERRED
+)
+_PAGE_SQL = (
+    f"SELECT {_PAGE_COLUMNS} FROM {Opportunity._meta.db_table}"  # noqa: S608  # nosec B608
+    " WHERE id = %s AND status = ANY(%s)"
+)
+
+
 def opportunity_for_page(*, pk: int) -> Opportunity:
     """Published listings stay reachable after closing (with a notice); drafts and rejected ones do not."""
-    opp = (
-        Opportunity.objects.filter(
-            pk=pk, status__in=[Opportunity.Status.PUBLISHED, Opportunity.Status.CLOSED]
-        )
-        .defer(*PAGE_DEFERRED)
-        .first()
-    )
-    if opp is None:
+    with connection.cursor() as cur:
+        cur.execute(_PAGE_SQL, [pk, [Opportunity.Status.PUBLISHED, Opportunity.Status.CLOSED]])
+        row = cur.fetchone()
+    if row is None:
         raise Http404
-    return opp
+    return Opportunity.from_db(connection.alias, _PAGE_FIELDS, row)
 
 
 def pay_text(opp: Opportunity) -> str:

@@ -122,6 +122,13 @@ class Case(models.Model):
             # The queue's default order: a page of 50 is read from the index, not sorted from the table.
             models.Index(fields=["-urgent", "duty_deadline", "-created_at"], name="case_queue_order"),
             models.Index(fields=["duty_deadline"], condition=Q(closed_on__isnull=True), name="case_open_due"),
+            # "Due within 7 days" and "overdue": a duty's deadline alone, so those queues' counts read only
+            # the cases due (selectors.queue).
+            models.Index(
+                fields=["duty_deadline"],
+                condition=Q(stage__in=[Stage.PREVENTION, Stage.RELIEF]),
+                name="case_duty_deadline",
+            ),
             # "New and unassigned" in queue order: without it the page walked the whole order index past
             # every assigned case to find a hundred.
             models.Index(
