@@ -21,7 +21,7 @@ from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 
 from ..models import Opportunity
-from .listings import pay_text
+from .listings import PAGE_DEFERRED, pay_text
 
 CANDIDATE_CAP = 10_000
 METRES_PER_MILE = 1609.344
@@ -167,7 +167,9 @@ def page_rows(ids: list[int], *, query, origin) -> list[Opportunity]:
     text, the dearest step per row)."""
     if not ids:
         return []
-    qs = Opportunity.objects.filter(id__in=ids)
+    # Not the search vector (longer than the text it indexes) nor the employer's source text and the
+    # moderators' fields: a results page shows none of them.
+    qs = Opportunity.objects.filter(id__in=ids).defer(*PAGE_DEFERRED)
     if origin:
         qs = qs.annotate(distance_m=distance_m(origin))
     if query is not None:
