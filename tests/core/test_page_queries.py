@@ -27,12 +27,17 @@ RESIDENT_PAGES = {
     # and a savepoint pair around the session's touch.
     "/": 9,
 }
-# Nobody signed in: no session row, no user. The listing is one query; the others read nothing.
+# Nobody signed in: no session row, no user. The listing is one query; the forms read nothing.
 ANONYMOUS_PAGES = {
     "/": 0,
     "/jobs/{listing}/": 1,
     "/housing-help/apply/who/": 0,
     "/housing-help/refer/": 0,
+    # A search: the moderators' synonyms, one statement for the matches, every filter's count and the page's
+    # ids, then the page's listings with their highlighting.
+    "/jobs/?q=kitchen+porter": 3,
+    # No words: no synonyms to read.
+    "/jobs/": 2,
 }
 
 
