@@ -748,6 +748,15 @@ def _section(result: dict) -> Section:
             "Issue 18's page ratios, from the saturation runs above (target at least 0.5): resident pages "
             f"against the layout alone signed in as the same resident ({floor:,.0f} req/s), anonymous pages "
             f"against the home page ({home:,.0f} req/s): {'; '.join(floor_ratios)}.",
+            "Where the pages' time goes (in-process through Django's whole handler, 2026-12-05, `python -m "
+            "bench.profile_pages` and bench/profile_pages.py's data): the layout signed in 1.8 ms, the account "
+            "page 3.2 (it was 5.0 before its two reads were written as plain SQL: building them through the ORM "
+            "cost 2.9 ms, running them 0.7), the statement 3.9 (6.1 before); the home page 0.9 ms, a job listing "
+            "1.5 (2.3 before). The job search page (10 ms at 1,500 listings) cannot reach half the home page: "
+            "its SQL alone (the synonyms, one statement giving every filter's count and the page's ids, then "
+            "the 20 listings with their highlighting) waits about 3 ms on PostgreSQL, three times the home "
+            "page's whole request, and the rest is parsing the words, building the filters' counts and the 20 "
+            "results; its own targets are for one user at 100,000 and 1,000,000 listings (sections above).",
         ],
     )
 

@@ -103,6 +103,40 @@ def ladder(
     return {"runs": runs, "n": n}
 
 
+def _what_twenty_takes(runs: list[dict], n) -> str:
+    """Why N stops where it does, from this run's own figures: the CPU the mix at 20x would need against the
+    machine's cores, and the CPU per request that would hold it as lightly loaded as the last step that held."""
+    import os
+
+    last = runs[-1]
+    cores = os.cpu_count() or 1
+    per_factor = last["rps"] / last["factor"]
+    rps20 = per_factor * 20
+    cpu = last["cpu_ms_per_request"]
+    need = rps20 * cpu.get("machine", 0) / 1000
+    held = [r for r in runs if r["passed"]]
+    text = (
+        f"What N = 20 would take here: the mix at 20x is about {rps20:.0f} requests a second ({last['rps']:.1f} "
+        f"at {last['factor']:g}x); at {cpu.get('machine', 0):.1f} ms of CPU each that is {need:.1f} cores' work "
+        f"every second on a machine of {cores} (the web server alone {rps20 * cpu.get('web server', 0) / 1000:.1f}, "
+        f"PostgreSQL {rps20 * cpu.get('PostgreSQL', 0) / 1000:.1f})."
+    )
+    if held:
+        h = held[-1]
+        busy = h["cpu_share"].get("machine", 0)
+        target = busy * cores / rps20 * 1000
+        text += (
+            f" Each page's p99 stays within 4 times its p50 only while requests seldom wait for a core: the last "
+            f"step that held ({h['factor']:g}x) ran the machine {busy:.0%} busy, and holding 20x that lightly "
+            f"would need about {target:.1f} ms of CPU per request of the mix, against {cpu.get('machine', 0):.1f} "
+            "measured. The limit is CPU per request, mostly Django's request cycle and each page's rendering in "
+            "the web server (the page ratios below, and `python -m bench.profile_pages` for where a page's time "
+            "goes), with the load generator, Celery and the provider's test double on the same two cores; the "
+            "database is a small share."
+        )
+    return text
+
+
 def ladder_section(result: dict, *, rates):
     from .harness import Section
 
@@ -148,6 +182,7 @@ def ladder_section(result: dict, *, rates):
             f"Celery worker, {cpu.get('load generator', 0):.1f} ms in the load generator on the same cores, "
             f"{cpu.get('rest of the machine', 0):.1f} ms elsewhere on the machine)."
         )
+        notes.append(_what_twenty_takes(runs, n))
     return Section(
         title="Capacity: the mixed load at growing multiples of the Monday peak (30,000 tenancies)",
         intro=(
