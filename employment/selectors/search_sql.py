@@ -14,7 +14,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from django.contrib.postgres.search import SearchHeadline
 from django.db import connection
 from django.db.models import FloatField, Q, QuerySet
 from django.db.models.expressions import RawSQL
@@ -162,42 +161,61 @@ def distance_m(origin: tuple[float, float]) -> RawSQL:
     return RawSQL(DISTANCE_SQL, (EARTH_RADIUS_M, lat, lat, lon), output_field=FloatField())  # noqa: S611  # nosec B611
 
 
+_ROW_FIELDS = [f for f in Opportunity._meta.concrete_fields if f.name not in PAGE_DEFERRED]
+_ROW_COLUMNS = ", ".join(f'o."{f.column}"' for f in _ROW_FIELDS)
+_ROW_NAMES = [f.attname for f in _ROW_FIELDS]
+# ts_headline's options: our markers around each match (turned into <mark> after escaping), a snippet of
+# 15 to 35 words from the summary, every match in the title.
+_SNIPPET_OPTIONS = "StartSel=\x02, StopSel=\x03, MaxWords=35, MinWords=15"
+_TITLE_OPTIONS = "StartSel=\x02, StopSel=\x03, HighlightAll=true"
+
+
 def page_rows(ids: list[int], *, query, origin) -> list[Opportunity]:
     """The page's listings, in the statement's order, highlighted (only these: a headline re-parses the
-    text, the dearest step per row)."""
+    text, the dearest step per row). Written out, not built by the ORM: with its two headlines and the
+    distance that cost more than running it (docs/performance.md). Not the search vector (longer than the
+    text it indexes), the employer's source text or the moderators' fields: a results page shows none."""
     if not ids:
         return []
-    # Not the search vector (longer than the text it indexes) nor the employer's source text and the
-    # moderators' fields: a results page shows none of them.
-    qs = Opportunity.objects.filter(id__in=ids).defer(*PAGE_DEFERRED)
+    selects, params = [_ROW_COLUMNS], []
     if origin:
-        qs = qs.annotate(distance_m=distance_m(origin))
+        lat, lon = float(origin[0]), float(origin[1])
+        selects.append(DISTANCE_SQL)
+        params += [EARTH_RADIUS_M, lat, lat, lon]
     if query is not None:
-        qs = qs.annotate(
-            headline=SearchHeadline(
-                "summary",
-                query,
-                config="english",
-                start_sel="\x02",
-                stop_sel="\x03",
-                max_words=35,
-                min_words=15,
-            ),
-            title_headline=SearchHeadline(
-                "title", query, config="english", start_sel="\x02", stop_sel="\x03", highlight_all=True
-            ),
-        )
-    by_id = {o.pk: o for o in qs}
-    rows = [by_id[i] for i in ids if i in by_id]
-    for opp in rows:
-        if hasattr(opp, "distance_m"):
+        query_sql, query_params = _compiled(query)
+        selects.append(f"ts_headline('english'::regconfig, o.summary, {query_sql}, %s)")
+        params += [*query_params, _SNIPPET_OPTIONS]
+        selects.append(f"ts_headline('english'::regconfig, o.title, {query_sql}, %s)")
+        params += [*query_params, _TITLE_OPTIONS]
+    statement = f"SELECT {', '.join(selects)} FROM {Opportunity._meta.db_table} o WHERE o.id = ANY(%s)"  # noqa: S608  # nosec B608
+    with connection.cursor() as cur:
+        cur.execute(statement, [*params, list(ids)])
+        fetched = cur.fetchall()
+    n = len(_ROW_NAMES)
+    by_id = {}
+    for row in fetched:
+        opp = Opportunity.from_db(connection.alias, _ROW_NAMES, row[:n])
+        extra = list(row[n:])
+        if origin:
+            opp.distance_m = extra.pop(0)
             opp.distance_miles = opp.distance_m / METRES_PER_MILE
-        opp.pay = pay_text(opp)
-        if hasattr(opp, "headline"):
+        if query is not None:
             # Escape the employer's text, then turn our markers into <mark>: nothing else becomes markup.
-            opp.snippet = _marked(opp.headline)
-            opp.title_html = _marked(opp.title_headline)
-    return rows
+            opp.snippet, opp.title_html = _marked(extra[0]), _marked(extra[1])
+        opp.pay = pay_text(opp)
+        by_id[opp.pk] = opp
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def _compiled(query) -> tuple[str, list]:
+    """The search query's own SQL and parameters (only the expression, not a whole queryset)."""
+    from django.db.models.sql import Query
+
+    sql_query = Query(Opportunity)
+    compiler = sql_query.get_compiler(connection=connection)
+    sql, params = compiler.compile(query.resolve_expression(sql_query))
+    return sql, list(params)
 
 
 def _marked(text: str) -> str:
