@@ -514,3 +514,18 @@ def test_two_alert_runs_at_once_send_each_alert_once():
     assert sum(results) == len(searches)
     for search in searches:
         assert Notification.objects.filter(to=search.email, template="employment/email/alert").count() == 1
+
+
+HUGE_IDS = [str(2**63), "9" * 40, "0"]
+
+
+@pytest.mark.parametrize("pk", HUGE_IDS)
+def test_ids_beyond_any_row_are_not_found_on_the_pages_read_by_written_out_sql(client, resident, account, pk):
+    """The account, statement and listing pages read their rows with plain SQL: an id past PostgreSQL's
+    bigint is a 404 like any unknown id, never a 500."""
+    from payments import services
+
+    services.account_link(user=resident, account=account, actor=resident)
+    client.force_login(resident)
+    for url in (f"/pay-rent/accounts/{pk}/", f"/pay-rent/accounts/{pk}/statement/", f"/jobs/{pk}/"):
+        assert client.get(url).status_code == 404, url
