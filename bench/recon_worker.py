@@ -79,7 +79,8 @@ def _statement_times():
     from payments import reconciliation_report as r
 
     names = {
-        " ".join(getattr(r, name).split())[:60]: label
+        # The whole statement: the discrepancy inserts share their first lines.
+        " ".join(getattr(r, name).split()): label
         for name, label in (
             ("_STEP", "join the chunk to payments and ledger"),
             ("_CLAIM", "insert the matches"),
@@ -87,7 +88,7 @@ def _statement_times():
             ("_NO_PAYMENT", "discrepancies"),
             ("_DUPLICATE", "discrepancies"),
             ("_MISMATCH", "discrepancies"),
-            ("_COUNTS", "count"),
+            ("_MATCHED", "count"),
             ("_UNKNOWN", "charges not known by id"),
             ("_CREDITS_WITHOUT_PAYMENT", "credits with no card transaction (once, at the end)"),
         )
@@ -99,7 +100,7 @@ def _statement_times():
         try:
             return execute(sql, params, many, context)
         finally:
-            key = " ".join(sql.split())[:60]
+            key = " ".join(sql.split())
             label = names.get(key, "planner statistics" if key.startswith("ANALYZE") else "other statements")
             spent[label] += time.perf_counter() - started
 
