@@ -6,6 +6,8 @@ sensitive circumstances and may be opened on a shared or watched device.
 
 from __future__ import annotations
 
+import time
+
 from django.conf import settings
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -20,9 +22,12 @@ from ..forms import ResumeEmailForm
 from ..models import IntakeDraft
 
 DRAFT_KEY = "homelessness_draft"
+DRAFT_TOUCHED_KEY = "homelessness_draft_touched"
 CASES_KEY = "homelessness_cases"
 # Everything of the journey this browser holds; cleared on sign-in, sign-out and "Exit this page".
-SESSION_KEYS = (DRAFT_KEY, CASES_KEY, "homelessness_next", "homelessness_referral")
+SESSION_KEYS = (DRAFT_KEY, DRAFT_TOUCHED_KEY, CASES_KEY, "homelessness_next", "homelessness_referral")
+# How often answering keeps the session alive (each save of a session moves its expiry on).
+DRAFT_TOUCH_SECONDS = 600
 
 
 def forget_journey(session) -> None:
@@ -41,7 +46,14 @@ def _draft(request) -> IntakeDraft | None:
 
 
 def _remember(request, draft: IntakeDraft) -> None:
-    request.session[DRAFT_KEY] = str(draft.public_id)
+    """Keep the draft's id in the session. Setting it on every answer saved the session each time (a write
+    to the database and the cache per page of 40); it is written when the draft changes, and otherwise at
+    most every ten minutes, which is enough to keep a slow applicant's session from expiring."""
+    value, now = str(draft.public_id), int(time.time())
+    session = request.session
+    if session.get(DRAFT_KEY) != value or now - session.get(DRAFT_TOUCHED_KEY, 0) > DRAFT_TOUCH_SECONDS:
+        session[DRAFT_KEY] = value
+        session[DRAFT_TOUCHED_KEY] = now
 
 
 def _emergency(draft: IntakeDraft | None) -> bool:

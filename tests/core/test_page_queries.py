@@ -84,3 +84,108 @@ def test_each_anonymous_page_costs_a_fixed_number_of_queries(client, path):
         OpportunityFactory()
     many, sql = _count(client, url)
     assert few == many == ANONYMOUS_PAGES[path], "\n".join(sql)
+
+
+# The journeys' other steps, as the mixed load (bench/bench_mixed.py) makes them. Run in a test's transaction,
+# so each transaction of a request shows as a SAVEPOINT pair.
+INTAKE_STEPS = {
+    # The draft.
+    "question page": 1,
+    # The draft, and the newest version of its code list (one statement).
+    "question page with a code list": 2,
+    # The draft, then its update. The session is not written again for the same draft.
+    "answer sent": 4,
+    "answer sent with a code list": 5,
+    # The draft and the four code lists its answers are shown from.
+    "check answers": 5,
+    # The draft, locked; the case, its household, the draft marked sent, the audit row, the email (held or
+    # not by the applicant's safe-contact answers) and its task; the session remembering the case.
+    "submitted": 20,
+}
+CODE_LIST_PAGES = {"accommodation", "notice", "reason-loss", "support"}
+
+
+def _intake_journey(client) -> dict[str, set[int]]:
+    from homelessness.demo import FORM_PAGES
+
+    seen: dict[str, set[int]] = {}
+
+    def count(step, method, url, data=None):
+        with CaptureQueriesContext(connection) as ctx:
+            response = getattr(client, method)(url, data or {})
+        seen.setdefault(step, set()).add(len(ctx.captured_queries))
+        return response
+
+    url = client.get("/housing-help/apply/")["Location"]
+    first = True
+    while "check-your-answers" not in url:
+        slug = url.rstrip("/").rsplit("/", 1)[-1]
+        coded = " with a code list" if slug in CODE_LIST_PAGES else ""
+        if first:
+            # The first answer makes the draft and puts it in the session: not a step repeated 40 times.
+            client.get(url)
+            url = client.post(url, FORM_PAGES[slug])["Location"]
+            first = False
+            continue
+        assert count(f"question page{coded}", "get", url).status_code == 200
+        response = count(f"answer sent{coded}", "post", url, FORM_PAGES[slug])
+        assert response.status_code == 302, (slug, response.status_code)
+        url = response["Location"]
+    assert count("check answers", "get", url).status_code == 200
+    assert count("submitted", "post", url).status_code == 302
+    return seen
+
+
+def test_each_step_of_an_intake_costs_a_fixed_number_of_queries(client):
+    # A second applicant, after the first, costs the same: nothing grows with the cases already sent.
+    for browser in (client, type(client)()):
+        seen = _intake_journey(browser)
+        assert seen == {step: {n} for step, n in INTAKE_STEPS.items()}, seen
+
+
+def test_answering_does_not_write_the_session_each_time_but_keeps_it_alive(client):
+    from homelessness.demo import FORM_PAGES
+    from homelessness.views.intake import DRAFT_TOUCH_SECONDS, DRAFT_TOUCHED_KEY
+
+    url = client.get("/housing-help/apply/")["Location"]
+    url = client.post(url, FORM_PAGES["who"])["Location"]
+    slug = url.rstrip("/").rsplit("/", 1)[-1]
+    with CaptureQueriesContext(connection) as ctx:
+        client.post(url, FORM_PAGES[slug])
+    assert not [q for q in ctx.captured_queries if "django_session" in q["sql"]]
+    # Ten minutes on, the next answer saves the session again, moving its expiry on.
+    session = client.session
+    session[DRAFT_TOUCHED_KEY] -= DRAFT_TOUCH_SECONDS + 1
+    session.save()
+    with CaptureQueriesContext(connection) as ctx:
+        client.post(url, FORM_PAGES[slug])
+    assert [q for q in ctx.captured_queries if q["sql"].startswith('UPDATE "django_session"')]
+
+
+def test_a_referral_and_the_payment_steps_cost_a_fixed_number_of_queries(client):
+    import re
+
+    from homelessness.demo import FORM_REFERRAL
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.post("/housing-help/refer/", FORM_REFERRAL).status_code == 302
+    # The case, its household, the referral, the audit row, the referrer's email and its task; a new session
+    # (its key checked unused, then inserted) remembering the case for the confirmation page.
+    assert len(ctx.captured_queries) == 15, "\n".join(q["sql"][:200] for q in ctx.captured_queries)
+
+    resident, account = _resident_with_account(1)
+    client.force_login(resident)
+    url = f"/pay-rent/accounts/{account.pk}/pay/"
+    client.get(url)
+    key = re.search(r'name="attempt_key" value="([^"]+)"', client.get(url).content.decode()).group(1)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.post(url, {"choice": "other", "amount": "5.00", "attempt_key": key})
+    assert response.status_code == 302
+    # The user, the account and its link; the attempt looked up by its key, then made and audited; the
+    # session remembering the payment.
+    assert len(ctx.captured_queries) == 13, "\n".join(q["sql"][:200] for q in ctx.captured_queries)
+    card = response["Location"]
+    for page in (card, card.replace("card/", "")):
+        # The user, and the payment with its account (the viewer's own, or one this browser started).
+        few, sql = _count(client, page)
+        assert few == 2, "\n".join(sql)
