@@ -27,6 +27,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 from hackney_portal.core.audit import audit_log_many
+from hackney_portal.core.bulk import rows_update
 from hackney_portal.core.outbox import enqueue
 
 from .. import rules
@@ -238,7 +239,7 @@ def _apply_set(ready: list[tuple[Payment, list[StripeEvent]]]) -> None:
             payment.updated_at = now
             changed.append(payment)
     if changed:
-        Payment.objects.bulk_update(changed, ["status", "succeeded_at", "provider_charge_id", "updated_at"])
+        rows_update(Payment, changed, ["status", "succeeded_at", "provider_charge_id", "updated_at"])
     # Only a payment that is "succeeded" now is credited (as `payment_intent_apply`): one refunded or
     # disputed since was credited long ago, and one that failed was never paid.
     paid = [p for p, _ in ready if p.status == Status.SUCCEEDED]
@@ -300,5 +301,5 @@ def _credits(payments: list[Payment], *, now) -> list[LedgerEntry]:
     LedgerEntry.objects.bulk_create(entries)
     for account in accounts.values():
         account.balance_updated_at = now
-    RentAccount.objects.bulk_update(list(accounts.values()), ["balance_pence", "balance_updated_at"])
+    rows_update(RentAccount, list(accounts.values()), ["balance_pence", "balance_updated_at"])
     return entries
