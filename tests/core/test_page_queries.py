@@ -189,3 +189,67 @@ def test_a_referral_and_the_payment_steps_cost_a_fixed_number_of_queries(client)
         # The user, and the payment with its account (the viewer's own, or one this browser started).
         few, sql = _count(client, page)
         assert few == 2, "\n".join(sql)
+
+
+
+# Pages that list things: the same number of queries with one item as with six (no query per item), and that
+# number written down.
+LIST_PAGES: dict[str, int] = {
+    # Anonymous: the newest live listings as the search gives them (the matches and the page's ids, then
+    # those listings' rows).
+    "/jobs/feed.rss": 2,
+    "/jobs/feed.json": 2,
+    # The public start pages only: nothing read.
+    "/sitemap.xml": 0,
+    # Signed in: the user, then the resident's own payments, saved listings, applications or cases.
+    "/pay-rent/payments/": 2,
+    "/jobs/saved/": 2,
+    "/jobs/applications/": 2,
+    "/housing-help/cases/": 2,
+}
+
+
+def _add_item(path: str, resident, account) -> None:
+    import uuid
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from employment import services as employment
+    from tests.employment.conftest import pdf_bytes
+    from tests.factories import CaseFactory
+
+    if path == "/pay-rent/payments/":
+        payments.payment_start(
+            account=account, amount_pence=1234, attempt_key=str(uuid.uuid4()), user=resident, email=""
+        )
+    elif path == "/jobs/saved/":
+        employment.listing_save(user=resident, opp_id=OpportunityFactory().pk, saved=True)
+    elif path == "/jobs/applications/":
+        employment.application_submit(
+            opp_id=OpportunityFactory().pk,
+            name="Rita Resident",
+            email=resident.email,
+            phone="",
+            cv=SimpleUploadedFile("cv.pdf", pdf_bytes(), content_type="application/pdf"),
+            statement="Keen",
+            lives_in_borough=True,
+            actor=resident,
+        )
+    elif path == "/housing-help/cases/":
+        CaseFactory(actor=resident, answers={"name": "Rita Resident", "email": resident.email})
+    else:
+        OpportunityFactory()
+
+
+@pytest.mark.parametrize("path", list(LIST_PAGES))
+def test_each_page_that_lists_things_costs_the_same_queries_for_one_item_as_for_six(client, path):
+    resident, account = _resident_with_account(1)
+    if not path.endswith((".rss", ".json", ".xml")):
+        client.force_login(resident)
+    _add_item(path, resident, account)
+    client.get(path)
+    one, _ = _count(client, path)
+    for _ in range(5):
+        _add_item(path, resident, account)
+    six, sql = _count(client, path)
+    assert one == six == LIST_PAGES[path], "\n".join(sql)
