@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from pathlib import Path
@@ -69,6 +70,41 @@ def _explain(statements) -> tuple[str, float, int]:
             top = next((ln for ln in lines if "Buffers:" in ln), "")
             buffers += sum(int(x) for x in re.findall(r"(?:hit|read)=(\d+)", top))
     return "\n\n".join(plans), ms, buffers
+
+
+def _where_time_goes(params: dict, path: str, statements) -> dict:
+    """One request of the page in this process, no other client: the median ms of its statements alone, of
+    the selector (statements and its Python), and of the whole page through Django's handler (the form, the
+    template and the request cycle besides)."""
+    import statistics
+
+    from django.db import connection
+    from django.test import Client
+
+    from employment.selectors import opportunity_search
+
+    client = Client()
+
+    def statements_alone():
+        with connection.cursor() as cur:
+            for sql, _ in statements:
+                cur.execute(sql)
+                cur.fetchall()
+
+    def median_ms(fn, n: int = 30) -> float:
+        for _ in range(3):
+            fn()
+        times = []
+        for _ in range(n):
+            started = time.perf_counter()
+            fn()
+            times.append((time.perf_counter() - started) * 1000)
+        return statistics.median(times)
+
+    sql = median_ms(statements_alone)
+    selector = median_ms(lambda: list(opportunity_search(params=params).page.object_list))
+    page = median_ms(lambda: client.get(path))
+    return {"page": page, "sql": sql, "python": max(selector - sql, 0.0), "rest": max(page - selector, 0.0)}
 
 
 def _sql_load(dsn: str, statements, *, concurrency: int, duration_s: float) -> LoadStats:
@@ -168,7 +204,7 @@ def _size_section(ctx, n: int, *, base: str, duration: float) -> Section:
 
     seeded = _seed(n)
     dsn = ctx.env["DATABASE_URL"]
-    rows, plans = [], []
+    rows, plans, misses = [], [], []
     ceiling_ms = ONE_USER_CEILING_MS.get(n)
     for label, query, params in CASES:
         if params is None:  # the form turns the postcode into a position, as the page does
@@ -182,6 +218,23 @@ def _size_section(ctx, n: int, *, base: str, duration: float) -> Section:
         plans.append(f"## {label}\n\n{plan}")
         path = f"/jobs/?{query}"
         one = ctx.http_load(base, [path], concurrency=1, duration_s=duration)
+        # The ceiling is for up to 10,000 matches; broader terms are only bounded.
+        if ceiling_ms and one.p95_ms > ceiling_ms and not result.capped:
+            spent = _where_time_goes(params, path, statements)
+            heap = sum(int(x) for x in re.findall(r"Heap Blocks: exact=(\d+)", plan))
+            misses.append(
+                f"{label}: one user p95 {one.p95_ms:.1f} ms against {ceiling_ms} ms. One request in this "
+                f"process (median of 30, no other client) takes {spent['page']:.1f} ms: its "
+                f"{len(statements)} statements {spent['sql']:.1f} ms on PostgreSQL"
+                + (
+                    f" (the matches read from {heap:,} heap pages, about one page a match, then every match "
+                    "ranked and counted for each filter)"
+                    if heap
+                    else ""
+                )
+                + f", the selector's own Python {spent['python']:.1f} ms, and the form, the template and "
+                f"Django's request cycle {spent['rest']:.1f} ms; over HTTP, gunicorn and the client add the rest."
+            )
         page = ctx.http_load(base, [path], concurrency=8, duration_s=duration)
         sql = _sql_load(dsn, statements, concurrency=8, duration_s=duration)
         rows.append(
@@ -226,6 +279,7 @@ def _size_section(ctx, n: int, *, base: str, duration: float) -> Section:
             "ratio",
         ],
         rows=rows,
+        notes=[f"Over its ceiling: {m}" for m in misses],
     )
 
 
