@@ -191,7 +191,6 @@ def test_a_referral_and_the_payment_steps_cost_a_fixed_number_of_queries(client)
         assert few == 2, "\n".join(sql)
 
 
-
 # Pages that list things: the same number of queries with one item as with six (no query per item), and that
 # number written down.
 LIST_PAGES: dict[str, int] = {
