@@ -277,11 +277,10 @@ def write_report(
     ]
     kept = _existing_sections(path) if keep_others else {}
     fresh = {s.title: s.markdown() for s in sections}
+    # A section run again takes its old place, so a partial run leaves the page in the same order.
     for title, text in kept.items():
-        if title not in fresh:
-            lines.append(text)
-    for s in sections:
-        lines.append(s.markdown())
+        lines.append(fresh.pop(title, text))
+    lines.extend(fresh.values())
     if failures:
         lines += ["## Benchmarks that failed in this run", ""] + [f"- {f}" for f in failures] + [""]
     path.parent.mkdir(parents=True, exist_ok=True)
