@@ -33,6 +33,12 @@ def rows_update(model: type[Model], objs: Sequence[Model], fields: Sequence[str]
             raise ValueError(f"{meta.label}.{field.name} is not a plain scalar column")
         # varchar(50)[] would truncate silently; the column's own type checks the length instead.
         columns.append((qn(field.column), field.db_type(connection).split("(")[0]))
+    pks = [obj.pk for obj in objs]
+    if None in pks:
+        raise ValueError("rows_update() writes saved rows only: an object has no primary key")
+    if len(set(pks)) != len(pks):
+        # PostgreSQL would apply one of the duplicates' values, which one unsaid: refuse instead.
+        raise ValueError("rows_update() was given the same row twice")
     values = [
         [field.get_db_prep_save(getattr(obj, field.attname), connection=connection) for obj in objs]
         for field in targets

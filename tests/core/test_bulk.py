@@ -71,3 +71,17 @@ def test_nothing_to_write_runs_no_statement_and_a_json_field_is_refused():
     task = OutboxTask.objects.create(task_name="x", args=[1])
     with pytest.raises(ValueError, match="args"):
         rows_update(OutboxTask, [task], ["args"])
+
+
+def test_an_unsaved_row_or_the_same_row_twice_is_refused_before_anything_is_written():
+    [row] = _notifications(1)
+    row.status = Notification.Status.FAILED
+    same = Notification.objects.get(pk=row.pk)
+    with CaptureQueriesContext(connection) as queries:
+        with pytest.raises(ValueError, match="no primary key"):
+            rows_update(Notification, [row, Notification(key="new")], ["status"])
+        with pytest.raises(ValueError, match="twice"):
+            rows_update(Notification, [row, same], ["status"])
+    assert not queries
+    row.refresh_from_db()
+    assert row.status == "pending"
