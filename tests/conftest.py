@@ -200,6 +200,14 @@ def other_resident(db) -> User:
 _TOTP_ISSUED: dict[str, int] = {}
 
 
+@pytest.fixture(autouse=True)
+def _totp_steps_forgotten():
+    """Each test's users are its own (rolled back or flushed after it), so the steps a test gave out are
+    forgotten with them. Remembered across tests, the third sign-in anywhere in a 30-second window waited for
+    the window to turn: half a minute each for a dozen tests of the suite."""
+    _TOTP_ISSUED.clear()
+
+
 def totp_now(secret: str = TOTP_SECRET) -> str:
     """A code the portal accepts whenever it checks it in the next 30 seconds, window boundary or not.
 

@@ -585,10 +585,22 @@ class Restricted:
     named_returns: object  # a statutory returns officer who is also in the team
 
 
+_SIGNED_IN: dict[int, Client] = {}
+
+
+@pytest.fixture(autouse=True)
+def _signed_in_forgotten():
+    _SIGNED_IN.clear()
+
+
 def _client(user) -> Client:
-    client = Client()
-    staff_login(client, user)
-    return client
+    """The user signed in, once a test: each sign-in takes a step of their authenticator's codes, and a
+    third in one 30-second window would wait for the window to turn."""
+    if user.pk not in _SIGNED_IN:
+        client = Client()
+        staff_login(client, user)
+        _SIGNED_IN[user.pk] = client
+    return _SIGNED_IN[user.pk]
 
 
 @pytest.fixture
