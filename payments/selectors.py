@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import NamedTuple
 
 from django.db import connection
 from django.db.models import QuerySet
@@ -25,6 +26,40 @@ def _instance(model, row):
     """A model instance from a row of `_columns(model, ...)` (what the ORM's own fetch builds)."""
     n = len(model._meta.concrete_fields)
     return model.from_db(connection.alias, None, row[:n])
+
+
+# What a statement line shows, read as these columns alone: a year's statement has 52 lines or more, and
+# building each as a model instance (every column, the foreign keys' descriptors, the timestamps parsed) cost
+# more than reading them.
+_LINE_COLUMNS = (
+    "id",
+    "seq",
+    "business_date",
+    "kind",
+    "description",
+    "amount_pence",
+    "rent_week",
+    "balance_after_pence",
+)
+_KIND_LABELS = dict(LedgerEntry.Kind.choices)
+
+
+class StatementLine(NamedTuple):
+    pk: int
+    seq: int
+    business_date: dt.date
+    kind: str
+    description: str
+    amount_pence: int
+    rent_week: int
+    balance_after_pence: int
+
+    def get_kind_display(self) -> str:
+        return _KIND_LABELS.get(self.kind, self.kind)
+
+
+def _lines(alias: str) -> str:
+    return ", ".join(f'{alias}."{c}"' for c in _LINE_COLUMNS)
 
 
 # The account pages' reads are written out (each plain SQL statement, one round trip): building these
@@ -55,6 +90,42 @@ FROM (SELECT COALESCE(SUM(amount_pence), 0) AS opening FROM {LedgerEntry._meta.d
 LEFT JOIN {LedgerEntry._meta.db_table} e
        ON e.account_id = %(account)s AND e.business_date BETWEEN %(start)s AND %(end)s
 ORDER BY e.business_date, e.seq
+"""  # noqa: S608  # nosec B608 - names from the models; values are parameters
+
+_LINKED = f"""EXISTS (SELECT 1 FROM {AccountLink._meta.db_table} l
+              WHERE l.account_id = a.id AND l.user_id = %(user)s AND l.unlinked_at IS NULL)"""  # noqa: S608  # nosec B608
+
+# A resident's own pages each read their account, the check that they linked it and what the page shows in
+# one statement (one round trip, not one for the account and one for its entries): a resident page's cost
+# above its layout is what is measured against the layout (issue 18). No row: not theirs, or no such account.
+_VIEWER_STATEMENT_SQL = f"""
+SELECT {_columns(RentAccount, "a")}, o.opening, {_lines("e")}
+FROM {RentAccount._meta.db_table} a
+CROSS JOIN LATERAL (SELECT COALESCE(SUM(amount_pence), 0) AS opening FROM {LedgerEntry._meta.db_table}
+                    WHERE account_id = a.id AND business_date < %(start)s) o
+LEFT JOIN {LedgerEntry._meta.db_table} e
+       ON e.account_id = a.id AND e.business_date BETWEEN %(start)s AND %(end)s
+WHERE a.id = %(pk)s AND {_LINKED}
+ORDER BY e.business_date, e.seq
+"""  # noqa: S608  # nosec B608 - names from the models; values are parameters
+
+_VIEWER_SUMMARY_SQL = f"""
+SELECT {_columns(RentAccount, "a")},
+       EXISTS (SELECT 1 FROM {Payment._meta.db_table} p
+               WHERE p.account_id = a.id AND p.status = ANY(%(pending)s)
+                 AND p.provider_payment_id IS NOT NULL) AS has_processing,
+       {_lines("e")}
+FROM {RentAccount._meta.db_table} a
+LEFT JOIN LATERAL (SELECT {", ".join(_LINE_COLUMNS)} FROM {LedgerEntry._meta.db_table} WHERE account_id = a.id
+                   ORDER BY seq DESC LIMIT 5) e ON TRUE
+WHERE a.id = %(pk)s AND {_LINKED}
+ORDER BY e.seq DESC
+"""  # noqa: S608  # nosec B608 - names from the models; values are parameters
+
+# Paying needs no link (an account found by number and postcode may be paid), so the link is a column here.
+_PAYABLE_SQL = f"""
+SELECT {_columns(RentAccount, "a")}, {_LINKED} AS linked
+FROM {RentAccount._meta.db_table} a WHERE a.id = %(pk)s
 """  # noqa: S608  # nosec B608 - names from the models; values are parameters
 
 
@@ -98,11 +169,15 @@ def account_for_summary(*, user, pk: int) -> RentAccount:
 
 def account_for_payment(*, request, pk: int) -> RentAccount:
     """Paying needs the account linked, or found by number and postcode in this browser session."""
-    account = RentAccount.objects.filter(pk=pk).first()
-    if account is None:
+    user = request.user.pk if request.user.is_authenticated else None
+    with connection.cursor() as cur:
+        cur.execute(_PAYABLE_SQL, {"pk": pk, "user": user})
+        row = cur.fetchone()
+    if row is None:
         raise Http404
+    account = _instance(RentAccount, row)
     # Remembered on the account, so the page's Back link need not ask the database again.
-    account.viewer_linked = account_is_linked(user=request.user, account=account)
+    account.viewer_linked = bool(row[-1])
     if account.viewer_linked or pk in request.session.get(SESSION_FOUND, []):
         return account
     raise Http404
@@ -150,7 +225,10 @@ def payment_for_viewer(*, request, reference: str) -> Payment:
     raise Http404
 
 
-def account_summary(*, account: RentAccount, today: dt.date | None = None) -> dict:
+def account_summary(
+    *, account: RentAccount, today: dt.date | None = None, recent: list[StatementLine] | None = None
+) -> dict:
+    """`recent`: the last entries, newest first, when the caller has read them already."""
     today = today or business_date()
     balance = account.balance_pence
     return {
@@ -162,14 +240,17 @@ def account_summary(*, account: RentAccount, today: dt.date | None = None) -> di
         "weekly_due_pence": account.weekly_due_pence,
         "next_due_date": next_monday(today),
         "amount_due_pence": max(0, balance),
-        # Read only when the account says it has any (`account_for_summary`): most have none, and the
+        # Read only when the account says it has any (`account_summary_for_viewer`): most have none, and the
         # question rides on the account's own query.
         "processing": (
             account.payments.filter(status__in=rules.PENDING, provider_payment_id__isnull=False)
             if getattr(account, "has_processing", True)
             else []
         ),
-        "recent": [{"entry": e, "balance_pence": e.balance_after_pence} for e in _recent_entries(account.pk)],
+        "recent": [
+            {"entry": e, "balance_pence": e.balance_after_pence}
+            for e in (_recent_entries(account.pk) if recent is None else recent)
+        ],
     }
 
 
@@ -187,6 +268,10 @@ def statement_for_period(*, account: RentAccount, start: dt.date, end: dt.date) 
         fetched = cur.fetchall()
     opening = fetched[0][0]
     entries = [_instance(LedgerEntry, row[1:]) for row in fetched if row[1] is not None]
+    return _statement(opening, entries, start=start, end=end)
+
+
+def _statement(opening: int, entries: list, *, start: dt.date, end: dt.date) -> dict:
     rows, balance = [], opening
     for entry in entries:
         balance += entry.amount_pence
@@ -199,6 +284,40 @@ def statement_for_period(*, account: RentAccount, start: dt.date, end: dt.date) 
         "entries": entries,
         "closing_pence": balance,
     }
+
+
+def statement_for_viewer(*, user, pk: int, start: dt.date, end: dt.date) -> tuple[RentAccount, dict]:
+    """The account and its statement for the period, read together, for the resident who linked it; anyone
+    else gets 404, as `account_for_statement` gives."""
+    if not user.is_authenticated:
+        raise Http404
+    with connection.cursor() as cur:
+        cur.execute(_VIEWER_STATEMENT_SQL, {"pk": pk, "user": user.pk, "start": start, "end": end})
+        fetched = cur.fetchall()
+    if not fetched:
+        raise Http404
+    n = len(RentAccount._meta.concrete_fields)
+    account = _instance(RentAccount, fetched[0])
+    opening = fetched[0][n]
+    entries = [StatementLine(*row[n + 1 :]) for row in fetched if row[n + 1] is not None]
+    return account, _statement(opening, entries, start=start, end=end)
+
+
+def account_summary_for_viewer(*, user, pk: int) -> tuple[RentAccount, dict]:
+    """The account, whether a card payment is processing and its last entries, read together, for the
+    resident who linked it; anyone else gets 404."""
+    if not user.is_authenticated:
+        raise Http404
+    with connection.cursor() as cur:
+        cur.execute(_VIEWER_SUMMARY_SQL, {"pk": pk, "user": user.pk, "pending": list(rules.PENDING)})
+        fetched = cur.fetchall()
+    if not fetched:
+        raise Http404
+    n = len(RentAccount._meta.concrete_fields)
+    account = _instance(RentAccount, fetched[0])
+    account.has_processing = fetched[0][n]
+    recent = [StatementLine(*row[n + 1 :]) for row in fetched if row[n + 1] is not None]
+    return account, account_summary(account=account, recent=recent)
 
 
 def payments_for_user(*, user) -> QuerySet[Payment]:

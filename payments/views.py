@@ -61,7 +61,7 @@ def found(request, pk: int):
             "account": account,
             "masked_name": selectors.mask_name(account.tenant_name),
             "summary": selectors.account_summary(account=account),
-            "linked": selectors.account_is_linked(user=request.user, account=account),
+            "linked": account.viewer_linked,
         },
     )
 
@@ -72,7 +72,7 @@ def link(request, pk: int):
     """Link a found account to this login with a one-time code sent to the contact on the tenancy record (or
     posted to the property). Knowing the account number and postcode is not enough."""
     account = selectors.account_for_payment(request=request, pk=pk)
-    if selectors.account_is_linked(user=request.user, account=account):
+    if account.viewer_linked:
         return redirect("payments:account", pk=account.pk)
     form = LinkCodeForm(request.POST if request.method == "POST" and "code" in request.POST else None)
     status, send_errors = 200, []
@@ -122,23 +122,18 @@ def unlink(request, pk: int):
 @never_cache
 @login_required
 def account(request, pk: int):
-    account = selectors.account_for_summary(user=request.user, pk=pk)
-    return render(
-        request,
-        "payments/account.html",
-        {"summary": selectors.account_summary(account=account), "account": account},
-    )
+    account, summary = selectors.account_summary_for_viewer(user=request.user, pk=pk)
+    return render(request, "payments/account.html", {"summary": summary, "account": account})
 
 
 @never_cache
 @login_required
 def statement(request, pk: int):
-    account = selectors.account_for_statement(user=request.user, pk=pk)
     params = request.GET.copy()
     params.pop("format", None)
     form = StatementPeriodForm(params)
     start_date, end, months = form.period(business_date())
-    statement = selectors.statement_for_period(account=account, start=start_date, end=end)
+    account, statement = selectors.statement_for_viewer(user=request.user, pk=pk, start=start_date, end=end)
     fmt = request.GET.get("format")
     filename = f"rent-statement-{account.reference}-{start_date:%Y%m%d}-{end:%Y%m%d}"
     if fmt == "csv":

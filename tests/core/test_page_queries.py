@@ -15,14 +15,14 @@ from tests.factories import OpportunityFactory, RentAccountFactory
 pytestmark = pytest.mark.django_db
 
 # Signed in as a resident the session comes from the cache, so the first query is the user; each page then
-# reads the account the resident is linked to (one query with the link), and what it shows.
+# reads, in one statement, the account, that the resident linked it, and what the page shows of it.
 RESIDENT_PAGES = {
-    # The account (saying whether a card payment is processing), the last entries.
-    "/pay-rent/accounts/{account}/": 3,
-    # The account, the period's entries (each carrying the balance brought forward).
-    "/pay-rent/accounts/{account}/statement/": 3,
-    # The account and what is due.
-    "/pay-rent/accounts/{account}/pay/": 3,
+    # The account, whether a card payment is processing, the last entries.
+    "/pay-rent/accounts/{account}/": 2,
+    # The account, the balance brought forward and the period's entries.
+    "/pay-rent/accounts/{account}/statement/": 2,
+    # The account and whether this resident linked it (what is due is worked out from the account).
+    "/pay-rent/accounts/{account}/pay/": 2,
     # "Your home" (the floor): linked accounts, payments, cases, applications, saved listings and searches,
     # and a savepoint pair around the session's touch.
     "/": 9,
@@ -181,9 +181,9 @@ def test_a_referral_and_the_payment_steps_cost_a_fixed_number_of_queries(client)
     with CaptureQueriesContext(connection) as ctx:
         response = client.post(url, {"choice": "other", "amount": "5.00", "attempt_key": key})
     assert response.status_code == 302
-    # The user, the account and its link; the attempt looked up by its key, then made and audited; the
-    # session remembering the payment.
-    assert len(ctx.captured_queries) == 13, "\n".join(q["sql"][:200] for q in ctx.captured_queries)
+    # The user, the account with its link (one statement); the attempt looked up by its key, then made and
+    # audited; the session remembering the payment.
+    assert len(ctx.captured_queries) == 12, "\n".join(q["sql"][:200] for q in ctx.captured_queries)
     card = response["Location"]
     for page in (card, card.replace("card/", "")):
         # The user, and the payment with its account (the viewer's own, or one this browser started).

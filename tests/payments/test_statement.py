@@ -283,3 +283,72 @@ def test_statement_rows_escape_what_was_typed_and_keep_each_cell_and_its_label(s
     assert "app-rent-week" not in refund
     assert "Rent week" in rent
     assert "£150.00" in rent
+
+
+@pytest.mark.django_db
+def test_the_resident_reads_of_an_account_with_its_page_match_the_separate_reads_and_refuse_anyone_else(
+    resident, other_resident, account
+):
+    """The account, statement and amount pages each read the account, the link and what they show in one
+    statement: the same figures as reading them apart, and a 404 for anyone who has not linked it."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import Http404
+    from django.test import RequestFactory
+
+    from payments import selectors
+
+    for i in range(7):
+        _post(account, 10_000 if i % 2 == 0 else -2_500, dt.date(2026, 1, 5) + dt.timedelta(weeks=i), f"E{i}")
+    account.refresh_from_db()
+    services.account_link(user=resident, account=account, actor=resident)
+    period = {"start": dt.date(2026, 1, 19), "end": dt.date(2026, 2, 9)}
+    got_account, got = selectors.statement_for_viewer(user=resident, pk=account.pk, **period)
+    expected = selectors.statement_for_period(account=account, **period)
+    assert got_account == account
+    assert got_account.balance_pence == account.balance_pence
+    assert [(r["entry"].pk, r["balance_pence"]) for r in got["rows"]] == [
+        (r["entry"].pk, r["balance_pence"]) for r in expected["rows"]
+    ]
+    assert (got["opening_pence"], got["closing_pence"]) == (
+        expected["opening_pence"],
+        expected["closing_pence"],
+    )
+    assert len(got["rows"]) == 4
+    assert got["opening_pence"] == 7_500
+    # A period with no entries still has its balance brought forward.
+    _, empty = selectors.statement_for_viewer(
+        user=resident, pk=account.pk, start=dt.date(2027, 1, 1), end=dt.date(2027, 1, 31)
+    )
+    assert (empty["rows"], empty["opening_pence"]) == ([], account.balance_pence)
+
+    summary_account, summary = selectors.account_summary_for_viewer(user=resident, pk=account.pk)
+    assert summary_account == account
+    assert summary_account.has_processing is False
+    assert [r["entry"].description for r in summary["recent"]] == ["E6", "E5", "E4", "E3", "E2"]
+
+    for who in (other_resident, AnonymousUser()):
+        for read in (
+            lambda u: selectors.statement_for_viewer(user=u, pk=account.pk, **period),
+            lambda u: selectors.account_summary_for_viewer(user=u, pk=account.pk),
+        ):
+            with pytest.raises(Http404):
+                read(who)
+    services.account_unlink(user=resident, account=account, actor=resident)
+    with pytest.raises(Http404):
+        selectors.statement_for_viewer(user=resident, pk=account.pk, **period)
+    with pytest.raises(Http404):
+        selectors.account_summary_for_viewer(user=resident, pk=account.pk + 1000)
+
+    # Paying needs no link: the account is read with whether this viewer linked it, and refused to a
+    # stranger who has not found it by number and postcode in this browser session.
+    request = RequestFactory().get("/")
+    request.user, request.session = other_resident, {}
+    with pytest.raises(Http404):
+        selectors.account_for_payment(request=request, pk=account.pk)
+    request.session = {selectors.SESSION_FOUND: [account.pk]}
+    assert selectors.account_for_payment(request=request, pk=account.pk).viewer_linked is False
+    request.user = AnonymousUser()
+    assert selectors.account_for_payment(request=request, pk=account.pk).viewer_linked is False
+    services.account_link(user=resident, account=account, actor=resident)
+    request.user, request.session = resident, {}
+    assert selectors.account_for_payment(request=request, pk=account.pk).viewer_linked is True
