@@ -234,9 +234,14 @@ class _IdIn(Func):
     output_field = BooleanField()
 
 
-def _reviewed_case(reviews: QuerySet[Review]) -> _IdIn:
+def _due(duty: Q, reviews: QuerySet[Review]) -> Q:
+    """Cases due by their duty (`duty`) or by an open review among `reviews`. With no review due, which is
+    the usual day, the duty half alone: PostgreSQL then reads the deadline indexes in order and stops at the
+    page's rows and the count's cap, where an OR first builds a bitmap of every case due."""
     ids = list(reviews.values_list("case_id", flat=True).distinct().order_by())
-    return _IdIn(F("pk"), Value(ids, output_field=ArrayField(BigIntegerField())))
+    if not ids:
+        return duty
+    return duty | Q(_IdIn(F("pk"), Value(ids, output_field=ArrayField(BigIntegerField()))))
 
 
 # The condition of the `case_duty_deadline` partial index, word for word, so PostgreSQL reads it alone.
@@ -261,13 +266,13 @@ def queue(qs: QuerySet[Case], name: str, *, user, today: dt.date | None = None) 
     if name == "due7":
         soon = today + dt.timedelta(days=7)
         return qs.filter(
-            Q(_OPEN_DUTY, duty_deadline__gte=today, duty_deadline__lte=soon)
-            | _reviewed_case(open_reviews.filter(due_on__gte=today, due_on__lte=soon))
+            _due(
+                Q(_OPEN_DUTY, duty_deadline__gte=today, duty_deadline__lte=soon),
+                open_reviews.filter(due_on__gte=today, due_on__lte=soon),
+            )
         )
     if name == "overdue":
-        return qs.filter(
-            Q(_OPEN_DUTY, duty_deadline__lt=today) | _reviewed_case(open_reviews.filter(due_on__lt=today))
-        )
+        return qs.filter(_due(Q(_OPEN_DUTY, duty_deadline__lt=today), open_reviews.filter(due_on__lt=today)))
     return qs
 
 
