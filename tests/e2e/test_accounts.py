@@ -1,5 +1,7 @@
 import re
 
+from playwright.sync_api import expect
+
 from tests.e2e.conftest import assert_accessible
 
 
@@ -10,7 +12,7 @@ def test_sign_up_errors_follow_the_govuk_pattern_and_are_accessible(page):
     page.fill("input[name=password2]", "different")
     page.get_by_role("button", name=re.compile("create an account", re.I)).click()
     summary = page.locator(".govuk-error-summary")
-    assert summary.is_visible()
+    expect(summary).to_be_visible()
     assert "There is a problem" in summary.inner_text()
     assert page.title().startswith("Error:")
     assert page.locator(".govuk-form-group--error").count() >= 1
@@ -96,7 +98,7 @@ def test_the_timeout_warning_lets_a_resident_stay_signed_in_without_losing_a_for
     with page.expect_response("**/session/extend/") as response:
         page.get_by_role("button", name="Stay signed in").click()
     assert response.value.status == 200
-    assert not dialog.is_visible()
+    expect(dialog).to_be_hidden()
     assert page.input_value("input[name=name]") == "Half typed"
     page.get_by_role("button", name="Save").click()
     page.wait_for_url("**/your-account/")

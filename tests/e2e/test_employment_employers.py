@@ -7,6 +7,7 @@ import re
 
 from django.core import mail
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from employment import services
 from employment.models import Opportunity
@@ -48,7 +49,7 @@ def test_an_employer_advertises_changes_and_works_applications(page, settings, t
     page.fill("#id_closing_date_1", str(closing.month))
     page.fill("#id_closing_date_2", str(closing.year))
     page.get_by_role("button", name="Submit for review").click()
-    assert "Enter the date the event starts" in page.content()
+    expect(page.locator("body")).to_contain_text("Enter the date the event starts")
     assert_accessible(page)
     page.fill("#id_start_date_0", str(start.day))
     page.fill("#id_start_date_1", str(start.month))
@@ -80,7 +81,7 @@ def test_an_employer_advertises_changes_and_works_applications(page, settings, t
 
     page.goto("/jobs/employers/new/")
     page.get_by_role("link", name="Your listings").click()
-    assert "Live" in page.content()
+    expect(page.locator("body")).to_contain_text("Live")
     assert_accessible(page)
     page.get_by_role("link", name=re.compile("^Change")).click()
     assert page.input_value("#id_start_time") == "18:30"

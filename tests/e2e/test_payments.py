@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.conf import settings
+from playwright.sync_api import expect
 
 from hackney_portal.core.models import Notification
 from hackney_portal.devservices import register_localstripe_webhook
@@ -50,7 +51,7 @@ def _find_sign_in_and_link(page):
     page.fill("#id_reference", "1234567890")
     page.fill("#id_postcode", "e8 1ea")
     page.get_by_role("button", name="Continue").click()
-    assert "Jxxx Sxxxx" in page.content()
+    expect(page.locator("body")).to_contain_text("Jxxx Sxxxx")
     assert_accessible(page)
     page.get_by_role("link", name="Sign in").last.click()
     page.fill("input[name=login]", "tenant@example.org")
@@ -281,14 +282,14 @@ def test_amount_question_works_without_javascript(browser, live_server, rent_acc
         _find_anonymously(page)
         page.get_by_role("button", name="Pay now").click()
         # Without JavaScript the panel is simply shown under its radio.
-        assert page.locator("#id_amount").is_visible()
+        expect(page.locator("#id_amount")).to_be_visible()
         page.fill("#id_amount", "12.50")
         page.get_by_role("button", name="Continue to card details").click()
         assert "Select how much you want to pay" in page.locator(".govuk-error-summary").inner_text()
         assert page.locator("#id_amount").input_value() == "12.50"
         page.get_by_label("Pay another amount").check()
         page.get_by_role("button", name="Continue to card details").click()
-        assert "£12.50" in page.locator("main").inner_text()
+        expect(page.locator("main")).to_contain_text("£12.50")
         assert Payment.objects.get().amount_pence == 1_250
     finally:
         context.close()
@@ -316,8 +317,6 @@ def test_card_page_change_amount_empty_card_and_cancel(browser, live_server, ren
     """Issue 16 items 3 and 4: an anonymous payer is asked for an email for the receipt; the card page has
     "Change amount" (which brings back the amount typed) and "Cancel payment"; sending an empty card form
     shows an error and leaves the Pay button working; cancelling takes nothing."""
-    from playwright.sync_api import expect
-
     from payments.models import Payment
 
     context, page = _context_page(browser, live_server, width=width)
@@ -325,7 +324,7 @@ def test_card_page_change_amount_empty_card_and_cancel(browser, live_server, ren
         _find_anonymously(page)
         page.get_by_role("button", name="Pay now").click()
         email = page.locator("#id_email")
-        assert email.count() == 1  # anonymous: asked, so they get a receipt
+        expect(email).to_have_count(1)  # anonymous: asked, so they get a receipt
         email.fill("payer@example.org")
         page.get_by_label("Pay another amount").check()
         page.fill("#id_amount", "12.34")
