@@ -77,6 +77,8 @@ def assert_accessible(page, *, context: str | None = None) -> None:
     """Run axe-core on the page as it stands; fail with every WCAG 2.2 AA violation listed."""
     from axe_playwright_python.sync_playwright import Axe
 
+    # A click that navigates returns once the next page is committed, not loaded: check the whole page.
+    page.wait_for_load_state()
     results = Axe().run(page, context=context, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
     violations = results.response["violations"]
     if violations:

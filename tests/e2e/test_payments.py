@@ -82,6 +82,7 @@ def assert_accessible_with_conditional_reveal(page, exclude=None) -> None:
 
     from tests.e2e.conftest import AXE_TAGS
 
+    page.wait_for_load_state()
     results = Axe().run(
         page,
         context={"exclude": exclude} if exclude else None,
