@@ -331,16 +331,16 @@ def run(ctx) -> list[Section]:
                     if all(float(r[5]) >= 0.5 for r in rows if r[0].startswith("queue page"))
                     else "no."
                 ),
-                "Queries: 9 a page, 10 for the two due queues (asserted in `tests/homelessness/test_queue_speed.py`); the officer's groups "
+                "Queries: 8 a page, 9 for the two due queues (asserted in `tests/homelessness/test_queue_speed.py`); the officer's groups "
                 "are read once a request (`core.roles.group_names`), where each group check was a query (13 "
-                "before).",
+                "before), and the two-factor check once a request, where the admin asked it twice (9 before).",
                 "Where the time goes (in-process, 2026-12-05 11:10 UTC, the same 100,000 cases, each page the "
                 "best median of 6 rounds of 15 requests): the admin index 7.3 ms, the default queue 14.3 ms "
                 "(0.51), new and unassigned 15.3, urgent 16.0, assigned to me 16.3, overdue 17.1, due within 7 "
                 "days 18.0. The rows are built in one pass (`homelessness.admin.queue.queue_table`) and the table "
                 "body is one string (a template loop over 100 rows cost 2 ms); the page is read as named rows of "
                 "its own columns (`QueueChangeList`), not 100 cases and their officers as model instances; dates "
-                "are written in Python. The page's SQL is about 3 ms of it (9 statements, the capped count 0.6 to "
+                "are written in Python. The page's SQL is about 3 ms of it (8 statements, the capped count 0.6 to "
                 "0.9 ms, the rows 1.0 to 1.2 ms). What is left is the admin's changelist itself: its template "
                 "(filters, search, pagination, the sidebar's app list) 5.0 ms against the index's 2.5, and its "
                 "set-up and permission checks. 'Due within 7 days' and 'overdue' once scanned every case (5 to "
