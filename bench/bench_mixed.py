@@ -49,7 +49,7 @@ PEAK = {
 }
 # The multiples of the peak tried in turn, lowest first, until one misses a criterion (bench/capacity.py): the
 # last that held is N, issue 18's capacity figure. `BENCH_MIXED_FACTORS=20,30 python -m bench mixed`.
-FACTORS = [float(f) for f in os.environ.get("BENCH_MIXED_FACTORS", "2,5,10,15,20,30,40").split(",")]
+FACTORS = [float(f) for f in os.environ.get("BENCH_MIXED_FACTORS", "2,5,7.5,10,15,20,30,40").split(",")]
 # Rare journeys are raised to at least this many an hour so that each is measured a few times per run.
 FLOOR_PER_HOUR = 360
 

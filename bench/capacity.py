@@ -187,7 +187,7 @@ def ladder_section(result: dict, *, rates):
         title="Capacity: the mixed load at growing multiples of the Monday peak (30,000 tenancies)",
         intro=(
             "Issue 18's capacity figure N: the mixed load below (open loop, Poisson arrivals, latency from each "
-            "arrival's scheduled time) at 2, 5, 10... times the Monday peak in turn on one server and one set of "
+            "arrival's scheduled time) at 2, 5, 7.5, 10, 15... times the Monday peak in turn on one server and one set of "
             f"data, {runs[0]['duration_s']:.0f}s a step, until a step misses the criterion: an error, or any page of "
             f"ours with p99 above {SPREAD_LIMIT:g} x its p50 or above {P99_LIMIT_MS:.0f} ms. On this shared machine "
             "a step that misses is run once more and counts as missed only if it misses again. Requests are every "
