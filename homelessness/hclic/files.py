@@ -11,6 +11,8 @@ import tempfile
 from collections import defaultdict
 
 from django.conf import settings
+from django.db.models.functions import TruncDate
+from django.utils import timezone
 
 from hackney_portal.core.hostile import xml_safe
 
@@ -35,7 +37,7 @@ SECTIONS = ("Main", "People", "SupportNeeds", "Prevention", "Relief", "FinalDuti
 SECTIONS += ("Reviews",)
 
 # The columns of a case and of a household member the return reads (see `build_to`).
-CASE_COLUMNS = ("pk", "reference", "created_at", "route", "assessed_on", "assessment_outcome", "details")
+CASE_COLUMNS = ("pk", "reference", "app_date", "route", "assessed_on", "assessment_outcome", "details")
 CASE_COLUMNS += ("accommodation_at_application", "reason_loss", "household_type", "notice_type")
 CASE_COLUMNS += ("notice_served_on", "support_needs", "prevention_start", "prevention_end")
 CASE_COLUMNS += ("prevention_end_reason", "prevention_activity", "relief_start", "relief_end")
@@ -63,7 +65,15 @@ def _element(tag: str, attrs: dict[str, str]) -> str:
     """One empty element as a line, escaped as ElementTree escapes attributes (one serializer per element
     would cost as much as the rest of the return), with only the characters XML 1.0 allows (names, addresses
     and codes can hold anything a row was given: an import, SQL, an old form)."""
-    written = " ".join(f'{k}="{_attribute(v)}"' for k, v in attrs.items())
+    try:
+        # Most lines are codes, dates and references: one match over the whole line's values, not one a value.
+        plain = _PLAIN.match("".join(attrs.values()))
+    except TypeError:  # a value that is not text goes the careful way
+        plain = None
+    if plain:
+        written = " ".join([f'{k}="{v}"' for k, v in attrs.items()])
+    else:
+        written = " ".join([f'{k}="{_attribute(v)}"' for k, v in attrs.items()])
     return f"<{tag} {written} />" if written else f"<{tag} />"
 
 
@@ -164,6 +174,9 @@ def build_to(case_out, personal_out, year: int, quarter: int, *, pks: list[int] 
         cases = (
             Case.objects.filter(pk__any=chunk)
             .order_by("reference")
+            # The day the application was made in the council's time zone: midnight to 1 am in summer is
+            # still the day before in UTC, and that day can be in the quarter before.
+            .annotate(app_date=TruncDate("created_at", tzinfo=timezone.get_default_timezone()))
             .values_list(*CASE_COLUMNS, "referral__body", named=True)
         )
         members = defaultdict(list)
@@ -199,7 +212,7 @@ def build_to(case_out, personal_out, year: int, quarter: int, *, pks: list[int] 
                 "Case",
                 {
                     "CaseRef": ref,
-                    "AppDate": _d(case.created_at.date()),
+                    "AppDate": _d(case.app_date),
                     "Route": coded("route", case.route, "Route", problems),
                     "DTRBody": coded("dtr_body", referral_body, "Referring body", problems)
                     if referral_body is not None
@@ -263,12 +276,10 @@ def build_to(case_out, personal_out, year: int, quarter: int, *, pks: list[int] 
                             "Name": m.name,
                             "DOB": _d(m.date_of_birth),
                             "Sex": codes.get(("sex", m.sex), ""),
-                            "NINO": (
-                                case.details.get("about", {}).get("ni_number", "") if m.is_applicant else ""
-                            ),
+                            "NINO": (answers.get("about", {}).get("ni_number", "") if m.is_applicant else ""),
                             "Address": ""
                             if case.address_suppressed or not m.is_applicant
-                            else case.details.get("last-settled", {}).get("last_address", ""),
+                            else answers.get("last-settled", {}).get("last_address", ""),
                             # Where the applicant is staying now (none when suppressed or no fixed address).
                             "CurrentAddress": ""
                             if case.address_suppressed or not m.is_applicant

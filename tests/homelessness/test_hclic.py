@@ -396,3 +396,15 @@ def test_a_referred_case_names_its_referring_body_and_a_self_applicant_none(make
     assert rows[referred.reference].get("Route") == "3"
     assert rows[referred.reference].get("DTRBody") == "6"
     assert rows[own.reference].get("DTRBody") == ""
+
+
+def test_the_application_date_is_the_day_in_london_not_in_utc(make_case, officer):
+    """An application made at half past midnight on 1 July (British Summer Time) was made on 1 July, in
+    the quarter from July, although it is still 30 June in UTC."""
+    case = _assessed(make_case, officer, name="Early Bird")
+    case = services.case_move(case=case, actor=officer, to_stage=Stage.PREVENTION, reasons="Notice.")
+    _on(case, dt.date(2026, 7, 2))
+    Case.objects.filter(pk=case.pk).update(created_at=dt.datetime(2026, 6, 30, 23, 30, tzinfo=dt.UTC))
+    built = hclic.build(2026, 2)
+    root = ET.fromstring(built["case_xml"].split("\n", 1)[1])  # noqa: S314 - our own output
+    assert root.find("Main")[0].get("AppDate") == "2026-07-01"
