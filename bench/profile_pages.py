@@ -99,6 +99,7 @@ def main(n: int) -> None:
         ("home page signed in", "/", session),
         ("account page", f"/pay-rent/accounts/{account}/", session),
         ("statement", f"/pay-rent/accounts/{account}/statement/", session),
+        ("pay: amount form", f"/pay-rent/accounts/{account}/pay/", session),
     ]
     only = os.environ.get("PROFILE_ONLY", "")  # e.g. "account" profiles the pages whose label has it
     for label, url, sid in pages:
