@@ -161,6 +161,7 @@ def relevance_section() -> Section | None:
     )
 
 
+NONSENSE = ["qzxv", "wqpt", "zzkr", "xqvb", "pqzw", "vzqk", "kqxz", "bqzv"]
 CASES = [
     # (label, query string, selector parameters)
     ("rare term (`zoologist`)", "q=zoologist", {"q": "zoologist"}),
@@ -174,6 +175,9 @@ CASES = [
     ),
     ("`chef` within 2 miles of E8 1EA", "q=chef&postcode=E8+1EA&distance=2", None),
     ("no words, newest first", "", {}),
+    # Nothing found: each word looked up alone, then the closest title word, and the search again with it.
+    ("misspelt (`zoologst`, shown as `zoologist`)", "q=zoologst", {"q": "zoologst"}),
+    ("eight words that match nothing", "q=" + "+".join(NONSENSE), {"q": " ".join(NONSENSE)}),
 ]
 ONE_USER_CEILING_MS = {100_000: 25, 1_000_000: 50}
 

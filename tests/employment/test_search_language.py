@@ -121,3 +121,53 @@ def test_multi_word_and_plural_typos_fall_back_word_by_word(client, kitchen):
 def test_plurals_match_their_singular(kitchen):
     assert "Commis chef" in titles({"q": "chefs"})
     assert "Food hygiene level 2 course" in titles({"q": "courses"})
+
+
+@pytest.mark.django_db
+def test_title_words_are_kept_by_the_database_for_every_way_a_listing_is_written():
+    from employment.models import Opportunity, TitleWord
+
+    job = listing("Head Gardener (part-time)", "Look after the park")
+    assert {"head", "gardener", "part", "time"} <= set(TitleWord.objects.values_list("word", flat=True))
+    Opportunity.objects.filter(pk=job.pk).update(title="Tree surgeon")
+    assert {"tree", "surgeon"} <= set(TitleWord.objects.values_list("word", flat=True))
+    # A bulk load, as an import writes: one statement for many listings, and their words too.
+    copies = []
+    for n in range(3):
+        copy = Opportunity.objects.get(pk=job.pk)
+        copy.pk, copy.title = None, f"Beekeeper {n}"
+        copies.append(copy)
+    Opportunity.objects.bulk_create(copies)
+    assert TitleWord.objects.filter(word="beekeeper").exists()
+    # Words too short or too long to be a suggestion are not kept.
+    assert not TitleWord.objects.filter(word__in=["pt", "x" * 41]).exists()
+
+
+@pytest.mark.django_db
+def test_only_a_word_in_a_live_title_is_suggested(kitchen):
+    # A listing waiting for a moderator, or one taken down, must not leak its words through "did you mean".
+    listing("Zookeeper", "Care for the animals", publish=False)
+    result = opportunity_search(params={"q": "zookeepr"})
+    assert (result.count, result.suggestion, result.fuzzy) == (0, "", False)
+    listing("Zookeeper assistant", "Care for the animals")
+    result = opportunity_search(params={"q": "zookeepr"})
+    assert result.suggestion == "zookeeper"
+    assert [o.title for o in result.page.object_list] == ["Zookeeper assistant"]
+
+
+@pytest.mark.django_db
+def test_a_search_of_many_misspelt_words_reads_a_bounded_number_of_small_queries(client, kitchen):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    words = " ".join(f"qz{i}x" for i in range(30))
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("employment:search"), {"q": words})
+    assert response.status_code == 200
+    # The form's sectors, the synonyms and the search; then at most 8 words, each an indexed EXISTS and a
+    # look in the title words. None of them reads every listing (a count per word and a split of every
+    # title did).
+    assert len(ctx.captured_queries) == 3 + 8 * 2, "\n".join(q["sql"][:150] for q in ctx.captured_queries)
+    words = ctx.captured_queries[3:]
+    scans = [q for q in words if "regexp_split_to_array" in q["sql"] or "FILTER" in q["sql"]]
+    assert not scans
