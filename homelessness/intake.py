@@ -10,6 +10,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils import timezone
+
 from .household import NEW_PERSON
 
 EMERGENCY_FLAGS = {"unsafe_tonight", "rough_sleeping", "domestic_abuse", "other_violence"}
@@ -284,6 +286,11 @@ def is_emergency(answers: dict) -> bool:
     return bool(set(emergency_flags(answers)) & EMERGENCY_FLAGS)
 
 
+def _age(born: dt.date, on: dt.date) -> int:
+    """Whole years by birthdays: days // 365 made a 17-year-old 18 up to five days early (leap days)."""
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
 def _date(value):
     return dt.date.fromisoformat(value) if value else None
 
@@ -295,12 +302,12 @@ def case_fields_from_answers(answers: dict) -> dict:
     people = answers.get("people", [])
     if any(p.get("pregnant") for p in people):
         flags.append("pregnant")
-    today = dt.date.today()  # noqa: DTZ011 - ages are by local date
-    ages = [(today - _date(p["date_of_birth"])).days // 365 for p in people if p.get("date_of_birth")]
+    today = timezone.localdate()
+    ages = [_age(_date(p["date_of_birth"]), today) for p in people if p.get("date_of_birth")]
     if any(age < 18 for age in ages):
         flags.append("children")
     dob = _date(_answer(answers, "about", "date_of_birth"))
-    if dob and (today - dob).days // 365 < 18:
+    if dob and _age(dob, today) < 18:
         flags.append("aged_16_17")
     notice = _answer(answers, "notice", "notice_type", "")
     risk = _answer(answers, "risk", "risk")

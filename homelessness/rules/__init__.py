@@ -6,11 +6,14 @@ from, so a change in the law is a change to this file. Summary for software, not
 
 from .choices import AssessmentOutcome, PriorityNeed, ReviewKind
 from .deadlines import (
+    APPEAL_DAYS,
     DUTY_DAYS,
     REVIEW_DECISION_WEEKS,
     REVIEW_REQUEST_DAYS,
+    appeal_deadline,
     duty_deadline,
     duty_start,
+    letter_deadline,
     review_decision_due,
     review_request_deadline,
     threat_notice_types,
@@ -28,6 +31,7 @@ from .moves import duty_end_rule, main_duty_decision_allowed, move_allowed, reli
 from .stages import END_REASONS, MOVES, NEEDS_NOTICE, CloseReason, Stage
 
 __all__ = [
+    "APPEAL_DAYS",
     "DUTY_DAYS",
     "DUTY_ENDS",
     "END_REASONS",
@@ -46,9 +50,11 @@ __all__ = [
     "PriorityNeed",
     "ReviewKind",
     "Stage",
+    "appeal_deadline",
     "duty_deadline",
     "duty_end_rule",
     "duty_start",
+    "letter_deadline",
     "main_duty_decision_allowed",
     "move_allowed",
     "relief_day_56",

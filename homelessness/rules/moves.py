@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from .choices import AssessmentOutcome
-from .deadlines import DUTY_DAYS, duty_deadline
+from .deadlines import DUTY_DAYS, duty_deadline, duty_start
 from .ends import DUTY_ENDS, NONCOOPERATION_WARNING_DAYS, DutyEnd, Move
 from .stages import END_REASONS, MOVES, CloseReason, Stage
 
@@ -42,13 +42,20 @@ def _relief_end_allowed(case, end_reason: str, today: dt.date) -> Move:
 
 
 def _noncooperation_allowed(case, today: dt.date) -> Move:
-    warned = case.letters.filter(kind="noncoop_warning").order_by("issued_on").first()
+    # The latest warning in this duty: an older one (another step, or the duty before) gives the applicant
+    # no time to take the step they were warned about last.
+    warnings = case.letters.filter(kind="noncoop_warning")
+    start = duty_start(case)
+    if start:
+        warnings = warnings.filter(issued_on__gte=start)
+    warned = warnings.order_by("-issued_on", "-id").first()
     if warned is None:
         return Move(
             False,
             "Send the warning letter first: a non-cooperation notice can only follow a warning (s.193B(4)).",
         )
-    ready = warned.issued_on + dt.timedelta(days=NONCOOPERATION_WARNING_DAYS)
+    # The letter asks for the step "by" the last day of the period; the notice can follow only after it.
+    ready = warned.issued_on + dt.timedelta(days=NONCOOPERATION_WARNING_DAYS + 1)
     if today < ready:
         return Move(
             False,

@@ -31,7 +31,7 @@ def _render_letter(
             "decision": CloseReason(decision).label if decision in CloseReason.values else "",
             "reasons": reasons,
             "issued_on": issued_on,
-            "review_deadline": rules.review_request_deadline(issued_on),
+            "review_deadline": rules.letter_deadline(kind=kind, issued_on=issued_on),
             "council": settings.COUNCIL,
             **(extra or {}),
         },
@@ -54,7 +54,7 @@ def letter_issue(
         body=_render_letter(case, kind, decision, reasons, issued_on, extra),
         issued_on=issued_on,
         issued_by=actor,
-        review_deadline=rules.review_request_deadline(issued_on),
+        review_deadline=rules.letter_deadline(kind=kind, issued_on=issued_on),
     )
     audit_log(
         actor=actor, action="homelessness.letter.issued", obj=case, data={"kind": kind, "letter": letter.pk}

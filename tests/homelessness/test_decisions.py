@@ -163,7 +163,8 @@ def test_s198_local_connection_referral_is_an_outcome_with_a_letter(make_case, o
     review = services.review_request(
         letter=letter, actor=officer, requested_on=letter.issued_on, kind="local_connection_referral"
     )
-    assert review.due_on == letter.issued_on + dt.timedelta(weeks=10)
+    # Reg. 9(1)(c): ten weeks beginning with the day of the request.
+    assert review.due_on == letter.issued_on + dt.timedelta(weeks=10) - dt.timedelta(days=1)
 
 
 def test_s202_3_a_late_review_request_is_accepted_only_with_a_reason(make_case, officer, colleague):

@@ -7,8 +7,10 @@ need and not intentionally homeless it ends by itself after day 56 and the main 
 
 import datetime as dt
 import xml.etree.ElementTree as ET
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from hackney_portal.core.exceptions import ApplicationError
@@ -20,6 +22,8 @@ from homelessness.rules import CloseReason as CR
 from homelessness.rules import Stage as S
 
 pytestmark = pytest.mark.django_db
+
+LONDON = ZoneInfo("Europe/London")
 
 
 def _relief(make_case, officer, *, priority_need="", days_ago=0, **answers):
@@ -165,12 +169,19 @@ def test_s193b_4_non_cooperation_needs_a_warning_a_reasonable_period_and_a_secon
     assert Notification.objects.filter(template="homelessness/email/letter", to="jo@example.org").exists()
     with pytest.raises(ApplicationError, match="reasonable period"):
         _end(case, officer, CR.NON_COOPERATION)
-    _warn_days_ago(case, officer, rules.NONCOOPERATION_WARNING_DAYS)
-    with pytest.raises(ApplicationError, match="approved by a second"):
+    # The letter asked the applicant to act within 7 days; the notice can follow from the day after.
+    respond_by = warning.issued_on + dt.timedelta(days=rules.NONCOOPERATION_WARNING_DAYS)
+    on_the_day = dt.datetime.combine(respond_by, dt.time(12), tzinfo=LONDON)
+    with time_machine.travel(on_the_day, tick=False), pytest.raises(ApplicationError, match="reasonable"):
         _end(case, officer, CR.NON_COOPERATION)
-    notice = services.noncooperation_propose(case=case, actor=officer, reasons="Still refused.")
-    services.noncooperation_approve(notice=notice, actor=manager)
-    closed = _end(case, officer, CR.NON_COOPERATION)
+    with time_machine.travel(
+        dt.datetime.combine(respond_by + dt.timedelta(days=1), dt.time(9), tzinfo=LONDON), tick=False
+    ):
+        with pytest.raises(ApplicationError, match="approved by a second"):
+            _end(case, officer, CR.NON_COOPERATION)
+        notice = services.noncooperation_propose(case=case, actor=officer, reasons="Still refused.")
+        services.noncooperation_approve(notice=notice, actor=manager)
+        closed = _end(case, officer, CR.NON_COOPERATION)
     assert closed.relief_end_reason == CR.NON_COOPERATION
     letter = DecisionLetter.objects.get(case=case, kind=DecisionLetter.Kind.NON_COOPERATION)
     assert "s.193B(2) and (3)" in letter.body

@@ -278,3 +278,20 @@ def test_referrer_is_told_the_outcome_only_with_consent(client, mailbox, officer
     outcomes = [m for m in mailbox if m.subject.startswith("Outcome of your referral")]
     assert len(outcomes) == 1
     assert Case.objects.get(referral__consent_to_outcome=True).reference in outcomes[0].subject
+
+
+def test_a_17_year_old_days_before_their_18th_birthday_is_flagged_16_17():
+    """Ages go by birthdays: days // 365 made a 17-year-old 18 up to five days early (leap days)."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    from homelessness import intake
+
+    answers = {"about": {"full_name": "Sam Doe", "date_of_birth": "2008-07-10"}}
+    on = dt.datetime(2026, 7, 6, 10, tzinfo=ZoneInfo("Europe/London"))
+    with time_machine.travel(on, tick=False):
+        assert "aged_16_17" in intake.case_fields_from_answers(answers)["flags"]
+    with time_machine.travel(on + dt.timedelta(days=4), tick=False):  # her 18th birthday
+        assert "aged_16_17" not in intake.case_fields_from_answers(answers)["flags"]

@@ -48,9 +48,14 @@ def _at(case, stage, officer, *, priority_need=""):
     )
 
 
-def _warned(case, officer, *, days_ago=rules.NONCOOPERATION_WARNING_DAYS):
-    """A s.193B(4) warning letter sent `days_ago` (written directly: the service dates letters today)."""
+def _warned(case, officer, *, days_ago=rules.NONCOOPERATION_WARNING_DAYS + 1):
+    """A s.193B(4) warning letter sent `days_ago` (written directly: the service dates letters today); by
+    default the day after the date it asked the applicant to act by."""
     issued_on = timezone.localdate() - dt.timedelta(days=days_ago)
+    # A warning is given during the duty, so the duty started by then (the rule reads this duty's warnings).
+    for start in ("prevention_start", "relief_start"):
+        Case.objects.filter(pk=case.pk, **{f"{start}__gt": issued_on}).update(**{start: issued_on})
+    case.refresh_from_db()
     return DecisionLetter.objects.create(
         case=case,
         kind=DecisionLetter.Kind.NONCOOP_WARNING,
@@ -203,7 +208,8 @@ def test_letters_give_reasons_review_rights_and_the_21_day_deadline(make_case, o
         reasons="You have a tenancy you can stay in.",
     )
     letter = DecisionLetter.objects.get(case=case)
-    assert letter.review_deadline == letter.issued_on + dt.timedelta(days=21)
+    # s.202(3): 21 days beginning with the day of notification, that day the first.
+    assert letter.review_deadline == letter.issued_on + dt.timedelta(days=20)
     assert "You have a tenancy you can stay in." in letter.body
     assert "section 202" in letter.body
     assert f"{letter.review_deadline:%-d %B %Y}" in letter.body
@@ -317,13 +323,13 @@ def test_reviews_within_21_days_decided_by_someone_else_by_the_regulations_deadl
         services.review_request(
             letter=letter,
             actor=officer,
-            requested_on=letter.issued_on + dt.timedelta(days=22),
+            requested_on=letter.issued_on + dt.timedelta(days=21),
             kind="standard",
         )
     review = services.review_request(
-        letter=letter, actor=officer, requested_on=letter.issued_on + dt.timedelta(days=21), kind="standard"
+        letter=letter, actor=officer, requested_on=letter.issued_on + dt.timedelta(days=20), kind="standard"
     )
-    assert review.due_on == review.requested_on + dt.timedelta(weeks=8)
+    assert review.due_on == review.requested_on + dt.timedelta(weeks=8) - dt.timedelta(days=1)
     with pytest.raises(ApplicationError, match="already open"):
         services.review_request(letter=letter, actor=officer, requested_on=letter.issued_on, kind="standard")
     with pytest.raises(ApplicationError, match="did not take the original decision"):
@@ -342,8 +348,52 @@ def test_reviews_within_21_days_decided_by_someone_else_by_the_regulations_deadl
     [("plan_steps", 3), ("ending_prevention", 3), ("standard", 8), ("local_connection_referral", 10)],
 )
 def test_review_decision_deadlines(kind, weeks):
+    # Reg. 9: the weeks begin with the day the review was asked for, so that day is the first of them.
     day = dt.date(2026, 3, 2)
-    assert rules.review_decision_due(requested_on=day, kind=kind) == day + dt.timedelta(weeks=weeks)
+    last = day + dt.timedelta(weeks=weeks) - dt.timedelta(days=1)
+    assert rules.review_decision_due(requested_on=day, kind=kind) == last
+
+
+def test_the_statutory_periods_count_their_first_day_as_the_regulations_and_the_act_do():
+    july_1 = dt.date(2026, 7, 1)
+    # A review asked for on Wednesday 1 July 2026: 8 weeks end on Tuesday 25 August, 10 on 8 September.
+    assert rules.review_decision_due(requested_on=july_1, kind="standard") == dt.date(2026, 8, 25)
+    ten = rules.review_decision_due(requested_on=july_1, kind="local_connection_referral")
+    assert ten == dt.date(2026, 9, 8)
+    # s.202(3), "21 days beginning with the day on which he is notified": notified 1 July, last day 21 July.
+    assert rules.review_request_deadline(july_1) == dt.date(2026, 7, 21)
+    # s.204(2), "within 21 days of his being notified", does not count that day: 22 July.
+    assert rules.appeal_deadline(july_1) == dt.date(2026, 7, 22)
+    assert rules.letter_deadline(kind="review_decision", issued_on=july_1) == dt.date(2026, 7, 22)
+    assert rules.letter_deadline(kind="s184", issued_on=july_1) == dt.date(2026, 7, 21)
+
+
+def test_the_notice_waits_until_the_day_after_the_warning_asked_the_applicant_to_act_by(
+    make_case, officer, manager
+):
+    case = _at(make_case(), S.PREVENTION, officer)
+    _warned(case, officer, days_ago=rules.NONCOOPERATION_WARNING_DAYS)  # its letter said "by" today
+    notice = services.noncooperation_propose(case=case, actor=officer, reasons="Refused every step.")
+    services.noncooperation_approve(notice=notice, actor=manager)
+    with pytest.raises(ApplicationError, match="reasonable period"):
+        services.case_move(
+            case=case, actor=officer, to_stage=S.CLOSED, end_reason=CR.NON_COOPERATION, reasons="Refused."
+        )
+
+
+def test_the_reasonable_period_runs_from_the_latest_warning(make_case, officer, manager):
+    case = _at(make_case(), S.PREVENTION, officer)
+    Case.objects.filter(pk=case.pk).update(prevention_start=timezone.localdate() - dt.timedelta(days=60))
+    case.refresh_from_db()
+    # A warning a month ago about another step does not shorten the time after today's.
+    _warned(case, officer, days_ago=30)
+    _warned(case, officer, days_ago=0)
+    notice = services.noncooperation_propose(case=case, actor=officer, reasons="Refused again.")
+    services.noncooperation_approve(notice=notice, actor=manager)
+    with pytest.raises(ApplicationError, match="reasonable period"):
+        services.case_move(
+            case=case, actor=officer, to_stage=S.CLOSED, end_reason=CR.NON_COOPERATION, reasons="Refused."
+        )
 
 
 def test_closed_case_needs_date_and_reason_in_the_database(make_case):
