@@ -120,8 +120,39 @@ class IncomeFileAdmin(ReadOnlyAdmin):
 
 
 class ReconcileForm(forms.Form):
-    period_start = forms.DateField(label="From (YYYY-MM-DD)")
-    period_end = forms.DateField(label="To (YYYY-MM-DD)")
+    period_start = forms.DateField(
+        label="From (YYYY-MM-DD)",
+        help_text="The first day to check, in London time. For example, 2026-12-01",
+        error_messages={
+            "required": "Enter the first day to check",
+            "invalid": "Enter the first day as YYYY-MM-DD, like 2026-12-01",
+        },
+    )
+    period_end = forms.DateField(
+        label="To (YYYY-MM-DD)",
+        help_text="The last day to check. It must have ended, in London time. For example, 2026-12-03",
+        error_messages={
+            "required": "Enter the last day to check",
+            "invalid": "Enter the last day as YYYY-MM-DD, like 2026-12-03",
+        },
+    )
+
+    def clean_period_end(self):
+        end = self.cleaned_data["period_end"]
+        # As for the income file: a payment made or credited while a day is still running shows as a
+        # discrepancy that no later run clears, and Stripe's report refuses a window past its data.
+        if end >= business_date():
+            raise forms.ValidationError(
+                "Choose a last day before today: today's payments are still coming in"
+            )
+        return end
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("period_start"), cleaned.get("period_end")
+        if start and end and start > end:
+            self.add_error("period_end", "The last day must be the same as or after the first day")
+        return cleaned
 
 
 @admin.register(ReconciliationRun)

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from hackney_portal.core.audit import audit_log
+from hackney_portal.core.calendar import business_date
 from hackney_portal.core.hostile import strip_control
 from hackney_portal.core.notifications import notification_send
 
@@ -135,6 +136,14 @@ def alerts_send(*, now=None) -> int:
     return sent
 
 
+def _alert_due(frequency: str, last_sent_at: dt.datetime, now: dt.datetime) -> bool:
+    # London dates, not elapsed hours: the run is at 07:00 London time, so the run after the clocks go
+    # forward comes 23 hours (daily) or 167 hours (weekly) after the last, and beat may fire an hour late
+    # on a clock-change day. Counting hours skipped those runs; counting days cannot.
+    days = (business_date(now) - business_date(last_sent_at)).days
+    return days >= (1 if frequency == "daily" else 7)
+
+
 def _alert_send(*, search_id: int, now, sectors: list[str]) -> int:
     from hackney_portal.core.hostile import querystring_parse
 
@@ -150,11 +159,10 @@ def _alert_send(*, search_id: int, now, sectors: list[str]) -> int:
     )
     if search is None:
         return 0
-    gap = dt.timedelta(days=1 if search.frequency == "daily" else 7) - dt.timedelta(minutes=30)
     # The first alert goes at the next scheduled run after confirming (last_sent_at is still the
     # confirmation time); after that, at most one a day or a week.
     first = search.last_sent_at == search.confirmed_at
-    if search.last_sent_at and not first and now - search.last_sent_at < gap:
+    if search.last_sent_at and not first and not _alert_due(search.frequency, search.last_sent_at, now):
         return 0
     # Read back as the search page reads a request: control characters stripped, bad fields dropped.
     form = SearchForm(querystring_parse(search.query), sectors=sectors)

@@ -10,7 +10,7 @@ from django.db import IntegrityError, close_old_connections, connection
 from django.urls import reverse
 from django.utils import timezone
 
-from hackney_portal.core.models import AuditEvent, Notification
+from hackney_portal.core.models import AuditEvent, Notification, OutboxTask
 from hackney_portal.users import roles
 from payments import services
 from payments.calendar import business_date
@@ -389,3 +389,90 @@ def test_someone_outside_finance_cannot_make_or_refund(client, account, make_sta
     assert client.post(reverse("admin:payments_incomefile_make"), {"day": "2026-06-01"}).status_code == 403
     assert client.post(reverse("admin:payments_discrepancy_refund", args=[d.pk])).status_code == 403
     assert not Refund.objects.exists()
+
+
+# Dates the finance officer reads and types (date review findings 6 and 8).
+
+
+def _dispute_row(page_html: str, dispute_id: str) -> str:
+    row = next(tr.split("</tr>")[0] for tr in page_html.split("<tr>") if dispute_id in tr)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row)).strip()
+
+
+@pytest.mark.django_db
+def test_dashboard_gives_the_dispute_evidence_deadline_as_a_london_date_and_time(finance, account):
+    payment = start_payment(account, amount_pence=5000)
+    for dispute_id, due_by in [
+        # Stripe's due_by is the end of a UTC day: in summer that is 00:59:59 the next day in London.
+        ("dp_summer", dt.datetime(2026, 7, 2, 23, 59, 59, tzinfo=dt.UTC)),
+        ("dp_winter", dt.datetime(2026, 12, 10, 23, 59, 59, tzinfo=dt.UTC)),
+        ("dp_no_deadline", None),
+    ]:
+        Dispute.objects.create(
+            payment=payment,
+            provider_dispute_id=dispute_id,
+            amount_pence=5000,
+            status="needs_response",
+            evidence_due_by=due_by,
+        )
+    html = finance.get(reverse("admin:payments_dashboard")).content.decode()
+    assert "Evidence due by" in html
+    assert _dispute_row(html, "dp_summer").endswith("needs_response 3 Jul 2026, 12:59am")
+    assert _dispute_row(html, "dp_winter").endswith("needs_response 10 Dec 2026, 11:59pm")
+    assert _dispute_row(html, "dp_no_deadline").endswith("needs_response -")
+
+
+RECONCILE = "admin:payments_reconciliationrun_run"
+
+
+def _day(offset: int) -> str:
+    return (business_date() + dt.timedelta(days=offset)).isoformat()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("start", "end", "errors"),
+    [
+        # A day that has not ended: its payments are still coming in.
+        (0, 0, {"period_end": ["Choose a last day before today: today's payments are still coming in"]}),
+        (-3, 0, {"period_end": ["Choose a last day before today: today's payments are still coming in"]}),
+        (1, 2, {"period_end": ["Choose a last day before today: today's payments are still coming in"]}),
+        (-1, -2, {"period_end": ["The last day must be the same as or after the first day"]}),
+        (
+            "",
+            "",
+            {"period_start": ["Enter the first day to check"], "period_end": ["Enter the last day to check"]},
+        ),
+        (
+            "2026-13-40",
+            "yesterday",
+            {
+                "period_start": ["Enter the first day as YYYY-MM-DD, like 2026-12-01"],
+                "period_end": ["Enter the last day as YYYY-MM-DD, like 2026-12-03"],
+            },
+        ),
+    ],
+    ids=["today", "up-to-today", "future", "end-before-start", "blank", "not-dates"],
+)
+def test_reconciliation_refuses_a_day_not_ended_or_a_backwards_period_with_the_error_on_its_field(
+    finance, start, end, errors
+):
+    start = _day(start) if isinstance(start, int) else start
+    end = _day(end) if isinstance(end, int) else end
+    response = finance.post(reverse(RECONCILE), {"period_start": start, "period_end": end})
+    assert response.status_code == 200
+    assert response.context["form"].errors == errors
+    page = response.content.decode()
+    for field_errors in errors.values():
+        assert field_errors[0].replace("'", "&#x27;") in page
+    assert not OutboxTask.objects.filter(task_name="payments.tasks.reconciliation_run").exists()
+    assert not AuditEvent.objects.filter(action="payments.reconciliation.requested").exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("start", "end"), [(-1, -1), (-7, -1)], ids=["yesterday", "last-week"])
+def test_reconciliation_runs_for_days_that_have_ended(finance, start, end):
+    response = finance.post(reverse(RECONCILE), {"period_start": _day(start), "period_end": _day(end)})
+    assert response.status_code == 302
+    task = OutboxTask.objects.get(task_name="payments.tasks.reconciliation_run")
+    assert task.args == [_day(start), _day(end)]

@@ -194,7 +194,7 @@ def test_period_bounds_are_london_midnights_across_the_october_change():
 
 @pytest.mark.django_db
 def test_finance_runs_reconciliation_and_resolves_from_the_admin(
-    client, history, make_staff, django_capture_on_commit_callbacks
+    client, history, make_staff, django_capture_on_commit_callbacks, monkeypatch
 ):
     from django.urls import reverse
 
@@ -202,6 +202,10 @@ def test_finance_runs_reconciliation_and_resolves_from_the_admin(
     from tests.conftest import staff_login
 
     staff_login(client, make_staff("fin@example.org", roles.FINANCE_OFFICERS))
+    # Only a day that has ended can be reconciled: move the clock on a day, so today has ended.
+    monkeypatch.setattr(
+        "payments.admin_finance.business_date", lambda: history["today"] + dt.timedelta(days=1)
+    )
     day = history["today"].isoformat()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
