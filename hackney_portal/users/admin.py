@@ -19,3 +19,9 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
     readonly_fields = ["last_login", "date_joined"]
     filter_horizontal = ["groups"]
+
+    def has_delete_permission(self, request, obj=None):
+        # People leave by being made inactive, never deleted here: cases, payments and the audit trail keep
+        # who did what, and Django's delete page would list every record that points at the person, notes
+        # on restricted cases included, to an administrator who may not be named on them.
+        return False
