@@ -88,6 +88,9 @@ def case_status(request, reference: str):
             else:
                 messages.success(request, "Your file has been sent to your housing officer.")
                 return redirect("homelessness:case", reference=case.reference)
+    # The applicant reading their case is a read of case data too: by them, or by whoever holds their link.
+    who = request.user if request.user.is_authenticated else "the applicant's status link"
+    services.case_view_record(case=case, actor=who, what="viewed_by_applicant")
     return render(
         request,
         "homelessness/case.html",
