@@ -22,9 +22,15 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
+    When,
 )
+from django.db.models import Case as SqlCase
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast
+from django.db.models.lookups import Regex
 from django.utils import timezone
 
+from hackney_portal.core.models import AuditEvent, Notification
 from hackney_portal.frontend.formatting import long_date
 from hackney_portal.users import roles
 
@@ -161,49 +167,120 @@ def _alternation(values) -> str:
     return "|".join(re.escape(str(v)) for v in values)
 
 
+RETENTION_DELETED = "homelessness.case.deleted_by_retention"
+
+
+def _as_id(text) -> SqlCase:
+    """Text holding an id as a number, so the id index answers; NULL for any other text. A bare cast could
+    fail on another row's text: PostgreSQL may evaluate the conditions around it in any order."""
+    return SqlCase(
+        When(Regex(text, r"^[0-9]{1,18}$"), then=Cast(text, BigIntegerField())),
+        default=None,
+        output_field=BigIntegerField(),
+    )
+
+
+def _deleted_restricted_references() -> list[str]:
+    """The references of deleted cases that were restricted, from the retention job's rows. Its rows from
+    before it recorded that count as restricted: whether they were is no longer known."""
+    rows = AuditEvent.objects.filter(action=RETENTION_DELETED).filter(
+        Q(data__restricted=True) | ~Q(data__has_key="restricted")
+    )
+    return [ref for ref in rows.values_list("data__reference", flat=True) if isinstance(ref, str) and ref]
+
+
+def _about_deleted_cases() -> Q:
+    """Audit rows about a case that no longer exists. Nobody is named on it any more, and whether it was
+    restricted went with it, so these are hidden from everyone, administrators too (as for a restricted
+    case they are not named on), like the cases the H-CLIC download withholds (`hclic.withheld`)."""
+    denied_id = KeyTextTransform("case_id", OuterRef("data"))
+    return (
+        (Q(object_type="homelessness.case") & ~Exists(Case.objects.filter(pk=_as_id(OuterRef("object_id")))))
+        # Every row of the retention job names a deleted case (its earliest rows only by reference).
+        | Q(action=RETENTION_DELETED)
+        # A refusal of an id that never was a case stays visible: it says nothing about a case.
+        | (
+            Q(action="homelessness.case.access_denied")
+            & ~Exists(Case.objects.filter(pk=_as_id(denied_id)))
+            & Exists(AuditEvent.objects.filter(object_type="homelessness.case", object_id=denied_id))
+        )
+    )
+
+
 def audit_events_scope(user, qs: QuerySet) -> QuerySet:
     """Audit rows about a restricted case, for anyone not named on it: the rows on the case itself (its
     flags, named officers, moves), refusals to open it, and case lists or searches that showed its
-    reference or searched for its reference or name. A person's own rows stay visible to them: they show
-    only what that person typed or was shown, and hiding them would tell an outsider a guess was right."""
+    reference or searched for its reference or name. Rows about a deleted case, for everyone; lists and
+    searches only by a deleted restricted case's reference (its name went with it). A person's own rows
+    stay visible to them: they show only what that person typed or was shown, and hiding them would tell an
+    outsider a guess was right."""
     hidden = list(restricted_cases_hidden_from(user).values_list("pk", "reference", "applicant_name"))
-    if not hidden:
-        return qs
     ids = [str(pk) for pk, _, _ in hidden]
-    refs = [ref for _, ref, _ in hidden]
+    refs = [ref for _, ref, _ in hidden] + _deleted_restricted_references()
     terms = [*refs]
     for _, _, name in hidden:
         if name.strip():
             terms += [quote_plus(name.strip()), quote(name.strip())]
-    about = (
-        Q(object_type="homelessness.case", object_id__in=ids)
-        | Q(action="homelessness.case.access_denied", data__case_id__in=ids)
-        | Q(action="homelessness.case.listed", data__references__has_any_keys=refs)
-        | Q(action="homelessness.case.listed", data__query__iregex=_alternation(terms))
-    )
+    about = _about_deleted_cases()
+    if ids:
+        about |= Q(object_type="homelessness.case", object_id__in=ids) | Q(
+            action="homelessness.case.access_denied", data__case_id__in=ids
+        )
+    if refs:
+        about |= Q(action="homelessness.case.listed", data__references__has_any_keys=refs) | Q(
+            action="homelessness.case.listed", data__query__iregex=_alternation(terms)
+        )
     mine = Q(actor_id=user.pk) if getattr(user, "is_authenticated", False) else Q(pk__in=[])
     return qs.exclude(about & ~mine)
 
 
 _CASE_KEYED = "received|referral_ack|stage|referral_outcome|deadline|unassigned|restricted_alert"
+# What each kind of homelessness message key names, by its first id.
+_KEYED_BY = (
+    (Case, _CASE_KEYED),
+    (DecisionLetter, "letter"),
+    (DocumentRequest, "docreq"),
+    (Review, "review_due"),
+)
+
+
+def _notification_keys(case_ids: list) -> str:
+    """A pattern matching the keys of every message about these cases: each key names the case, or a
+    letter, request or review of it (those ids are read now)."""
+    patterns = [rf"^homelessness\.({_CASE_KEYED}):({_alternation(case_ids)})(:|$)"]
+    for model, kind in _KEYED_BY[1:]:
+        pks = list(model.objects.filter(case_id__in=case_ids).values_list("pk", flat=True))
+        if pks:
+            patterns.append(rf"^homelessness\.{kind}:({_alternation(pks)})(:|$)")
+    return "|".join(f"({p})" for p in patterns)
+
+
+def _messages_about_deleted_cases() -> Q:
+    """Messages whose key names a case, letter, request or review that no longer exists: about a deleted
+    case, restricted or not (that is no longer known), so hidden from everyone."""
+    gone = Q(pk__in=[])
+    for model, kinds in _KEYED_BY:
+        pattern = rf"^homelessness\.(?:{kinds}):([0-9]{{1,18}})(?::|$)"
+        # substring() gives the first bracketed group: only digits, so the cast cannot fail.
+        named = Cast(Func(OuterRef("key"), Value(pattern), function="substring"), BigIntegerField())
+        gone |= Q(key__regex=pattern) & ~Exists(model.objects.filter(pk=named))
+    return gone
 
 
 def notifications_scope(user, qs: QuerySet) -> QuerySet:
     """Messages about a restricted case (to the applicant, the referrer or staff) for anyone not named
-    on it. Each homelessness message key names the case, or a letter, request or review of it."""
-    hidden = restricted_cases_hidden_from(user)
-    case_ids = list(hidden.values_list("pk", flat=True))
+    on it, and messages about a deleted case for everyone."""
+    qs = qs.exclude(_messages_about_deleted_cases())
+    case_ids = list(restricted_cases_hidden_from(user).values_list("pk", flat=True))
     if not case_ids:
         return qs
-    letters = DecisionLetter.objects.filter(case_id__in=case_ids).values_list("pk", flat=True)
-    requests = DocumentRequest.objects.filter(case_id__in=case_ids).values_list("pk", flat=True)
-    reviews = Review.objects.filter(case_id__in=case_ids).values_list("pk", flat=True)
-    patterns = [rf"^homelessness\.({_CASE_KEYED}):({_alternation(case_ids)})(:|$)"]
-    for kind, pks in (("letter", letters), ("docreq", requests), ("review_due", reviews)):
-        pks = list(pks)
-        if pks:
-            patterns.append(rf"^homelessness\.{kind}:({_alternation(pks)})(:|$)")
-    return qs.exclude(key__regex="|".join(f"({p})" for p in patterns))
+    return qs.exclude(key__regex=_notification_keys(case_ids))
+
+
+def notifications_about_cases(case_ids: list[int]) -> QuerySet[Notification]:
+    """Every message about these cases. Which they are is worked out now, so the set still holds them once
+    the cases (and their letters and requests) are deleted."""
+    return Notification.objects.filter(key__regex=_notification_keys(case_ids))
 
 
 def cases_for_resident(user) -> QuerySet[Case]:

@@ -23,6 +23,12 @@ def _team_alert(waiting: int, mine: int) -> str:
     )
 
 
+# Set on the request by the case list. Only the case list searches cases, and it records each search and what
+# it showed; Django's autocomplete (through any model with a foreign key to Case) would run the same search
+# unrecorded. No widget uses it, so elsewhere the admin has no search fields, which Django answers with 404.
+_CASE_LIST = "_homelessness_case_list"
+
+
 @admin.register(Case)
 class CaseAdmin(QueueColumns, admin.ModelAdmin):
     list_display = ["reference", "applicant_name", "stage_label", "assigned_to", "days_left", "flags_label"]
@@ -62,7 +68,11 @@ class CaseAdmin(QueueColumns, admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return self.has_view_permission(request, obj) and request.user.has_perm("homelessness.change_case")
 
+    def get_search_fields(self, request):
+        return super().get_search_fields(request) if getattr(request, _CASE_LIST, False) else ()
+
     def changelist_view(self, request, extra_context=None):
+        setattr(request, _CASE_LIST, True)
         waiting, mine = selectors.restricted_team_alert(request.user)
         if waiting and request.method == "GET":
             # Issue 15 item 6: the team sees, on the queue itself, that someone at risk is waiting for it.

@@ -80,6 +80,11 @@ def case_message_send(*, case: Case, template: str, key: str, actor, context: di
         actor=actor,
         held_reason=held_reason,
     )
+    return _case_message_record(case=case, note=note, channel=channel, held_reason=held_reason, actor=actor)
+
+
+def _case_message_record(*, case: Case, note, channel: str, held_reason: str, actor) -> CaseMessage:
+    """Keep a message about the case on it, sent or held, for the case page; a held one is audited too."""
     message, created = CaseMessage.objects.get_or_create(
         notification=note,
         defaults={"case": case, "channel": channel, "template": note.template, "held_reason": held_reason},
@@ -89,9 +94,31 @@ def case_message_send(*, case: Case, template: str, key: str, actor, context: di
             actor=actor,
             action="homelessness.message.held",
             obj=case,
-            data={"template": template, "reason": held_reason},
+            data={"template": note.template.rsplit("/", 1)[-1], "reason": held_reason},
         )
     return message
+
+
+def _referrer_contact_check(case: Case) -> str:
+    """Why the referrer may not be told about the case now, in words for officers; "" when they may.
+
+    A stranger can make a referral in someone's name with their own address and tick the person's consent,
+    and the outcome (housed, moved to another council, withdrawn) says where the person went: so what rules
+    out messages to the applicant, or hides where they are, rules this out too."""
+    not_sent = "Not emailed to the referrer"
+    if case.restriction:
+        return (
+            f"{not_sent}: the case is restricted ({case.get_restriction_display().lower()}), and the outcome "
+            "could tell someone where the applicant is"
+        )
+    if case.no_messages:
+        return f"{not_sent}: the applicant said we must not send any messages about them"
+    if case.address_suppressed:
+        return (
+            f"{not_sent}: the applicant's address is suppressed, and the outcome could tell someone where "
+            "they are"
+        )
+    return ""
 
 
 def _restrict(case: Case, restriction: str, officers, actor) -> None:

@@ -13,12 +13,21 @@ from django.template.loader import render_to_string
 from hackney_portal.core.audit import audit_log
 from hackney_portal.core.exceptions import ApplicationError
 from hackney_portal.core.hostile import strip_control
+from hackney_portal.core.models import Notification
 from hackney_portal.core.notifications import notification_send
 
 from .. import rules
+from ..contact import Channel
 from ..models import Case, DecisionLetter, Referral
 from ..rules import CloseReason, Stage
-from .common import _lock, _require_officer, _today, case_message_send
+from .common import (
+    _case_message_record,
+    _lock,
+    _referrer_contact_check,
+    _require_officer,
+    _today,
+    case_message_send,
+)
 
 
 def _render_letter(
@@ -310,17 +319,24 @@ def _tell_applicant_stage(case: Case, actor) -> None:
 
 
 def _tell_referrer_outcome(case: Case, actor) -> None:
+    """The referrer hears the outcome only if the person agreed, and only if nothing about the case rules
+    it out (`_referrer_contact_check`); otherwise it is held and kept on the case like an applicant's."""
     referral = Referral.objects.filter(
         case=case, consent_to_outcome=True, outcome_sent_on__isnull=True
     ).first()
     if referral is None:
         return
-    referral.outcome_sent_on = _today()
-    referral.save(update_fields=["outcome_sent_on"])
-    notification_send(
+    held_reason = _referrer_contact_check(case)
+    note = notification_send(
         template="homelessness/email/referral_outcome",
         to=referral.referrer_email,
         context={"case": case, "referral": referral, "outcome": case.get_close_reason_display()},
         key=f"homelessness.referral_outcome:{case.pk}",
         actor=actor,
+        held_reason=held_reason,
     )
+    _case_message_record(case=case, note=note, channel=Channel.EMAIL, held_reason=held_reason, actor=actor)
+    # Not stamped when held (it was not sent); its key still stops a second message if the case closes again.
+    if note.status != Notification.Status.HELD:
+        referral.outcome_sent_on = _today()
+        referral.save(update_fields=["outcome_sent_on"])

@@ -126,7 +126,8 @@ def unassigned_escalate(*, now: dt.datetime | None = None) -> int:
 
 
 def cases_retention_delete(*, today: dt.date | None = None) -> int:
-    """Delete cases closed longer ago than the retention period, unless on legal hold or under review."""
+    """Delete cases closed longer ago than the retention period, unless on legal hold or under review, with
+    the messages about them."""
     today = today or _today()
     years = settings.HOMELESSNESS_RETENTION_YEARS
     cutoff = selectors.years_before(today, years)
@@ -145,16 +146,26 @@ def cases_retention_delete(*, today: dt.date | None = None) -> int:
                 cursor.execute(f"SET LOCAL {RETENTION_SETTING} = 'on'")
             for doc in case.documents.all():
                 doc.file.delete(save=False)
-            reference = case.reference
-            closed_on = case.closed_on
+            # Its messages are letters and case updates: they go with it. Which they are is read before its
+            # letters and requests go; they are deleted after it, as its case messages protect them.
+            messages = selectors.notifications_about_cases([case.pk])
+            # About the case, so hidden once it has gone; whether it was restricted is kept for the audit
+            # scope, which hides the case lists that showed a restricted case's reference.
+            audit_log(
+                actor=None,
+                action=selectors.RETENTION_DELETED,
+                obj=case,
+                data={
+                    "reference": case.reference,
+                    "closed_on": str(case.closed_on),
+                    "retention_years": years,
+                    "restricted": bool(case.restriction),
+                },
+            )
             case.delete()
+            messages.delete()
             with connection.cursor() as cursor:
                 # SET LOCAL lasts to the end of the outermost transaction: switch it off again at once.
                 cursor.execute(f"SET LOCAL {RETENTION_SETTING} = 'off'")
-            audit_log(
-                actor=None,
-                action="homelessness.case.deleted_by_retention",
-                data={"reference": reference, "closed_on": str(closed_on), "retention_years": years},
-            )
             deleted += 1
     return deleted

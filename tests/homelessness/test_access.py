@@ -167,3 +167,50 @@ def test_evidence_files_and_emailed_letters_are_encrypted_at_rest(make_case, off
     assert all(body.startswith("gAAAA") and "Has a home" not in body for body, _ in rows)
     letters = Notification.objects.filter(template__startswith="homelessness/")
     assert any("Has a home" in n.body for n in letters)
+
+
+def test_cases_cannot_be_searched_through_the_admin_autocomplete(make_case, officer, client):
+    """Django's autocomplete runs the case admin's search outside the audited case list: refused, since no
+    widget in the portal uses it (only the case list searches cases, and it records every search)."""
+    from django.urls import reverse
+
+    case = make_case(name="Sam Searchable", email="sam@example.org")
+    staff_login(client, officer)
+    autocomplete = reverse("admin:autocomplete")
+    # Any model with a foreign key to Case names it as the target, registered in the admin or not.
+    for model_name in ("householdmember", "casenote", "casemessage"):
+        for term in ("sam@example.org", "Searchable", case.reference, ""):
+            response = client.get(
+                autocomplete,
+                {"app_label": "homelessness", "model_name": model_name, "field_name": "case", "term": term},
+            )
+            assert response.status_code in (403, 404), (model_name, term)
+            assert case.reference not in response.content.decode(), (model_name, term)
+    assert not AuditEvent.objects.filter(actor=officer, action="homelessness.case.listed").exists()
+    # The case list still searches, and records it.
+    found = client.get(reverse("admin:homelessness_case_changelist"), {"q": "sam@example.org"})
+    assert case.reference in found.content.decode()
+    listed = AuditEvent.objects.get(actor=officer, action="homelessness.case.listed")
+    assert listed.data["references"] == [case.reference]
+
+
+@pytest.mark.parametrize(
+    ("action", "data", "error"),
+    [
+        ("note", {"text": ""}, "This field is required"),  # an invalid form
+        # A valid form the service refuses: only a housing manager may put a case on legal hold.
+        ("hold", {"hold": "1", "reason": "Appeal"}, "Only a housing manager"),
+    ],
+)
+def test_a_failed_action_that_shows_the_case_is_audited(make_case, officer, client, action, data, error):
+    from django.urls import reverse
+
+    case = make_case()
+    services.case_assign(case=case, officer=officer, actor=officer)
+    staff_login(client, officer)
+    response = client.post(reverse(f"admin:homelessness_case_act_{action}", args=[case.pk]), data)
+    assert response.status_code == 400
+    assert "Jo Bloggs" in response.content.decode()  # the whole workspace, with the form's errors
+    assert error in response.content.decode()
+    viewed = AuditEvent.objects.get(actor=officer, object_id=str(case.pk), action="homelessness.case.viewed")
+    assert viewed.data == {"reference": case.reference, "action_failed": action}

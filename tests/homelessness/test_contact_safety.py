@@ -314,3 +314,94 @@ def test_nothing_in_homelessness_sends_to_an_applicant_except_through_the_check(
                         found.add((path.relative_to(HOMELESSNESS).as_posix(), func.name))
     assert found - allowed == set()
     assert ("services/common.py", "case_message_send") in found
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The referrer: told the outcome only with consent, and only when that cannot reveal the applicant
+
+
+def _refer_and_close(client, on_commit, manager, *, how: str, **form):
+    from homelessness.demo import FORM_REFERRAL
+    from homelessness.rules import CloseReason
+
+    data = {**FORM_REFERRAL, "consent_to_outcome": "on", **form}
+    assert client.post("/housing-help/refer/", data).status_code == 302
+    case = Case.objects.get()
+    if how == "restricted":
+        services.case_restrict(
+            case=case, actor=manager, restriction=Case.Restriction.DOMESTIC_ABUSE, officers=[]
+        )
+    elif how == "address_suppressed":
+        # Nothing but a restriction suppresses a referred person's address today; the flag alone is enough.
+        Case.objects.filter(pk=case.pk).update(address_suppressed=True)
+    with on_commit(execute=True):
+        services.case_assign(case=case, officer=manager, actor=manager)
+        services.case_move(
+            case=case, actor=manager, to_stage=Stage.CLOSED, end_reason=CloseReason.ADVICE_ONLY
+        )
+    return Case.objects.get(pk=case.pk)
+
+
+@pytest.mark.parametrize(
+    ("how", "reason"),
+    [
+        (
+            "restricted",
+            "Not emailed to the referrer: the case is restricted (domestic abuse), and the outcome could "
+            "tell someone where the applicant is",
+        ),
+        (
+            "no_messages",
+            "Not emailed to the referrer: the applicant said we must not send any messages about them",
+        ),
+        (
+            "address_suppressed",
+            "Not emailed to the referrer: the applicant's address is suppressed, and the outcome could "
+            "tell someone where they are",
+        ),
+    ],
+)
+def test_the_referrer_is_not_told_the_outcome_when_that_could_reveal_the_applicant(
+    client, mailbox, on_commit, manager, how, reason
+):
+    from django.utils.html import escape
+
+    from hackney_portal.core.models import AuditEvent
+
+    form = {"no_messages": "on"} if how == "no_messages" else {}
+    case = _refer_and_close(client, on_commit, manager, how=how, **form)
+    assert [m for m in mailbox if m.subject.startswith("Outcome of your referral")] == []
+    # Held as a message to the applicant is: recorded as it would have gone, never delivered, audited.
+    (held,) = CaseMessage.objects.filter(case=case, template="homelessness/email/referral_outcome")
+    assert held.held_reason == reason
+    assert held.notification.status == "held"
+    assert held.notification.to == "pat@example.gov.uk"
+    assert AuditEvent.objects.filter(
+        action="homelessness.message.held",
+        object_id=str(case.pk),
+        data__template="referral_outcome",
+        data__reason=reason,
+    ).exists()
+    assert case.referral.outcome_sent_on is None  # it was not sent
+    staff_login(client, manager)
+    page = client.get(f"/admin/homelessness/case/{case.pk}/change/").content.decode()
+    assert escape(reason) in page
+
+
+def test_the_referrer_is_told_the_outcome_when_the_person_agreed_and_nothing_rules_it_out(
+    client, mailbox, on_commit, manager
+):
+    case = _refer_and_close(client, on_commit, manager, how="")
+    (sent,) = [m for m in mailbox if m.subject.startswith("Outcome of your referral")]
+    assert sent.to == ["pat@example.gov.uk"]
+    (message,) = CaseMessage.objects.filter(case=case, template="homelessness/email/referral_outcome")
+    assert (message.held_reason, message.notification.status) == ("", "sent")
+    assert case.referral.outcome_sent_on is not None
+
+
+def test_the_referrer_is_not_told_the_outcome_without_the_persons_consent(
+    client, mailbox, on_commit, manager
+):
+    case = _refer_and_close(client, on_commit, manager, how="", consent_to_outcome="")
+    assert [m for m in mailbox if m.subject.startswith("Outcome of your referral")] == []
+    assert not CaseMessage.objects.filter(case=case, template="homelessness/email/referral_outcome").exists()

@@ -682,11 +682,11 @@ def test_case_admin_outputs_hide_it(restricted_world):
 
 
 def test_admin_autocomplete_hides_it(restricted_world, rf):
-    """Django's autocomplete reads the target model's admin queryset: a widget added to any model that
-    points at a case lists only cases the person may see."""
-    import json
-
+    """Django's autocomplete runs the target model's admin search outside its list, where no search of cases
+    is recorded: for cases it is refused to everyone, officers named on the case too, even when a widget is
+    added to a model that points at a case. Only the case list searches cases (and records every search)."""
     from django.contrib.admin import AdminSite, ModelAdmin
+    from django.http import Http404
 
     from homelessness.admin import CaseAdmin
     from homelessness.models import Case, HouseholdMember
@@ -707,14 +707,20 @@ def test_admin_autocomplete_hides_it(restricted_world, rf):
             },
         )
         request.user = user
-        response = site.autocomplete_view(request)
-        assert response.status_code == 200
-        return {r["id"] for r in json.loads(response.content)["results"]}
+        return site.autocomplete_view(request)
 
-    for term in ("", "Zephyrine", w.case.reference):
-        assert str(w.case.pk) not in ask(w.outsider, term), term
-    assert str(w.case.pk) in ask(w.named, "Zephyrine")
-    assert ask(w.outsider, "") == {str(w.open_case.pk)}
+    for user in (w.outsider, w.named):
+        for term in ("", "Zephyrine", w.case.reference, w.open_case.reference):
+            with pytest.raises(Http404):
+                ask(user, term)
+    # The portal's own back office refuses it the same way.
+    for user in (w.outsider, w.named):
+        response = _client(user).get(
+            reverse("admin:autocomplete"),
+            {"app_label": "homelessness", "model_name": "householdmember", "field_name": "case", "term": ""},
+        )
+        assert response.status_code == 404
+        assert not _shows(response, SECRET, w.case.reference, w.open_case.reference)
 
 
 def _hclic_ready(w):
@@ -902,3 +908,153 @@ def test_staff_emails_about_it_go_only_to_named_people(restricted_world, make_st
         "caseworker@example.org",
         "outsider@example.org",
     }
+
+
+# ---------------------------------------------------------------------------------------------------------
+# After a case is deleted (the retention job), nobody is named on it any more and whether it was restricted
+# is no longer known from the case: the rows left about it in the shared tables are hidden from everyone.
+
+
+def _close_long_ago(case, officer):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from homelessness.models import Case
+    from homelessness.rules import AssessmentOutcome, CloseReason, Stage
+
+    housing.case_assign(case=case, officer=officer, actor=officer)
+    housing.case_record_assessment(case=case, actor=officer, eligible=True, outcome=AssessmentOutcome.NEITHER)
+    housing.case_move(
+        case=case,
+        actor=officer,
+        to_stage=Stage.CLOSED,
+        end_reason=CloseReason.NOT_HOMELESS,
+        reasons="Not threatened.",
+    )
+    Case.objects.filter(pk=case.pk).update(closed_on=timezone.localdate() - dt.timedelta(days=365 * 7))
+
+
+def _about(case_pk: int, reference: str):
+    from django.db.models import Q
+
+    return AuditEvent.objects.filter(
+        Q(object_type="homelessness.case", object_id=str(case_pk))
+        | Q(action="homelessness.case.access_denied", data__case_id=str(case_pk))
+        | Q(action="homelessness.case.listed", data__references__contains=[reference])
+        | Q(action="homelessness.case.deleted_by_retention", data__reference=reference)
+    )
+
+
+_AUDIT_QUERIES = [
+    "?all=",
+    "?q={pk}",
+    "?q={reference}",
+    "?action=homelessness.case.listed",
+    "?action=homelessness.case.restricted",
+    "?action=homelessness.case.access_denied",
+    "?action=homelessness.case.deleted_by_retention",
+    "?action=homelessness.message.held",
+]
+
+
+def _audit_rows_seen(user, *, pk, reference) -> set[int]:
+    audit = reverse("admin:core_auditevent_changelist")
+    seen = set()
+    for query in _AUDIT_QUERIES:
+        page = _client(user).get(audit + query.format(pk=pk, reference=reference))
+        assert page.status_code == 200, query
+        seen |= {e.pk for e in page.context_data["cl"].result_list}
+    return seen
+
+
+def test_a_restricted_case_deleted_by_retention_stays_hidden(restricted_world, make_staff):
+    w = restricted_world
+    hidden, pk, reference = w.case, w.case.pk, w.case.reference
+    named = _client(w.named)
+    listing = reverse("admin:homelessness_case_changelist")
+    named.get(listing + "?q=Zephyrine+Quillfeather")  # a search by name, with the case in its result
+    named.get(reverse("admin:homelessness_case_change", args=[pk]))
+    outsider = _client(w.outsider)
+    assert outsider.get(reverse("admin:homelessness_case_change", args=[pk])).status_code == 404
+    assert outsider.get(reverse("admin:homelessness_case_change", args=[MISSING])).status_code == 404
+    _close_long_ago(hidden, w.named)
+    admin_user = make_staff("admin@example.org", superuser=True)
+    hidden.named_officers.add(admin_user)  # named while it exists: the administrator sees it all
+    assert Notification.objects.filter(to="zephyrine@example.org").count() >= 3
+
+    assert housing.cases_retention_delete() == 1
+
+    about_it = _about(pk, reference)
+    assert about_it.filter(action="homelessness.case.deleted_by_retention").exists()
+    assert about_it.filter(action="homelessness.case.listed", data__query__icontains="Zephyrine").exists()
+    assert about_it.filter(action="homelessness.case.restricted").exists()
+    for user in (w.outsider, w.named, admin_user):
+        seen = _audit_rows_seen(user, pk=pk, reference=reference)
+        # A person's own rows stay theirs (what they typed or were shown), as for a case that exists.
+        assert not seen & {e.pk for e in about_it if e.actor_id != user.pk}, user.email
+        for event in about_it.exclude(actor=user):
+            response = _client(user).get(reverse("admin:core_auditevent_change", args=[event.pk]))
+            assert response.status_code in (302, 404), (user.email, event.action)
+            assert not _shows(response, SECRET, reference), (user.email, event.action)
+    own = about_it.filter(actor=w.named, action="homelessness.case.listed")
+    assert {e.pk for e in own} <= _audit_rows_seen(w.named, pk=pk, reference=reference)
+    # What is not about it stays: the open case's rows, and an outsider's guess at an id that never existed.
+    seen = _audit_rows_seen(w.named, pk=pk, reference=reference)
+    assert (
+        AuditEvent.objects.get(action="homelessness.case.access_denied", data__case_id=str(MISSING)).pk
+        in seen
+    )
+    assert AuditEvent.objects.get(
+        object_id=str(w.open_case.pk), action="homelessness.case.created"
+    ).pk in _audit_rows_seen(w.outsider, pk=w.open_case.pk, reference=w.open_case.reference)
+    # Its messages (letters among them) are deleted with it.
+    assert not Notification.objects.filter(to="zephyrine@example.org").exists()
+    assert not Notification.objects.filter(key__regex=rf"^homelessness\.[a-z_]+:{pk}(:|$)").exists()
+    page = _client(admin_user).get(reverse("admin:core_notification_changelist") + "?q=example.org")
+    assert "open@example.org" in page.content.decode()
+    assert not [n for n in page.context_data["cl"].result_list if n.to == "zephyrine@example.org"]
+
+
+def test_rows_about_a_case_that_no_longer_exists_are_hidden_from_everyone(
+    restricted_world, make_case, make_staff
+):
+    """However the case went (a retention run before its messages were deleted with it, a data fix), the
+    rows left about it are hidden: its restriction and named officers went with it."""
+    from django.db import connection, transaction
+
+    from hackney_portal.core.append_only import RETENTION_SETTING
+    from homelessness.models import Case
+
+    w = restricted_world
+    gone_open = make_case(name="Gone Applicant", email="gone@example.org")
+    admin_user = make_staff("admin@example.org", superuser=True)
+    w.case.named_officers.add(admin_user)
+    housing.letter_issue(case=w.case, actor=w.named, kind="s184", decision="not_homeless", reasons="Reasons.")
+    notifications = reverse("admin:core_notification_changelist") + "?q=example.org"
+    before = _client(admin_user).get(notifications).content.decode()
+    assert "zephyrine@example.org" in before
+    assert "gone@example.org" in before
+    gone = {case.pk: case.reference for case in (w.case, gone_open)}
+    assert all(_about(pk, ref).exists() for pk, ref in gone.items())
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL {RETENTION_SETTING} = 'on'")
+        Case.objects.filter(pk__in=gone).delete()
+    assert Notification.objects.filter(to__in=["zephyrine@example.org", "gone@example.org"]).count() >= 3
+
+    for user in (w.outsider, w.named, admin_user):
+        for pk, reference in gone.items():
+            seen = _audit_rows_seen(user, pk=pk, reference=reference)
+            assert not seen & {e.pk for e in _about(pk, reference) if e.actor_id != user.pk}, (user.email, pk)
+    page = _client(admin_user).get(notifications)
+    shown = {n.to for n in page.context_data["cl"].result_list}
+    assert "open@example.org" in shown
+    assert not shown & {"zephyrine@example.org", "gone@example.org"}
+    letter = Notification.objects.get(template="homelessness/email/letter", to="zephyrine@example.org")
+    assert _client(admin_user).get(
+        reverse("admin:core_notification_change", args=[letter.pk])
+    ).status_code in (
+        302,
+        404,
+    )

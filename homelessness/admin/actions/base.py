@@ -14,6 +14,7 @@ from django.shortcuts import redirect
 
 from hackney_portal.core.exceptions import ApplicationError
 
+from ... import services
 from ...models import Case
 
 
@@ -61,6 +62,12 @@ class CaseAction:
             reasons = " ".join(str(e) for errors in form.errors.values() for e in errors)
             messages.error(request, f"The action was not done: {reasons}")
             fresh = Case.objects.get(pk=case.pk)
+            # The whole case goes back with the form's errors: a read of the case like any other, so recorded.
+            services.case_view_record(
+                case=fresh,
+                actor=request.user,
+                data={"reference": fresh.reference, "action_failed": self.name},
+            )
             return model_admin.workspace(request, fresh, bound={self.name: form}, status=400)
 
         act.__name__ = f"case_act_{self.name}"
