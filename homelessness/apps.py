@@ -53,3 +53,9 @@ class HomelessnessConfig(PortalService, AppConfig):
         user_logged_out.connect(_forget_journey, dispatch_uid="homelessness.forget_journey.out")
         visibility.scope_register(AuditEvent, selectors.audit_events_scope)
         visibility.scope_register(Notification, selectors.notifications_scope)
+        # A safe-contact answer given after a message was queued still governs it (core.notifications).
+        from hackney_portal.core.notifications import notification_guard_register
+
+        from .services.common import case_message_delivery_check
+
+        notification_guard_register(case_message_delivery_check)

@@ -98,12 +98,30 @@ def notification_headers_register(template: str, provider) -> None:
     HEADER_PROVIDERS[template] = provider
 
 
+# Checks made again at delivery, registered by the apps (AppConfig.ready). Each takes the recorded message
+# and returns why it must not go now, or "". What a recipient allows can change between recording and
+# delivery (a worker down for an hour, a retry an hour later): the answers when it is sent govern.
+DELIVERY_GUARDS: list = []
+
+
+def notification_guard_register(guard) -> None:
+    if guard not in DELIVERY_GUARDS:
+        DELIVERY_GUARDS.append(guard)
+
+
 def notification_deliver(*, notification_id: int) -> Notification:
     """Send one recorded message unless already sent. Holds a row lock so two workers cannot both send."""
     with transaction.atomic():
         note = Notification.objects.select_for_update().get(pk=notification_id)
         if note.status in (Notification.Status.SENT, Notification.Status.HELD):
             return note
+        for guard in DELIVERY_GUARDS:
+            reason = guard(note)
+            if reason:
+                note.status = Notification.Status.HELD
+                note.held_reason = reason[:300]
+                note.save(update_fields=["status", "held_reason"])
+                return note
         note.attempts += 1
         if note.channel == Notification.Channel.SMS:
             raise NotImplementedError("no SMS provider is configured")

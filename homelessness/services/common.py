@@ -99,6 +99,33 @@ def _case_message_record(*, case: Case, note, channel: str, held_reason: str, ac
     return message
 
 
+def case_message_delivery_check(note) -> str:
+    """At delivery, why a message about a case must not go now, or "": the applicant's answers as they are
+    then, not as they were when it was queued. A message held here is kept on the case and audited, as one
+    held when it was queued is."""
+    if not note.template.startswith("homelessness/"):
+        return ""
+    message = CaseMessage.objects.select_related("case").filter(notification_id=note.pk).first()
+    if message is None:
+        return ""
+    case = message.case
+    if note.template == "homelessness/email/referral_outcome":
+        reason = _referrer_contact_check(case)
+    else:
+        reason = case_contact_check(case, channel=message.channel)
+        if not reason and message.channel == Channel.EMAIL and note.to != case.contact_email:
+            reason = "Not emailed: the applicant's email address changed after this message was written"
+    if reason:
+        CaseMessage.objects.filter(pk=message.pk).update(held_reason=reason[:300])
+        audit_log(
+            actor=None,
+            action="homelessness.message.held",
+            obj=case,
+            data={"template": note.template.rsplit("/", 1)[-1], "reason": reason, "at": "delivery"},
+        )
+    return reason
+
+
 def _referrer_contact_check(case: Case) -> str:
     """Why the referrer may not be told about the case now, in words for officers; "" when they may.
 
