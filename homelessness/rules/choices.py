@@ -36,7 +36,16 @@ class PriorityNeed(models.TextChoices):
 
 
 class ReviewKind(models.TextChoices):
-    PLAN_STEPS = "plan_steps", "Steps in the Personalised Housing Plan"
-    ENDING_PREVENTION = "ending_prevention", "Ending the prevention or relief duty"
-    STANDARD = "standard", "Other decisions (s.202)"
-    LOCAL_CONNECTION_REFERRAL = "local_connection_referral", "Local connection referral"
+    # Reg. 9 of the 2018 Review Procedure Regulations gives 3 weeks for the prevention duty's ending but 8 for
+    # the relief duty's (reg. 9(1)(a) and (b)), so the two are separate kinds.
+    PLAN_STEPS = "plan_steps", "Steps in the Personalised Housing Plan (3 weeks)"
+    ENDING_PREVENTION = (
+        "ending_prevention",
+        "Ending the prevention duty, by notice or for not cooperating (3 weeks)",
+    )
+    ENDING_RELIEF = "ending_relief", "Ending the relief duty, by notice or for not cooperating (8 weeks)"
+    STANDARD = "standard", "Other decisions (s.202) (8 weeks)"
+    LOCAL_CONNECTION_REFERRAL = (
+        "local_connection_referral",
+        "Local connection referral, reviewed by both councils (10 weeks)",
+    )

@@ -15,8 +15,9 @@ REVIEW_REQUEST_DAYS = 21
 # s.204(2): an appeal "within 21 days of his being notified", which does not count the day of notification.
 APPEAL_DAYS = 21
 REVIEW_DECISION_WEEKS = {  # Homelessness (Review Procedure) Regulations 2018, reg. 9
-    "plan_steps": 3,
-    "ending_prevention": 3,
+    "plan_steps": 3,  # s.202(1)(ba)(i) and (bc)(i)
+    "ending_prevention": 3,  # s.202(1)(bc)(ii), and (bb) where the notice ends the s.195(2) duty
+    "ending_relief": 8,  # s.202(1)(ba)(ii), and (bb) where the notice ends the s.189B(2) duty
     "standard": 8,
     "local_connection_referral": 10,
 }

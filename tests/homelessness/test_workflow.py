@@ -345,7 +345,13 @@ def test_reviews_within_21_days_decided_by_someone_else_by_the_regulations_deadl
 
 @pytest.mark.parametrize(
     ("kind", "weeks"),
-    [("plan_steps", 3), ("ending_prevention", 3), ("standard", 8), ("local_connection_referral", 10)],
+    [
+        ("plan_steps", 3),
+        ("ending_prevention", 3),
+        ("ending_relief", 8),
+        ("standard", 8),
+        ("local_connection_referral", 10),
+    ],
 )
 def test_review_decision_deadlines(kind, weeks):
     # Reg. 9: the weeks begin with the day the review was asked for, so that day is the first of them.
@@ -411,3 +417,15 @@ def test_two_officers_moving_the_same_case_at_once_are_serialised(make_case, off
     with pytest.raises(ApplicationError):
         services.case_move(case=stale, actor=officer, to_stage=S.PREVENTION, reasons="The duty is owed.")
     assert Case.objects.get(pk=case.pk).stage == S.PREVENTION
+
+
+def test_every_kind_of_review_has_its_period_in_the_regulations():
+    assert set(rules.REVIEW_DECISION_WEEKS) == set(rules.ReviewKind.values)
+
+
+@pytest.mark.django_db
+def test_every_kind_of_review_has_an_hclic_code():
+    from homelessness.models import Code
+
+    coded = set(Code.objects.filter(code_list__name="review_kind").values_list("code", flat=True))
+    assert set(rules.ReviewKind.values) <= coded
