@@ -65,6 +65,13 @@ class LocalConnectionForm(forms.Form):
 
 
 class LateReviewRequestForm(intake_forms.ReviewRequestForm):
+    notified_on = forms.DateField(
+        label="If the applicant was told of the decision after the letter's date: the day they were told",
+        help_text="For example, when the letter's email was held and it was given to them in person. The 21"
+        " days to ask for a review begin that day (s.202(3)).",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
     late_reason = forms.CharField(
         label="If asked for after the 21 days: why it is accepted (s.202(3))",
         required=False,

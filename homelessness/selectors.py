@@ -381,6 +381,16 @@ def status_summary(case: Case) -> dict:
     }
 
 
+def letters_held(case: Case) -> set[int]:
+    """The ids of the case's letters whose message was held: the applicant has not been told by it, so the 21
+    days to ask for a review have not begun (s.202(3))."""
+    keys = case.messages.filter(
+        Q(held_reason__gt="") | Q(notification__status=Notification.Status.HELD),
+        notification__key__startswith="homelessness.letter:",
+    ).values_list("notification__key", flat=True)
+    return {int(ref) for ref in (key.rsplit(":", 1)[1] for key in keys) if ref.isdigit()}
+
+
 def years_before(day: dt.date, years: int) -> dt.date:
     try:
         return day.replace(year=day.year - years)

@@ -86,6 +86,9 @@ class Review(models.Model):
     letter = models.ForeignKey(DecisionLetter, on_delete=models.PROTECT, related_name="reviews")
     kind = models.CharField(max_length=30, choices=ReviewKind.choices)
     requested_on = models.DateField()
+    # s.202(3) counts the 21 days from the day the applicant is notified: later than the letter's date when
+    # its email was held (safe contact) and the decision reached them another way.
+    notified_on = models.DateField(null=True, blank=True)
     due_on = models.DateField()
     original_decider = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     reviewer = models.ForeignKey(
@@ -115,6 +118,10 @@ class Review(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["letter"], condition=Q(decided_on__isnull=True), name="one_open_review_per_letter"
+            ),
+            models.CheckConstraint(
+                condition=Q(notified_on__isnull=True) | Q(notified_on__lte=F("requested_on")),
+                name="review_notified_before_requested",
             ),
         ]
 

@@ -80,10 +80,18 @@ def noncooperation_approve(*, notice: NonCooperationNotice, actor) -> NonCoopera
 
 @transaction.atomic
 def review_request(
-    *, letter: DecisionLetter, actor, requested_on: dt.date, kind: str, late_reason: str = ""
+    *,
+    letter: DecisionLetter,
+    actor,
+    requested_on: dt.date,
+    kind: str,
+    late_reason: str = "",
+    notified_on: dt.date | None = None,
 ) -> Review:
-    """s.202(3): a review requested within 21 days of the decision, or later if the council allows it in
-    writing: a late request is accepted at the officer's discretion, with the reason recorded."""
+    """s.202(3): a review requested within 21 days of the applicant being notified of the decision, or later
+    if the council allows it in writing: a late request is accepted at the officer's discretion, with the
+    reason recorded. `notified_on` is the day they were told when that was after the letter's date (its email
+    was held, say); the 21 days begin then."""
     _require_officer(actor)
     if letter.kind in NOT_REVIEWABLE:
         raise ApplicationError(
@@ -92,16 +100,32 @@ def review_request(
             field="letter",
         )
     late_reason = (late_reason or "").strip()
-    late = requested_on > letter.review_deadline
-    if late and not late_reason:
-        raise ApplicationError(
-            f"The request is out of time: reviews must be asked for by {letter.review_deadline:%-d %B %Y}."
-            " To accept it anyway (s.202(3)), give the reason.",
-            field="late_reason",
-        )
     if requested_on < letter.issued_on:
         raise ApplicationError(
             "A review cannot be requested before the decision was made.", field="requested_on"
+        )
+    if notified_on is not None and notified_on < letter.issued_on:
+        raise ApplicationError(
+            "The applicant cannot have been told of the decision before the letter's date.",
+            field="notified_on",
+        )
+    if notified_on == letter.issued_on:
+        notified_on = None  # told on the letter's own day: its deadline stands
+    if notified_on is not None and notified_on > requested_on:
+        raise ApplicationError(
+            "The day the applicant was told of the decision must be on or before the day they asked for the"
+            " review.",
+            field="notified_on",
+        )
+    deadline = (
+        rules.review_request_deadline(notified_on) if notified_on is not None else letter.review_deadline
+    )
+    late = requested_on > deadline
+    if late and not late_reason:
+        raise ApplicationError(
+            f"The request is out of time: reviews must be asked for by {deadline:%-d %B %Y}."
+            " To accept it anyway (s.202(3)), give the reason.",
+            field="late_reason",
         )
     if Review.objects.filter(letter=letter, decided_on__isnull=True).exists():
         raise ApplicationError("A review of this decision is already open.")
@@ -110,6 +134,7 @@ def review_request(
         letter=letter,
         kind=kind,
         requested_on=requested_on,
+        notified_on=notified_on,
         due_on=rules.review_decision_due(requested_on=requested_on, kind=kind),
         original_decider=letter.issued_by,
         late_reason=late_reason if late else "",
@@ -119,7 +144,12 @@ def review_request(
         actor=actor,
         action="homelessness.review.requested",
         obj=letter.case,
-        data={"review": review.pk, "late": late, "late_reason": late_reason if late else ""},
+        data={
+            "review": review.pk,
+            "late": late,
+            "late_reason": late_reason if late else "",
+            "notified_on": notified_on.isoformat() if notified_on else None,
+        },
     )
     return review
 

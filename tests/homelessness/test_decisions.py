@@ -212,3 +212,75 @@ def test_officer_makes_the_decisions_in_the_workspace(make_case, officer, client
     case = Case.objects.get(pk=case.pk)
     assert (case.stage, case.referred_to) == (S.CLOSED, "Leeds")
     assert case.relief_end == timezone.localdate()
+
+
+def test_s202_3_the_21_days_begin_when_the_applicant_is_told_not_on_a_held_letters_date(
+    make_case, officer, client
+):
+    case = _assessed(make_case, officer, AO.NEITHER)
+    Case.objects.filter(pk=case.pk).update(safe_method="phone")  # email is not safe: the letter is held
+    case.refresh_from_db()
+    services.case_move(
+        case=case, actor=officer, to_stage=S.CLOSED, end_reason=CR.NOT_HOMELESS, reasons="You have a home."
+    )
+    letter = DecisionLetter.objects.get(case=case)
+    staff_login(client, officer)
+    page = client.get(f"/admin/homelessness/case/{case.pk}/change/").content.decode()
+    assert "its email was held" in page
+    # Given to them in person ten days later; they ask on the 21st day beginning with that day.
+    told = letter.issued_on + dt.timedelta(days=10)
+    asked = told + dt.timedelta(days=20)
+    with pytest.raises(ApplicationError, match="out of time"):
+        services.review_request(letter=letter, actor=officer, requested_on=asked, kind="standard")
+    with pytest.raises(ApplicationError, match="out of time"):
+        services.review_request(
+            letter=letter,
+            actor=officer,
+            requested_on=asked + dt.timedelta(days=1),
+            kind="standard",
+            notified_on=told,
+        )
+    with pytest.raises(ApplicationError, match="on or before") as error:
+        services.review_request(
+            letter=letter, actor=officer, requested_on=told, kind="standard", notified_on=asked
+        )
+    assert error.value.field == "notified_on"
+    url = f"/admin/homelessness/case/{case.pk}/act/review_request/"
+    response = client.post(
+        url,
+        {"letter": letter.pk, "kind": "standard", "requested_on": asked.isoformat(), "notified_on": told},
+    )
+    assert response.status_code == 302
+    review = Review.objects.get(letter=letter)
+    assert (review.notified_on, review.late_reason, review.late_accepted_by) == (told, "", None)
+    page = client.get(f"/admin/homelessness/case/{case.pk}/change/").content.decode()
+    assert f"told of the decision on {told:%-d %b %Y}" in page
+
+
+def test_a_letter_told_on_its_own_day_keeps_its_deadline(make_case, officer):
+    case = _assessed(make_case, officer, AO.NEITHER)
+    services.case_move(
+        case=case, actor=officer, to_stage=S.CLOSED, end_reason=CR.NOT_HOMELESS, reasons="You have a home."
+    )
+    letter = DecisionLetter.objects.get(case=case)
+    day_21 = letter.issued_on + dt.timedelta(days=21)
+    with pytest.raises(ApplicationError, match="before the letter's date"):
+        services.review_request(
+            letter=letter,
+            actor=officer,
+            requested_on=day_21,
+            kind="standard",
+            notified_on=letter.issued_on - dt.timedelta(days=3),
+        )
+    with pytest.raises(ApplicationError, match="out of time"):
+        services.review_request(
+            letter=letter, actor=officer, requested_on=day_21, kind="standard", notified_on=letter.issued_on
+        )
+    review = services.review_request(
+        letter=letter,
+        actor=officer,
+        requested_on=day_21 - dt.timedelta(days=1),
+        kind="standard",
+        notified_on=letter.issued_on,
+    )
+    assert review.notified_on is None
