@@ -102,7 +102,7 @@ class HclicExportAdmin(ReadOnlyAdmin):
             raise Http404
         hidden = set(selectors.restricted_cases_hidden_from(request.user).values_list("reference", flat=True))
         withheld = hclic.refs_withheld_from(export, hidden_refs=hidden) if which != "case" else set()
-        services.hclic_download_record(actor=request.user, export=export, which=which, withheld=len(withheld))
+        services.hclic_download_record(actor=request.user, export=export, which=which)
         if which == "report":
             rows = [row for row in export.report if row["case"] not in withheld]
             return render(
