@@ -38,6 +38,14 @@ class GatewayError(Exception):
         super().__init__(message)
         self.retryable = retryable
 
+    def __reduce__(self):
+        # A task's result and its retries pickle the exception; `retryable` is keyword-only.
+        return (_gateway_error, (type(self), str(self), self.retryable))
+
+
+def _gateway_error(cls, message: str, retryable: bool) -> GatewayError:
+    return cls(message, retryable=retryable)
+
 
 class SignatureError(Exception):
     pass
@@ -373,7 +381,15 @@ def _reports_request(url: str, data: dict | None = None):
 def balance_report_open(*, created_gte: int, created_lt: int, wait_s: float = 150.0, poll_s: float = 2.0):
     """Ask Stripe for the itemised balance report of a window, wait for it, and return it as a binary file
     (a temporary file on disk, streamed: the report can be hundreds of megabytes). The wait stays well inside
-    the Celery task's soft time limit (4 minutes); a report not ready by then is a retryable GatewayError."""
+    the Celery task's soft time limit (4 minutes); a report not ready by then is a retryable GatewayError.
+
+    Stripe builds its reports from data it finishes processing some hours after the fact, and refuses a run
+    for a window it has not finished; the report type says how far its data goes, so a window not covered yet
+    is a retryable GatewayError before any run is asked for."""
+    with _reports_request(f"{_reports_base()}/v1/reporting/report_types/{BALANCE_REPORT_TYPE}") as response:
+        available_end = json.load(response).get("data_available_end") or 0
+    if int(available_end) < created_lt:
+        raise GatewayError("The card provider's report for this period is not ready yet", retryable=True)
     params = {
         "report_type": BALANCE_REPORT_TYPE,
         "parameters[interval_start]": str(created_gte),

@@ -50,26 +50,38 @@ def arrears_reminders() -> int:
     return arrears_reminders_send()
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True)
-def reconciliation_run(period_start: str, period_end: str) -> int:
-    import datetime as dt
+def _reconcile(task, period_start, period_end) -> int:
+    """Run (or resume) a period's reconciliation; when the provider cannot give its report yet (it finishes a
+    day's data some hours later) or cannot be reached, try again later. The run resumes where it stopped, so
+    trying again never counts anything twice."""
+    from django.conf import settings
 
     from .services import reconciliation_start
 
-    return reconciliation_start(
-        period_start=dt.date.fromisoformat(period_start), period_end=dt.date.fromisoformat(period_end)
-    ).pk
+    try:
+        return reconciliation_start(period_start=period_start, period_end=period_end).pk
+    except GatewayError as exc:
+        if not exc.retryable:
+            raise
+        raise task.retry(exc=exc, countdown=settings.PAYMENTS_RECONCILIATION_RETRY_SECONDS) from exc
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True)
-def reconciliation_nightly() -> int:
+# Retried for up to about 12 hours at the default 45 minutes (PAYMENTS_RECONCILIATION_RETRY_SECONDS).
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=16)
+def reconciliation_run(self, period_start: str, period_end: str) -> int:
+    import datetime as dt
+
+    return _reconcile(self, dt.date.fromisoformat(period_start), dt.date.fromisoformat(period_end))
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=16)
+def reconciliation_nightly(self) -> int:
     import datetime as dt
 
     from .calendar import business_date
-    from .services import reconciliation_start
 
     yesterday = business_date() - dt.timedelta(days=1)
-    return reconciliation_start(period_start=yesterday, period_end=yesterday).pk
+    return _reconcile(self, yesterday, yesterday)
 
 
 @shared_task(

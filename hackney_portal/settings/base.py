@@ -301,6 +301,8 @@ PAYMENTS_MAX_PENCE = env.int("PAYMENTS_MAX_PENCE", default=500_000)
 PAYMENTS_FINANCE_EMAIL = env("PAYMENTS_FINANCE_EMAIL", default="finance@example.org")
 # Balance transactions read and committed per step of a reconciliation run.
 PAYMENTS_RECONCILIATION_PAGE_SIZE = env.int("PAYMENTS_RECONCILIATION_PAGE_SIZE", default=100)
+# How long reconciliation waits before asking again for a provider report not ready yet (up to 16 times).
+PAYMENTS_RECONCILIATION_RETRY_SECONDS = env.int("PAYMENTS_RECONCILIATION_RETRY_SECONDS", default=2700)
 
 # Homelessness: case references, what counts as a notice that threatens homelessness, retention, H-CLIC.
 HOMELESSNESS_REFERENCE_PREFIX = env("HOMELESSNESS_REFERENCE_PREFIX", default="HHA")

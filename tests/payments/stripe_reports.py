@@ -14,6 +14,7 @@ import io
 import itertools
 import json
 import threading
+import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -63,6 +64,9 @@ def report_csv(txns: list[dict]) -> bytes:
 class ReportsDouble:
     def __init__(self, build_report):
         self.build_report = build_report  # called with (interval_start, interval_end) -> CSV bytes
+        # How far the report type's data goes (Stripe's `data_available_end`). By default it covers every
+        # window asked for: the tests reconcile today, whose transactions localstripe made a moment ago.
+        self.available_end: int | None = None
         self.runs: dict[str, dict] = {}
         self.files: dict[str, bytes] = {}
         self.requests: list[tuple[str, str, str]] = []
@@ -103,6 +107,17 @@ class ReportsDouble:
 
             def do_GET(self):
                 double.requests.append(("GET", self.path, self.headers.get("Authorization", "")))
+                if self.path.startswith("/v1/reporting/report_types/"):
+                    end = double.available_end
+                    if end is None:
+                        end = int(time.time()) + 7 * 86400
+                    body = {
+                        "id": self.path.rsplit("/", 1)[1],
+                        "object": "reporting.report_type",
+                        "data_available_start": 1_500_000_000,
+                        "data_available_end": end,
+                    }
+                    return self._send(200, json.dumps(body).encode())
                 if self.path.startswith("/v1/reporting/report_runs/"):
                     run = double.runs.get(self.path.rsplit("/", 1)[1])
                     if run is None:

@@ -69,7 +69,7 @@ def test_the_report_run_finds_exactly_what_the_list_run_finds(history, reports):
     assert old[4] == 1  # the lost webhook repaired
     # It asked Stripe's reports API for the day (with the secret key), waited, and downloaded the file.
     lo, _hi = period_bounds(today, today)
-    assert [r[0] for r in reports.requests] == ["POST", "GET", "GET"]
+    assert [r[0] for r in reports.requests] == ["GET", "POST", "GET", "GET"]
     assert all(r[2].startswith("Basic ") for r in reports.requests)
     assert next(iter(reports.runs.values()))["_interval"][0] == lo
     # The claims are in the insert-only table: the lost, ok and mismatched payments and the stranger is not.
@@ -185,12 +185,12 @@ def test_finance_reconciliation_uses_the_report_where_the_provider_has_one(histo
     run = services.reconciliation_start(period_start=today, period_end=today)
     assert run.status == "completed"
     assert ReconciliationMatch.objects.filter(run_id=run.pk).exists()
-    assert [r[0] for r in reports.requests] == ["POST", "GET", "GET"]
+    assert [r[0] for r in reports.requests] == ["GET", "POST", "GET", "GET"]
     # Without a reports API (plain localstripe), the paged list is used, as before.
     settings.STRIPE_REPORTS_API_BASE = ""
     again = services.reconciliation_start(period_start=today, period_end=today)
     assert not ReconciliationMatch.objects.filter(run_id=again.pk).exists()
-    assert len(reports.requests) == 3
+    assert len(reports.requests) == 4
 
 
 @pytest.mark.django_db
@@ -286,3 +286,45 @@ def test_a_claim_that_breaks_a_unique_index_falls_back_and_records_nothing_twice
     assert claims[second.pk] == "txn_k2"
     assert third.pk not in claims  # never a second claim by the same transaction
     assert claims[Payment.objects.get(reference="RP-K1").pk] == "txn_k1"
+
+
+@pytest.mark.django_db
+def test_a_report_the_provider_has_not_finished_is_asked_for_again_later_and_the_run_resumes(
+    history,  # noqa: F811
+    reports,
+    settings,
+):
+    from hackney_portal.celery import app
+    from payments import tasks
+
+    # As the worker does it: the retries are run, not raised into the test (the fixture resets this).
+    app.conf.task_eager_propagates = False
+    today = history["today"]
+    _lo, hi = period_bounds(today, today)
+    day = today.isoformat()
+    settings.PAYMENTS_RECONCILIATION_RETRY_SECONDS = 0
+    # Stripe has finished the day's data only up to a second before its end: no report run is asked for
+    # (Stripe would refuse it), and the task tries again, up to its limit.
+    reports.available_end = hi - 1
+    result = tasks.reconciliation_run.apply(args=[day, day])
+    assert result.failed()
+    assert isinstance(result.result, gateway.GatewayError)
+    assert not reports.runs
+    asked = [r for r in reports.requests if r[1].startswith("/v1/reporting/report_types/")]
+    assert len(asked) == tasks.reconciliation_run.max_retries + 1
+    waiting = ReconciliationRun.objects.get()
+    assert waiting.status == ReconciliationRun.Status.RUNNING
+    # Once the data is there, the next try finishes the same run.
+    reports.available_end = None
+    result = tasks.reconciliation_run.apply(args=[day, day])
+    assert result.successful()
+    assert result.result == waiting.pk
+    assert ReconciliationRun.objects.get().status == ReconciliationRun.Status.COMPLETED
+    assert len(reports.runs) == 1
+
+
+def test_a_gateway_error_survives_pickling_as_task_results_store_it():
+    import pickle
+
+    error = pickle.loads(pickle.dumps(gateway.GatewayError("Not ready", retryable=True)))  # noqa: S301
+    assert (type(error), str(error), error.retryable) == (gateway.GatewayError, "Not ready", True)
