@@ -1,9 +1,13 @@
+from decimal import Decimal
+
 from django import forms
 
 from hackney_portal.frontend.forms import GovukDateField
 
 from .models import Opportunity
 from .selectors import SORTS, postcode_centroid
+
+MAX_PAY_POUNDS = Decimal("1000000")
 
 
 class SearchForm(forms.Form):
@@ -180,8 +184,37 @@ class ListingForm(forms.Form):
     contract = forms.ChoiceField(label="Contract", choices=Opportunity.Contract.choices)
     hours = forms.ChoiceField(label="Hours", choices=Opportunity.Hours.choices)
     pay_period = forms.ChoiceField(label="Pay is", choices=Opportunity.PayPeriod.choices)
-    pay_min = forms.DecimalField(label="Pay from, in pounds", required=False, min_value=0, decimal_places=2)
-    pay_max = forms.DecimalField(label="Pay up to, in pounds", required=False, min_value=0, decimal_places=2)
+    # Pay is kept in pence in a 32-bit column; no job here pays a million pounds: a bigger figure is a typo.
+    pay_min = forms.DecimalField(
+        label="Pay from, in pounds",
+        required=False,
+        min_value=0,
+        max_value=MAX_PAY_POUNDS,
+        max_digits=9,
+        decimal_places=2,
+        error_messages={
+            "max_value": "Pay from must be £1,000,000 or less",
+            "max_digits": "Pay from must be £1,000,000 or less",
+            "min_value": "Pay from must be £0 or more",
+            "max_decimal_places": "Pay from must be in pounds and pence, like 12.60",
+            "invalid": "Pay from must be a number, like 12.60",
+        },
+    )
+    pay_max = forms.DecimalField(
+        label="Pay up to, in pounds",
+        required=False,
+        min_value=0,
+        max_value=MAX_PAY_POUNDS,
+        max_digits=9,
+        decimal_places=2,
+        error_messages={
+            "max_value": "Pay up to must be £1,000,000 or less",
+            "max_digits": "Pay up to must be £1,000,000 or less",
+            "min_value": "Pay up to must be £0 or more",
+            "max_decimal_places": "Pay up to must be in pounds and pence, like 12.60",
+            "invalid": "Pay up to must be a number, like 12.60",
+        },
+    )
     hours_per_week = forms.DecimalField(
         label="Hours a week",
         required=False,
@@ -263,7 +296,9 @@ class ListingForm(forms.Form):
                 data["start_time"] = None
         else:
             data["start_date"] = data["start_time"] = None
-        if data.get("pay_period") and data["pay_period"] != "none":
+        if "pay_min" in self.errors or "pay_max" in self.errors:
+            data["pay_min_pence"] = data["pay_max_pence"] = 0  # the form is shown again with the errors
+        elif data.get("pay_period") and data["pay_period"] != "none":
             if not data.get("pay_max") and not data.get("pay_min"):
                 self.add_error("pay_min", "Enter the pay")
             lo, hi = data.get("pay_min") or data.get("pay_max"), data.get("pay_max") or data.get("pay_min")

@@ -22,10 +22,15 @@ from . import services
 from .calendar import business_date
 from .models import Discrepancy, IncomeFile, ReconciliationRun, Refund
 
+# The labels ask for YYYY-MM-DD, and only that is read: Django's other input formats read "12/01/2026" in
+# the active locale's order, and one officer's 12 January is another's 1 December.
+ISO_DAY = ["%Y-%m-%d"]
+
 
 class IncomeDayForm(forms.Form):
     day = forms.DateField(
         label="Business day (YYYY-MM-DD)",
+        input_formats=ISO_DAY,
         help_text="A day that has ended, in London time. For example, 2026-12-03",
         error_messages={
             "required": "Enter the day",
@@ -122,6 +127,7 @@ class IncomeFileAdmin(ReadOnlyAdmin):
 class ReconcileForm(forms.Form):
     period_start = forms.DateField(
         label="From (YYYY-MM-DD)",
+        input_formats=ISO_DAY,
         help_text="The first day to check, in London time. For example, 2026-12-01",
         error_messages={
             "required": "Enter the first day to check",
@@ -130,6 +136,7 @@ class ReconcileForm(forms.Form):
     )
     period_end = forms.DateField(
         label="To (YYYY-MM-DD)",
+        input_formats=ISO_DAY,
         help_text="The last day to check. It must have ended, in London time. For example, 2026-12-03",
         error_messages={
             "required": "Enter the last day to check",

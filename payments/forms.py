@@ -1,5 +1,5 @@
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django import forms
 from django.conf import settings
@@ -52,6 +52,23 @@ class LinkCodeForm(forms.Form):
         return value
 
 
+# Pounds, with commas only between thousands, and pence after a full stop: "1,250.50", "1250.5", ".50". Only
+# ASCII digits: Decimal() would also take "5_00", "1E3", "NaN" and other scripts' digits, and reading commas
+# as thousands separators would make "5,00" (five pounds, written with a decimal comma) £500.
+AMOUNT = re.compile(r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]*)(?:\.[0-9]{1,2})?")
+
+
+def amount_error(raw: str) -> str:
+    """What is wrong with an amount as typed (without its £), in words for the payer; "" when it is fine."""
+    if re.fullmatch(r"[0-9]+,[0-9]{1,2}", raw):
+        return "Use a full stop between pounds and pence, like 5.00"
+    if re.fullmatch(r"[0-9,]*\.[0-9]{3,}", raw):
+        return "Amount must be in pounds and pence, like 12.34"
+    if raw in (".", "") or not AMOUNT.fullmatch(raw):
+        return "Amount must be a number, like 12.34"
+    return ""
+
+
 class AmountForm(forms.Form):
     """Pay the balance or another amount. The radio chosen decides the amount: a typed amount counts only
     under "Pay another amount" (it sits in that choice's conditional reveal). With nothing to pay off there is
@@ -100,25 +117,17 @@ class AmountForm(forms.Form):
         if choice == "balance":
             data["amount_pence"] = self.balance_pence
         elif choice == "other":
-            raw = (data.get("amount") or "").strip().replace("£", "").replace(",", "")
+            raw = (data.get("amount") or "").strip().removeprefix("£").strip()
             if not raw:
                 self.add_error("amount", "Enter an amount to pay")
                 return data
-            try:
-                amount = Decimal(raw)
-            except InvalidOperation:
-                self.add_error("amount", "Amount must be a number, like 12.34")
+            error = amount_error(raw)
+            if error:
+                self.add_error("amount", error)
                 return data
-            # Decimal also reads "Infinity", "NaN" and "1E+30": refuse them before any arithmetic, which
-            # would raise on them (a 500 before).
-            if not amount.is_finite():
-                self.add_error("amount", "Amount must be a number, like 12.34")
-                return data
+            amount = Decimal(raw.replace(",", ""))
             if amount.adjusted() > 12:
                 self.add_error("amount", f"Amount must be £{settings.PAYMENTS_MAX_PENCE // 100:,} or less")
-                return data
-            if amount != amount.quantize(Decimal("0.01")):
-                self.add_error("amount", "Amount must be in pounds and pence, like 12.34")
                 return data
             data["amount_pence"] = int(amount * 100)
         return data

@@ -1,4 +1,7 @@
+from functools import cache
+
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -10,8 +13,44 @@ def user_has_mfa(user) -> bool:
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
+class _LookupsCheckedOnUse:
+    """A changelist that treats a filter in the URL that fails when its query is built (`?created_at__year=-1`
+    gives ValueError only then, after the admin has checked the URL's filters) as the admin treats any other
+    bad filter: it shows the list with "?e=1", not a server error."""
+
+    def get_results(self, request):
+        try:
+            super().get_results(request)
+        except (ValueError, OverflowError) as exc:
+            raise IncorrectLookupParameters(exc) from exc
+
+
+@cache
+def _checked(changelist: type) -> type:
+    return type(
+        changelist.__name__, (_LookupsCheckedOnUse, changelist), {"__module__": changelist.__module__}
+    )
+
+
+class _CheckedLookupsAdmin:
+    def get_changelist(self, request, **kwargs):
+        return _checked(super().get_changelist(request, **kwargs))
+
+
 class PortalAdminSite(admin.AdminSite):
     """The back office. Staff sign in through the one sign-in page and must use two-factor authentication."""
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        # Every list in the back office, the apps' and Django's own (users, groups), checks its URL filters
+        # when it uses them, whichever app registered it.
+        admin_class = admin_class or admin.ModelAdmin
+        if not issubclass(admin_class, _CheckedLookupsAdmin):
+            admin_class = type(
+                admin_class.__name__,
+                (_CheckedLookupsAdmin, admin_class),
+                {"__module__": admin_class.__module__},
+            )
+        super().register(model_or_iterable, admin_class, **options)
 
     site_header = "Back office"
     site_title = "Back office"

@@ -108,7 +108,10 @@ class CaseAdmin(QueueColumns, admin.ModelAdmin):
         ]
 
     def case_for(self, request, pk) -> Case:
-        case = selectors.cases_visible_to(request.user).filter(pk=pk).first()
+        # The admin's change URL takes any text as the id: what is not a case number is not found.
+        if not str(pk).isascii() or not str(pk).isdigit() or len(str(pk)) > 18:
+            raise Http404
+        case = selectors.cases_visible_to(request.user).filter(pk=int(pk)).first()
         if case is None or not self.has_view_permission(request, case):
             # Restricted or outside the officer's groups: the same as not existing, and the attempt is logged.
             services.case_access_denied(actor=request.user, case_id=pk)

@@ -88,6 +88,22 @@ def test_listing_form_errors_and_access(client, resident):
     assert "Enter the pay" in html
     assert not Opportunity.objects.exists()
 
+    # Figures no job pays, or no column holds, are errors on the form, never a server error.
+    for pay_min, pay_max, error in [
+        ("1E+999999", "", "Pay from must be £1,000,000 or less"),
+        ("100000000", "", "Pay from must be £1,000,000 or less"),
+        ("12", "1E+30", "Pay up to must be £1,000,000 or less"),
+        ("12.345", "", "Pay from must be in pounds and pence"),
+        ("NaN", "", "Pay from must be a number"),
+        ("-1", "", "Pay from must be £0 or more"),
+    ]:
+        response = client.post(
+            reverse("employment:employer_new"), _listing_post(pay_min=pay_min, pay_max=pay_max)
+        )
+        assert response.status_code == 200, pay_min
+        assert error in response.content.decode(), (pay_min, pay_max)
+    assert not Opportunity.objects.exists()
+
 
 @pytest.mark.django_db
 def test_saved_listings(client, resident):

@@ -371,7 +371,9 @@ def test_income_file_for_a_chosen_day_is_made_again_byte_identical_with_types_an
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("typed", ["", "tomorrow", "2026-13-40", "=1+1", "1999-12-31", "TODAY"])
+@pytest.mark.parametrize(
+    "typed", ["", "tomorrow", "2026-13-40", "=1+1", "1999-12-31", "TODAY", "12/01/2026", "01/12/26"]
+)
 def test_income_file_day_bad_input_gets_an_error_not_a_500(finance, typed):
     if typed == "TODAY":
         typed = business_date().isoformat()

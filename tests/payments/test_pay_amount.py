@@ -85,3 +85,37 @@ def test_no_radios_when_there_is_nothing_to_pay_off(client, account, balance_cha
     # An empty amount is an error on the amount, not a question they were never asked.
     html = client.post(url, {"amount": "", "attempt_key": _key(client.get(url))}).content.decode()
     assert '<a href="#id_amount">Enter an amount to pay</a>' in html
+
+
+@pytest.mark.parametrize(
+    ("typed", "pence", "error"),
+    [
+        ("12.34", 1234, ""),
+        ("£12.34", 1234, ""),
+        ("£ 1,250.50", 125_050, ""),
+        ("1250.5", 125_050, ""),
+        (".50", 50, ""),
+        ("25", 2500, ""),
+        # A decimal comma is not read as a thousands separator: "5,00" was taken as £500.
+        ("5,00", None, "Use a full stop between pounds and pence"),
+        ("10,5", None, "Use a full stop between pounds and pence"),
+        ("1,2,3", None, "Amount must be a number"),
+        ("12,34.00", None, "Amount must be a number"),
+        ("1_000", None, "Amount must be a number"),
+        ("1E3", None, "Amount must be a number"),
+        ("NaN", None, "Amount must be a number"),
+        ("\u0661\u0660", None, "Amount must be a number"),  # Arabic-Indic digits
+        ("-5", None, "Amount must be a number"),
+        ("0.001", None, "Amount must be in pounds and pence"),
+        (".", None, "Amount must be a number"),
+    ],
+)
+def test_an_amount_is_read_as_a_uk_payer_writes_it(typed, pence, error):
+    from payments.forms import AmountForm
+
+    form = AmountForm({"amount": typed}, balance_pence=0)
+    form.is_valid()
+    if error:
+        assert any(error in e for e in form.errors.get("amount", [])), form.errors
+    else:
+        assert form.cleaned_data["amount_pence"] == pence, form.errors
