@@ -199,9 +199,14 @@ def pay(request, pk: int):
                 user=request.user,
                 email=form.cleaned_data.get("email") or "",
                 actor=request.user,
+                own_payment_ids=request.session.get(selectors.SESSION_PAYMENTS, []),
             )
         except ApplicationError as exc:
             add_application_error(form, exc)
+            if exc.code == "bad_attempt":
+                # Sent again, the form starts a new attempt rather than asking for the same one.
+                form.data = form.data.copy()
+                form.data["attempt_key"] = str(uuid.uuid4())
         else:
             _remember(request, selectors.SESSION_PAYMENTS, payment.pk)
             return redirect("payments:card", reference=payment.reference)

@@ -38,6 +38,21 @@ def payment_amount_validate(*, amount_pence: int) -> None:
         raise ApplicationError(f"Amount must be £{maximum // 100:,} or less", field="amount")
 
 
+def _same_payer(existing: Payment, *, user, email: str, amount_pence: int, taken_by, own_payment_ids) -> bool:
+    """Whether an attempt with this key was started by whoever sends it again."""
+    if existing.taken_by_id is not None or taken_by is not None:
+        return existing.taken_by_id == getattr(taken_by, "pk", None)
+    if user is not None:
+        return existing.user_id == user.pk
+    if existing.user_id is not None:
+        return False
+    # Not signed in: this browser's own attempt, or two clicks on the same form (same amount and email)
+    # before the first answer reached the session.
+    return existing.pk in set(own_payment_ids) or (
+        existing.amount_pence == amount_pence and existing.email == (email or "")
+    )
+
+
 @transaction.atomic
 def payment_start(
     *,
@@ -48,20 +63,35 @@ def payment_start(
     email: str = "",
     taken_by=None,
     actor=None,
+    own_payment_ids=(),
 ) -> Payment:
-    """Record the attempt before Stripe is called. The same attempt key returns the same attempt.
-    `taken_by`: the member of staff taking it over the phone for a caller (MOTO)."""
+    """Record the attempt before Stripe is called. The same attempt key, sent again by whoever started it (a
+    double click, the back button), returns the same attempt.
+    `taken_by`: the member of staff taking it over the phone for a caller (MOTO).
+    `own_payment_ids`: the payments this browser started (its session), for a payer not signed in."""
     payment_amount_validate(amount_pence=amount_pence)
+    if len(attempt_key) > 64:
+        raise ApplicationError("Start your payment again", code="bad_attempt")
     try:
-        uuid.UUID(attempt_key)
+        # Stored as written canonically: uuid.UUID() also reads "urn:uuid:…", braces and any number of
+        # hyphens, so one attempt has one key, and a key never outgrows its column.
+        attempt_key = str(uuid.UUID(attempt_key))
     except ValueError:
         raise ApplicationError("Start your payment again", code="bad_attempt") from None
+    user = user if getattr(user, "is_authenticated", False) else None
     existing = Payment.objects.filter(attempt_key=attempt_key).first()
     if existing is not None:
-        if existing.account_id != account.pk:
+        if existing.account_id != account.pk or not _same_payer(
+            existing,
+            user=user,
+            email=email,
+            amount_pence=amount_pence,
+            taken_by=taken_by,
+            own_payment_ids=own_payment_ids,
+        ):
+            # The key is not a pass to someone else's attempt (its status, its card page, cancelling it).
             raise ApplicationError("Start your payment again", code="bad_attempt")
         return existing
-    user = user if getattr(user, "is_authenticated", False) else None
     try:
         with transaction.atomic():
             payment = Payment.objects.create(

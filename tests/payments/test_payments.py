@@ -5,10 +5,12 @@ import pytest
 from django.db import transaction
 from django.urls import reverse
 
+from hackney_portal.core.exceptions import ApplicationError
 from hackney_portal.core.models import Notification
 from payments import services
 from payments.models import LedgerEntry, Payment
 from payments.stripe_gateway import intent_retrieve
+from tests.conftest import make_user
 from tests.payments.conftest import CARD_3DS, CARD_DECLINED, CARD_OK, card_token, start_payment
 
 
@@ -45,6 +47,47 @@ def test_double_submit_reuses_the_attempt_and_its_payment_intent(account):
     again = services.payment_pay_by_card(payment_id=first.pk, card_token=card_token(CARD_OK))
     assert again.provider_payment_id == Payment.objects.get(pk=first.pk).provider_payment_id
     assert Payment.objects.filter(account=account).count() == 1
+
+
+@pytest.mark.django_db
+def test_an_attempt_key_is_one_uuid_however_it_is_written_and_never_too_long(account):
+    key = uuid.uuid4()
+    first = services.payment_start(account=account, amount_pence=500, attempt_key=str(key))
+    for spelling in (f"urn:uuid:{key}", "{" + str(key).upper() + "}", key.hex):
+        assert services.payment_start(account=account, amount_pence=500, attempt_key=spelling).pk == first.pk
+    # uuid.UUID() reads any number of hyphens and "urn:" prefixes: such a key was stored as sent (a 500).
+    for hostile in ("-" * 65 + str(uuid.uuid4()), "urn:" * 20 + str(uuid.uuid4()), "-" * 10_240 + key.hex):
+        with pytest.raises(ApplicationError, match="Start your payment again"):
+            services.payment_start(account=account, amount_pence=500, attempt_key=hostile)
+    assert Payment.objects.filter(account=account).count() == 1
+
+
+@pytest.mark.django_db
+def test_an_attempt_key_does_not_hand_the_attempt_to_someone_else(account):
+    resident = make_user("payer-one@example.org")
+    other = make_user("payer-two@example.org")
+    key = str(uuid.uuid4())
+    mine = services.payment_start(account=account, amount_pence=500, attempt_key=key, user=resident)
+    assert (
+        services.payment_start(account=account, amount_pence=500, attempt_key=key, user=resident).pk
+        == mine.pk
+    )
+    for who in ({"user": other}, {"email": "attacker@example.net"}, {}):
+        with pytest.raises(ApplicationError, match="Start your payment again"):
+            services.payment_start(account=account, amount_pence=100, attempt_key=key, **who)
+    # Not signed in: the browser's own attempt, or the same form sent twice before the first answer came back.
+    key = str(uuid.uuid4())
+    anon = services.payment_start(account=account, amount_pence=700, attempt_key=key, email="a@example.org")
+    again = services.payment_start(account=account, amount_pence=700, attempt_key=key, email="a@example.org")
+    assert again.pk == anon.pk
+    same_browser = services.payment_start(
+        account=account, amount_pence=900, attempt_key=key, own_payment_ids=[anon.pk]
+    )
+    assert same_browser.pk == anon.pk
+    with pytest.raises(ApplicationError, match="Start your payment again"):
+        services.payment_start(account=account, amount_pence=900, attempt_key=key, email="a@example.org")
+    with pytest.raises(ApplicationError, match="Start your payment again"):
+        services.payment_start(account=account, amount_pence=700, attempt_key=key, user=resident)
 
 
 @pytest.mark.django_db
