@@ -29,6 +29,14 @@ def _team_alert(waiting: int, mine: int) -> str:
 _CASE_LIST = "_homelessness_case_list"
 
 
+def _case_number(pk) -> int:
+    """The admin's change URL takes any text as the id: what is not a case number is not found."""
+    text = str(pk)
+    if not (text.isascii() and text.isdigit() and len(text) <= 18):
+        raise Http404
+    return int(text)
+
+
 @admin.register(Case)
 class CaseAdmin(QueueColumns, admin.ModelAdmin):
     list_display = ["reference", "applicant_name", "stage_label", "assigned_to", "days_left", "flags_label"]
@@ -108,10 +116,7 @@ class CaseAdmin(QueueColumns, admin.ModelAdmin):
         ]
 
     def case_for(self, request, pk) -> Case:
-        # The admin's change URL takes any text as the id: what is not a case number is not found.
-        if not str(pk).isascii() or not str(pk).isdigit() or len(str(pk)) > 18:
-            raise Http404
-        case = selectors.cases_visible_to(request.user).filter(pk=int(pk)).first()
+        case = selectors.cases_visible_to(request.user).filter(pk=_case_number(pk)).first()
         if case is None or not self.has_view_permission(request, case):
             # Restricted or outside the officer's groups: the same as not existing, and the attempt is logged.
             services.case_access_denied(actor=request.user, case_id=pk)
