@@ -17,8 +17,8 @@ import logging
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.template import TemplateDoesNotExist
-from django.template.loader import render_to_string
+from django.template import Context, TemplateDoesNotExist
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 
 from .hostile import one_line
@@ -28,13 +28,19 @@ from .outbox import enqueue
 log = logging.getLogger(__name__)
 
 
+def _plain_text(name: str, ctx: dict) -> str:
+    """A plain-text part as written: Django escapes every template for HTML, which turned "O'Brien & Sons"
+    into "O&#x27;Brien &amp; Sons" in subjects and bodies. Only the HTML part is escaped."""
+    return get_template(name).template.render(Context(ctx, autoescape=False))
+
+
 def notification_send(
     *, template: str, to: str, context: dict, key: str, actor=None, held_reason: str = ""
 ) -> Notification:
     """Render `templates/<template>_subject.txt`, `_body.txt` (and `_body.html` if present), record, send."""
     ctx = {"council": settings.COUNCIL, "site_url": settings.SITE_URL, **context}
-    subject = render_to_string(f"{template}_subject.txt", ctx)
-    body = render_to_string(f"{template}_body.txt", ctx)
+    subject = _plain_text(f"{template}_subject.txt", ctx)
+    body = _plain_text(f"{template}_body.txt", ctx)
     try:
         html = render_to_string(f"{template}_body.html", ctx)
     except TemplateDoesNotExist:  # the HTML part is optional

@@ -105,3 +105,23 @@ def test_audit_log_is_append_only_in_the_database():
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         AuditEvent.objects.filter(pk=event.pk).delete()
     assert AuditEvent.objects.get(pk=event.pk).action == "test.thing"
+
+
+@pytest.mark.django_db
+def test_plain_text_is_sent_as_written_and_only_the_html_part_is_escaped(
+    mailbox, django_capture_on_commit_callbacks
+):
+    from types import SimpleNamespace
+
+    title = "O'Brien & Sons <b>chef</b>"
+    opp = SimpleNamespace(title=title, rejection_reason='Say "hours" & pay')
+    with django_capture_on_commit_callbacks(execute=True):
+        notification_send(
+            template="employment/email/rejected", to="boss@example.org", context={"opp": opp}, key="t:1"
+        )
+    (message,) = mailbox
+    assert message.subject == f'Your listing "{title}" was not published'
+    assert title in message.body
+    assert 'Say "hours" & pay' in message.body
+    assert "&amp;" not in message.body + message.subject
+    assert "&#x27;" not in message.body + message.subject
