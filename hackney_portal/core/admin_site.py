@@ -1,7 +1,9 @@
 from functools import cache
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -35,6 +37,22 @@ def _checked(changelist: type) -> type:
 class _CheckedLookupsAdmin:
     def get_changelist(self, request, **kwargs):
         return _checked(super().get_changelist(request, **kwargs))
+
+    def response_action(self, request, queryset):
+        # The admin filters by the posted ids as they come: one that is not an id of this list ("x", "1.5")
+        # raised ValueError, a 500. Such a selection is treated as Django treats an empty one.
+        field = self.model._meta.pk
+        for value in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME):
+            try:
+                field.get_prep_value(field.to_python(value))
+            except (ValidationError, ValueError, TypeError, OverflowError):
+                self.message_user(
+                    request,
+                    "Items must be selected in order to perform actions on them. No items have been changed.",
+                    messages.WARNING,
+                )
+                return None
+        return super().response_action(request, queryset)
 
 
 class PortalAdminSite(admin.AdminSite):

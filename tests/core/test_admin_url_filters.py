@@ -35,3 +35,18 @@ def test_the_case_page_with_an_id_that_is_not_a_number_is_not_found(client, make
     staff_login(client, officer)
     for bad in ("x", "%00", "1.5", "-1", "9" * 30, "%D9%A3"):
         assert client.get(f"/admin/homelessness/case/{bad}/change/").status_code == 404, bad
+
+
+def test_every_bulk_action_takes_a_selection_that_is_not_an_id_as_no_selection(client, make_staff):
+    staff_login(client, make_staff("root@example.org", superuser=True))
+    tried = 0
+    for model, model_admin in admin.site._registry.items():
+        url = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
+        names = [a if isinstance(a, str) else a.__name__ for a in (model_admin.actions or [])]
+        for action in names or ["delete_selected"]:
+            for bad in ("x", "", "1.5", "1e3"):
+                data = {"action": action, "index": "0", "_selected_action": ["1", bad]}
+                response = client.post(url, data)
+                assert response.status_code in (200, 302, 403), (url, action, bad, response.status_code)
+                tried += 1
+    assert tried >= 40
