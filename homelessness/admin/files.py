@@ -28,11 +28,15 @@ def document(model_admin, request, pk: int, doc_id: int):
     services.case_view_record(
         case=case, actor=request.user, what="document_opened", data={"document": doc.pk}
     )
-    response = FileResponse(doc.file.open("rb"), content_type=doc.content_type)
-    response["Content-Disposition"] = (
-        f'attachment; filename="{case.reference}-{doc.pk}.{doc.file.name.rsplit(".", 1)[-1]}"'
+    # Stored under a random name with no extension (never the uploader's): the extension comes from the
+    # type the upload was checked to be.
+    extension = services.DOCUMENT_TYPES.get(doc.content_type, "bin")
+    return FileResponse(
+        doc.file.open("rb"),
+        content_type=doc.content_type,
+        as_attachment=True,
+        filename=f"{case.reference}-{doc.pk}.{extension}",
     )
-    return response
 
 
 def not_found(request, **kwargs):

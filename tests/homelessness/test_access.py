@@ -156,6 +156,9 @@ def test_evidence_files_and_emailed_letters_are_encrypted_at_rest(make_case, off
     download = client.get(url)
     assert b"".join(download.streaming_content) == evidence
     assert download["Content-Length"] == str(len(evidence))
+    # Named for the case and the type it was checked to be, never the storage path (it has no extension).
+    assert download["Content-Disposition"] == f'attachment; filename="{case.reference}-{doc.pk}.pdf"'
+    assert download["Content-Type"] == "application/pdf"
 
     services.letter_issue(
         case=case, actor=officer, kind="s184", decision="not_homeless", reasons="Has a home."
