@@ -268,6 +268,10 @@ class ListingForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["age_band"].choices = AGE_BANDS
 
+    def clean_title(self):
+        # One line: a title is a heading, an email subject and a feed item's title.
+        return " ".join(self.cleaned_data["title"].split())
+
     def clean_start_time(self):
         from .text import time_parse
 

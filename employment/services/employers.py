@@ -20,7 +20,7 @@ from hackney_portal.core.notifications import notification_send
 
 from ..models import Opportunity
 from ..text import sanitise_listing_text
-from .listings import S, _check_pay, _move, _place, check_start
+from .listings import S, _check_pay, _move, _place, check_start, moderator_reason
 from .postcodes import postcode_require_known
 
 # What an employer may change (the form's fields, under their model names); nothing else is taken.
@@ -147,7 +147,7 @@ def opportunity_edit_approve(*, opp_id: int, actor, wage_override_reason: str = 
 @transaction.atomic
 def opportunity_edit_reject(*, opp_id: int, reason: str, actor) -> Opportunity:
     """A moderator turns down an employer's changes: the live version stays, the employer is told why."""
-    reason = strip_control(reason or "").strip()
+    reason = moderator_reason(reason)
     if not reason:
         raise ApplicationError("Give the employer a reason", field="reason")
     opp = Opportunity.objects.select_for_update().get(pk=opp_id)

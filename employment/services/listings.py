@@ -114,6 +114,17 @@ def opportunity_submit(*, opp_id: int, actor) -> Opportunity:
     return _move(opp_id, S.SUBMITTED, actor=actor)
 
 
+REASON_MAX = 2000
+
+
+def moderator_reason(text: str) -> str:
+    """A moderator's reason as it is kept, emailed and audited: one clean paragraph of bounded length."""
+    reason = strip_control(text or "").strip()
+    if len(reason) > REASON_MAX:
+        raise ApplicationError(f"The reason must be {REASON_MAX:,} characters or fewer", field="reason")
+    return reason
+
+
 @transaction.atomic
 def opportunity_publish(*, opp_id: int, actor, wage_override_reason: str = "") -> Opportunity:
     """Publish a submitted listing. Its pay is checked again against the rates on the day it goes live;
@@ -130,7 +141,7 @@ def opportunity_publish(*, opp_id: int, actor, wage_override_reason: str = "") -
         "below_minimum_wage": opp.below_minimum_wage,
         "wage_problems": opp.wage_problems,
     }
-    reason = strip_control(wage_override_reason or "").strip()
+    reason = moderator_reason(wage_override_reason)
     if opp.below_minimum_wage and opp.status == S.SUBMITTED:
         if not getattr(actor, "is_authenticated", False):
             raise ApplicationError("Only a moderator can publish a listing below the minimum wage")
@@ -158,9 +169,10 @@ def opportunity_publish(*, opp_id: int, actor, wage_override_reason: str = "") -
 
 @transaction.atomic
 def opportunity_reject(*, opp_id: int, reason: str, actor) -> Opportunity:
-    if not reason.strip():
+    reason = moderator_reason(reason)
+    if not reason:
         raise ApplicationError("Give the employer a reason", field="reason")
-    opp = _move(opp_id, S.REJECTED, actor=actor, rejection_reason=reason.strip())
+    opp = _move(opp_id, S.REJECTED, actor=actor, rejection_reason=reason)
     if opp.employer and opp.employer.email:
         notification_send(
             template="employment/email/rejected",

@@ -182,3 +182,23 @@ def test_moderator_rejects_from_the_admin_with_a_reason_that_is_emailed(
 
 # The employer's form refuses postcodes it cannot find.
 pytestmark = pytest.mark.usefixtures("known_postcodes")
+
+
+@pytest.mark.django_db
+def test_a_title_is_one_line_and_a_moderators_reason_has_a_limit(client, make_staff):
+    from employment import services
+    from hackney_portal.core.exceptions import ApplicationError
+
+    employer = make_user("lines@example.org", groups=[roles.EMPLOYERS])
+    client.force_login(employer)
+    response = client.post(
+        reverse("employment:employer_new"), _listing_post(title="Line one\r\nBcc: evil@example.net")
+    )
+    assert response.status_code in (200, 302)
+    opp = Opportunity.objects.get()
+    assert opp.title == "Line one Bcc: evil@example.net"
+    moderator = make_staff("mod-limit@example.org", roles.JOBS_MODERATORS)
+    with pytest.raises(ApplicationError, match="2,000 characters or fewer"):
+        services.opportunity_reject(opp_id=opp.pk, reason="x" * 2001, actor=moderator)
+    rejected = services.opportunity_reject(opp_id=opp.pk, reason="  Say the hours\x07  ", actor=moderator)
+    assert rejected.rejection_reason == "Say the hours"
