@@ -12,6 +12,7 @@ from hackney_portal.core.exceptions import ApplicationError, add_application_err
 from hackney_portal.frontend.templatetags.govuk import pence
 
 from . import services
+from . import stripe_gateway as gateway
 from .forms import PhonePaymentForm
 from .models import Payment
 
@@ -59,7 +60,7 @@ def phone_card(request, reference: str):
     error = ""
     if request.method == "POST":
         token = request.POST.get("card_token", "")
-        if not token.startswith("tok_"):
+        if not gateway.is_card_token(token):
             error = "Enter the caller's card details"
         else:
             try:

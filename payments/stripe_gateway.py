@@ -16,6 +16,7 @@ import json
 import logging
 import os
 import random
+import re
 import shutil
 import tempfile
 import time
@@ -96,6 +97,12 @@ def warm() -> None:
         getattr(client.v1, service)
     for resource in ("PaymentIntent", "Event", "Charge", "Refund", "BalanceTransaction", "Dispute"):
         getattr(stripe, resource)
+
+
+def is_card_token(value: str) -> bool:
+    """A card token as Stripe.js makes them ("tok_" and letters and digits). Anything else never reaches
+    Stripe: it can only fail there, and the attempt would be spent on it."""
+    return re.fullmatch(r"tok_[A-Za-z0-9_]{1,200}", value or "") is not None
 
 
 def is_localstripe() -> bool:

@@ -233,7 +233,7 @@ def card(request, reference: str):
         token = request.POST.get("card_token", "")
         if request.POST.get("step") == "authenticated":
             payment = services.payment_refresh(payment_id=payment.pk, actor=request.user)
-        elif token.startswith("tok_"):
+        elif gateway.is_card_token(token):
             try:
                 payment = services.payment_pay_by_card(
                     payment_id=payment.pk, card_token=token, actor=request.user

@@ -64,3 +64,14 @@ def test_cancel_payment_ends_the_attempt_and_nothing_can_be_taken(client, accoun
     assert payment.status == Payment.Status.FAILED
     assert payment.failure_message.startswith("Your card has been declined")
     assert intent_retrieve(payment.provider_payment_id).status != "succeeded"
+
+
+@pytest.mark.django_db
+def test_a_token_stripe_js_never_makes_never_reaches_stripe_and_the_attempt_stays_usable(client, account):
+    payment, card_url = _to_card_page(client, account)
+    for hostile in ("tok_" + "a" * 10_240, "tok_x/../../v1/charges", "tok_x?expand[]=card", "tok_", "pm_123"):
+        response = client.post(card_url, {"card_token": hostile, "step": "card"})
+        assert response.status_code == 400, hostile
+        assert "Enter your card details" in response.content.decode()
+    payment.refresh_from_db()
+    assert (payment.status, payment.provider_payment_id) == (Payment.Status.CREATED, None)
