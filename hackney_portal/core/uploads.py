@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import zipfile
+
 import filetype
 
 from .exceptions import ApplicationError
@@ -20,4 +22,22 @@ def upload_check(
     kind = filetype.guess(head)
     if kind is None or kind.mime not in allowed:
         raise ApplicationError(f"{what} must be {kinds}", field=field)
+    if kind.mime == DOCX and not _plain_word_document(upload):
+        raise ApplicationError(f"{what} must be {kinds}, without macros", field=field)
     return allowed[kind.mime]
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _plain_word_document(upload) -> bool:
+    """A .docx is a zip: it must open, hold a document, and carry no macro project (a .docm renamed .docx
+    passes the magic-byte check, and whoever opens it may be asked to enable its macros)."""
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            names = [name.lower() for name in archive.namelist()]
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return False
+    finally:
+        upload.seek(0)
+    return "word/document.xml" in names and not any(name.endswith("vbaproject.bin") for name in names)

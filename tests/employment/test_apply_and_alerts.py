@@ -122,3 +122,21 @@ def test_saved_search_needs_confirming_then_alerts_new_matches_only_and_unsubscr
     assert client.get(reverse("employment:alert_unsubscribe", args=[unsubscribe])).status_code == 200
     listing("Another chef job")
     assert services.alerts_send(now=later + dt.timedelta(days=2)) == 0
+
+
+@pytest.mark.django_db
+def test_a_word_document_with_macros_is_refused(client):
+    import io
+    import zipfile
+
+    from tests.employment.conftest import docx_bytes
+
+    buf = io.BytesIO(docx_bytes())
+    with zipfile.ZipFile(buf, "a") as z:
+        z.writestr("word/vbaProject.bin", b"\xd0\xcf\x11\xe0 macro project")
+    kind = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    macro = SimpleUploadedFile("cv.docx", buf.getvalue(), content_type=kind)
+    response = _apply(client, listing("Chef"), macro)
+    assert response.status_code == 200
+    assert "without macros" in response.content.decode()
+    assert not Application.objects.exists()
