@@ -24,6 +24,8 @@ def document(model_admin, request, pk: int, doc_id: int):
     case = model_admin.case_for(request, pk)
     doc = Document.objects.filter(case=case, pk=doc_id).first()
     if doc is None:
+        # Asking for another case's document through a case one may see is a probe too.
+        services.case_access_denied(actor=request.user, case_id=pk, document_id=doc_id)
         raise Http404
     services.case_view_record(
         case=case, actor=request.user, what="document_opened", data={"document": doc.pk}

@@ -44,10 +44,13 @@ def case_list_record(*, actor, references: list[str], query: str) -> None:
     )
 
 
-def case_access_denied(*, actor, case_id) -> None:
-    """A member of staff asked for a case they may not see: refused (the 404 is logged by
-    AccessDeniedLogMiddleware), and the attempt kept in the audit log."""
-    audit_log(actor=actor, action="homelessness.case.access_denied", data={"case_id": str(case_id)[:20]})
+def case_access_denied(*, actor, case_id, document_id=None) -> None:
+    """A member of staff asked for a case they may not see, or for a document through a case it is not on:
+    refused (the 404 is logged by AccessDeniedLogMiddleware), and the attempt kept in the audit log."""
+    data = {"case_id": str(case_id)[:20]}
+    if document_id is not None:
+        data["document_id"] = str(document_id)[:20]
+    audit_log(actor=actor, action="homelessness.case.access_denied", data=data)
 
 
 def hclic_download_record(*, actor, export, which: str) -> None:

@@ -159,6 +159,15 @@ def test_evidence_files_and_emailed_letters_are_encrypted_at_rest(make_case, off
     # Named for the case and the type it was checked to be, never the storage path (it has no extension).
     assert download["Content-Disposition"] == f'attachment; filename="{case.reference}-{doc.pk}.pdf"'
     assert download["Content-Type"] == "application/pdf"
+    # Another case's document asked for through this one: not found, and the probe is in the audit log.
+    other = make_case()
+    services.case_assign(case=other, officer=officer, actor=officer)
+    elsewhere = reverse("admin:homelessness_case_document", args=[other.pk, doc.pk])
+    assert client.get(elsewhere).status_code == 404
+    from hackney_portal.core.models import AuditEvent
+
+    probe = AuditEvent.objects.filter(action="homelessness.case.access_denied").latest("id")
+    assert probe.data == {"case_id": str(other.pk), "document_id": str(doc.pk)}
 
     services.letter_issue(
         case=case, actor=officer, kind="s184", decision="not_homeless", reasons="Has a home."
