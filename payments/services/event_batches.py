@@ -12,10 +12,16 @@ here ever waits for a lock (events, payments and rent accounts are all taken wit
 can take part in no deadlock. An event whose payment or account another transaction holds is left
 waiting for the next round; one that needs Stripe (any mismatch) or is for no payment of ours is handed to its
 own task (`stripe_event_process`), which re-reads the intent as before.
+
+Stripe does not promise order: a payment's late `payment_failed` can arrive a moment before its
+`payment_intent.succeeded`. While rounds are applying events, such a recent event that its payment cannot yet
+settle is held for the next round (for at most `HOLD_SECONDS`), where its success usually settles it; a round
+that applies nothing hands every such event over, so none waits for a wake that may not come.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
 from collections import defaultdict
@@ -50,6 +56,9 @@ ROUNDS = 50
 # Held by the applier running a round (transaction-level, so PgBouncer in transaction mode is fine).
 APPLIER_LOCK = 0x57E_B47C
 BUSY_LOOK_AGAIN_SECONDS = 0.2
+# How long a productive round may hold a recent non-success event its payment cannot settle yet (see above);
+# past it, or in a round that applies nothing, the event goes to its own task and a re-read from Stripe.
+HOLD_SECONDS = 2.0
 HANDED = "given its own task by the batch applier"
 
 
@@ -89,6 +98,7 @@ class Round(NamedTuple):
     locked: list[int]  # events left because their payment or account was locked elsewhere
     busy: bool = False  # another applier was running a round: this one did nothing
     handed: int = 0  # events given to their own task (any mismatch, or no payment of ours)
+    held: int = 0  # recent events left for the next round, which may bring their payment's success
 
 
 def stripe_events_apply_batch(*, limit: int = BATCH) -> Round:
@@ -133,6 +143,7 @@ def stripe_events_apply_batch(*, limit: int = BATCH) -> Round:
         ready: list[tuple[Payment, list[StripeEvent]]] = []
         locked: list[int] = []
         to_hand: list[StripeEvent] = []
+        unsettled: list[StripeEvent] = []
         for intent_id, group in by_intent.items():
             payment = payments.get(intent_id)
             if intent_id in busy or (payment is not None and payment.account_id not in accounts):
@@ -142,14 +153,23 @@ def stripe_events_apply_batch(*, limit: int = BATCH) -> Round:
                 to_hand += group  # for no payment of ours: its task logs it and marks it done
                 continue
             done, hand = _settle(group, payment)
-            to_hand += hand
+            to_hand += [e for e in hand if e.type == SUCCEEDED_EVENT]
+            unsettled += [e for e in hand if e.type != SUCCEEDED_EVENT]
             if done:
                 payment.account = accounts[payment.account_id]
                 ready.append((payment, done))
+        held = _held(unsettled) if ready else []
+        to_hand += [e for e in unsettled if e not in held]
         _hand_over([e.pk for e in to_hand])
         if ready:
             _apply_or_fall_back(ready)
-        return Round(sum(len(group) for _, group in ready), locked, handed=len(to_hand))
+        return Round(sum(len(group) for _, group in ready), locked, handed=len(to_hand), held=len(held))
+
+
+def _held(unsettled: list[StripeEvent]) -> list[StripeEvent]:
+    """The unsettled non-success events recent enough to wait one more round for their payment's success."""
+    since = timezone.now() - dt.timedelta(seconds=HOLD_SECONDS)
+    return [e for e in unsettled if e.received_at and e.received_at > since]
 
 
 def _hand_over(pks: list[int]) -> None:

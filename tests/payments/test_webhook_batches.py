@@ -16,7 +16,7 @@ from django.utils import timezone
 from hackney_portal.core.models import AuditEvent, Notification, OutboxTask
 from payments import services
 from payments.models import LedgerEntry, Payment, RentAccount, StripeEvent
-from payments.services.event_batches import APPLIER_LOCK
+from payments.services.event_batches import APPLIER_LOCK, HANDED
 from payments.services.sweepers import stripe_events_requeue
 from payments.services.webhooks import APPLIER_WAKE_KEY
 from tests.payments.conftest import intent_event, start_payment
@@ -85,7 +85,7 @@ def test_a_batch_with_duplicate_events_credits_each_payment_once_with_its_receip
     rows.append(_store(_succeeded(payments[1])))  # resent by the provider under a new id
     balances = {a.pk: a.balance_pence for a in (account, other_account)}
 
-    assert services.stripe_events_apply_batch() == (len(rows), [], False, 0)
+    assert services.stripe_events_apply_batch() == (len(rows), [], False, 0, 0)
     assert not StripeEvent.objects.filter(processed_at__isnull=True).exists()
     assert set(StripeEvent.objects.values_list("attempts", flat=True)) == {1}
     for payment in payments:
@@ -104,7 +104,7 @@ def test_a_batch_with_duplicate_events_credits_each_payment_once_with_its_receip
     account.refresh_from_db()
     assert account.balance_pence == balances[account.pk] - sum(p.amount_pence for p in payments[::2])
     # Nothing is left, and a second round changes nothing.
-    assert services.stripe_events_apply_batch() == (0, [], False, 0)
+    assert services.stripe_events_apply_batch() == (0, [], False, 0, 0)
     assert LedgerEntry.objects.filter(kind="card_payment").count() == len(payments)
     assert not OutboxTask.objects.filter(task_name=TASK).exists()
 
@@ -121,7 +121,7 @@ def test_an_event_for_a_payment_already_paid_or_refunded_is_marked_done_and_cred
     before = account.balance_pence
     rows = [_store(_succeeded(p)) for p in (paid, refunded, disputed, fresh)]
 
-    assert services.stripe_events_apply_batch() == (4, [], False, 0)
+    assert services.stripe_events_apply_batch() == (4, [], False, 0, 0)
 
     for row in rows:
         row.refresh_from_db()
@@ -183,12 +183,12 @@ def test_a_payment_locked_elsewhere_is_left_waiting_and_applied_once_it_is_free(
     finally:
         release.set()
         thread.join(30)
-    assert result == (1, [held_row.pk], False, 0)
+    assert result == (1, [held_row.pk], False, 0, 0)
     held_row.refresh_from_db()
     assert held_row.processed_at is None
     assert LedgerEntry.objects.filter(payment=free).count() == 1
     assert not LedgerEntry.objects.filter(payment=held).exists()
-    assert services.stripe_events_apply_batch() == (1, [], False, 0)
+    assert services.stripe_events_apply_batch() == (1, [], False, 0, 0)
     assert LedgerEntry.objects.filter(payment=held).count() == 1
     free_row.refresh_from_db()
     assert free_row.attempts == 1
@@ -214,7 +214,7 @@ def test_two_appliers_at_once_credit_every_payment_once_and_balances_equal_the_l
                 busy.append(result.busy)
                 if result.busy:
                     time.sleep(0.01)
-                if result == (0, [], False, 0):
+                if result == (0, [], False, 0, 0):
                     return
         except Exception as exc:  # noqa: BLE001 - surfaced by the assertion below
             errors.append(exc)
@@ -228,7 +228,7 @@ def test_two_appliers_at_once_credit_every_payment_once_and_balances_equal_the_l
         thread.join(60)
     assert errors == []
     assert any(busy)  # they did overlap, and only one ran a round at a time
-    assert services.stripe_events_apply_batch() == (0, [], False, 0)
+    assert services.stripe_events_apply_batch() == (0, [], False, 0, 0)
     assert not StripeEvent.objects.filter(processed_at__isnull=True).exists()
     assert set(StripeEvent.objects.values_list("attempts", flat=True)) == {1}
     for payment in payments:
@@ -399,3 +399,49 @@ def test_intent_events_a_paid_payment_makes_moot_are_done_in_the_batch_and_the_r
     assert LedgerEntry.objects.filter(payment=with_charge).count() == 1
     unpaid.refresh_from_db()
     assert unpaid.status == Payment.Status.CREATED
+
+
+@pytest.mark.django_db
+def test_a_late_failure_that_arrives_just_before_its_success_waits_a_round_and_is_settled_with_it(account):
+    paid_later, paid_now = _payments([account], 2)
+    failure = _store(_late(paid_later, "payment_failed", "requires_payment_method"))
+    _store(_succeeded(paid_now, latest_charge="ch_batch_now"))
+
+    first = services.stripe_events_apply_batch()
+
+    # The round applied a payment, so the failure waits for the next one rather than a re-read from Stripe.
+    assert (first.applied, first.handed, first.held) == (1, 0, 1)
+    success = _store(_succeeded(paid_later, latest_charge="ch_batch_later"))
+    second = services.stripe_events_apply_batch()
+
+    assert (second.applied, second.handed, second.held) == (2, 0, 0)
+    for row in (failure, success):
+        row.refresh_from_db()
+        assert row.processed_at is not None
+        assert not OutboxTask.objects.filter(task_name=TASK, args=[row.pk]).exists()
+    paid_later.refresh_from_db()
+    assert paid_later.status == Payment.Status.SUCCEEDED
+    assert LedgerEntry.objects.filter(payment=paid_later).count() == 1
+
+
+@pytest.mark.django_db
+def test_an_unsettled_event_is_held_only_briefly_and_only_by_a_round_that_makes_progress(account):
+    waiting, old, other, another = _payments([account], 4)
+    recent = _store(_late(waiting, "payment_failed", "requires_payment_method"))
+    stale = _store(_late(old, "processing", "processing"))
+    StripeEvent.objects.filter(pk=stale.pk).update(received_at=timezone.now() - dt.timedelta(seconds=3))
+    _store(_succeeded(other, latest_charge="ch_batch_other"))
+
+    first = services.stripe_events_apply_batch()
+
+    # Past the hold, an event goes to its task even while the applier is busy applying others.
+    assert (first.applied, first.handed, first.held) == (1, 1, 1)
+    assert OutboxTask.objects.filter(task_name=TASK, args=[stale.pk]).count() == 1
+    # A round that applies nothing does not hold: no success is coming that it could wait for.
+    second = services.stripe_events_apply_batch()
+    assert (second.applied, second.handed, second.held) == (0, 1, 0)
+    assert OutboxTask.objects.filter(task_name=TASK, args=[recent.pk]).count() == 1
+    # The whole run ends with nothing held or lost.
+    _store(_late(another, "payment_failed", "requires_payment_method"))
+    services.stripe_events_apply()
+    assert not StripeEvent.objects.filter(processed_at__isnull=True).exclude(last_error=HANDED).exists()
