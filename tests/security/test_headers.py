@@ -51,3 +51,36 @@ def test_pages_with_personal_data_are_never_cached(client, make_case, resident):
     anonymous = client.__class__()
     link = anonymous.get(f"/housing-help/status/{hl_services.case_status_token(case)}/")
     assert "no-store" in link["Cache-Control"]
+
+
+def test_the_policy_built_once_is_django_csps_own_and_follows_a_changed_setting_and_a_views_changes(
+    client, settings, rf
+):
+    from csp.constants import NONCE
+    from csp.decorators import csp_update
+    from csp.utils import build_policy
+    from django.http import HttpResponse
+
+    from hackney_portal.core.middleware import ContentSecurityPolicyMiddleware
+
+    assert client.get("/")["Content-Security-Policy"] == build_policy()
+    assert client.get("/jobs/")["Content-Security-Policy"] == build_policy()
+
+    # A view that changes the policy, or a page that reads a nonce, still gets its own header.
+    @csp_update({"img-src": ["https://maps.example"]})
+    def changed(request):
+        return HttpResponse()
+
+    def nonced(request):
+        return HttpResponse(str(request.csp_nonce))
+
+    middleware = ContentSecurityPolicyMiddleware(lambda request: None)
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"script-src": ["'self'", NONCE]}}
+    for view, expected in ((changed, "https://maps.example"), (nonced, "'nonce-")):
+        request = rf.get("/")
+        middleware.process_request(request)
+        response = middleware.process_response(request, view(request))
+        assert expected in response["Content-Security-Policy"]
+
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": ["'none'"]}}
+    assert client.get("/jobs/")["Content-Security-Policy"] == "default-src 'none'"
