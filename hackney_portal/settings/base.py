@@ -50,6 +50,10 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # Reuse connections, but check them first so a dropped connection never surfaces as a 500.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# The same backend, with a health check that needs no round trip while a connection is in steady use
+# (hackney_portal/core/postgresql/base.py).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["ENGINE"] = "hackney_portal.core.postgresql"
 # Behind PgBouncer in transaction mode each transaction may get a different server connection, so nothing
 # may outlive a transaction on the server: no prepared statements (psycopg prepares a query after 5 runs)
 # and no server-side cursors (Django's iterator() declares them WITH HOLD outside a transaction).
