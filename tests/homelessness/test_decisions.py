@@ -94,6 +94,10 @@ def test_s193_main_duty_needs_a_decision_that_the_applicant_is_not_intentionally
     letter = DecisionLetter.objects.get(case=case, kind=DecisionLetter.Kind.INTENTIONALITY)
     assert "did not become homeless intentionally" in letter.body
     assert "section 202" in letter.body
+    # The date given is right only if the applicant is told that day (an email held for safety, a letter in
+    # the post): the letter says so, so a later request is not put off by a date already passed.
+    assert "If you get this letter on the day it is dated, the last day to ask is" in letter.body
+    assert "if you get it later, the 21 days start on the day you get it" in letter.body
     main = services.case_move(case=case, actor=officer, to_stage=S.MAIN_DUTY, reasons="Children.")
     assert main.stage == S.MAIN_DUTY
 

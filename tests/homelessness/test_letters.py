@@ -42,6 +42,7 @@ def test_s203_s204_the_review_decision_letter_gives_reasons_and_county_court_app
     assert "The tenancy is available." in decision.body
     assert "section 204" in decision.body
     assert "county court" in decision.body
+    assert "if you get it later, the 21 days run from the day you get it" in decision.body
     assert f"{decision.review_deadline:%-d %B %Y}" in decision.body  # 21 days to appeal (s.204(2))
     assert "Original decision upheld" in decision.body
     with pytest.raises(ApplicationError, match=r"s\.204"):
