@@ -14,8 +14,9 @@ class CoreConfig(AppConfig):
     verbose_name = "Portal"
 
     def ready(self) -> None:
-        from . import error_pages, lookups
+        from . import addresses, error_pages, lookups
 
+        addresses.install()
         error_pages.install()
         lookups.register()
         from django.contrib.auth import get_user_model

@@ -22,8 +22,9 @@ def test_anonymous_payer_is_asked_for_an_optional_email_and_gets_a_dated_receipt
     assert "Email address (optional)" in html
     assert "We will email you a receipt for this payment" in html
     key = page.context["form"].initial["attempt_key"]
-    bad = client.post(url, {"choice": "other", "amount": "5", "email": "not-an-email", "attempt_key": key})
-    assert "Enter an email address in the correct format" in bad.content.decode()
+    for wrong in ("not-an-email", "payer@[127.0.0.1]", "payer@[IPv6:::1]"):
+        bad = client.post(url, {"choice": "other", "amount": "5", "email": wrong, "attempt_key": key})
+        assert "Enter an email address in the correct format" in bad.content.decode(), wrong
     response = client.post(
         url, {"choice": "other", "amount": "5", "email": "payer@example.org", "attempt_key": key}
     )
