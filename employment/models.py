@@ -165,7 +165,8 @@ class TitleWord(models.Model):
     """Every word that has been in a listing's title, for "did you mean": a few thousand words searched by
     trigram similarity, where each misspelt search used to split every live title (100,000 listings: 0.1 s a
     word). Kept by a database trigger on the listings, so bulk loads and every write path add their words;
-    a word whose listings have all closed stays, and `did_you_mean` suggests only words in a live title."""
+    a word whose listings have all closed stays, and the search's corrections (`selectors/search.py`)
+    suggest only words in a live title."""
 
     word = models.TextField(primary_key=True)
 

@@ -44,7 +44,6 @@ from .search import (
     SORTS,
     SearchResult,
     build_tsquery,
-    did_you_mean,
     opportunity_search,
     search_text_normalise,
 )
@@ -68,7 +67,6 @@ __all__ = [
     "account_settings_rows",
     "applications_for_user",
     "build_tsquery",
-    "did_you_mean",
     "employer_application",
     "employer_applications",
     "employer_listing",
