@@ -32,6 +32,10 @@ class LedgerInline(TabularInline):
     can_delete = False
     show_change_link = False
 
+    def get_queryset(self, request):
+        # Each row's title names its account: read with the entries, not once an entry.
+        return super().get_queryset(request).select_related("account")
+
 
 @admin.register(RentAccount)
 class RentAccountAdmin(ReadOnlyAdmin):
@@ -123,6 +127,10 @@ class RefundInline(TabularInline):
     extra = 0
     max_num = 0
     can_delete = False
+
+    def get_queryset(self, request):
+        # Each row's title names its payment: read with the refunds, not once a refund.
+        return super().get_queryset(request).select_related("payment")
 
 
 class RefundForm(forms.Form):

@@ -26,6 +26,7 @@ class HclicExportAdmin(ReadOnlyAdmin):
     it, and every download is audited."""
 
     list_display = ["__str__", "created_at", "created_by", "case_count", "problems", "downloads"]
+    list_select_related = ["created_by"]
     readonly_fields = [
         "year",
         "quarter",
