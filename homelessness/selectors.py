@@ -20,7 +20,6 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
@@ -67,13 +66,22 @@ NEXT_STEP = {
 def code_choices(name: str, *, blank: str | None = None) -> list[tuple[str, str]]:
     """Choices from the newest version of an H-CLIC code list, in one statement (the check-answers page
     reads four lists; reading each list's version first made that eight)."""
-    newest = CodeList.objects.filter(name=name).order_by("-valid_from").values("pk")[:1]
-    codes = list(
-        Code.objects.filter(code_list=Subquery(newest))
+    return ([("", blank)] if blank is not None else []) + code_lists(name)[name]
+
+
+def code_lists(*names: str) -> dict[str, list[tuple[str, str]]]:
+    """The choices of each named code list, its newest version, all in one statement: a form with four
+    lists (the officer's assessment) read them one statement each."""
+    newest = CodeList.objects.filter(name__in=names).order_by("name", "-valid_from").distinct("name")
+    out: dict[str, list[tuple[str, str]]] = {name: [] for name in names}
+    rows = (
+        Code.objects.filter(code_list__in=newest.values("pk"))
         .order_by("position", "pk")
-        .values_list("code", "label")
+        .values_list("code_list__name", "code", "label")
     )
-    return ([("", blank)] if blank is not None else []) + codes
+    for name, code, label in rows:
+        out[name].append((code, label))
+    return out
 
 
 def code_label(name: str, code: str) -> str:

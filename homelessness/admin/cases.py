@@ -37,6 +37,31 @@ def _case_number(pk) -> int:
     return int(text)
 
 
+def _visible_in(request) -> set[int]:
+    """The cases this request has found visible to its user (see `_visible`)."""
+    if not hasattr(request, "_cases_visible"):
+        request._cases_visible = set()
+    return request._cases_visible
+
+
+def _read_visible(request, pk) -> Case | None:
+    """The case if this request's user may see it, read through the filter (and so known visible)."""
+    case = selectors.cases_visible_to(request.user).filter(pk=_case_number(pk)).first()
+    if case is not None:
+        _visible_in(request).add(case.pk)
+    return case
+
+
+def _visible(request, case) -> bool:
+    """Whether this request's user may see the case, asked of the database once a request for each case:
+    the workspace asks for viewing and for changing, after reading the case through the same filter. The
+    answer is for this request's user only, and kept on the request."""
+    seen = _visible_in(request)
+    if case.pk not in seen and selectors.cases_visible_to(request.user).filter(pk=case.pk).exists():
+        seen.add(case.pk)
+    return case.pk in seen
+
+
 @admin.register(Case)
 class CaseAdmin(QueueColumns, admin.ModelAdmin):
     list_display = ["reference", "applicant_name", "stage_label", "assigned_to", "days_left", "flags_label"]
@@ -65,7 +90,7 @@ class CaseAdmin(QueueColumns, admin.ModelAdmin):
     def has_view_permission(self, request, obj=None):
         if not super().has_view_permission(request, obj):
             return False
-        return obj is None or selectors.cases_visible_to(request.user).filter(pk=obj.pk).exists()
+        return obj is None or _visible(request, obj)
 
     def has_add_permission(self, request):
         return False  # cases come from the intake and referrals, or officers use the public form
@@ -116,7 +141,7 @@ class CaseAdmin(QueueColumns, admin.ModelAdmin):
         ]
 
     def case_for(self, request, pk) -> Case:
-        case = selectors.cases_visible_to(request.user).filter(pk=_case_number(pk)).first()
+        case = _read_visible(request, pk)
         if case is None or not self.has_view_permission(request, case):
             # Restricted or outside the officer's groups: the same as not existing, and the attempt is logged.
             services.case_access_denied(actor=request.user, case_id=pk)

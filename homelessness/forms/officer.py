@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from ..models import Case, DecisionLetter, PlanStep, Review, TemporaryAccommodation
 from ..rules import AssessmentOutcome, CloseReason, PriorityNeed, ReviewKind
-from ..selectors import code_choices
+from ..selectors import code_lists
 
 # Officers' action forms in the admin ------------------------------------------------------------------
 
@@ -42,10 +42,11 @@ class AssessmentForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["household_type"].choices = code_choices("household_type", blank="---")
-        self.fields["reason_loss"].choices = code_choices("reason_loss", blank="---")
-        self.fields["accommodation_at_application"].choices = code_choices("accommodation", blank="---")
-        self.fields["support_needs"].choices = code_choices("support_need")
+        lists = code_lists("household_type", "reason_loss", "accommodation", "support_need")
+        self.fields["household_type"].choices = [("", "---"), *lists["household_type"]]
+        self.fields["reason_loss"].choices = [("", "---"), *lists["reason_loss"]]
+        self.fields["accommodation_at_application"].choices = [("", "---"), *lists["accommodation"]]
+        self.fields["support_needs"].choices = lists["support_need"]
 
 
 class MoveForm(forms.Form):

@@ -183,13 +183,14 @@ ADMIN_PAGES: dict[str, int] = {
     # Housing (officers). The queue: group names, the capped count, the page of cases with their officers and
     # the audit row of what was listed (tests/homelessness/test_queue_speed.py counts each queue).
     "admin:homelessness_case_changelist": 8,
-    # The workspace: the case (read as visible to this officer, then checked for viewing and for changing),
-    # the audit row of the view, the code lists of the assessment form, and each list the page shows with
-    # its people joined: the same with one note, step, letter, message and document as with six.
-    "admin:homelessness_case_change": 34,
+    # The workspace: the case (read as visible to this officer, which answers the view and change checks for
+    # the rest of the request), the audit row of the view, the code lists of the assessment form and of the
+    # duty outcome form (one statement each), and each list the page shows with its people joined: the same
+    # with one note, step, letter, message and document as with six.
+    "admin:homelessness_case_change": 28,
     "admin:homelessness_case_history": 9,  # the case, whether this officer may see it, the capped log
-    "admin:homelessness_case_document": 9,  # the case, the check, the document and the audit row
-    "admin:homelessness_case_letter_pdf": 10,  # the case, the check, the letter and its case, the audit row
+    "admin:homelessness_case_document": 8,  # the case (as visible), the document and the audit row
+    "admin:homelessness_case_letter_pdf": 9,  # the case (as visible), the letter and its case, the audit row
     "admin:homelessness_codelist_changelist": 7,
     "admin:homelessness_codelist_change": 5,
     "admin:homelessness_codelist_history": 7,

@@ -18,12 +18,11 @@ class DutyOutcomeForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        activities = selectors.code_choices("activity", blank="Not recorded")
+        lists = selectors.code_lists("activity", "accommodation_secured")
+        activities = [("", "Not recorded"), *lists["activity"]]
         self.fields["prevention_activity"].choices = activities
         self.fields["relief_activity"].choices = activities
-        self.fields["accommodation_secured"].choices = selectors.code_choices(
-            "accommodation_secured", blank="Not recorded"
-        )
+        self.fields["accommodation_secured"].choices = [("", "Not recorded"), *lists["accommodation_secured"]]
 
 
 class DutyOutcome(CaseAction):
